@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { decodeCapture, readCapture } from './decode.js';
+import { UsageError } from './UsageError.js';
+
+const HELP = `revtel — serial consoles as reverse-telnet lines, and a telnet client that shows its negotiation
+
+Usage:
+  revtel decode [--hex] [--short] [FILE|-]   print the telnet commands in a capture of what one
+                                             peer sent, as the BSD client's 'toggle options' does
+  revtel --version
+  revtel help
+`;
+
+async function main(argv: readonly string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return;
+    case '--version':
+      process.stdout.write(`revtel ${packageVersion()}\n`);
+      return;
+    case 'decode': {
+      const { values, positionals } = asUsageError(() => parseArgs({
+        args: rest,
+        options: { hex: { type: 'boolean' }, short: { type: 'boolean' } },
+        allowPositionals: true,
+      }));
+      if (positionals.length > 1) throw new UsageError('decode takes one capture file (or - for standard input)');
+      const file = positionals[0] ?? '-';
+      const options = { file, hex: values.hex === true, short: values.short === true };
+      const lines = await decodeCapture(options, readCapture(file));
+      process.stdout.write(lines.map((line) => `${line}\n`).join(''));
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}": run "revtel help" for the list`);
+  }
+}
+
+/** parseArgs throws plain errors ("Unknown option '--x'"); they are the user's to fix. */
+function asUsageError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`revtel: ${error.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`revtel: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+});
