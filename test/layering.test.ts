@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { repoPath } from './support/repo.js';
+
+// ARCHITECTURE.md's layering, proven: a probe file with a wrong import is planted in a
+// layer, and the compiler (with the layer's own tsconfig) or the lint must reject it.
+const run = promisify(execFile);
+
+interface Verdict {
+  readonly ok: boolean;
+  readonly output: string;
+}
+
+async function verdict(command: string, args: string[]): Promise<Verdict> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [repoPath(command), ...args], { cwd: repoPath() });
+    return { ok: true, output: stdout + stderr };
+  } catch (error) {
+    const failure = error as { stdout?: string; stderr?: string };
+    return { ok: false, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` };
+  }
+}
+
+let probes = 0;
+
+/**
+ * Plants `source` in the folder `dir`, then asks the compiler (with the tsconfig of the
+ * layer in `configDir`, when the layer has one) and the lint about it.
+ */
+async function judge(dir: string, source: string, configDir?: string): Promise<{ tsc?: Verdict; eslint: Verdict }> {
+  const createdDir = !existsSync(repoPath(dir));
+  mkdirSync(repoPath(dir), { recursive: true });
+  const name = `layering-probe-${process.pid}-${++probes}`;
+  const probe = repoPath(dir, `${name}.ts`);
+  const probeConfig = configDir ? repoPath(configDir, `${name}.tsconfig.json`) : undefined;
+  writeFileSync(probe, `${source}\nexport const probe = 1;\n`);
+  try {
+    let tsc: Verdict | undefined;
+    if (probeConfig) {
+      // The layer's own settings and file list (which takes in the probe), without emitting.
+      writeFileSync(probeConfig, JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: true } }));
+      tsc = await verdict('node_modules/typescript/bin/tsc', ['-p', probeConfig]);
+    }
+    const eslint = await verdict('node_modules/eslint/bin/eslint.js', ['--no-warn-ignored', probe]);
+    return tsc ? { tsc, eslint } : { eslint };
+  } finally {
+    rmSync(probe, { force: true });
+    if (probeConfig) rmSync(probeConfig, { force: true });
+    if (createdDir) rmSync(repoPath(dir), { recursive: true, force: true });
+  }
+}
+
+// One probe at a time: a layer's compile takes in every file of its folder.
+describe('layering', () => {
+  it('accepts a correct import (the probe harness itself works)', async () => {
+    const { tsc, eslint } = await judge('native/telnet', "import { Cmd } from './codes.js';\nvoid Cmd;", 'native/telnet');
+    assert.ok(tsc?.ok, tsc?.output);
+    assert.ok(eslint.ok, eslint.output);
+  });
+
+  it('native/telnet cannot import Node modules: compile error and lint error', async () => {
+    const { tsc, eslint } = await judge('native/telnet', "import { readFileSync } from 'node:fs';\nvoid readFileSync;", 'native/telnet');
+    assert.equal(tsc?.ok, false);
+    assert.match(tsc!.output, /TS2307|Cannot find module 'node:fs'/);
+    assert.equal(eslint.ok, false);
+    assert.match(eslint.output, /native\/telnet is pure/);
+  });
+
+  it('native/telnet cannot import from the rest of native/: compile error', async () => {
+    const { tsc } = await judge('native/telnet', "import { UsageError } from '../cli/UsageError.js';\nvoid UsageError;", 'native/telnet');
+    assert.equal(tsc?.ok, false);
+    assert.match(tsc!.output, /TS6307/);
+  });
+
+  it("native/ cannot import 'electron': compile error and lint error", async () => {
+    const { tsc, eslint } = await judge('native/cli', "import { app } from 'electron';\nvoid app;", 'native');
+    assert.equal(tsc?.ok, false);
+    assert.match(tsc!.output, /TS2305/);
+    assert.equal(eslint.ok, false);
+    assert.match(eslint.output, /Only electron\/ may import 'electron'/);
+  });
+
+  it('renderer/ cannot import Node modules or native/ beyond native/api: lint errors', async () => {
+    const node = await judge('renderer', "import { readFileSync } from 'node:fs';\nvoid readFileSync;");
+    assert.equal(node.eslint.ok, false);
+    assert.match(node.eslint.output, /renderer\/ runs in a browser/);
+    const server = await judge('renderer', "import { UsageError } from '../native/cli/UsageError.js';\nvoid UsageError;");
+    assert.equal(server.eslint.ok, false);
+    assert.match(server.eslint.output, /only through native\/api/);
+  });
+});
