@@ -26,8 +26,8 @@ function backToBack(policyA: OptionPolicy, policyB: OptionPolicy, requestsA: Req
   const b = make(policyB, 'a');
   const apply = (engine: TelnetEngine, requests: Request[]) => {
     for (const { side, option, enable } of requests) {
-      if (side === 'local') enable ? engine.enableLocal(option) : engine.disableLocal(option);
-      else enable ? engine.enableRemote(option) : engine.disableRemote(option);
+      const method = `${enable ? 'enable' : 'disable'}${side === 'local' ? 'Local' : 'Remote'}` as const;
+      engine[method](option);
     }
   };
   apply(a, requestsA);
