@@ -1,7 +1,7 @@
 import { Cmd, FIRST_COMMAND, Opt, optionName, type NegotiationVerb } from './codes.js';
 import type { OptionPolicy } from './policy.js';
 import { YES, receive as qReceive, request as qRequest, stateOf } from './qMethod.js';
-import { commandText, negotiationText, subnegotiationText, type TraceDirection, type TraceEntry, type TraceText } from './trace.js';
+import { TraceRecord, type TraceDirection, type TraceEntry } from './trace.js';
 import { decodeStatus, encodeStatus, type StatusEntry } from './options/status.js';
 import { TerminalTypeCycle, decodeTerminalType, encodeTerminalType } from './options/terminalType.js';
 import { encodeWindowSize, type WindowSize } from './options/windowSize.js';
@@ -54,6 +54,7 @@ export interface TelnetEngineOptions {
   readonly maxSubnegotiationLength?: number;
 }
 
+const NO_BYTES = new Uint8Array(0);
 const NUL = 0x00;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -100,7 +101,16 @@ export class TelnetEngine {
   private sbOption = 0;
   private sbBuffer = new Uint8Array(64);
   private sbLength = 0;
-  private readonly pendingData: Uint8Array[] = [];
+  // Data parsed but not yet handed over: [pendingStart, pendingEnd) of the chunk being
+  // parsed, or of `compacted` once bytes had to be cut out of the middle (the second IAC
+  // of IAC IAC, the NUL of CR NUL). `compacted` is a private copy of the chunk in which
+  // later runs are moved down with copyWithin: one data event per chunk, no allocation
+  // per run, and views already handed over are never written again.
+  private input: Uint8Array = NO_BYTES;
+  private compacted: Uint8Array | undefined;
+  private pendingStart = 0;
+  private pendingEnd = 0;
+  private pendingCompacted = false;
 
   constructor(options: TelnetEngineOptions) {
     this.onEvent = options.onEvent;
@@ -117,13 +127,15 @@ export class TelnetEngine {
 
   /** Parses bytes from the peer. Never throws on any input; state carries across calls. */
   receive(chunk: Uint8Array): void {
+    this.input = chunk;
     const end = chunk.length;
     let i = 0;
     // Positions of the next IAC and NUL, found once per chunk and reused until passed,
     // so that the data fast path scans each byte at most twice (once per byte value).
     let nextIac = -2;
     let nextNul = -2;
-    // The byte at `i` is the second IAC of an IAC IAC pair: data, not a command.
+    // The byte at `i` is the second IAC of an IAC IAC pair cut by the chunk's start or
+    // by an overlong SB: data, not a command.
     let literalIac = false;
     while (i < end) {
       switch (this.parserState) {
@@ -152,6 +164,13 @@ export class TelnetEngine {
               }
               scan = nextNul + 1;
             }
+          }
+          if (runEnd + 1 < end && chunk[runEnd + 1] === IAC) {
+            // IAC IAC inside the chunk: the first one is a data byte, the second is dropped.
+            this.pushData(chunk, runStart, runEnd + 1);
+            this.crPending = false;
+            i = runEnd + 2;
+            break;
           }
           this.pushData(chunk, runStart, runEnd);
           if (runEnd > i) this.crPending = chunk[runEnd - 1] === CR;
@@ -234,32 +253,37 @@ export class TelnetEngine {
       }
     }
     this.flushData();
+    this.input = NO_BYTES;
+    this.compacted = undefined;
   }
 
   private pushData(chunk: Uint8Array, start: number, end: number): void {
     if (end <= start) return;
-    this.pendingData.push(chunk.subarray(start, end));
     if (this.repliesOutstanding) {
       this.repliesSinceData.fill(0);
       this.repliesOutstanding = false;
     }
+    if (this.pendingEnd === this.pendingStart) {
+      this.pendingStart = start;
+      this.pendingEnd = end;
+      this.pendingCompacted = false;
+    } else if (!this.pendingCompacted && start === this.pendingEnd) {
+      this.pendingEnd = end;
+    } else {
+      // Not chunk.slice(): on a Node Buffer that is a view, and the input is the caller's.
+      const copy = (this.compacted ??= new Uint8Array(chunk));
+      copy.copyWithin(this.pendingEnd, start, end);
+      this.pendingEnd += end - start;
+      this.pendingCompacted = true;
+    }
   }
 
   private flushData(): void {
-    const runs = this.pendingData;
-    if (runs.length === 0) return;
-    let data = runs[0]!;
-    if (runs.length > 1) {
-      let length = 0;
-      for (const run of runs) length += run.length;
-      data = new Uint8Array(length);
-      let offset = 0;
-      for (const run of runs) {
-        data.set(run, offset);
-        offset += run.length;
-      }
-    }
-    runs.length = 0;
+    if (this.pendingEnd === this.pendingStart) return;
+    const source = this.pendingCompacted ? this.compacted! : this.input;
+    const data = source.subarray(this.pendingStart, this.pendingEnd);
+    this.pendingStart = this.pendingEnd = 0;
+    this.pendingCompacted = false;
     this.onEvent({ type: 'data', data });
   }
 
@@ -286,7 +310,7 @@ export class TelnetEngine {
   }
 
   private handleCommand(command: number): void {
-    this.trace('RCVD', commandText('RCVD', command), Uint8Array.of(IAC, command));
+    this.trace('RCVD', commandBytes(command));
     if (command < FIRST_COMMAND) {
       this.warn('unknown-command', `Unknown command IAC ${command}: ignored`);
     } else if (command === SE) {
@@ -297,7 +321,7 @@ export class TelnetEngine {
   }
 
   private handleNegotiation(verb: NegotiationVerb, option: number): void {
-    this.trace('RCVD', negotiationText('RCVD', verb, option), Uint8Array.of(IAC, verb, option));
+    this.trace('RCVD', negotiationBytes(verb, option));
     if (option === Opt.TM) {
       this.handleTimingMark(verb);
       return;
@@ -348,7 +372,7 @@ export class TelnetEngine {
     const option = this.sbOption;
     const payload = this.sbBuffer.slice(0, this.sbLength);
     this.sbLength = 0;
-    this.trace('RCVD', subnegotiationText('RCVD', option, payload), wrapSubnegotiation(option, payload));
+    this.trace('RCVD', wrapSubnegotiation(option, payload));
     this.emit({ type: 'subnegotiation', option, payload });
     this.answerSubnegotiation(option, payload);
   }
@@ -413,12 +437,12 @@ export class TelnetEngine {
     if (command < FIRST_COMMAND || command === SE || command >= SB) {
       throw new RangeError(`IAC ${command} is not a command that can be sent on its own`);
     }
-    this.sendTraced(commandText('SENT', command), Uint8Array.of(IAC, command));
+    this.sendTraced(commandBytes(command));
   }
 
   /** Sends IAC SB <option> <payload, IAC doubled> IAC SE. */
   subnegotiate(option: number, payload: Uint8Array): void {
-    this.sendTraced(subnegotiationText('SENT', option, payload), wrapSubnegotiation(option, payload));
+    this.sendTraced(wrapSubnegotiation(option, payload));
   }
 
   /** Asks to perform an option ourselves (sends WILL unless already on or under way). */
@@ -476,7 +500,7 @@ export class TelnetEngine {
   }
 
   private sendRaw(verb: NegotiationVerb, option: number): void {
-    this.sendTraced(negotiationText('SENT', verb, option), Uint8Array.of(IAC, verb, option));
+    this.sendTraced(negotiationBytes(verb, option));
   }
 
   private afterStateChange(isLocal: boolean, option: number, before: number): void {
@@ -492,13 +516,13 @@ export class TelnetEngine {
 
   // ---- Events ---------------------------------------------------------------------------
 
-  private sendTraced(text: TraceText, bytes: Uint8Array): void {
-    this.trace('SENT', text, bytes);
+  private sendTraced(bytes: Uint8Array): void {
+    this.trace('SENT', bytes);
     this.emit({ type: 'send', data: bytes });
   }
 
-  private trace(direction: TraceDirection, text: TraceText, bytes: Uint8Array): void {
-    this.emit({ type: 'trace', entry: { time: this.now(), direction, ...text, bytes } });
+  private trace(direction: TraceDirection, bytes: Uint8Array): void {
+    this.emit({ type: 'trace', entry: new TraceRecord(this.now(), direction, bytes) });
   }
 
   private warn(code: WarningCode, message: string): void {
@@ -507,19 +531,39 @@ export class TelnetEngine {
 
   /** Every event but data goes through here, after the data that preceded it on the wire. */
   private emit(event: TelnetEvent): void {
-    if (this.pendingData.length > 0) this.flushData();
+    this.flushData();
     this.onEvent(event);
   }
 }
 
+// The wire bytes of every command and negotiation, made once: the engine sends and
+// traces them often, and events' bytes are read-only.
+const COMMAND_BYTES: (Uint8Array | undefined)[] = [];
+const NEGOTIATION_BYTES: (Uint8Array | undefined)[] = [];
+
+function commandBytes(command: number): Uint8Array {
+  return (COMMAND_BYTES[command] ??= Uint8Array.of(IAC, command));
+}
+
+function negotiationBytes(verb: NegotiationVerb, option: number): Uint8Array {
+  return (NEGOTIATION_BYTES[(verb - WILL) * 256 + option] ??= Uint8Array.of(IAC, verb, option));
+}
+
 function wrapSubnegotiation(option: number, payload: Uint8Array): Uint8Array {
-  const out: number[] = [IAC, SB, option];
+  let iacs = 0;
+  for (let i = payload.indexOf(IAC); i !== -1; i = payload.indexOf(IAC, i + 1)) iacs++;
+  const out = new Uint8Array(payload.length + iacs + 5);
+  out[0] = IAC;
+  out[1] = SB;
+  out[2] = option;
+  let written = 3;
   for (const byte of payload) {
-    out.push(byte);
-    if (byte === IAC) out.push(IAC);
+    out[written++] = byte;
+    if (byte === IAC) out[written++] = IAC;
   }
-  out.push(IAC, SE);
-  return Uint8Array.from(out);
+  out[written++] = IAC;
+  out[written] = SE;
+  return out;
 }
 
 function describeOption(option: number): string {

@@ -1,4 +1,4 @@
-import { Opt, bsdCommandName, commandName, optionName, shortOptionName, verbName, type NegotiationVerb } from './codes.js';
+import { Cmd, Opt, bsdCommandName, commandName, optionName, shortOptionName, verbName, type NegotiationVerb } from './codes.js';
 import { decodeComPort, describeComPortValue } from './options/comPort.js';
 import { decodeStatus } from './options/status.js';
 
@@ -20,6 +20,45 @@ export interface TraceEntry {
 }
 
 export type TraceText = Pick<TraceEntry, 'text' | 'short'>;
+
+/**
+ * A trace entry whose text is worked out from its bytes when first read: the engine
+ * traces every command, and most entries of a busy session are never displayed.
+ */
+export class TraceRecord implements TraceEntry {
+  private described: TraceText | undefined;
+
+  constructor(
+    readonly time: number,
+    readonly direction: TraceDirection,
+    readonly bytes: Uint8Array,
+  ) {}
+
+  get text(): string {
+    return (this.described ??= describeWire(this.direction, this.bytes)).text;
+  }
+
+  get short(): string {
+    return (this.described ??= describeWire(this.direction, this.bytes)).short;
+  }
+}
+
+/** The trace text of one command as it stands on the wire: IAC x, IAC verb option, or IAC SB … IAC SE. */
+export function describeWire(direction: TraceDirection, bytes: Uint8Array): TraceText {
+  const command = bytes[1]!;
+  if (command === Cmd.SB) return subnegotiationText(direction, bytes[2]!, unescapeIacs(bytes.subarray(3, bytes.length - 2)));
+  if (bytes.length === 3) return negotiationText(direction, command as NegotiationVerb, bytes[2]!);
+  return commandText(direction, command);
+}
+
+function unescapeIacs(escaped: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < escaped.length; i++) {
+    out.push(escaped[i]!);
+    if (escaped[i] === Cmd.IAC && escaped[i + 1] === Cmd.IAC) i++;
+  }
+  return Uint8Array.from(out);
+}
 
 export function negotiationText(direction: TraceDirection, verb: NegotiationVerb, option: number): TraceText {
   const verbText = verbName(verb);

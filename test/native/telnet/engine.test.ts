@@ -36,6 +36,15 @@ describe('TelnetEngine API', () => {
     assert.deepEqual(events.map((event) => event.type === 'data' && [...event.data]), [[0x61, 0xff, 0x62, 13, 0x63]]);
   });
 
+  it('never modifies the bytes it is given, Node Buffers included', () => {
+    const { engine } = engineWithLog();
+    const wire = [0x61, Cmd.IAC, Cmd.IAC, 0x62, 13, 0, 0x63, Cmd.IAC, Cmd.NOP, 0x64, Cmd.IAC, Cmd.IAC];
+    for (const input of [Buffer.from(wire), Uint8Array.from(wire)]) {
+      engine.receive(input);
+      assert.deepEqual([...input], wire);
+    }
+  });
+
   it('refuses to send negotiation or SB bytes as a plain command', () => {
     const { engine } = engineWithLog();
     for (const command of [Cmd.SE, Cmd.SB, Cmd.WILL, Cmd.DONT, Cmd.IAC, 12]) {
