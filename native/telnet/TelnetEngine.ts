@@ -2,6 +2,7 @@ import { Cmd, FIRST_COMMAND, Opt, optionName, type NegotiationVerb } from './cod
 import type { OptionPolicy } from './policy.js';
 import { YES, receive as qReceive, request as qRequest, stateOf } from './qMethod.js';
 import { TraceRecord, type TraceDirection, type TraceEntry } from './trace.js';
+import { commandBytes, negotiationBytes, wrapSubnegotiation } from './wire.js';
 import { decodeStatus, encodeStatus, type StatusEntry } from './options/status.js';
 import { TerminalTypeCycle, decodeTerminalType, encodeTerminalType } from './options/terminalType.js';
 import { encodeWindowSize, type WindowSize } from './options/windowSize.js';
@@ -281,7 +282,8 @@ export class TelnetEngine {
   private flushData(): void {
     if (this.pendingEnd === this.pendingStart) return;
     const source = this.pendingCompacted ? this.compacted! : this.input;
-    const data = source.subarray(this.pendingStart, this.pendingEnd);
+    // A plain view: subarray() of a Node Buffer takes Buffer's slower path.
+    const data = new Uint8Array(source.buffer, source.byteOffset + this.pendingStart, this.pendingEnd - this.pendingStart);
     this.pendingStart = this.pendingEnd = 0;
     this.pendingCompacted = false;
     this.onEvent({ type: 'data', data });
@@ -305,7 +307,10 @@ export class TelnetEngine {
       grown.set(this.sbBuffer.subarray(0, this.sbLength));
       this.sbBuffer = grown;
     }
-    this.sbBuffer.set(chunk.subarray(start, end), this.sbLength);
+    // Byte by byte: subnegotiations are short, and a view per call would cost more.
+    const buffer = this.sbBuffer;
+    let at = this.sbLength;
+    for (let i = start; i < end; i++) buffer[at++] = chunk[i]!;
     this.sbLength = length;
   }
 
@@ -372,7 +377,7 @@ export class TelnetEngine {
     const option = this.sbOption;
     const payload = this.sbBuffer.slice(0, this.sbLength);
     this.sbLength = 0;
-    this.trace('RCVD', wrapSubnegotiation(option, payload));
+    this.emit({ type: 'trace', entry: new TraceRecord(this.now(), 'RCVD', payload, option) });
     this.emit({ type: 'subnegotiation', option, payload });
     this.answerSubnegotiation(option, payload);
   }
@@ -442,7 +447,8 @@ export class TelnetEngine {
 
   /** Sends IAC SB <option> <payload, IAC doubled> IAC SE. */
   subnegotiate(option: number, payload: Uint8Array): void {
-    this.sendTraced(wrapSubnegotiation(option, payload));
+    this.emit({ type: 'trace', entry: new TraceRecord(this.now(), 'SENT', payload, option) });
+    this.emit({ type: 'send', data: wrapSubnegotiation(option, payload) });
   }
 
   /** Asks to perform an option ourselves (sends WILL unless already on or under way). */
@@ -534,36 +540,6 @@ export class TelnetEngine {
     this.flushData();
     this.onEvent(event);
   }
-}
-
-// The wire bytes of every command and negotiation, made once: the engine sends and
-// traces them often, and events' bytes are read-only.
-const COMMAND_BYTES: (Uint8Array | undefined)[] = [];
-const NEGOTIATION_BYTES: (Uint8Array | undefined)[] = [];
-
-function commandBytes(command: number): Uint8Array {
-  return (COMMAND_BYTES[command] ??= Uint8Array.of(IAC, command));
-}
-
-function negotiationBytes(verb: NegotiationVerb, option: number): Uint8Array {
-  return (NEGOTIATION_BYTES[(verb - WILL) * 256 + option] ??= Uint8Array.of(IAC, verb, option));
-}
-
-function wrapSubnegotiation(option: number, payload: Uint8Array): Uint8Array {
-  let iacs = 0;
-  for (let i = payload.indexOf(IAC); i !== -1; i = payload.indexOf(IAC, i + 1)) iacs++;
-  const out = new Uint8Array(payload.length + iacs + 5);
-  out[0] = IAC;
-  out[1] = SB;
-  out[2] = option;
-  let written = 3;
-  for (const byte of payload) {
-    out[written++] = byte;
-    if (byte === IAC) out[written++] = IAC;
-  }
-  out[written++] = IAC;
-  out[written] = SE;
-  return out;
 }
 
 function describeOption(option: number): string {

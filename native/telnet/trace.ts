@@ -1,6 +1,7 @@
-import { Cmd, Opt, bsdCommandName, commandName, optionName, shortOptionName, verbName, type NegotiationVerb } from './codes.js';
+import { Opt, bsdCommandName, commandName, optionName, shortOptionName, verbName, type NegotiationVerb } from './codes.js';
 import { decodeComPort, describeComPortValue } from './options/comPort.js';
 import { decodeStatus } from './options/status.js';
+import { wrapSubnegotiation } from './wire.js';
 
 // Trace lines in the format of the BSD telnet client's `toggle options` (its
 // printoption() and printsub()), and a short form of the same line for the UI.
@@ -22,42 +23,44 @@ export interface TraceEntry {
 export type TraceText = Pick<TraceEntry, 'text' | 'short'>;
 
 /**
- * A trace entry whose text is worked out from its bytes when first read: the engine
- * traces every command, and most entries of a busy session are never displayed.
+ * A trace entry whose text (and, for a subnegotiation, whose wire bytes) are worked out
+ * when first read: the engine traces every command, and most entries of a busy session
+ * are never displayed.
  */
 export class TraceRecord implements TraceEntry {
   private described: TraceText | undefined;
+  private wire: Uint8Array | undefined;
 
+  /**
+   * `source` is the command as it stands on the wire (IAC x, IAC verb option) or, when
+   * `sbOption` is given, the unescaped payload of a subnegotiation of that option.
+   */
   constructor(
     readonly time: number,
     readonly direction: TraceDirection,
-    readonly bytes: Uint8Array,
+    private readonly source: Uint8Array,
+    private readonly sbOption?: number,
   ) {}
 
+  get bytes(): Uint8Array {
+    return (this.wire ??= this.sbOption === undefined ? this.source : wrapSubnegotiation(this.sbOption, this.source));
+  }
+
   get text(): string {
-    return (this.described ??= describeWire(this.direction, this.bytes)).text;
+    return this.describe().text;
   }
 
   get short(): string {
-    return (this.described ??= describeWire(this.direction, this.bytes)).short;
+    return this.describe().short;
   }
-}
 
-/** The trace text of one command as it stands on the wire: IAC x, IAC verb option, or IAC SB … IAC SE. */
-export function describeWire(direction: TraceDirection, bytes: Uint8Array): TraceText {
-  const command = bytes[1]!;
-  if (command === Cmd.SB) return subnegotiationText(direction, bytes[2]!, unescapeIacs(bytes.subarray(3, bytes.length - 2)));
-  if (bytes.length === 3) return negotiationText(direction, command as NegotiationVerb, bytes[2]!);
-  return commandText(direction, command);
-}
-
-function unescapeIacs(escaped: Uint8Array): Uint8Array {
-  const out: number[] = [];
-  for (let i = 0; i < escaped.length; i++) {
-    out.push(escaped[i]!);
-    if (escaped[i] === Cmd.IAC && escaped[i + 1] === Cmd.IAC) i++;
+  private describe(): TraceText {
+    if (this.described) return this.described;
+    const { direction, source, sbOption } = this;
+    if (sbOption !== undefined) return (this.described = subnegotiationText(direction, sbOption, source));
+    if (source.length === 3) return (this.described = negotiationText(direction, source[1] as NegotiationVerb, source[2]!));
+    return (this.described = commandText(direction, source[1]!));
   }
-  return Uint8Array.from(out);
 }
 
 export function negotiationText(direction: TraceDirection, verb: NegotiationVerb, option: number): TraceText {
