@@ -2,13 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { decodeCapture, readCapture } from './decode.js';
+import { runTelnet, TELNET_USAGE } from './telnet.js';
 import { UsageError } from './UsageError.js';
 
 const HELP = `revtel — serial consoles as reverse-telnet lines, and a telnet client that shows its negotiation
 
 Usage:
-  revtel decode [--hex] [--short] [FILE|-]   print the telnet commands in a capture of what one
-                                             peer sent, as the BSD client's 'toggle options' does
+  ${TELNET_USAGE.replaceAll('\n', '\n  ')}
+
+  revtel decode [--hex] [--short] [FILE|-]
+  Prints the telnet commands in a capture of what one peer sent, as the BSD client's
+  'toggle options' does.
+
   revtel --version
   revtel help
 `;
@@ -36,6 +41,13 @@ async function main(argv: readonly string[]): Promise<void> {
       const options = { file, hex: values.hex === true, short: values.short === true };
       const lines = await decodeCapture(options, readCapture(file));
       process.stdout.write(lines.map((line) => `${line}\n`).join(''));
+      return;
+    }
+    case 'telnet': {
+      const status = await runTelnet(rest);
+      // Exit once standard output has been written out: the session's handles are closed,
+      // but a paused standard input could keep the process waiting.
+      process.stdout.write('', () => process.exit(status));
       return;
     }
     default:

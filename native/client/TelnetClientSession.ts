@@ -1,0 +1,499 @@
+import { connect, type Socket } from 'node:net';
+import { Emitter } from '../events/Emitter.js';
+import {
+  CLIENT_POLICY,
+  Cmd,
+  Control,
+  Opt,
+  TelnetEngine,
+  decodeComPort,
+  encodeComPort,
+  shortOptionName,
+  withOption,
+  type ComPortMessage,
+  type TelnetEvent,
+  type TraceEntry,
+  type WindowSize,
+} from '../telnet/index.js';
+import {
+  flowControlCode,
+  flowControlFromCode,
+  isDataBits,
+  parityCode,
+  parityFromCode,
+  stopBitsCode,
+  stopBitsFromCode,
+} from '../serial/rfc2217Values.js';
+import type { SerialSettings } from '../serial/serialSettings.js';
+import { LineEditor } from './LineEditor.js';
+import { describeSocketError } from './socketErrors.js';
+
+export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** Why a session ended: the user closed it, the peer did, the connection failed or broke. */
+export type CloseReason = 'user' | 'peer' | 'connect-failed' | 'lost';
+
+export type StateChange =
+  | { readonly state: 'connecting' | 'open' }
+  | { readonly state: 'reconnecting'; readonly message: string; readonly delayMs: number }
+  | { readonly state: 'closed'; readonly reason: CloseReason; readonly message: string };
+
+/** How the terminal should treat what the user types (BSD telnet's modes). */
+export interface TerminalMode {
+  /** Show typed characters locally: the server does not echo. */
+  readonly localEcho: boolean;
+  /** Edit the line locally and send it on Enter: the server does not suppress go-ahead. */
+  readonly lineEditing: boolean;
+}
+
+/** The remote serial port as an RFC 2217 server reports it. */
+export interface RemoteSerialState {
+  readonly settings: Partial<SerialSettings>;
+  readonly dtr?: boolean;
+  readonly rts?: boolean;
+  readonly modemState?: number;
+  readonly lineState?: number;
+  readonly signature?: string;
+}
+
+export type SpecialCommand = 'brk' | 'ip' | 'ao' | 'ayt' | 'ec' | 'el' | 'nop' | 'synch' | 'eof' | 'susp' | 'abort' | 'ga';
+
+const SPECIAL_COMMANDS: Record<SpecialCommand, number> = {
+  brk: Cmd.BRK,
+  ip: Cmd.IP,
+  ao: Cmd.AO,
+  ayt: Cmd.AYT,
+  ec: Cmd.EC,
+  el: Cmd.EL,
+  nop: Cmd.NOP,
+  // Synch is DM sent as TCP urgent data; Node has no API for urgent data, so DM goes in band.
+  synch: Cmd.DM,
+  eof: Cmd.EOF,
+  susp: Cmd.SUSP,
+  abort: Cmd.ABORT,
+  ga: Cmd.GA,
+};
+
+export interface TelnetClientOptions {
+  readonly host: string;
+  readonly port: number;
+  /** auto: start negotiating on port 23, elsewhere once the server starts (the BSD rule). */
+  readonly negotiate?: 'auto' | 'always' | 'never';
+  /** A plain TCP byte pipe: no telnet at all (for "raw" terminal-server lines). */
+  readonly raw?: boolean;
+  /** Answers to TERMINAL-TYPE SEND, in order. */
+  readonly terminalTypes?: readonly string[];
+  /** Ask for COM-PORT-OPTION and set the remote serial port to these settings. */
+  readonly rfc2217?: SerialSettings;
+  readonly windowSize?: WindowSize;
+  readonly connectTimeoutMs?: number;
+  /** Reconnect with back-off when the connection fails or is lost (console sessions). */
+  readonly reconnect?: boolean;
+  readonly now?: () => number;
+}
+
+export const DEFAULT_TERMINAL_TYPES = ['XTERM-256COLOR', 'XTERM', 'VT100'];
+const TELNET_PORT = 23;
+const FIRST_RETRY_MS = 500;
+const LAST_RETRY_MS = 30_000;
+
+/**
+ * One outbound telnet session (the telnet client's role): the socket, the engine and
+ * the user's side of the terminal. The CLI and the UI both drive it; it never touches
+ * stdin or a screen itself.
+ */
+export class TelnetClientSession {
+  private readonly _onData = new Emitter<Uint8Array>();
+  /** Bytes from the server for the terminal. */
+  readonly onData = this._onData.event;
+  private readonly _onEcho = new Emitter<Uint8Array>();
+  /** Local echo of what the user typed, when the server does not echo. */
+  readonly onEcho = this._onEcho.event;
+  private readonly _onTrace = new Emitter<TraceEntry>();
+  readonly onTrace = this._onTrace.event;
+  private readonly _onWarning = new Emitter<string>();
+  /** The server broke the protocol; the session goes on. */
+  readonly onWarning = this._onWarning.event;
+  private readonly _onState = new Emitter<StateChange>();
+  readonly onState = this._onState.event;
+  private readonly _onMode = new Emitter<TerminalMode>();
+  readonly onMode = this._onMode.event;
+  private readonly _onRemoteSerial = new Emitter<RemoteSerialState>();
+  readonly onRemoteSerial = this._onRemoteSerial.event;
+
+  private socket: Socket | undefined;
+  private engine: TelnetEngine | undefined;
+  private readonly lineEditor = new LineEditor();
+  private currentState: ClientState = 'closed';
+  private currentMode: TerminalMode;
+  private remoteSerial: RemoteSerialState = { settings: {} };
+  private windowSize: WindowSize | undefined;
+  private retryDelayMs = FIRST_RETRY_MS;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly breakTimers = new Set<ReturnType<typeof setTimeout>>();
+  private userClosed = false;
+  /** Negotiation started (by us or the server) on this connection. */
+  private negotiating = false;
+  private dataReceived = false;
+  /** Keystrokes held while an RFC 2217 server has asked us to stop sending. */
+  private heldInput: Uint8Array[] | undefined;
+
+  constructor(private readonly options: TelnetClientOptions) {
+    this.windowSize = options.windowSize;
+    // With telnet, the BSD default until the server says otherwise: local echo, line editing.
+    this.currentMode = options.raw ? { localEcho: false, lineEditing: false } : { localEcho: true, lineEditing: true };
+  }
+
+  get state(): ClientState {
+    return this.currentState;
+  }
+
+  get mode(): TerminalMode {
+    return this.currentMode;
+  }
+
+  get remoteSerialState(): RemoteSerialState {
+    return this.remoteSerial;
+  }
+
+  /** Opens the connection; progress and failure arrive as state changes. */
+  open(): void {
+    this.userClosed = false;
+    this.connect();
+  }
+
+  /** What the user typed: edited and echoed locally or sent at once, as the mode says. */
+  write(input: Uint8Array): void {
+    if (this.currentState !== 'open') return;
+    if (this.heldInput) {
+      this.heldInput.push(input);
+      return;
+    }
+    if (!this.currentMode.lineEditing) {
+      if (this.currentMode.localEcho) this._onEcho.fire(input);
+      this.sendData(input);
+      return;
+    }
+    const { lines, echo } = this.lineEditor.edit(input);
+    if (echo.length > 0 && this.currentMode.localEcho) this._onEcho.fire(echo);
+    for (const line of lines) this.sendData(line);
+  }
+
+  /** The terminal's size: sent when the server has asked for NAWS, and on every change. */
+  resize(size: WindowSize): void {
+    this.windowSize = size;
+    this.engine?.setWindowSize(size);
+  }
+
+  sendCommand(command: SpecialCommand): void {
+    if (command === 'brk') {
+      this.sendBreak();
+      return;
+    }
+    this.engine?.sendCommand(SPECIAL_COMMANDS[command]);
+  }
+
+  /**
+   * BREAK: with COM-PORT-OPTION on, the remote port holds a real break for `durationMs`
+   * (SET-CONTROL break on, then off); otherwise IAC BRK.
+   */
+  sendBreak(durationMs = 300): void {
+    const engine = this.engine;
+    if (!engine) return;
+    if (!engine.isEnabled('local', Opt.COM_PORT)) {
+      engine.sendCommand(Cmd.BRK);
+      return;
+    }
+    this.sendComPort({ fromServer: false, command: 'SET-CONTROL', value: Control.BREAK_ON });
+    const timer = setTimeout(() => {
+      this.breakTimers.delete(timer);
+      if (this.engine === engine) this.sendComPort({ fromServer: false, command: 'SET-CONTROL', value: Control.BREAK_OFF });
+    }, durationMs);
+    this.breakTimers.add(timer);
+  }
+
+  /** DTR and RTS of the remote port (RFC 2217); false when COM-PORT-OPTION is not on. */
+  setModemControl(lines: { readonly dtr?: boolean; readonly rts?: boolean }): boolean {
+    if (!this.engine?.isEnabled('local', Opt.COM_PORT)) return false;
+    if (lines.dtr !== undefined) {
+      this.sendComPort({ fromServer: false, command: 'SET-CONTROL', value: lines.dtr ? Control.DTR_ON : Control.DTR_OFF });
+    }
+    if (lines.rts !== undefined) {
+      this.sendComPort({ fromServer: false, command: 'SET-CONTROL', value: lines.rts ? Control.RTS_ON : Control.RTS_OFF });
+    }
+    return true;
+  }
+
+  /** Stops reading the socket (the terminal is behind); TCP carries the pause to the server. */
+  pause(): void {
+    this.socket?.pause();
+  }
+
+  resume(): void {
+    this.socket?.resume();
+  }
+
+  close(): void {
+    this.userClosed = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.socket) {
+      this.socket.destroy();
+    } else if (this.currentState !== 'closed') {
+      this.finish('user', 'Connection closed.');
+    }
+  }
+
+  /** A few lines for the escape prompt's "status", as the BSD client gives them. */
+  status(): string[] {
+    const { host, port } = this.options;
+    if (this.currentState !== 'open' || !this.engine) return [`Not connected (${this.currentState}).`];
+    const engine = this.engine;
+    const options = [Opt.BINARY, Opt.ECHO, Opt.SGA, Opt.TTYPE, Opt.NAWS, Opt.COM_PORT];
+    const on = (side: 'local' | 'remote', option: number): string[] => (engine.isEnabled(side, option) ? [shortOptionName(option)!] : []);
+    return [
+      `Connected to ${host} port ${port}.`,
+      this.currentMode.lineEditing ? 'Operating in line mode (local line editing).' : 'Operating in single character mode.',
+      `Local echo ${this.currentMode.localEcho ? 'on' : 'off'}.`,
+      `Options we perform: ${options.flatMap((option) => on('local', option)).join(' ') || 'none'}.`,
+      `Options the server performs: ${options.flatMap((option) => on('remote', option)).join(' ') || 'none'}.`,
+    ];
+  }
+
+  // ---- Connection -----------------------------------------------------------------------
+
+  private connect(): void {
+    const { host, port } = this.options;
+    this.setState({ state: 'connecting' });
+    this.negotiating = false;
+    this.dataReceived = false;
+    const socket = connect({ host, port });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.setTimeout(this.options.connectTimeoutMs ?? 10_000);
+    let failure: Error | undefined;
+    let connected = false;
+    socket.once('connect', () => {
+      connected = true;
+      socket.setTimeout(0);
+      this.retryDelayMs = FIRST_RETRY_MS;
+      this.engine = this.options.raw ? undefined : this.createEngine(socket);
+      this.setState({ state: 'open' });
+      if (this.engine && this.shouldInitiate()) this.initiate();
+    });
+    socket.on('timeout', () => {
+      failure = Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' });
+      socket.destroy();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      if (this.engine) {
+        this.engine.receive(chunk);
+      } else {
+        this.dataReceived = true;
+        this._onData.fire(chunk);
+      }
+    });
+    socket.on('error', (error) => {
+      failure = error;
+    });
+    socket.on('close', () => {
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      this.engine = undefined;
+      this.heldInput = undefined;
+      for (const timer of this.breakTimers) clearTimeout(timer);
+      this.breakTimers.clear();
+      this.afterClose(connected, failure);
+    });
+  }
+
+  private afterClose(connected: boolean, failure: Error | undefined): void {
+    const { host, port } = this.options;
+    if (this.userClosed) {
+      this.finish('user', 'Connection closed.');
+      return;
+    }
+    const reason: CloseReason = !connected ? 'connect-failed' : failure ? 'lost' : 'peer';
+    let message: string;
+    if (failure) {
+      message = describeSocketError(failure, host, port, this.options.connectTimeoutMs ?? 10_000);
+    } else if (this.negotiating && !this.dataReceived) {
+      message = `${host} port ${port} closed the connection during option negotiation.`;
+    } else {
+      message = `Connection closed by ${host} port ${port}.`;
+    }
+    if (!this.options.reconnect) {
+      this.finish(reason, message);
+      return;
+    }
+    const delayMs = this.retryDelayMs;
+    this.retryDelayMs = Math.min(LAST_RETRY_MS, delayMs * 2);
+    this.setState({ state: 'reconnecting', message, delayMs });
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.connect();
+    }, delayMs);
+  }
+
+  private finish(reason: CloseReason, message: string): void {
+    this.setState({ state: 'closed', reason, message });
+  }
+
+  private setState(change: StateChange): void {
+    this.currentState = change.state;
+    this._onState.fire(change);
+  }
+
+  // ---- Telnet ---------------------------------------------------------------------------
+
+  private createEngine(socket: Socket): TelnetEngine {
+    let policy = CLIENT_POLICY;
+    if (this.options.rfc2217) policy = withOption(policy, { option: Opt.COM_PORT, local: true, remote: false });
+    const engine = new TelnetEngine({
+      policy,
+      terminalTypes: this.options.terminalTypes ?? DEFAULT_TERMINAL_TYPES,
+      onEvent: (event) => this.onEngineEvent(event, socket),
+      ...(this.options.now ? { now: this.options.now } : {}),
+    });
+    if (this.windowSize) engine.setWindowSize(this.windowSize);
+    this.updateMode(engine);
+    return engine;
+  }
+
+  private shouldInitiate(): boolean {
+    const negotiate = this.options.negotiate ?? 'auto';
+    return negotiate === 'always' || (negotiate === 'auto' && this.options.port === TELNET_PORT);
+  }
+
+  /** Our opening requests, as the BSD client makes them on port 23. */
+  private initiate(): void {
+    const engine = this.engine!;
+    this.negotiating = true;
+    engine.enableRemote(Opt.SGA);
+    engine.enableLocal(Opt.TTYPE);
+    engine.enableLocal(Opt.NAWS);
+    if (this.options.rfc2217) engine.enableLocal(Opt.COM_PORT);
+  }
+
+  private onEngineEvent(event: TelnetEvent, socket: Socket): void {
+    switch (event.type) {
+      case 'send':
+        socket.write(event.data);
+        break;
+      case 'data':
+        this.dataReceived = true;
+        this._onData.fire(event.data);
+        break;
+      case 'trace':
+        if (event.entry.direction === 'RCVD' && !this.negotiating) {
+          // The server started: from here on we negotiate as on port 23 (auto mode).
+          this.negotiating = true;
+          if ((this.options.negotiate ?? 'auto') === 'auto') queueMicrotask(() => this.engine && this.initiate());
+        }
+        this._onTrace.fire(event.entry);
+        break;
+      case 'option':
+        if (this.engine) this.updateMode(this.engine);
+        if (event.option === Opt.COM_PORT && event.side === 'local' && event.enabled) this.sendRfc2217Settings();
+        break;
+      case 'subnegotiation':
+        if (event.option === Opt.COM_PORT) this.onComPort(event.payload);
+        break;
+      case 'warning':
+        this._onWarning.fire(event.message);
+        break;
+      case 'command':
+      case 'timing-mark':
+        break;
+    }
+  }
+
+  private sendData(bytes: Uint8Array): void {
+    if (this.engine) this.engine.sendData(bytes);
+    else this.socket?.write(bytes);
+  }
+
+  private updateMode(engine: TelnetEngine): void {
+    const mode: TerminalMode = {
+      localEcho: !engine.isEnabled('remote', Opt.ECHO),
+      lineEditing: !engine.isEnabled('remote', Opt.SGA),
+    };
+    if (mode.localEcho === this.currentMode.localEcho && mode.lineEditing === this.currentMode.lineEditing) return;
+    const leavingLineMode = this.currentMode.lineEditing && !mode.lineEditing;
+    this.currentMode = mode;
+    if (leavingLineMode) {
+      const pending = this.lineEditor.takePending();
+      if (pending.length > 0) engine.sendData(pending);
+    }
+    this._onMode.fire(mode);
+  }
+
+  // ---- RFC 2217 -------------------------------------------------------------------------
+
+  private sendRfc2217Settings(): void {
+    const settings = this.options.rfc2217;
+    if (!settings) return;
+    this.sendComPort({ fromServer: false, command: 'SIGNATURE', text: '' });
+    this.sendComPort({ fromServer: false, command: 'SET-BAUDRATE', value: settings.baudRate });
+    this.sendComPort({ fromServer: false, command: 'SET-DATASIZE', value: settings.dataBits });
+    this.sendComPort({ fromServer: false, command: 'SET-PARITY', value: parityCode(settings.parity) });
+    this.sendComPort({ fromServer: false, command: 'SET-STOPSIZE', value: stopBitsCode(settings.stopBits) });
+    this.sendComPort({ fromServer: false, command: 'SET-CONTROL', value: flowControlCode(settings.flowControl) });
+    this.sendComPort({ fromServer: false, command: 'SET-MODEMSTATE-MASK', value: 0xff });
+  }
+
+  private sendComPort(message: ComPortMessage): void {
+    this.engine?.subnegotiate(Opt.COM_PORT, encodeComPort(message));
+  }
+
+  private onComPort(payload: Uint8Array): void {
+    const message = decodeComPort(payload);
+    if (!message || !message.fromServer) return;
+    const previous = this.remoteSerial;
+    const settings = { ...previous.settings };
+    let next: RemoteSerialState = previous;
+    if ('text' in message) {
+      next = { ...previous, signature: message.text };
+    } else if (!('value' in message)) {
+      // The server asks us to stop sending (its buffer is full), then to go on.
+      if (message.command === 'FLOWCONTROL-SUSPEND') this.heldInput ??= [];
+      else this.releaseHeldInput();
+      return;
+    } else {
+      const { value } = message;
+      switch (message.command) {
+        case 'SET-BAUDRATE': next = { ...previous, settings: { ...settings, baudRate: value } }; break;
+        case 'SET-DATASIZE': if (isDataBits(value)) next = { ...previous, settings: { ...settings, dataBits: value } }; break;
+        case 'SET-PARITY': next = withSetting(previous, 'parity', parityFromCode(value)); break;
+        case 'SET-STOPSIZE': next = withSetting(previous, 'stopBits', stopBitsFromCode(value)); break;
+        case 'SET-CONTROL': next = withControl(previous, value); break;
+        case 'NOTIFY-MODEMSTATE': next = { ...previous, modemState: value }; break;
+        case 'NOTIFY-LINESTATE': next = { ...previous, lineState: value }; break;
+        default: return;
+      }
+    }
+    if (next === previous) return;
+    this.remoteSerial = next;
+    this._onRemoteSerial.fire(next);
+  }
+
+  private releaseHeldInput(): void {
+    const held = this.heldInput;
+    this.heldInput = undefined;
+    for (const input of held ?? []) this.write(input);
+  }
+}
+
+function withSetting<K extends keyof SerialSettings>(state: RemoteSerialState, key: K, value: SerialSettings[K] | undefined): RemoteSerialState {
+  return value === undefined ? state : { ...state, settings: { ...state.settings, [key]: value } };
+}
+
+function withControl(state: RemoteSerialState, value: number): RemoteSerialState {
+  switch (value) {
+    case Control.DTR_ON: return { ...state, dtr: true };
+    case Control.DTR_OFF: return { ...state, dtr: false };
+    case Control.RTS_ON: return { ...state, rts: true };
+    case Control.RTS_OFF: return { ...state, rts: false };
+    default: return withSetting(state, 'flowControl', flowControlFromCode(value));
+  }
+}
