@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_TERMINAL_TYPES, TelnetClientSession, type CloseReason, type SpecialCommand } from '../client/TelnetClientSession.js';
+import { DEFAULT_TERMINAL_TYPES, TelnetClientSession, type CloseReason, type RemoteSerialState, type SpecialCommand } from '../client/TelnetClientSession.js';
 import { parseSerialSettings, SettingsError, type SerialSettings } from '../serial/serialSettings.js';
 import { EscapeReader } from './EscapeReader.js';
 import { UsageError } from './UsageError.js';
@@ -89,6 +89,19 @@ export function parseTelnetArgs(args: readonly string[], env: NodeJS.ProcessEnv)
   };
 }
 
+/** "19200 7E1 flow none, DTR on, modem lines 0x30" — what an RFC 2217 server has confirmed. */
+function describeRemotePort(remote: RemoteSerialState): string {
+  const { baudRate, dataBits, parity, stopBits, flowControl } = remote.settings;
+  const parts = [
+    [baudRate ?? '?', `${dataBits ?? '?'}${parity ? parity[0]!.toUpperCase() : '?'}${stopBits ?? '?'}`, flowControl ? `flow ${flowControl}` : ''].filter(Boolean).join(' '),
+  ];
+  if (remote.dtr !== undefined) parts.push(`DTR ${remote.dtr ? 'on' : 'off'}`);
+  if (remote.rts !== undefined) parts.push(`RTS ${remote.rts ? 'on' : 'off'}`);
+  if (remote.modemState !== undefined) parts.push(`modem lines 0x${remote.modemState.toString(16).padStart(2, '0')}`);
+  if (remote.signature) parts.push(`signature "${remote.signature}"`);
+  return parts.join(', ');
+}
+
 /** Runs `revtel telnet` on this process's standard streams; resolves to the exit status. */
 export function runTelnet(args: readonly string[]): Promise<number> {
   const options = parseTelnetArgs(args, process.env);
@@ -120,11 +133,20 @@ export function runTelnet(args: readonly string[]): Promise<number> {
     }
   });
   // Without a terminal there is nobody to show local echo to.
-  session.onEcho((echo) => interactive && stdout.write(echo));
-  session.onTrace((entry) => tracing && say(entry.text));
-  session.onWarning((message) => tracing && say(`revtel: warning: ${message}`));
+  session.onEcho((echo) => {
+    if (interactive) stdout.write(echo);
+  });
+  session.onTrace((entry) => {
+    if (tracing) say(entry.text);
+  });
+  session.onWarning((message) => {
+    if (tracing) say(`revtel: warning: ${message}`);
+  });
+  let lastRemote = '';
   session.onRemoteSerial((remote) => {
-    if (tracing) say(`revtel: remote port ${JSON.stringify(remote)}`);
+    const text = describeRemotePort(remote);
+    if (tracing && text !== lastRemote) say(`revtel: remote port ${text}`);
+    lastRemote = text;
   });
   if (stdout.isTTY) stdout.on('resize', () => session.resize({ cols: stdout.columns, rows: stdout.rows }));
 
@@ -157,7 +179,9 @@ export function runTelnet(args: readonly string[]): Promise<number> {
     for (const action of escape.feed(chunk)) {
       if (action.kind === 'session') session.write(action.bytes);
       else if (action.kind === 'prompt') stdout.write('\r\ntelnet> ');
-      else if (action.kind === 'echo') interactive && stdout.write(action.bytes);
+      else if (action.kind === 'echo') {
+        if (interactive) stdout.write(action.bytes);
+      }
       else runPromptCommand(action.line);
     }
   });

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { freePort, startTelnetd, waitFor } from '../../support/peers.js';
+import { repoPath } from '../../support/repo.js';
+
+// `revtel telnet` as a user runs it: a real process on pipes, and on a real terminal (tmux).
+const bin = repoPath('dist', 'native', 'cli', 'main.js');
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function revtel(args: string[], input: string | Buffer = ''): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, TERM: 'vt100' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('latin1')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+describe('revtel telnet on pipes', () => {
+  let telnetd: Awaited<ReturnType<typeof startTelnetd>>;
+  before(async () => {
+    telnetd = await startTelnetd('/bin/cat');
+  });
+  after(() => telnetd.stop());
+
+  it('sends standard input, prints the session, and traces the negotiation on stderr', async () => {
+    const run = await revtel(['telnet', '127.0.0.1', String(telnetd.port), '--trace', '--negotiate', 'always', '--linger', '300'], 'hello from a pipe\r\n');
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /hello from a pipe/);
+    const stderr = run.stderr.split('\n');
+    assert.equal(stderr[0], `Trying 127.0.0.1 port ${telnetd.port}...`);
+    assert.ok(stderr.includes('SENT DO SUPPRESS GO AHEAD'));
+    assert.ok(stderr.includes('RCVD IAC SB TERMINAL-TYPE SEND'));
+    assert.ok(stderr.includes('SENT IAC SB TERMINAL-TYPE IS "VT100"'), 'the type comes from $TERM');
+  });
+
+  it('obeys the escape prompt: status, send ayt, toggle trace, close', async () => {
+    const run = await revtel(['telnet', '127.0.0.1', String(telnetd.port)], '\x1dstatus\n\x1dtoggle trace\n\x1dsend ayt\n\x1dbogus\n\x1dclose\n');
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /telnet> /);
+    assert.match(run.stderr, new RegExp(`Connected to 127.0.0.1 port ${telnetd.port}\\.\\nOperating in (line|single character) mode`));
+    assert.match(run.stderr, /Trace of option negotiation on\.\nSENT IAC AYT\n/);
+    assert.match(run.stderr, /\?Invalid command "bogus"\. Commands:\n {2}send brk \[MS\]/);
+    assert.match(run.stderr, /Connection closed\.\n$/);
+  });
+
+  it('exits 3 with one line when nothing listens', async () => {
+    const port = await freePort();
+    const run = await revtel(['telnet', '127.0.0.1', String(port)]);
+    assert.equal(run.status, 3);
+    assert.equal(run.stderr, `Trying 127.0.0.1 port ${port}...\nrevtel: 127.0.0.1 port ${port}: connection refused — nothing is listening there.\n`);
+  });
+
+  it('exits 2 with the reason for a wrong command line', async () => {
+    const cases: [string[], RegExp][] = [
+      [['telnet'], /^revtel: telnet needs a host: revtel telnet HOST \[PORT\]\n$/],
+      [['telnet', 'router', '99999'], /^revtel: "99999" is not a TCP port \(1–65535\)\n$/],
+      [['telnet', 'router', '--rfc2217', '9600,8X1'], /^revtel: --rfc2217 "9600,8X1": parity "X" is not one of N, E, O, M, S/],
+      [['telnet', 'router', '--negotiate', 'sometimes'], /^revtel: --negotiate sometimes: use auto, always or never\n$/],
+      [['telnet', 'router', '--rfc2217', '9600', '--raw'], /^revtel: --rfc2217 needs telnet: it cannot be used with --raw\n$/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await revtel(args);
+      assert.equal(run.status, 2, args.join(' '));
+      assert.match(run.stderr, message);
+    }
+  });
+});
+
+describe('revtel telnet on a terminal (tmux)', () => {
+  let telnetd: Awaited<ReturnType<typeof startTelnetd>>;
+  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', `revtel-test-${process.pid}`, ...args]).toString();
+  const screen = (): string => tmux('capture-pane', '-p', '-t', 'telnet');
+  before(async () => {
+    telnetd = await startTelnetd('/bin/cat');
+  });
+  after(async () => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // Already gone with its last window.
+    }
+    await telnetd.stop();
+  });
+
+  it('runs in raw mode: the server echoes, Ctrl-] opens the prompt, close ends it', async () => {
+    const command = `${process.execPath} ${bin} telnet 127.0.0.1 ${telnetd.port}; echo "exit status $?"; sleep 30`;
+    tmux('new-session', '-d', '-s', 'telnet', '-x', '100', '-y', '30', command);
+    await waitFor(() => screen().includes("Escape character is '^]'."), 'the connection');
+    tmux('send-keys', '-t', 'telnet', 'show clock', 'Enter');
+    await waitFor(() => (screen().match(/show clock/g) ?? []).length >= 2, 'the echo of the pty and the line from cat');
+    tmux('send-keys', '-t', 'telnet', 'C-]');
+    await waitFor(() => screen().includes('telnet>'), 'the prompt');
+    tmux('send-keys', '-t', 'telnet', 'status', 'Enter');
+    await waitFor(() => screen().includes(`Connected to 127.0.0.1 port ${telnetd.port}.`), 'the status');
+    tmux('send-keys', '-t', 'telnet', 'C-]');
+    tmux('send-keys', '-t', 'telnet', 'close', 'Enter');
+    await waitFor(() => screen().includes('exit status 0'), 'revtel to exit');
+    assert.match(screen(), /Connection closed\.\s*\n\s*exit status 0/);
+  });
+});

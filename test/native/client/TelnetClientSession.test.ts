@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { TelnetClientSession, type StateChange, type TelnetClientOptions } from '../../../native/client/TelnetClientSession.js';
+import { parseSerialSettings } from '../../../native/serial/serialSettings.js';
+import { Cmd, Opt, type TraceEntry } from '../../../native/telnet/index.js';
+import { repoPath } from '../../support/repo.js';
+import { collect, freePort, scratchDir, startPtyPair, startSer2net, startTelnetd, waitFor, type PtyPair } from '../../support/peers.js';
+
+/** A session with everything it emits collected, for assertions. */
+function observe(options: TelnetClientOptions) {
+  const session = new TelnetClientSession(options);
+  const trace: TraceEntry[] = [];
+  const states: StateChange[] = [];
+  let output = '';
+  session.onTrace((entry) => trace.push(entry));
+  session.onState((change) => states.push(change));
+  session.onData((data) => (output += Buffer.from(data).toString('latin1')));
+  const closed = new Promise<StateChange>((resolve) => session.onState((change) => change.state === 'closed' && resolve(change)));
+  return { session, trace, states, closed, output: () => output, lines: () => trace.map((entry) => entry.text) };
+}
+
+describe('telnet client against inetutils telnetd running /bin/cat', () => {
+  let telnetd: Awaited<ReturnType<typeof startTelnetd>>;
+  before(async () => {
+    telnetd = await startTelnetd('/bin/cat');
+  });
+  after(() => telnetd.stop());
+
+  it('answers TTYPE with our type, sends NAWS only after DO NAWS and again on resize, and lets the server echo', async () => {
+    const client = observe({ host: '127.0.0.1', port: telnetd.port, terminalTypes: ['VT220'], negotiate: 'always', windowSize: { cols: 100, rows: 30 } });
+    client.session.open();
+    await waitFor(() => client.lines().includes('RCVD WILL ECHO'), 'the server to offer echo');
+    const lines = client.lines();
+    const doNaws = lines.indexOf('RCVD DO NAWS');
+    const firstNaws = lines.indexOf('SENT IAC SB NAWS 0 100 (100) 0 30 (30)');
+    assert.ok(doNaws >= 0 && firstNaws > doNaws, `NAWS sent before DO NAWS:\n${lines.join('\n')}`);
+    assert.ok(lines.indexOf('SENT IAC SB TERMINAL-TYPE IS "VT220"') > lines.indexOf('RCVD IAC SB TERMINAL-TYPE SEND'));
+    assert.ok(lines.includes('SENT DO ECHO'));
+    assert.equal(client.session.mode.localEcho, false, 'the server echoes, so we do not');
+
+    client.session.resize({ cols: 132, rows: 43 });
+    await waitFor(() => client.lines().includes('SENT IAC SB NAWS 0 132 (132) 0 43 (43)'), 'NAWS after resize');
+
+    client.session.write(Buffer.from('hello revtel\r'));
+    await waitFor(() => client.output().includes('hello revtel'), 'cat to send the line back');
+    client.session.close();
+    const closed = await client.closed;
+    assert.deepEqual(closed, { state: 'closed', reason: 'user', message: 'Connection closed.' });
+  });
+
+  it('waits for the server on a port other than 23 (auto), then negotiates once it starts', async () => {
+    const client = observe({ host: '127.0.0.1', port: telnetd.port, terminalTypes: ['VT100'] });
+    client.session.open();
+    await waitFor(() => client.lines().includes('SENT IAC SB TERMINAL-TYPE IS "VT100"'), 'the TTYPE answer');
+    const lines = client.lines();
+    assert.match(lines[0]!, /^RCVD /, 'the server spoke first');
+    assert.ok(lines.includes('SENT DO SUPPRESS GO AHEAD') || lines.includes('RCVD WILL SUPPRESS GO AHEAD'));
+    client.session.close();
+    await client.closed;
+  });
+});
+
+describe('telnet client against ser2net with RFC 2217 on a socat pty', () => {
+  let dir: string;
+  let pty: PtyPair;
+  let ser2net: Awaited<ReturnType<typeof startSer2net>>;
+  before(async () => {
+    dir = scratchDir();
+    pty = await startPtyPair(dir);
+    ser2net = await startSer2net(dir, pty.device);
+  });
+  after(async () => {
+    await ser2net.stop();
+    await pty.stop();
+  });
+
+  it('negotiates as netkit did, sets the port to 19200,7E1 (seen on the pty) and carries data both ways', async () => {
+    const client = observe({ host: '127.0.0.1', port: ser2net.port, rfc2217: parseSerialSettings('19200,7E1') });
+    const remote: unknown[] = [];
+    client.session.onRemoteSerial((state) => remote.push(state));
+    client.session.open();
+    await waitFor(() => client.session.remoteSerialState.settings.parity === 'even', 'ser2net to confirm the parity');
+
+    // ser2net's opening, as in the netkit reference trace, except that we take COM-PORT-OPTION.
+    const netkit = readFileSync(repoPath('test', 'fixtures', 'telnet', 'reference', 'netkit-vs-ser2net.trace'), 'utf8').split('\n').filter(Boolean);
+    const expected = netkit.slice(0, 12).map((line) => line.replace(/ 44$/, ' COM-PORT-OPTION'));
+    assert.deepEqual(client.lines().slice(0, 12), expected);
+    assert.ok(client.lines().includes('SENT WILL COM-PORT-OPTION'));
+    assert.ok(client.lines().includes('RCVD IAC SB COM-PORT-OPTION SET-BAUDRATE 19200'));
+    assert.deepEqual(client.session.remoteSerialState.settings, { baudRate: 19200, dataBits: 7, parity: 'even', stopBits: 1, flowControl: 'none' });
+    assert.equal(client.session.remoteSerialState.signature, 'ser2net');
+
+    // A Linux pty keeps the speed but forces CS8 without parity, so only the speed shows.
+    assert.match(execFileSync('stty', ['-F', pty.device]).toString(), /speed 19200 baud/);
+
+    const device = collect(pty.remote);
+    client.session.write(Buffer.from('show version\r'));
+    await waitFor(() => device.text() === 'show version\r', 'the keystrokes on the device side');
+    device.stop();
+    writeFileSync(pty.remote, 'Cisco IOS Software\r\n');
+    await waitFor(() => client.output().includes('Cisco IOS Software'), 'device output through ser2net');
+    client.session.close();
+    await client.closed;
+  });
+});
+
+describe('telnet client connection failures', () => {
+  let server: Server | undefined;
+  after(() => server?.close());
+
+  it('says the connection was refused when nothing listens', async () => {
+    const port = await freePort();
+    const client = observe({ host: '127.0.0.1', port });
+    client.session.open();
+    assert.deepEqual(await client.closed, {
+      state: 'closed',
+      reason: 'connect-failed',
+      message: `127.0.0.1 port ${port}: connection refused — nothing is listening there.`,
+    });
+  });
+
+  it('says the host name was not found', async () => {
+    const client = observe({ host: 'no-such-console.invalid', port: 23 });
+    client.session.open();
+    const closed = await client.closed;
+    assert.equal(closed.state === 'closed' && closed.reason, 'connect-failed');
+    assert.match(closed.state === 'closed' ? closed.message : '', /^no-such-console\.invalid: host name not found/);
+  });
+
+  it('says when the server closes during option negotiation', async () => {
+    const port = await freePort();
+    server = createServer((socket: Socket) => socket.end(Buffer.from([Cmd.IAC, Cmd.DO, Opt.TTYPE])));
+    await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
+    const client = observe({ host: '127.0.0.1', port });
+    client.session.open();
+    assert.deepEqual(await client.closed, {
+      state: 'closed',
+      reason: 'peer',
+      message: `127.0.0.1 port ${port} closed the connection during option negotiation.`,
+    });
+    assert.ok(client.lines().includes('RCVD DO TERMINAL TYPE'));
+  });
+
+  it('reconnects with back-off until the server is there', async () => {
+    const port = await freePort();
+    const client = observe({ host: '127.0.0.1', port, reconnect: true, raw: true });
+    client.session.open();
+    const failures = () => client.states.filter((change) => change.state === 'reconnecting').length;
+    await waitFor(() => failures() >= 2, 'two failures', 5000);
+    const late = createServer((socket) => socket.end('console ready\r\n'));
+    await new Promise<void>((resolve) => late.listen(port, '127.0.0.1', resolve));
+    await waitFor(() => client.output().includes('console ready'), 'the reconnection', 10_000);
+    client.session.close();
+    late.close();
+    const kinds = client.states.map((change) => change.state);
+    assert.deepEqual(kinds.slice(0, 5), ['connecting', 'reconnecting', 'connecting', 'reconnecting', 'connecting']);
+    assert.ok(kinds.includes('open'));
+    const delays = client.states.flatMap((change) => (change.state === 'reconnecting' ? [change.delayMs] : []));
+    assert.deepEqual(delays.slice(0, 2), [500, 1000], 'the back-off doubles');
+    // The server closed after its greeting: a connection that worked starts the back-off again.
+    if (delays.length > 2) assert.equal(delays[2], 500);
+  });
+});

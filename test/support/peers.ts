@@ -1,0 +1,118 @@
+// Real peers for the tests, from Debian's packages: socat pty pairs as serial ports,
+// inetutils telnetd, ser2net. Each start function returns a handle whose stop() the test
+// calls in after(); every process is also killed when the test process exits.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export interface Peer {
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function startProcess(command: string, args: readonly string[]): Peer {
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', (code, signal) => {
+    running.delete(child);
+    if (code && !signal && stderr) process.stderr.write(`${command} exited ${code}: ${stderr}\n`);
+  });
+  return {
+    process: child,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Waits until something listens on the port, without connecting (a connection has effects). */
+export async function waitForPort(port: number): Promise<void> {
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  const listening = (): boolean => {
+    const table = readFileSync('/proc/net/tcp', 'utf8') + (existsSync('/proc/net/tcp6') ? readFileSync('/proc/net/tcp6', 'utf8') : '');
+    // Columns: sl local_address rem_address st …; state 0A is LISTEN.
+    return table.split('\n').some((line) => line.includes(hexPort) && line.trim().split(/\s+/)[3] === '0A');
+  };
+  await waitFor(listening, `port ${port} to listen`);
+}
+
+export function scratchDir(): string {
+  return mkdtempSync(join(tmpdir(), 'revtel-test-'));
+}
+
+/** A virtual serial cable: open `device` as the port, play the other end on `remote`. */
+export interface PtyPair extends Peer {
+  readonly device: string;
+  readonly remote: string;
+}
+
+export async function startPtyPair(dir: string, name = 'tty'): Promise<PtyPair> {
+  const device = join(dir, `${name}-device`);
+  const remote = join(dir, `${name}-remote`);
+  const peer = startProcess('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${remote}`]);
+  await waitFor(() => existsSync(device) && existsSync(remote), 'socat to create its ptys');
+  return { ...peer, device, remote };
+}
+
+/** Everything read from a pty end (or any file that can be streamed) since the call. */
+export function collect(path: string): { text: () => string; stop: () => void } {
+  let text = '';
+  const stream = createReadStream(path);
+  stream.on('data', (chunk) => (text += chunk.toString('latin1')));
+  stream.on('error', () => {});
+  return { text: () => text, stop: () => stream.destroy() };
+}
+
+/** inetutils telnetd serving `program` on a loopback port, one telnetd per connection. */
+export async function startTelnetd(program = '/bin/cat'): Promise<Peer & { readonly port: number }> {
+  const port = await freePort();
+  const peer = startProcess('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, `EXEC:/usr/sbin/telnetd -h -E ${program}`]);
+  await waitForPort(port);
+  return { ...peer, port };
+}
+
+/** ser2net 4 exposing `device` with the RFC 2217 telnet accepter on a loopback port. */
+export async function startSer2net(dir: string, device: string, settings = '9600n81'): Promise<Peer & { readonly port: number }> {
+  const port = await freePort();
+  const config = join(dir, 'ser2net.yaml');
+  writeFileSync(config, [
+    'connection: &con1',
+    `  accepter: telnet(rfc2217),tcp,127.0.0.1,${port}`,
+    `  connector: serialdev,${device},${settings},local`,
+    '',
+  ].join('\n'));
+  const peer = startProcess('ser2net', ['-n', '-u', '-c', config, '-P', join(dir, 'ser2net.pid')]);
+  await waitForPort(port);
+  return { ...peer, port };
+}
