@@ -2,13 +2,28 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { decodeCapture, readCapture } from './decode.js';
+import { runDemoDevice } from './demoDevice.js';
+import { runPorts } from './ports.js';
+import { runServe, SERVE_USAGE } from './serve.js';
 import { runTelnet, TELNET_USAGE } from './telnet.js';
+import { hashPassword } from '../server/passwords.js';
 import { UsageError } from './UsageError.js';
 
 const HELP = `revtel — serial consoles as reverse-telnet lines, and a telnet client that shows its negotiation
 
 Usage:
+  ${SERVE_USAGE.replaceAll('\n', '\n  ')}
+
   ${TELNET_USAGE.replaceAll('\n', '\n  ')}
+
+  revtel ports [--json]
+  Lists the serial ports with their names, USB IDs, serial numbers and chips.
+
+  revtel demo-device PATH [SETTINGS]
+  Runs the demo router console on a serial device (e.g. one end of a socat pty pair).
+
+  revtel hash-password
+  Reads a password on standard input and prints the line for a --password-file.
 
   revtel decode [--hex] [--short] [FILE|-]
   Prints the telnet commands in a capture of what one peer sent, as the BSD client's
@@ -43,6 +58,23 @@ async function main(argv: readonly string[]): Promise<void> {
       process.stdout.write(lines.map((line) => `${line}\n`).join(''));
       return;
     }
+    case 'serve':
+      await runServe(rest, packageVersion());
+      return;
+    case 'ports': {
+      const { values } = asUsageError(() => parseArgs({ args: rest, options: { json: { type: 'boolean' } } }));
+      process.stdout.write(await runPorts(values.json === true));
+      return;
+    }
+    case 'demo-device':
+      await runDemoDevice(rest);
+      return;
+    case 'hash-password': {
+      const password = (await readStandardInput()).replace(/\r?\n$/, '');
+      if (!password) throw new UsageError('hash-password reads the password on standard input, e.g. printf %s "secret" | revtel hash-password');
+      process.stdout.write(`${await hashPassword(password)}\n`);
+      return;
+    }
     case 'telnet': {
       const status = await runTelnet(rest);
       // Exit once standard output has been written out: the session's handles are closed,
@@ -62,6 +94,12 @@ function asUsageError<T>(parse: () => T): T {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+async function readStandardInput(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function packageVersion(): string {

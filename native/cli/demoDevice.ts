@@ -1,0 +1,47 @@
+import { DemoConsole } from '../demo/DemoConsole.js';
+import { SerialPortLine } from '../serial/SerialPortLine.js';
+import { SerialError } from '../serial/SerialLine.js';
+import { DEFAULT_SETTINGS, parseSerialSettings, SettingsError } from '../serial/serialSettings.js';
+import { UsageError } from './UsageError.js';
+
+/**
+ * `revtel demo-device PATH [SETTINGS]`: the demo router console on a real serial device —
+ * the far end of a socat pty pair in tests, or a USB-serial adapter looped to another.
+ * A UART delivers a received BREAK as a NUL byte, so a NUL during boot counts as one.
+ */
+export async function runDemoDevice(args: readonly string[]): Promise<void> {
+  const [path, settingsText, ...extra] = args;
+  if (!path || extra.length > 0) throw new UsageError('demo-device takes a device path and optional settings: revtel demo-device PATH [9600,8N1]');
+  let settings = DEFAULT_SETTINGS;
+  try {
+    if (settingsText) settings = parseSerialSettings(settingsText);
+  } catch (error) {
+    if (error instanceof SettingsError) throw new UsageError(error.message);
+    throw error;
+  }
+  let line: SerialPortLine;
+  try {
+    line = await SerialPortLine.open(path, settings);
+  } catch (error) {
+    if (error instanceof SerialError) throw new UsageError(error.message);
+    throw error;
+  }
+  const console = new DemoConsole();
+  console.onOutput((bytes) => line.write(bytes));
+  line.onData((bytes) => {
+    if (bytes.includes(0)) console.break();
+    console.input(bytes);
+  });
+  process.stderr.write(`revtel: demo console on ${path}; Ctrl-C stops it\n`);
+  console.boot();
+  await new Promise<void>((resolve) => {
+    line.onLost((error) => {
+      process.stderr.write(`revtel: ${error.message}\n`);
+      resolve();
+    });
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  console.stop();
+  await line.close();
+}

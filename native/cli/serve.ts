@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+import { DemoLine } from '../demo/DemoLine.js';
+import { listPorts } from '../serial/portList.js';
+import { SerialPortLine } from '../serial/SerialPortLine.js';
+import type { SerialLine } from '../serial/SerialLine.js';
+import type { SerialSettings } from '../serial/serialSettings.js';
+import { ConfigError, DEFAULT_BIND, DEMO_DEVICE } from '../server/LineConfig.js';
+import { loadLineConfigs, type ServeFlags } from '../server/serveConfig.js';
+import { TerminalServer } from '../server/TerminalServer.js';
+import { UsageError } from './UsageError.js';
+
+export const SERVE_USAGE = `revtel serve --line TCPPORT:DEVICE[:SETTINGS] … [--bind ADDR] [--protocol telnet|raw]
+             [--multi exclusive|kick|shared|spectate] [--max-clients N] [--allow CIDR …]
+             [--password-file FILE] [--idle-timeout SECONDS] [--banner TEXT] [--log-dir DIR]
+             [--config FILE] [--demo]
+  Serves each serial device as telnet on its TCP port (2001 → line 1), on 127.0.0.1 unless
+  --bind says otherwise. --demo adds a simulated router console on port 2001. SIGHUP
+  rereads the config file; lines whose settings did not change keep their sessions.`;
+
+export function parseServeArgs(args: readonly string[]): ServeFlags {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: false,
+      options: {
+        line: { type: 'string', multiple: true },
+        bind: { type: 'string' },
+        protocol: { type: 'string' },
+        multi: { type: 'string' },
+        'max-clients': { type: 'string' },
+        allow: { type: 'string', multiple: true },
+        'password-file': { type: 'string' },
+        'idle-timeout': { type: 'string' },
+        banner: { type: 'string' },
+        'log-dir': { type: 'string' },
+        config: { type: 'string' },
+        demo: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+  return {
+    lines: values.line ?? [],
+    demo: values.demo === true,
+    ...optional('configFile', values.config),
+    ...optional('passwordFile', values['password-file']),
+    ...optional('bind', values.bind),
+    ...optional('protocol', values.protocol),
+    ...optional('multi', values.multi),
+    ...optional('maxClients', values['max-clients']),
+    ...optional('allow', values.allow),
+    ...optional('idleTimeout', values['idle-timeout']),
+    ...optional('banner', values.banner),
+    ...optional('logDir', values['log-dir']),
+  };
+}
+
+export function openDevice(path: string, settings: SerialSettings): Promise<SerialLine> {
+  return path === DEMO_DEVICE ? Promise.resolve(new DemoLine()) : SerialPortLine.open(path, settings);
+}
+
+/** Runs `revtel serve` until SIGINT or SIGTERM. */
+export async function runServe(args: readonly string[], version: string): Promise<void> {
+  const flags = parseServeArgs(args);
+  const log = (message: string): void => {
+    process.stderr.write(`${new Date().toISOString()} ${message}\n`);
+  };
+  const configs = await asUsage(() => loadLineConfigs(flags));
+  const server = new TerminalServer({ device: { open: openDevice, listPorts }, log, version });
+  await asUsage(() => server.apply(configs));
+  for (const config of configs) {
+    if (config.bind !== DEFAULT_BIND && config.bind !== '::1' && config.bind !== 'localhost') {
+      log(`WARNING ${config.name} is exposed to the network on ${config.bind}:${config.tcpPort}${config.allow.length ? ` for ${config.allow.map((cidr) => cidr.text).join(', ')}` : ' to anyone who can reach this machine (limit it with --allow)'}${config.passwordHash ? '' : ', without a password'}`);
+    }
+  }
+  process.on('SIGHUP', () => {
+    log('SIGHUP: rereading the configuration');
+    loadLineConfigs(flags)
+      .then((next) => server.apply(next))
+      .then(() => log('configuration reloaded'), (error: Error) => log(`reload failed, keeping what runs: ${error.message}`));
+  });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      log(`${signal}: stopping`);
+      server.stop().then(resolve, resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+async function asUsage<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,154 @@
+import { SerialPort } from 'serialport';
+import { Emitter } from '../events/Emitter.js';
+import { SerialError, type ControlLines, type ModemLines, type SerialLine } from './SerialLine.js';
+import type { SerialSettings } from './serialSettings.js';
+
+/** A real serial device through node-serialport. */
+export class SerialPortLine implements SerialLine {
+  private readonly _onData = new Emitter<Uint8Array>();
+  readonly onData = this._onData.event;
+  private readonly _onLost = new Emitter<Error>();
+  readonly onLost = this._onLost.event;
+  private readonly _onDrain = new Emitter<void>();
+  readonly onDrain = this._onDrain.event;
+  private lines: ControlLines = { dtr: true, rts: true };
+  private breakOn = false;
+  private closing = false;
+  private reopening = false;
+
+  private constructor(
+    readonly name: string,
+    private port: SerialPort,
+    private currentSettings: SerialSettings,
+  ) {
+    this.attach(port);
+  }
+
+  /** Opens `path`; a failure is a SerialError that says what to do. */
+  static async open(path: string, settings: SerialSettings): Promise<SerialPortLine> {
+    const port = await openPort(path, settings);
+    return new SerialPortLine(path, port, settings);
+  }
+
+  get settings(): SerialSettings {
+    return this.currentSettings;
+  }
+
+  get controlLines(): ControlLines {
+    return this.lines;
+  }
+
+  write(data: Uint8Array): boolean {
+    return this.port.write(Buffer.from(data.buffer, data.byteOffset, data.length));
+  }
+
+  async applySettings(settings: SerialSettings): Promise<void> {
+    const current = this.currentSettings;
+    const onlyBaud = settings.dataBits === current.dataBits && settings.parity === current.parity
+      && settings.stopBits === current.stopBits && settings.flowControl === current.flowControl;
+    if (onlyBaud) {
+      if (settings.baudRate !== current.baudRate) await call((done) => this.port.update({ baudRate: settings.baudRate }, done), this.name);
+    } else {
+      // serialport changes only the speed of an open port: the frame and flow control need a reopen.
+      this.reopening = true;
+      try {
+        await call((done) => this.port.close(done), this.name);
+        this.port = await openPort(this.name, settings);
+        this.attach(this.port);
+        await this.applyControl();
+      } finally {
+        this.reopening = false;
+      }
+    }
+    this.currentSettings = settings;
+  }
+
+  async setControlLines(lines: Partial<ControlLines>): Promise<void> {
+    this.lines = { ...this.lines, ...lines };
+    await this.applyControl();
+  }
+
+  async setBreak(on: boolean): Promise<void> {
+    this.breakOn = on;
+    await this.applyControl();
+  }
+
+  async readModemLines(): Promise<ModemLines> {
+    const status = await call<{ cts: boolean; dsr: boolean; dcd: boolean }>((done) => this.port.get(done), this.name);
+    return { cts: status.cts, dsr: status.dsr, dcd: status.dcd };
+  }
+
+  async purge(): Promise<void> {
+    await call((done) => this.port.flush(done), this.name);
+  }
+
+  pause(): void {
+    this.port.pause();
+  }
+
+  resume(): void {
+    this.port.resume();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.port.isOpen) await call((done) => this.port.close(done), this.name).catch(() => {});
+  }
+
+  // set() writes DTR, RTS and BRK together, so each change sends our whole copy.
+  private async applyControl(): Promise<void> {
+    await call((done) => this.port.set({ dtr: this.lines.dtr, rts: this.lines.rts, brk: this.breakOn }, done), this.name);
+  }
+
+  private attach(port: SerialPort): void {
+    port.on('data', (chunk: Buffer) => this._onData.fire(chunk));
+    port.on('drain', () => this._onDrain.fire());
+    port.on('error', () => {
+      // Reported through the failing call or as 'close'; an unlistened error would throw.
+    });
+    port.on('close', (error: (Error & { disconnected?: boolean }) | null) => {
+      // Our own close, or the old port of a reopen: not a loss.
+      if (this.closing || this.reopening || port !== this.port) return;
+      this._onLost.fire(new SerialError(`${this.name} was unplugged or closed${error?.disconnected ? '' : ` (${error?.message ?? 'closed'})`}`));
+    });
+  }
+}
+
+async function openPort(path: string, settings: SerialSettings): Promise<SerialPort> {
+  const port = new SerialPort({
+    path,
+    autoOpen: false,
+    baudRate: settings.baudRate,
+    dataBits: settings.dataBits,
+    parity: settings.parity,
+    stopBits: settings.stopBits,
+    rtscts: settings.flowControl === 'rtscts',
+    xon: settings.flowControl === 'xonxoff',
+    xoff: settings.flowControl === 'xonxoff',
+  });
+  try {
+    await call((done) => port.open(done), path);
+  } catch (error) {
+    throw new SerialError(describeOpenError(path, error as Error));
+  }
+  return port;
+}
+
+/** One sentence per way an open fails, with the fix. */
+export function describeOpenError(path: string, error: Error): string {
+  const message = error.message;
+  if (/No such file or directory|ENOENT/i.test(message)) return `${path} does not exist — is the adapter plugged in? ("revtel ports" lists the serial ports)`;
+  if (/Permission denied|EACCES/i.test(message)) return `${path}: permission denied — add your user to the dialout group (then log in again)`;
+  if (/lock|busy|EBUSY|temporarily unavailable/i.test(message)) return `${path} is in use by another program — close it or pick another port`;
+  if (/baud|speed/i.test(message)) return `${path} does not accept these settings: ${message}`;
+  return `${path} could not be opened: ${message}`;
+}
+
+function call<T = void>(start: (done: (error: Error | null, value?: T) => void) => void, name: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    start((error, value) => {
+      if (error) reject(error instanceof SerialError ? error : new SerialError(`${name}: ${error.message}`));
+      else resolve(value as T);
+    });
+  });
+}

@@ -1,0 +1,122 @@
+import { parseSerialSettings, SettingsError, type SerialSettings } from '../serial/serialSettings.js';
+import { parseCidr, type Cidr } from './accessList.js';
+
+export type LineProtocol = 'telnet' | 'raw';
+
+/**
+ * What happens when a second client connects: `exclusive` refuses it (saying who holds
+ * the line), `kick` lets it take over, `shared` lets everyone read and write, `spectate`
+ * gives one client the keyboard and lets the others watch.
+ */
+export type MultiClientPolicy = 'exclusive' | 'kick' | 'shared' | 'spectate';
+
+export interface LineConfig {
+  /** "line 1" style name for messages and logs; from the TCP port by default (2001 → line 1). */
+  readonly name: string;
+  readonly tcpPort: number;
+  /** A device path, or "demo" for the in-process demo console. */
+  readonly device: string;
+  readonly settings: SerialSettings;
+  readonly bind: string;
+  readonly protocol: LineProtocol;
+  readonly multi: MultiClientPolicy;
+  readonly maxClients: number;
+  readonly allow: readonly Cidr[];
+  /** scrypt hash from the password file; no prompt when absent. */
+  readonly passwordHash?: string;
+  readonly idleTimeoutSeconds?: number;
+  readonly banner?: string;
+  readonly logDir?: string;
+}
+
+/** A configuration mistake; the message names the setting and what is allowed. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export const DEFAULT_BIND = '127.0.0.1';
+export const DEMO_DEVICE = 'demo';
+const MULTI: readonly MultiClientPolicy[] = ['exclusive', 'kick', 'shared', 'spectate'];
+
+/** Cisco's numbering: TCP port 2000+N is async line N. */
+export function defaultLineName(tcpPort: number): string {
+  return tcpPort > 2000 && tcpPort < 3000 ? `line ${tcpPort - 2000}` : `port ${tcpPort}`;
+}
+
+/** "2001:/dev/ttyUSB0:9600,8N1" → port, device, settings text. */
+export function parseLineSpec(spec: string): { tcpPort: number; device: string; settings?: string } {
+  const match = /^(\d+):(.+?)(?::(\d[^:]*))?$/.exec(spec.trim());
+  if (!match) throw new ConfigError(`--line ${spec}: expected TCPPORT:DEVICE[:SETTINGS], e.g. 2001:/dev/ttyUSB0:9600,8N1`);
+  const tcpPort = parseTcpPort(match[1]!, `--line ${spec}`);
+  return match[3] === undefined ? { tcpPort, device: match[2]! } : { tcpPort, device: match[2]!, settings: match[3] };
+}
+
+export function parseTcpPort(text: string | number, where: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`${where}: "${text}" is not a TCP port (1–65535)`);
+  return port;
+}
+
+/** The settings a line accepts from flags or from the config file, before defaults. */
+export interface LineOptions {
+  readonly name?: string;
+  readonly settings?: string;
+  readonly bind?: string;
+  readonly protocol?: string;
+  readonly multi?: string;
+  readonly maxClients?: number | string;
+  readonly allow?: readonly string[];
+  readonly idleTimeout?: number | string;
+  readonly banner?: string;
+  readonly logDir?: string;
+}
+
+/** Builds and checks one line's configuration; `where` prefixes every error ("--line 2001", "config line 2"). */
+export function makeLineConfig(tcpPort: number, device: string, options: LineOptions, where: string, passwordHash?: string): LineConfig {
+  const fail = (why: string): never => {
+    throw new ConfigError(`${where}: ${why}`);
+  };
+  let settings: SerialSettings;
+  try {
+    settings = parseSerialSettings(options.settings ?? '9600,8N1');
+  } catch (error) {
+    if (error instanceof SettingsError) fail(error.message);
+    throw error;
+  }
+  const protocol = options.protocol ?? 'telnet';
+  if (protocol !== 'telnet' && protocol !== 'raw') fail(`protocol "${protocol}" is not telnet or raw`);
+  const multi = options.multi ?? 'exclusive';
+  if (!MULTI.includes(multi as MultiClientPolicy)) fail(`client policy "${multi}" is not one of ${MULTI.join(', ')}`);
+  const maxClients = Number(options.maxClients ?? 8);
+  if (!Number.isInteger(maxClients) || maxClients < 1) fail(`max clients "${options.maxClients}" is not a whole number of at least 1`);
+  const idle = options.idleTimeout === undefined ? undefined : Number(options.idleTimeout);
+  if (idle !== undefined && (!Number.isFinite(idle) || idle < 0)) fail(`idle timeout "${options.idleTimeout}" is not a number of seconds`);
+  let allow: Cidr[];
+  try {
+    allow = (options.allow ?? []).map(parseCidr);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  if (!device) fail('no device');
+  return {
+    name: options.name ?? defaultLineName(tcpPort),
+    tcpPort,
+    device,
+    settings,
+    bind: options.bind ?? DEFAULT_BIND,
+    protocol: protocol as LineProtocol,
+    multi: multi as MultiClientPolicy,
+    maxClients,
+    allow,
+    ...(passwordHash ? { passwordHash } : {}),
+    ...(idle ? { idleTimeoutSeconds: idle } : {}),
+    ...(options.banner !== undefined ? { banner: options.banner } : {}),
+    ...(options.logDir !== undefined ? { logDir: options.logDir } : {}),
+  };
+}
+
+/** Two configurations that would run the same line the same way (SIGHUP keeps such a line). */
+export function sameLine(a: LineConfig, b: LineConfig): boolean {
+  return JSON.stringify(a, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))
+    === JSON.stringify(b, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+}

@@ -1,0 +1,58 @@
+import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+
+// Line passwords, stored scrypt-hashed: "scrypt$N$r$p$<salt base64>$<hash base64>".
+// A password file has one hash per line, either alone (for every line) or after the
+// line's TCP port ("2001 scrypt$…"); '#' starts a comment. `revtel hash-password` makes one.
+
+const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, length: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+const COST = { N: 16384, r: 8, p: 1 };
+const KEY_LENGTH = 32;
+
+export class PasswordFileError extends Error {
+  override readonly name = 'PasswordFileError';
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, KEY_LENGTH, { ...COST, maxmem: 64 * 1024 * 1024 });
+  return `scrypt$${COST.N}$${COST.r}$${COST.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 256 * 1024 * 1024 });
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/** The hashes of a password file: by TCP port, and `default` for lines not named. */
+export interface PasswordTable {
+  readonly byPort: ReadonlyMap<number, string>;
+  readonly default?: string;
+}
+
+export async function readPasswordFile(path: string): Promise<PasswordTable> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new PasswordFileError(`The password file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const byPort = new Map<number, string>();
+  let fallback: string | undefined;
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.replace(/#.*/, '').trim();
+    if (!line) return;
+    const words = line.split(/\s+/);
+    const hash = words[words.length - 1]!;
+    if (!/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/.test(hash) || words.length > 2) {
+      throw new PasswordFileError(`${path} line ${index + 1}: expected "[TCPPORT] scrypt$…" (make one with: revtel hash-password)`);
+    }
+    if (words.length === 2) byPort.set(Number(words[0]), hash);
+    else fallback = hash;
+  });
+  return fallback ? { byPort, default: fallback } : { byPort };
+}

@@ -1,0 +1,128 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ConfigError, DEMO_DEVICE, makeLineConfig, parseLineSpec, parseTcpPort, type LineConfig, type LineOptions } from './LineConfig.js';
+import { readPasswordFile, PasswordFileError, type PasswordTable } from './passwords.js';
+
+// `revtel serve`'s flags and its YAML config file say the same things; the file can also
+// say them per line. Flags are defaults for every line, the file's top level overrides
+// them, and a line's own keys override both.
+//
+//   bind: 0.0.0.0
+//   multi: shared
+//   lines:
+//     - port: 2001
+//       device: /dev/ttyUSB0
+//       settings: 115200,8N1
+//       name: core-sw1
+//       allow: [10.0.0.0/8]
+
+export interface ServeFlags extends LineOptions {
+  readonly lines: readonly string[];
+  readonly configFile?: string;
+  readonly passwordFile?: string;
+  readonly demo: boolean;
+}
+
+const LINE_KEYS = ['name', 'settings', 'bind', 'protocol', 'multi', 'max-clients', 'allow', 'idle-timeout', 'banner', 'log-dir'] as const;
+const TOP_KEYS = new Set<string>([...LINE_KEYS, 'lines', 'password-file', 'demo']);
+const PER_LINE_KEYS = new Set<string>([...LINE_KEYS, 'port', 'device']);
+export const DEMO_PORT = 2001;
+
+/** Every line's configuration, from the flags and the config file; a ConfigError names any mistake. */
+export async function loadLineConfigs(flags: ServeFlags): Promise<LineConfig[]> {
+  const file = flags.configFile ? await readConfigFile(flags.configFile) : {};
+  const where = flags.configFile ?? '';
+  const fileDefaults = lineOptionsFrom(file, `${where}`);
+  const defaults: LineOptions = { ...withoutUndefined(flags), ...fileDefaults };
+  const passwordFile = (file['password-file'] as string | undefined) ?? flags.passwordFile;
+  const passwords = passwordFile ? await readPasswords(passwordFile) : undefined;
+  const hashFor = (port: number): string | undefined => passwords?.byPort.get(port) ?? passwords?.default;
+
+  const configs: LineConfig[] = [];
+  for (const spec of flags.lines) {
+    const { tcpPort, device, settings } = parseLineSpec(spec);
+    configs.push(makeLineConfig(tcpPort, device, settings ? { ...defaults, settings } : defaults, `--line ${spec}`, hashFor(tcpPort)));
+  }
+  const fileLines = file['lines'] ?? [];
+  if (!Array.isArray(fileLines)) throw new ConfigError(`${where}: "lines" must be a list`);
+  fileLines.forEach((entry: unknown, index) => {
+    const at = `${where} lines[${index}]`;
+    if (typeof entry !== 'object' || entry === null) throw new ConfigError(`${at}: expected port, device and settings`);
+    const line = entry as Record<string, unknown>;
+    for (const key of Object.keys(line)) {
+      if (!PER_LINE_KEYS.has(key)) throw new ConfigError(`${at}: unknown key "${key}" (known: ${[...PER_LINE_KEYS].join(', ')})`);
+    }
+    if (line['port'] === undefined || typeof line['device'] !== 'string') throw new ConfigError(`${at}: every line needs a port and a device`);
+    const tcpPort = parseTcpPort(line['port'] as number, at);
+    configs.push(makeLineConfig(tcpPort, line['device'], { ...defaults, ...lineOptionsFrom(line, at) }, at, hashFor(tcpPort)));
+  });
+  if (flags.demo || file['demo'] === true) {
+    configs.push(makeLineConfig(DEMO_PORT, DEMO_DEVICE, defaults, '--demo', hashFor(DEMO_PORT)));
+  }
+  const seen = new Map<number, LineConfig>();
+  for (const config of configs) {
+    const other = seen.get(config.tcpPort);
+    if (other) throw new ConfigError(`TCP port ${config.tcpPort} is given to both ${other.device} and ${config.device}`);
+    seen.set(config.tcpPort, config);
+  }
+  if (configs.length === 0) throw new ConfigError('No lines to serve: give --line TCPPORT:DEVICE[:SETTINGS], --demo or --config FILE');
+  return configs;
+}
+
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`The config file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    if (error instanceof YAMLParseError) throw new ConfigError(`${path}: ${error.message.split('\n')[0]}`);
+    throw error;
+  }
+  if (document === null || document === undefined) return {};
+  if (typeof document !== 'object' || Array.isArray(document)) throw new ConfigError(`${path}: expected keys such as "lines:" at the top`);
+  for (const key of Object.keys(document)) {
+    if (!TOP_KEYS.has(key)) throw new ConfigError(`${path}: unknown key "${key}" (known: ${[...TOP_KEYS].join(', ')})`);
+  }
+  return document as Record<string, unknown>;
+}
+
+async function readPasswords(path: string): Promise<PasswordTable> {
+  try {
+    return await readPasswordFile(path);
+  } catch (error) {
+    if (error instanceof PasswordFileError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+function lineOptionsFrom(source: Record<string, unknown>, where: string): LineOptions {
+  const text = (key: string): string | undefined => {
+    const value = source[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
+    throw new ConfigError(`${where}: "${key}" must be a single value`);
+  };
+  const allow = source['allow'];
+  if (allow !== undefined && !(Array.isArray(allow) || typeof allow === 'string')) throw new ConfigError(`${where}: "allow" must be a list of CIDR ranges`);
+  return withoutUndefined({
+    name: text('name'),
+    settings: text('settings'),
+    bind: text('bind'),
+    protocol: text('protocol'),
+    multi: text('multi'),
+    maxClients: text('max-clients'),
+    allow: allow === undefined ? undefined : ([] as unknown[]).concat(allow).map(String),
+    idleTimeout: text('idle-timeout'),
+    banner: text('banner'),
+    logDir: text('log-dir'),
+  });
+}
+
+function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
