@@ -55,9 +55,12 @@ type RawPort = Omit<PortInfo, 'friendlyName' | 'chip'> & { readonly product?: st
 function describePort(port: RawPort, friendlyName?: string): PortInfo {
   const chip = chipOf(port.vendorId, port.productId);
   const label = friendlyName ?? [port.manufacturer, port.product].filter(Boolean).join(' ');
-  const { product: _product, ...info } = port;
   return {
-    ...info,
+    path: port.path,
+    ...optional('manufacturer', port.manufacturer),
+    ...optional('vendorId', port.vendorId),
+    ...optional('productId', port.productId),
+    ...optional('serialNumber', port.serialNumber),
     friendlyName: label ? `${label}${port.serialNumber ? ` (${port.serialNumber})` : ''}` : port.path,
     ...(chip ? { chip } : {}),
   };

@@ -23,6 +23,9 @@ export interface LineOptions {
  * session log, BREAK and the device end of RFC 2217.
  */
 export class Line implements LinePort {
+  private readonly _onClientConnected = new Emitter<LineClient>();
+  /** A new client, before anything is sent to it (subscribe to its trace here). */
+  readonly onClientConnected = this._onClientConnected.event;
   private readonly _onClientsChanged = new Emitter<readonly LineClient[]>();
   readonly onClientsChanged = this._onClientsChanged.event;
   private readonly _onDeviceStatus = new Emitter<DeviceStatus>();
@@ -125,9 +128,10 @@ export class Line implements LinePort {
   }
 
   async applySettings(change: Partial<SerialSettings>): Promise<SerialSettings> {
+    const before = formatSerialSettings(this.supervisor.settings);
     const settings = { ...this.supervisor.settings, ...change };
     await this.supervisor.applySettings(settings);
-    this.log(`settings changed to ${formatSerialSettings(settings)}`);
+    if (formatSerialSettings(settings) !== before) this.log(`settings changed to ${formatSerialSettings(settings)}`);
     return settings;
   }
 
@@ -143,6 +147,11 @@ export class Line implements LinePort {
 
   async purge(): Promise<void> {
     await this.supervisor.purge();
+  }
+
+  async readModemState(): Promise<number> {
+    const lines = await this.supervisor.readModemLines();
+    return (lines.cts ? ModemState.CTS : 0) | (lines.dsr ? ModemState.DSR : 0) | (lines.dcd ? ModemState.DCD : 0) | (lines.ri ? ModemState.RI : 0);
   }
 
   admit(client: LineClient): void {
@@ -236,6 +245,7 @@ export class Line implements LinePort {
     const client = new LineClient(socket, this);
     this.clients.push(client);
     this.log(`client ${address} connected`);
+    this._onClientConnected.fire(client);
     client.start(this.banner());
     if (!this.present && client.active) client.say(`[revtel] ${this.config.name}: the device is not there yet; waiting for it`);
     this.watchModemLines();
@@ -280,9 +290,7 @@ export class Line implements LinePort {
     this.modemTimer = setInterval(() => {
       const listeners = this.clients.filter((client) => client.wantsModemState);
       if (listeners.length === 0 || !this.present || !this.modemLinesReadable) return;
-      this.supervisor.readModemLines().then((lines) => {
-        const state = (lines.cts ? ModemState.CTS : 0) | (lines.dsr ? ModemState.DSR : 0)
-          | (lines.dcd ? ModemState.DCD : 0) | (lines.ri ? ModemState.RI : 0);
+      this.readModemState().then((state) => {
         for (const client of listeners) client.notifyModemState(state);
       }, (error: Error) => {
         this.modemLinesReadable = false;

@@ -43,6 +43,8 @@ export interface LinePort {
   applySettings(change: Partial<SerialSettings>): Promise<SerialSettings>;
   setControlLines(lines: Partial<ControlLines>): Promise<void>;
   purge(): Promise<void>;
+  /** CTS/DSR/DCD/RI as NOTIFY-MODEMSTATE bits; rejects where the device has no modem lines. */
+  readModemState(): Promise<number>;
   /** The password was right (or none is needed): decide whether the client may stay. */
   admit(client: LineClient): void;
   /** In spectate mode the writer gives the keyboard to the longest-waiting watcher. */
@@ -364,6 +366,11 @@ export class LineClient {
         case 'FLOWCONTROL-SUSPEND':
         case 'FLOWCONTROL-RESUME':
           this.setSuspended(message.command === 'FLOWCONTROL-SUSPEND');
+          return;
+        case 'NOTIFY-MODEMSTATE':
+          // A client asking for the modem state (pyserial polls this way): answer it now.
+          this.lastModemState = undefined;
+          this.notifyModemState(await this.line.readModemState());
           return;
         case 'SET-MODEMSTATE-MASK':
           this.modemMask = message.value;
