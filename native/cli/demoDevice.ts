@@ -32,8 +32,8 @@ export async function runDemoDevice(args: readonly string[]): Promise<void> {
     if (bytes.includes(0)) console.break();
     console.input(bytes);
   });
+  // It starts as a router that is already up; "reload" shows the boot (and BREAK during it).
   process.stderr.write(`revtel: demo console on ${path}; Ctrl-C stops it\n`);
-  console.boot();
   await new Promise<void>((resolve) => {
     line.onLost((error) => {
       process.stderr.write(`revtel: ${error.message}\n`);

@@ -160,7 +160,7 @@ export class Line implements LinePort {
     if (multi === 'exclusive' && others.length > 0) {
       const holder = others[0]!;
       this.log(`client ${client.address} refused: the line is held by ${holder.address}`);
-      client.disconnect(`[revtel] ${name} is in use by ${holder.address} since ${holder.connectedAt.toISOString().slice(11, 19)} UTC (${describeAge(holder.connectedAt)}) — try again later`);
+      client.disconnect(`[revtel] ${name} is in use by ${holder.address} since ${holder.connectedAt.toISOString().slice(11, 19)} UTC (${describeAge(holder.connectedAt)}); try again later`);
       return;
     }
     if (multi === 'kick') {
@@ -239,7 +239,7 @@ export class Line implements LinePort {
     }
     if (this.clients.length >= this.config.maxClients) {
       this.log(`client ${address} refused: ${this.config.maxClients} clients already`);
-      socket.end(`\r\n[revtel] ${this.config.name} already has ${this.config.maxClients} clients — try again later\r\n`);
+      socket.end(`\r\n[revtel] ${this.config.name} already has ${this.config.maxClients} clients; try again later\r\n`);
       return;
     }
     const client = new LineClient(socket, this);
@@ -251,9 +251,10 @@ export class Line implements LinePort {
     this.watchModemLines();
   }
 
+  // Plain ASCII: a client's terminal may not be UTF-8.
   private banner(): string {
     const { name, device, banner } = this.config;
-    const head = `[revtel] ${name} — ${device} ${formatSerialSettings(this.supervisor.settings)}`;
+    const head = `[revtel] ${name}: ${device} ${formatSerialSettings(this.supervisor.settings)}`;
     return banner ? `${head}\r\n${banner}` : head;
   }
 
@@ -263,6 +264,7 @@ export class Line implements LinePort {
       case 'open':
         this.present = true;
         this.log(`device ${status.path} open`);
+        for (const client of this.clients) client.say(`[revtel] ${name}: device ready, opened with ${formatSerialSettings(this.supervisor.settings)}`);
         break;
       case 'waiting':
         this.log(`${status.message}; waiting for it`);

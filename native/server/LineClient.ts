@@ -71,6 +71,7 @@ export class LineClient {
   private phase: 'password' | 'active' | 'closed' = 'password';
   private readonly engine: TelnetEngine | undefined;
   private passwordBuffer = '';
+  private typedAhead: number[] = [];
   private passwordFailures = 0;
   private checkingPassword = false;
   private suspended = false;
@@ -274,12 +275,18 @@ export class LineClient {
   }
 
   private typePassword(data: Uint8Array): void {
-    for (const byte of data) {
-      if (this.checkingPassword) return;
-      if (byte === 0x0d || byte === 0x0a) {
-        if (this.passwordBuffer === '' && byte === 0x0a) continue;
+    for (let i = 0; i < data.length; i++) {
+      const byte = data[i]!;
+      if (this.checkingPassword) {
+        // Typed ahead while the password is checked: kept for the line if it is right.
+        if (this.typedAhead.length < 4096) this.typedAhead.push(byte);
+        continue;
+      }
+      if (byte === 0x0d || byte === 0x0a || byte === 0x00) {
+        if (this.passwordBuffer === '' && byte !== 0x0d) continue;
         const attempt = this.passwordBuffer;
         this.passwordBuffer = '';
+        this.typedAhead = [];
         void this.checkPassword(attempt);
       } else if (byte === 0x08 || byte === 0x7f) {
         this.passwordBuffer = this.passwordBuffer.slice(0, -1);
@@ -298,6 +305,11 @@ export class LineClient {
       this.phase = 'active';
       this.write(Buffer.from('\r\n'));
       this.line.admit(this);
+      // What followed the password's own line end (its LF or NUL) belongs to the device.
+      const typed = Uint8Array.from(this.typedAhead);
+      this.typedAhead = [];
+      const start = typed[0] === 0x0a || typed[0] === 0x00 ? 1 : 0;
+      if (typed.length > start && this.phase === 'active') this.fromUser(typed.subarray(start));
       return;
     }
     this.passwordFailures++;

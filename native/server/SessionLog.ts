@@ -52,10 +52,10 @@ export class SessionLog {
       const end = newline === -1 ? bytes.length : newline + 1;
       this.writeRaw(bytes.subarray(start, end));
       if (newline !== -1) this.atLineStart = true;
+      // Rotate between lines, unless the device never ends one.
+      if (this.size >= this.maxBytes && (this.atLineStart || this.size >= this.maxBytes + 65536)) this.rotate();
       start = end;
     }
-    // Rotate between lines, unless the device never ends one.
-    if (this.size >= this.maxBytes && (this.atLineStart || this.size >= this.maxBytes + 65536)) this.rotate();
   }
 
   /** A note from Revtel itself (unplugged, replugged), on a line of its own. */

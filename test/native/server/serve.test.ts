@@ -1,0 +1,432 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { hashPassword } from '../../../native/server/passwords.js';
+import { freePort, scratchDir, startPtyPair, waitFor, type Peer, type PtyPair } from '../../support/peers.js';
+import { revtelBin, startDemoDevice, startServe, TestClient, type Served } from '../../support/revtel.js';
+
+// `revtel serve` end to end: real processes, socat ptys as serial ports, the demo console
+// behind them, and real clients from Debian (telnet, plink, pyserial's rfc2217).
+
+describe('a pty line with the demo router behind it', () => {
+  let dir: string;
+  let pty: PtyPair;
+  let router: Peer;
+  let served: Served;
+  let port: number;
+  before(async () => {
+    dir = scratchDir();
+    pty = await startPtyPair(dir);
+    router = await startDemoDevice(pty.remote);
+    port = await freePort();
+    served = await startServe(['--line', `${port}:${pty.device}:9600,8N1`, '--multi', 'kick']);
+    await served.waitForLog(/device .* open/);
+  });
+  after(async () => {
+    await served.stop();
+    await router.stop();
+    await pty.stop();
+  });
+
+  it("Debian's telnet, on a terminal, reaches the router and enables", async () => {
+    const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', `revtel-serve-${process.pid}`, ...args]).toString();
+    const screen = (): string => tmux('capture-pane', '-p', '-t', 'console');
+    try {
+      tmux('new-session', '-d', '-s', 'console', '-x', '100', '-y', '30', `telnet 127.0.0.1 ${port}`);
+      await waitFor(() => screen().includes('[revtel] port'), 'the banner');
+      tmux('send-keys', '-t', 'console', 'Enter');
+      await waitFor(() => /Router>\s*$/m.test(screen()), 'the user prompt');
+      tmux('send-keys', '-t', 'console', 'enable', 'Enter');
+      await waitFor(() => /Router#\s*$/m.test(screen()), 'the enable prompt');
+      tmux('send-keys', '-t', 'console', 'show version', 'Enter');
+      await waitFor(() => screen().includes('Configuration register is 0x2102'), 'show version');
+    } finally {
+      tmux('kill-server');
+    }
+  });
+
+  it('plink -telnet types to the device and reads its output', async () => {
+    const plink = spawn('plink', ['-telnet', '-P', String(port), '127.0.0.1'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    let output = '';
+    plink.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('latin1')));
+    try {
+      await waitFor(() => output.includes('[revtel]'), 'the banner');
+      plink.stdin.write('\r');
+      await waitFor(() => /Router[>#]$/.test(output), 'a prompt');
+      plink.stdin.write('enable\rshow clock\r');
+      await waitFor(() => /Router#show clock\r\n\*\d\d:\d\d:\d\d/.test(output), 'the clock');
+    } finally {
+      plink.kill();
+    }
+  });
+
+  it("pyserial's rfc2217:// client changes the baud rate, seen on the device's pty", async () => {
+    const script = [
+      'import serial, sys',
+      `s = serial.serial_for_url("rfc2217://127.0.0.1:${port}", baudrate=9600, timeout=2)`,
+      's.baudrate = 38400',
+      's.write(b"\\r")',
+      'print(s.read_until(b"Router#", 400).decode("latin1"))',
+      's.close()',
+    ].join('\n');
+    const printed = execFileSync('/usr/bin/python3', ['-c', script], { timeout: 20_000 }).toString();
+    assert.match(printed, /Router[>#]/);
+    assert.match(execFileSync('stty', ['-F', pty.device]).toString(), /speed 38400 baud/);
+    await served.waitForLog(/settings changed to 38400,8N1/);
+  });
+});
+
+describe('BREAK and RFC 2217 control on the in-process demo line', () => {
+  let served: Served;
+  let port: number;
+  before(async () => {
+    port = await freePort();
+    served = await startServe(['--line', `${port}:demo`]);
+  });
+  after(() => served.stop());
+
+  it('IAC BRK during boot drops the router into ROM monitor', async () => {
+    const client = await TestClient.connect(port);
+    client.type('\r');
+    await client.expect('Router>');
+    client.type('enable\rreload\r');
+    await client.expect('[confirm]');
+    client.type('\r');
+    await client.expect('System Bootstrap');
+    client.session.sendCommand('brk');
+    await client.expect('rommon 1 >');
+    await served.waitForLog(/sent BREAK \(300 ms\)/);
+    // Boot again, so that the next test finds a running router.
+    client.type('boot\r');
+    await client.expect('Press RETURN to get started!');
+    client.close();
+  });
+
+  it("pyserial drops DTR and sees DSR fall (the console cable's loop), and sends a timed BREAK", async () => {
+    const script = [
+      'import serial, time',
+      `s = serial.serial_for_url("rfc2217://127.0.0.1:${port}?poll_modem", baudrate=9600, timeout=2)`,
+      'print("dsr before", s.dsr)',
+      's.dtr = False',
+      'time.sleep(0.3)',
+      'print("dsr after", s.dsr)',
+      's.write(b"\\renable\\rreload\\r\\r")',
+      's.read_until(b"System Bootstrap", 100000)',
+      's.send_break(0.3)',
+      'print(s.read_until(b"rommon 1 >", 100000).decode("latin1")[-40:])',
+      's.close()',
+    ].join('\n');
+    const printed = execFileSync('/usr/bin/python3', ['-c', script], { timeout: 20_000 }).toString();
+    assert.match(printed, /dsr before True\ndsr after False\n/);
+    assert.match(printed, /rommon 1 >/);
+  });
+});
+
+describe('multi-client policies', () => {
+  let dir: string;
+  let served: Served;
+  const ports: Record<string, number> = {};
+  before(async () => {
+    dir = scratchDir();
+    for (const policy of ['exclusive', 'kick', 'shared', 'spectate']) ports[policy] = await freePort();
+    const config = join(dir, 'revtel.yaml');
+    writeFileSync(config, [
+      'lines:',
+      ...Object.entries(ports).flatMap(([policy, tcpPort]) => [`  - port: ${tcpPort}`, '    device: demo', `    multi: ${policy}`, `    name: ${policy}`]),
+      '',
+    ].join('\n'));
+    served = await startServe(['--config', config], 4);
+  });
+  after(() => served.stop());
+
+  it('exclusive: a second client is told who holds the line and since when', async () => {
+    const first = await TestClient.connect(ports['exclusive']!);
+    await first.expect('[revtel] exclusive: demo');
+    const second = await TestClient.connect(ports['exclusive']!);
+    await second.expect(/\[revtel\] exclusive is in use by 127\.0\.0\.1:\d+ since \d\d:\d\d:\d\d UTC \(less than a minute\); try again later/);
+    await waitFor(() => second.closed, 'the second client to be closed');
+    first.type('\r');
+    await first.expect('Router>');
+    first.close();
+  });
+
+  it('kick: the newcomer takes over and the old client is told', async () => {
+    const first = await TestClient.connect(ports['kick']!);
+    await first.expect('[revtel] kick: demo');
+    const second = await TestClient.connect(ports['kick']!);
+    await first.expect(/\[revtel\] kick was taken over by 127\.0\.0\.1:\d+/);
+    await waitFor(() => first.closed, 'the first client to be closed');
+    second.type('\r');
+    await second.expect('Router>');
+    second.close();
+  });
+
+  it('shared: everyone reads and writes', async () => {
+    const a = await TestClient.connect(ports['shared']!);
+    const b = await TestClient.connect(ports['shared']!);
+    await b.expect('[revtel] shared: demo');
+    a.type('\renable\r');
+    await b.expect('Router#');
+    b.type('show clock\r');
+    await a.expect(/Router#show clock\r\n\*\d\d:/);
+    a.close();
+    b.close();
+  });
+
+  it('spectate: one keyboard, the others watch, and the writer hands over with Ctrl-T', async () => {
+    const writer = await TestClient.connect(ports['spectate']!);
+    await writer.expect('you have the keyboard');
+    const watcher = await TestClient.connect(ports['spectate']!);
+    await watcher.expect(/you are watching; 127\.0\.0\.1:\d+ has the keyboard/);
+    watcher.type('enable\r');
+    await watcher.expect("you are watching; the keyboard is someone else's");
+    writer.type('\r');
+    await watcher.expect('Router>');
+    assert.doesNotMatch(watcher.output, /Router#/, "the watcher's typing did not reach the router");
+    writer.type('\x14');
+    await watcher.expect('you have the keyboard');
+    await writer.expect(/the keyboard is now 127\.0\.0\.1:\d+'s/);
+    watcher.type('enable\r');
+    await writer.expect('Router#');
+    writer.close();
+    watcher.close();
+  });
+});
+
+describe('access, passwords and idle sessions', () => {
+  let dir: string;
+  let served: Served;
+  let allowPort: number;
+  let passwordPort: number;
+  before(async () => {
+    dir = scratchDir();
+    allowPort = await freePort();
+    passwordPort = await freePort();
+    const passwords = join(dir, 'passwords');
+    writeFileSync(passwords, `# line passwords\n${passwordPort} ${await hashPassword('s3cret')}\n`);
+    const config = join(dir, 'revtel.yaml');
+    writeFileSync(config, [
+      'lines:',
+      `  - { port: ${allowPort}, device: demo, allow: [10.0.0.0/8, "fd00::/8"] }`,
+      `  - { port: ${passwordPort}, device: demo, idle-timeout: 2 }`,
+      `password-file: ${passwords}`,
+      '',
+    ].join('\n'));
+    served = await startServe(['--config', config], 2);
+  });
+  after(() => served.stop());
+
+  it('closes a client outside --allow before sending it anything', async () => {
+    const received = await new Promise<number>((resolve) => {
+      let bytes = 0;
+      const socket = connect(allowPort, '127.0.0.1');
+      socket.on('data', (chunk) => (bytes += chunk.length));
+      socket.on('error', () => {});
+      socket.on('close', () => resolve(bytes));
+    });
+    assert.equal(received, 0);
+    await served.waitForLog(/client 127\.0\.0\.1:\d+ refused by the access list/);
+  });
+
+  it('asks for the password, refuses a wrong one, admits the right one, and ends an idle session', async () => {
+    const client = await TestClient.connect(passwordPort);
+    await client.expect('Password: ');
+    client.type('guess\r');
+    await client.expect('% Wrong password', 4000);
+    await client.expect(/Password: $/);
+    client.type('s3cret\r');
+    client.type('\r');
+    await client.expect('Router>', 4000);
+    assert.doesNotMatch(client.output, /s3cret/, 'the password is not echoed');
+    await client.expect('idle for 2 seconds; disconnected', 5000);
+    await waitFor(() => client.closed, 'the idle client to be closed');
+  });
+});
+
+describe('bad starts give one clear sentence', () => {
+  const run = (args: string[]): Promise<{ status: number | null; stderr: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [revtelBin, 'serve', ...args]);
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('close', (status) => resolve({ status, stderr }));
+    });
+
+  it('a TCP port that is taken', async () => {
+    const port = await freePort();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+    try {
+      const { status, stderr } = await run(['--line', `${port}:demo`]);
+      assert.equal(status, 2);
+      assert.equal(stderr, `revtel: port ${port}: TCP port ${port} on 127.0.0.1 is already in use by another program — pick another port\n`);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('a settings string or policy that is wrong', async () => {
+    let result = await run(['--line', '2001:/dev/ttyUSB0:9600,8X1']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^revtel: --line 2001:\/dev\/ttyUSB0:9600,8X1: "9600,8X1": parity "X" is not one of N, E, O, M, S/);
+    result = await run(['--demo', '--multi', 'polite']);
+    assert.match(result.stderr, /^revtel: --demo: client policy "polite" is not one of exclusive, kick, shared, spectate\n$/);
+    result = await run([]);
+    assert.match(result.stderr, /^revtel: No lines to serve: give --line TCPPORT:DEVICE\[:SETTINGS\], --demo or --config FILE\n$/);
+  });
+
+  it('a device that is missing: said once, and the line waits for it', async () => {
+    const dir = scratchDir();
+    const port = await freePort();
+    const device = join(dir, 'ttyUSB7');
+    const served = await startServe(['--line', `${port}:${device}`]);
+    try {
+      await served.waitForLog(new RegExp(`${device} is not present; waiting for it`));
+      const client = await TestClient.connect(port);
+      await client.expect('the device is not there yet; waiting for it');
+      const pty = await startPtyPair(dir, 'late');
+      // socat makes its own link names; give the line's path to the new pty.
+      execFileSync('ln', ['-s', pty.device, device]);
+      await client.expect('[revtel] port', 3000);
+      await client.expect('device ready, opened with 9600,8N1', 3000);
+      client.type('hello\r');
+      await served.waitForLog(/device .* open/);
+      client.close();
+      await pty.stop();
+    } finally {
+      await served.stop();
+    }
+  });
+});
+
+describe('unplugging and replugging the device', () => {
+  let dir: string;
+  let served: Served;
+  let port: number;
+  let pty: PtyPair;
+  let router: Peer;
+  before(async () => {
+    dir = scratchDir();
+    pty = await startPtyPair(dir);
+    router = await startDemoDevice(pty.remote);
+    port = await freePort();
+    served = await startServe(['--line', `${port}:${pty.device}:19200,8N1`, '--log-dir', join(dir, 'logs')]);
+    await served.waitForLog(/device .* open/);
+  });
+  after(async () => {
+    await served.stop();
+    await router.stop();
+    await pty.stop();
+  });
+
+  it('keeps the client, tells it, and reopens the same path with the same settings within a second', async () => {
+    const client = await TestClient.connect(port);
+    client.type('\r');
+    await client.expect('Router>');
+    await router.stop();
+    await pty.stop();
+    await client.expect(/\[revtel\] port \d+: device unplugged, waiting for it/, 3000);
+    assert.equal(client.session.state, 'open', 'the client stays connected');
+
+    pty = await startPtyPair(dir);
+    const replugged = Date.now();
+    router = await startDemoDevice(pty.remote);
+    await client.expect('device back, reopened with 19200,8N1', 3000);
+    assert.ok(Date.now() - replugged < 1500, `took ${Date.now() - replugged} ms`);
+    assert.match(execFileSync('stty', ['-F', pty.device]).toString(), /speed 19200 baud/);
+    client.type('\r');
+    await waitFor(() => (client.output.match(/Router>/g) ?? []).length >= 2, 'the router again');
+    client.close();
+    const log = readFileSync(join(dir, 'logs', `port-${port}.log`), 'utf8');
+    assert.match(log, /\[revtel\] device unplugged\n/);
+  });
+});
+
+describe('the session log and a client that never reads', () => {
+  let dir: string;
+  let served: Served;
+  let port: number;
+  let pty: PtyPair;
+  before(async () => {
+    dir = scratchDir();
+    pty = await startPtyPair(dir);
+    port = await freePort();
+    served = await startServe(['--line', `${port}:${pty.device}`, '--multi', 'shared', '--log-dir', join(dir, 'logs')]);
+    await served.waitForLog(/device .* open/);
+  });
+  after(async () => {
+    await served.stop();
+    await pty.stop();
+  });
+
+  it('drops the client that stopped reading, keeps the one that reads, and logs every byte until the unplug', async () => {
+    const stalled = connect(port, '127.0.0.1');
+    await new Promise((resolve) => stalled.once('connect', resolve));
+    stalled.pause();
+    const reader = await TestClient.connect(port, { raw: true });
+    await served.waitForLog(/on the line[\s\S]*on the line/);
+
+    // 8 MiB of numbered lines from the device, then the device is pulled out.
+    const lines = Array.from({ length: 8 * 1024 * 1024 / 32 }, (_, n) => `${String(n).padStart(10, '0')} console output...\n`.slice(0, 32));
+    const device = createWriteStream(pty.remote);
+    for (const line of lines) if (!device.write(line)) await new Promise<void>((resolve) => device.once('drain', () => resolve()));
+    await new Promise<void>((resolve) => device.end(() => resolve()));
+
+    await served.waitForLog(/fell more than 1024 KiB behind: dropped/, 'the stalled client to be dropped', 20_000);
+    await waitFor(() => reader.output.includes(lines[lines.length - 1]!), 'the reading client to get everything', 20_000);
+    assert.ok(reader.output.includes(lines.join('')), 'the reading client got every byte in order');
+
+    await pty.stop();
+    await served.waitForLog(/device unplugged/);
+    // 8 MiB and a time stamp per line pass the 10 MiB rotation size: the log is in two files.
+    const logFile = join(dir, 'logs', `port-${port}.log`);
+    const logged = readFileSync(`${logFile}.1`, 'latin1') + readFileSync(logFile, 'latin1');
+    assert.ok(readFileSync(`${logFile}.1`).length >= 10 * 1024 * 1024);
+    const unstamped = logged.replace(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] /gm, '');
+    assert.ok(unstamped.startsWith(lines.join('')), 'the log holds every byte, each line stamped');
+    assert.match(logged, /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] 0000000000 console output/);
+    reader.close();
+    stalled.destroy();
+  });
+});
+
+describe('SIGHUP reloads the configuration', () => {
+  it('keeps sessions on unchanged lines, restarts changed ones, stops removed ones', async () => {
+    const dir = scratchDir();
+    const [keep, change, remove] = [await freePort(), await freePort(), await freePort()];
+    const config = join(dir, 'revtel.yaml');
+    const write = (banner: string, withRemoved: boolean): void => writeFileSync(config, [
+      'lines:',
+      `  - { port: ${keep}, device: demo }`,
+      `  - { port: ${change}, device: demo, banner: "${banner}" }`,
+      ...(withRemoved ? [`  - { port: ${remove}, device: demo }`] : []),
+      '',
+    ].join('\n'));
+    write('first banner', true);
+    const served = await startServe(['--config', config], 3);
+    try {
+      const kept = await TestClient.connect(keep);
+      kept.type('\renable\r');
+      await kept.expect('Router#');
+      write('second banner', false);
+      served.process.kill('SIGHUP');
+      await served.waitForLog(/configuration reloaded/);
+      assert.match(served.log(), new RegExp(`port ${change}: configuration changed: restarting`));
+      assert.match(served.log(), new RegExp(`port ${remove}: removed`));
+      const fresh = await TestClient.connect(change);
+      await fresh.expect('second banner');
+      kept.type('show clock\r');
+      await kept.expect(/Router#show clock\r\n\*/);
+      assert.equal(kept.session.state, 'open');
+      const gone = await TestClient.connect(remove);
+      await waitFor(() => gone.closed, 'the removed line to refuse');
+      kept.close();
+      fresh.close();
+    } finally {
+      await served.stop();
+    }
+  });
+});
