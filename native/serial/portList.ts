@@ -122,7 +122,7 @@ function readByIdLinks(dir: string): Map<string, string> {
   try {
     for (const link of readdirSync(dir)) {
       const target = readlinkSync(join(dir, link)).split('/').pop()!;
-      names.set(target, link.replace(/^usb-/, '').replace(/-if\d+(-port\d+)?$/, '').replaceAll('_', ' '));
+      names.set(target, link.replace(/^usb-/, '').replace(/-if\d+(-port\d+)?$/, '').replace(/_+/g, ' ').trim());
     }
   } catch {
     // No by-id folder: no USB serial devices, or no udev.

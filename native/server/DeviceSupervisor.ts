@@ -59,7 +59,7 @@ export class DeviceSupervisor {
   }
 
   get controlLines(): ControlLines | undefined {
-    return this.current?.controlLines ?? this.control;
+    return this.control ?? this.current?.controlLines;
   }
 
   start(): void {
@@ -76,10 +76,11 @@ export class DeviceSupervisor {
     this.currentSettings = settings;
   }
 
+  /** Remembered even when the device refuses (a pty), and applied again after a replug. */
   async setControlLines(lines: Partial<ControlLines>): Promise<void> {
     if (!this.current) throw new SerialError(`${this.path} is not present`);
+    this.control = { ...this.current.controlLines, ...lines };
     await this.current.setControlLines(lines);
-    this.control = this.current.controlLines;
   }
 
   async setBreak(on: boolean): Promise<void> {

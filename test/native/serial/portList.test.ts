@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { chipOf, listLinuxPorts } from '../../../native/serial/portList.js';
+import { scratchDir } from '../../support/peers.js';
+import { revtelBin } from '../../support/revtel.js';
+
+/** A /sys and /dev laid out as Linux lays them out for an FTDI adapter, a CDC-ACM board and UARTs. */
+function recordedTree(): { sys: string; dev: string } {
+  const root = scratchDir();
+  const sys = join(root, 'sys');
+  const dev = join(root, 'dev');
+  const file = (path: string, text: string): void => {
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, `${text}\n`);
+  };
+  const usb = join(sys, 'devices', 'pci0000:00', 'usb1', '1-1');
+  for (const [name, value] of Object.entries({ idVendor: '0403', idProduct: '6001', manufacturer: 'FTDI', product: 'FT232R USB UART', serial: 'A50285BI' })) file(join(usb, name), value);
+  const ftdiPort = join(usb, '1-1:1.0', 'ttyUSB0');
+  mkdirSync(ftdiPort, { recursive: true });
+  const acmPort = join(sys, 'devices', 'pci0000:00', 'usb1', '1-2', '1-2:1.0');
+  mkdirSync(acmPort, { recursive: true });
+  const uart = join(sys, 'devices', 'platform', 'serial8250');
+  mkdirSync(uart, { recursive: true });
+  const tty = (name: string, device?: string, type?: string): void => {
+    const dir = join(sys, 'class', 'tty', name);
+    mkdirSync(dir, { recursive: true });
+    if (device) symlinkSync(device, join(dir, 'device'));
+    if (type) file(join(dir, 'type'), type);
+  };
+  tty('ttyUSB0', ftdiPort);
+  tty('ttyACM0', acmPort);
+  tty('ttyS0', uart, '4');
+  tty('ttyS1', uart, '0');
+  tty('tty0');
+  tty('ptmx');
+  mkdirSync(join(dev, 'serial', 'by-id'), { recursive: true });
+  symlinkSync('../../ttyACM0', join(dev, 'serial', 'by-id', 'usb-Arduino__www.arduino.cc__Uno_85734323-if00'));
+  return { sys, dev };
+}
+
+describe('serial port listing', () => {
+  it('reads /sys/class/tty and /dev/serial/by-id when there is no udevadm', () => {
+    const { sys, dev } = recordedTree();
+    assert.deepEqual(listLinuxPorts(sys, dev), [
+      { path: join(dev, 'ttyACM0'), friendlyName: 'Arduino www.arduino.cc Uno 85734323' },
+      { path: join(dev, 'ttyS0'), friendlyName: join(dev, 'ttyS0') },
+      {
+        path: join(dev, 'ttyUSB0'),
+        friendlyName: 'FTDI FT232R USB UART (A50285BI)',
+        manufacturer: 'FTDI',
+        vendorId: '0403',
+        productId: '6001',
+        serialNumber: 'A50285BI',
+        chip: 'FTDI',
+      },
+    ]);
+  });
+
+  it('names the common USB-serial chips', () => {
+    assert.equal(chipOf('067b', '2303'), 'Prolific PL2303');
+    assert.equal(chipOf('10c4', 'EA60'), 'Silicon Labs CP210x');
+    assert.equal(chipOf('1a86', '7523'), 'WCH CH340');
+    assert.equal(chipOf('2341', '0043'), undefined);
+  });
+
+  it('`revtel ports` works on this machine, which has no udevadm', () => {
+    assert.equal(spawnSync('sh', ['-c', 'command -v udevadm']).status !== 0, true, 'this test is about a machine without udevadm');
+    const json = spawnSync(process.execPath, [revtelBin, 'ports', '--json'], { encoding: 'utf8' });
+    assert.equal(json.status, 0, json.stderr);
+    assert.ok(Array.isArray(JSON.parse(json.stdout)));
+    const table = spawnSync(process.execPath, [revtelBin, 'ports'], { encoding: 'utf8' });
+    assert.equal(table.status, 0);
+    assert.match(table.stdout, /^(PORT +NAME|No serial ports found)/);
+  });
+});

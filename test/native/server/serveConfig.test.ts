@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { loadLineConfigs, type ServeFlags } from '../../../native/server/serveConfig.js';
+import { hashPassword } from '../../../native/server/passwords.js';
+import { scratchDir } from '../../support/peers.js';
+
+const flags = (more: Partial<ServeFlags>): ServeFlags => ({ lines: [], demo: false, ...more });
+
+function configFile(text: string): string {
+  const path = join(scratchDir(), 'revtel.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('revtel serve configuration', () => {
+  it('reads --line specs with Cisco line names and loopback by default', async () => {
+    const [line] = await loadLineConfigs(flags({ lines: ['2003:/dev/ttyUSB0:115200,7E1,rtscts'] }));
+    assert.equal(line!.name, 'line 3');
+    assert.equal(line!.device, '/dev/ttyUSB0');
+    assert.equal(line!.bind, '127.0.0.1');
+    assert.deepEqual(line!.settings, { baudRate: 115200, dataBits: 7, parity: 'even', stopBits: 1, flowControl: 'rtscts' });
+    assert.equal(line!.multi, 'exclusive');
+  });
+
+  it('lets the file override the flags, and a line override the file', async () => {
+    const path = configFile([
+      'multi: shared',
+      'allow: [10.0.0.0/8]',
+      'lines:',
+      '  - port: 2001',
+      '    device: /dev/ttyUSB0',
+      '  - { port: 2002, device: /dev/ttyUSB1, multi: spectate, settings: "19200,8N1", banner: rack 2 }',
+    ].join('\n'));
+    const configs = await loadLineConfigs(flags({ configFile: path, multi: 'kick', bind: '0.0.0.0' }));
+    assert.deepEqual(configs.map((config) => [config.name, config.multi, config.bind, config.settings.baudRate, config.banner]), [
+      ['line 1', 'shared', '0.0.0.0', 9600, undefined],
+      ['line 2', 'spectate', '0.0.0.0', 19200, 'rack 2'],
+    ]);
+    assert.deepEqual(configs[0]!.allow.map((cidr) => cidr.text), ['10.0.0.0/8']);
+  });
+
+  it('gives each line its password from the file, by port or for all', async () => {
+    const dir = scratchDir();
+    const [one, all] = [await hashPassword('one'), await hashPassword('all')];
+    writeFileSync(join(dir, 'passwords'), `2001 ${one}\n${all}\n`);
+    const configs = await loadLineConfigs(flags({ lines: ['2001:/dev/a', '2002:/dev/b'], passwordFile: join(dir, 'passwords') }));
+    assert.deepEqual(configs.map((config) => config.passwordHash), [one, all]);
+  });
+
+  it('says exactly what is wrong', async () => {
+    const cases: [Partial<ServeFlags>, RegExp][] = [
+      [{ lines: ['2001'] }, /^--line 2001: expected TCPPORT:DEVICE\[:SETTINGS\]/],
+      [{ lines: ['70000:/dev/x'] }, /"70000" is not a TCP port/],
+      [{ lines: ['2001:/dev/a', '2001:/dev/b'] }, /^TCP port 2001 is given to both \/dev\/a and \/dev\/b$/],
+      [{ lines: ['2001:/dev/a'], maxClients: 'many' }, /max clients "many" is not a whole number/],
+      [{ lines: ['2001:/dev/a'], protocol: 'ssh' }, /protocol "ssh" is not telnet or raw/],
+      [{ lines: ['2001:/dev/a'], allow: ['10.0.0.0/40'] }, /the prefix length must be 0–32/],
+      [{ configFile: '/no/such/revtel.yaml' }, /^The config file \/no\/such\/revtel\.yaml cannot be read \(ENOENT\)$/],
+      [{ configFile: configFile('lines:\n  - port: 2001\n    device: [x\n') }, /revtel\.yaml: /],
+      [{ configFile: configFile('lines:\n  - { port: 2001, device: /dev/a, baud: 9600 }\n') }, /lines\[0\]: unknown key "baud"/],
+      [{ configFile: configFile('line:\n  - { port: 2001 }\n') }, /unknown key "line"/],
+      [{ lines: ['2001:/dev/a'], passwordFile: '/no/such/passwords' }, /password file \/no\/such\/passwords cannot be read/],
+    ];
+    for (const [more, message] of cases) {
+      await assert.rejects(loadLineConfigs(flags(more)), (error: Error) => error.name === 'ConfigError' && message.test(error.message), JSON.stringify(more));
+    }
+  });
+});
