@@ -1,0 +1,208 @@
+// npm run bench:serve — Revtel's terminal server beside ser2net (Debian) and socat (the
+// no-protocol floor), in one run, each on its own socat pty pair speaking telnet:
+// bulk device→client throughput, fan-out to 4 clients, keystroke echo latency, and
+// Revtel's resident memory for 32 lines × 4 clients. Targets: throughput and fan-out
+// ≥ 1.5× ser2net's, p99 echo latency ≤ 1.5× socat's. Not a test: these machines are
+// shared and noisy, so only ratios within one run mean anything.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import tty from 'node:tty';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const revtelBin = fileURLToPath(new URL('../native/cli/main.js', import.meta.url));
+const BULK_BYTES = 32 * 1024 * 1024;
+const ECHO_SAMPLES = 2000;
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+function run(command: string, args: string[]): ChildProcess {
+  const child = spawn(command, args, { stdio: 'ignore' });
+  children.push(child);
+  return child;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function listening(port: number): boolean {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  return readFileSync('/proc/net/tcp', 'utf8').split('\n').some((line) => line.includes(hex) && line.trim().split(/\s+/)[3] === '0A');
+}
+
+interface Pty { device: string; remote: string }
+
+async function ptyPair(dir: string, name: string): Promise<Pty> {
+  const device = join(dir, `${name}-device`);
+  const remote = join(dir, `${name}-remote`);
+  run('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${remote}`]);
+  await until(() => existsSync(device) && existsSync(remote), 'socat ptys');
+  return { device, remote };
+}
+
+interface Server { name: string; port: number; process: ChildProcess; pty: Pty }
+
+async function startRevtel(dir: string, lines: number, clientsPerLine: number): Promise<Server & { ports: number[]; ptys: Pty[] }> {
+  const ptys: Pty[] = [];
+  const ports: number[] = [];
+  const args = ['serve', '--multi', 'shared', '--max-clients', String(clientsPerLine)];
+  for (let n = 0; n < lines; n++) {
+    const pty = await ptyPair(dir, `revtel${n}`);
+    const port = await freePort();
+    ptys.push(pty);
+    ports.push(port);
+    args.push('--line', `${port}:${pty.device}:115200,8N1`);
+  }
+  const child = run(process.execPath, [revtelBin, ...args]);
+  await until(() => ports.every(listening), 'revtel to listen');
+  await sleep(300);
+  return { name: 'revtel', port: ports[0]!, process: child, pty: ptys[0]!, ports, ptys };
+}
+
+async function startSer2net(dir: string): Promise<Server> {
+  const pty = await ptyPair(dir, 'ser2net');
+  const port = await freePort();
+  const config = join(dir, 'ser2net.yaml');
+  writeFileSync(config, [
+    'connection: &bench',
+    `  accepter: telnet,tcp,127.0.0.1,${port}`,
+    `  connector: serialdev,${pty.device},115200n81,local`,
+    '  options:',
+    '    max-connections: 4',
+    '',
+  ].join('\n'));
+  const child = run('ser2net', ['-n', '-u', '-c', config, '-P', join(dir, 'ser2net.pid')]);
+  await until(() => listening(port), 'ser2net to listen');
+  return { name: 'ser2net', port, process: child, pty };
+}
+
+async function startSocat(dir: string): Promise<Server> {
+  const pty = await ptyPair(dir, 'socat');
+  const port = await freePort();
+  const child = run('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,nodelay`, `FILE:${pty.device},raw,echo=0`]);
+  await until(() => listening(port), 'socat to listen');
+  return { name: 'socat', port, process: child, pty };
+}
+
+/** A client that answers nothing and counts the bytes of the payload's alphabet. */
+async function reader(port: number): Promise<{ socket: Socket; received: () => number }> {
+  const socket = connect(port, '127.0.0.1');
+  socket.setNoDelay(true);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  let received = 0;
+  socket.on('data', (chunk: Buffer) => {
+    for (let i = 0; i < chunk.length; i++) if (chunk[i]! >= 0x41 && chunk[i]! <= 0x5a) received++;
+  });
+  return { socket, received: () => received };
+}
+
+/** Device → clients: the seconds until every client has every byte. */
+async function bulk(server: Server, clients: number): Promise<number> {
+  const readers = await Promise.all(Array.from({ length: clients }, () => reader(server.port)));
+  await sleep(300);
+  const chunk = Buffer.alloc(64 * 1024);
+  for (let i = 0; i < chunk.length; i++) chunk[i] = 0x41 + (i % 26);
+  const device = createWriteStream(server.pty.remote);
+  const start = process.hrtime.bigint();
+  for (let sent = 0; sent < BULK_BYTES; sent += chunk.length) {
+    if (!device.write(chunk)) await new Promise<void>((resolve) => device.once('drain', () => resolve()));
+  }
+  await until(() => readers.every((r) => r.received() >= BULK_BYTES), `${server.name} to deliver`, 120_000);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  device.end();
+  readers.forEach((r) => r.socket.destroy());
+  await sleep(300);
+  return seconds;
+}
+
+/** Keystroke echo: the client sends a byte, the device side echoes it; round trips in ms. */
+async function echoLatency(server: Server): Promise<number[]> {
+  // The device end on epoll-driven tty streams, so that the harness adds no thread-pool hops.
+  const fd = openSync(server.pty.remote, 'r+');
+  const device = new tty.WriteStream(fd);
+  const deviceIn = new tty.ReadStream(fd);
+  deviceIn.on('data', (chunk) => device.write(chunk));
+  const socket = connect(server.port, '127.0.0.1');
+  socket.setNoDelay(true);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  await sleep(300);
+  let pending: ((value: void) => void) | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    if (chunk.includes(0x78)) pending?.();
+  });
+  const samples: number[] = [];
+  for (let n = 0; n < ECHO_SAMPLES; n++) {
+    const start = process.hrtime.bigint();
+    await new Promise<void>((resolve) => {
+      pending = resolve;
+      socket.write('x');
+    });
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  socket.destroy();
+  deviceIn.destroy();
+  device.destroy();
+  return samples.sort((a, b) => a - b);
+}
+
+function rssKiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+}
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'revtel-bench-'));
+  const revtel = await startRevtel(dir, 1, 4);
+  const ser2net = await startSer2net(dir);
+  const socat = await startSocat(dir);
+  const mb = BULK_BYTES / 1e6;
+
+  console.log(`terminal server comparison (${BULK_BYTES / 1048576} MiB bulk, ${ECHO_SAMPLES} echo samples, telnet protocol; socat is raw)`);
+  const single: Record<string, number> = {};
+  for (const server of [revtel, ser2net, socat]) single[server.name] = mb / (await bulk(server, 1));
+  console.log(`bulk device→1 client   revtel ${single['revtel']!.toFixed(1)} MB/s  ser2net ${single['ser2net']!.toFixed(1)} MB/s  socat ${single['socat']!.toFixed(1)} MB/s  ratio ${(single['revtel']! / single['ser2net']!).toFixed(2)}× ser2net (target ≥ 1.5×: ${verdict(single['revtel']! >= 1.5 * single['ser2net']!)})`);
+
+  const fan: Record<string, number> = {};
+  for (const server of [revtel, ser2net]) fan[server.name] = mb / (await bulk(server, 4));
+  console.log(`fan-out device→4       revtel ${fan['revtel']!.toFixed(1)} MB/s  ser2net ${fan['ser2net']!.toFixed(1)} MB/s  ratio ${(fan['revtel']! / fan['ser2net']!).toFixed(2)}× (target ≥ 1.5×: ${verdict(fan['revtel']! >= 1.5 * fan['ser2net']!)})`);
+
+  const echo: Record<string, number[]> = {};
+  for (const server of [revtel, ser2net, socat]) echo[server.name] = await echoLatency(server);
+  const line = (name: string): string => `${name} p50 ${percentile(echo[name]!, 50).toFixed(3)} ms p99 ${percentile(echo[name]!, 99).toFixed(3)} ms`;
+  const ratio = percentile(echo['revtel']!, 99) / percentile(echo['socat']!, 99);
+  console.log(`echo latency           ${line('revtel')}; ${line('ser2net')}; ${line('socat')}; revtel p99 ${ratio.toFixed(2)}× socat (target ≤ 1.5×: ${verdict(ratio <= 1.5)})`);
+
+  const oneLine = rssKiB(revtel.process.pid!);
+  revtel.process.kill();
+  const big = await startRevtel(dir, 32, 4);
+  const sockets = await Promise.all(big.ports.flatMap((port) => Array.from({ length: 4 }, () => reader(port))));
+  await sleep(1000);
+  console.log(`resident memory        revtel 1 line idle ${(oneLine / 1024).toFixed(1)} MiB; 32 lines × 4 clients ${(rssKiB(big.process.pid!) / 1024).toFixed(1)} MiB`);
+  sockets.forEach((r) => r.socket.destroy());
+  children.forEach((child) => child.kill());
+}
+
+main().then(() => process.exit(0), (error: Error) => {
+  console.error(`bench:serve failed: ${error.message}`);
+  process.exit(1);
+});
