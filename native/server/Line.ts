@@ -238,8 +238,9 @@ export class Line implements LinePort {
       return;
     }
     if (this.clients.length >= this.config.maxClients) {
-      this.log(`client ${address} refused: ${this.config.maxClients} clients already`);
-      socket.end(`\r\n[revtel] ${this.config.name} already has ${this.config.maxClients} clients; try again later\r\n`);
+      const clients = `${this.config.maxClients} client${this.config.maxClients === 1 ? '' : 's'}`;
+      this.log(`client ${address} refused: ${clients} already`);
+      socket.end(`\r\n[revtel] ${this.config.name} already has ${clients}; try again later\r\n`);
       return;
     }
     const client = new LineClient(socket, this);
