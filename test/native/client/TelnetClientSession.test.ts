@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { TelnetClientSession, type StateChange, type TelnetClientOptions } from '../../../native/client/TelnetClientSession.js';
 import { parseSerialSettings } from '../../../native/serial/serialSettings.js';
 import { Cmd, Opt, type TraceEntry } from '../../../native/telnet/index.js';
 import { repoPath } from '../../support/repo.js';
-import { collect, freePort, scratchDir, startPtyPair, startSer2net, startTelnetd, waitFor, type PtyPair } from '../../support/peers.js';
+import { collect, freePort, scratchDir, startPtyPair, startSer2net, startTelnetd, waitFor, waitForPort, type PtyPair } from '../../support/peers.js';
+import { startServe, type Served } from '../../support/revtel.js';
 
 /** A session with everything it emits collected, for assertions. */
 function observe(options: TelnetClientOptions) {
@@ -130,6 +131,27 @@ describe('telnet client connection failures', () => {
     assert.match(closed.state === 'closed' ? closed.message : '', /^no-such-console\.invalid: host name not found/);
   });
 
+  it('gives up after the connect timeout when the server never answers', async () => {
+    // A listener that never accepts, its queue filled: the kernel drops further SYNs.
+    const port = await freePort();
+    const deaf = spawn('/usr/bin/python3', ['-c', `import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",${port}))\ns.listen(0)\ntime.sleep(30)`]);
+    try {
+      await waitForPort(port);
+      const fillers = Array.from({ length: 3 }, () => connect(port, '127.0.0.1').on('error', () => {}));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const client = observe({ host: '127.0.0.1', port, connectTimeoutMs: 700 });
+      client.session.open();
+      assert.deepEqual(await client.closed, {
+        state: 'closed',
+        reason: 'connect-failed',
+        message: `127.0.0.1 port ${port}: no answer within 1 s — is the host up, and the port open in its firewall?`,
+      });
+      fillers.forEach((socket) => socket.destroy());
+    } finally {
+      deaf.kill();
+    }
+  });
+
   it('says when the server closes during option negotiation', async () => {
     const port = await freePort();
     server = createServer((socket: Socket) => socket.end(Buffer.from([Cmd.IAC, Cmd.DO, Opt.TTYPE])));
@@ -162,5 +184,53 @@ describe('telnet client connection failures', () => {
     assert.deepEqual(delays.slice(0, 2), [500, 1000], 'the back-off doubles');
     // The server closed after its greeting: a connection that worked starts the back-off again.
     if (delays.length > 2) assert.equal(delays[2], 500);
+  });
+});
+
+describe("telnet client against Revtel's own server", () => {
+  let dir: string;
+  let pty: PtyPair;
+  let served: Served;
+  let ptyPort: number;
+  let demoPort: number;
+  before(async () => {
+    dir = scratchDir();
+    pty = await startPtyPair(dir);
+    ptyPort = await freePort();
+    demoPort = await freePort();
+    served = await startServe(['--line', `${ptyPort}:${pty.device}`, '--line', `${demoPort}:demo`], 2);
+    await served.waitForLog(/device .*tty-device open/);
+  });
+  after(async () => {
+    await served.stop();
+    await pty.stop();
+  });
+
+  it('sets the remote port with --rfc2217 and sees the server confirm it', async () => {
+    const client = observe({ host: '127.0.0.1', port: ptyPort, rfc2217: parseSerialSettings('57600,8N1') });
+    client.session.open();
+    await waitFor(() => client.session.remoteSerialState.settings.baudRate === 57600, 'the server to confirm the baud rate');
+    assert.match(client.session.remoteSerialState.signature ?? '', /^Revtel \S+ port \d+ /);
+    assert.match(execFileSync('stty', ['-F', pty.device]).toString(), /speed 57600 baud/);
+    assert.ok(client.lines().includes('RCVD IAC SB COM-PORT-OPTION SET-BAUDRATE 57600'));
+    client.session.close();
+    await client.closed;
+  });
+
+  it('drives DTR and a timed BREAK of the remote port from the session', async () => {
+    const client = observe({ host: '127.0.0.1', port: demoPort, rfc2217: parseSerialSettings('9600') });
+    client.session.open();
+    await waitFor(() => client.session.remoteSerialState.modemState !== undefined, 'a modem-state notification', 3000);
+    assert.ok((client.session.remoteSerialState.modemState! & 0x20) !== 0, 'DSR is up with DTR up');
+    assert.equal(client.session.setModemControl({ dtr: false }), true);
+    await waitFor(() => (client.session.remoteSerialState.modemState! & 0x20) === 0, 'DSR to fall with DTR', 3000);
+    client.session.write(Buffer.from('\renable\rreload\r\r'));
+    await waitFor(() => client.output().includes('System Bootstrap'), 'the reload');
+    client.session.sendBreak(300);
+    await waitFor(() => client.output().includes('rommon 1 >'), 'ROM monitor after the BREAK');
+    assert.ok(client.lines().includes('SENT IAC SB COM-PORT-OPTION SET-CONTROL BREAK-ON'));
+    await waitFor(() => client.lines().includes('SENT IAC SB COM-PORT-OPTION SET-CONTROL BREAK-OFF'), 'the end of the BREAK');
+    client.session.close();
+    await client.closed;
   });
 });
