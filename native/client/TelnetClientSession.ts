@@ -11,6 +11,7 @@ import {
   shortOptionName,
   withOption,
   type ComPortMessage,
+  type OptionState,
   type TelnetEvent,
   type TraceEntry,
   type WindowSize,
@@ -93,6 +94,7 @@ export interface TelnetClientOptions {
 }
 
 export const DEFAULT_TERMINAL_TYPES = ['XTERM-256COLOR', 'XTERM', 'VT100'];
+const TABLE_OPTIONS = [Opt.BINARY, Opt.ECHO, Opt.SGA, Opt.STATUS, Opt.TTYPE, Opt.NAWS, Opt.TSPEED, Opt.LFLOW, Opt.LINEMODE, Opt.NEW_ENVIRON, Opt.COM_PORT];
 const TELNET_PORT = 23;
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
@@ -242,6 +244,18 @@ export class TelnetClientSession {
     } else if (this.currentState !== 'closed') {
       this.finish('user', 'Connection closed.');
     }
+  }
+
+  /** Both sides of the options a trainer watches, for the UI's option table. */
+  optionStates(): { option: number; name: string; local: OptionState; remote: OptionState }[] {
+    const engine = this.engine;
+    if (!engine) return [];
+    return TABLE_OPTIONS.map((option) => ({
+      option,
+      name: shortOptionName(option) ?? String(option),
+      local: engine.optionState('local', option),
+      remote: engine.optionState('remote', option),
+    }));
   }
 
   /** A few lines for the escape prompt's "status", as the BSD client gives them. */

@@ -68,6 +68,19 @@ export class Line implements LinePort {
     return this.clients;
   }
 
+  get devicePresent(): boolean {
+    return this.present;
+  }
+
+  /** The operator ends a client's session (the UI's clients table). */
+  kick(address: string): boolean {
+    const client = this.clients.find((candidate) => candidate.address === address);
+    if (!client) return false;
+    this.log(`client ${address} disconnected by the operator`);
+    client.disconnect(`[revtel] ${this.config.name}: disconnected by the operator`);
+    return true;
+  }
+
   /** Listens and starts opening the device; rejects with a sentence if the port is taken. */
   async start(): Promise<void> {
     const { tcpPort, bind, name } = this.config;

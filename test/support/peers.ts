@@ -2,7 +2,8 @@
 // inetutils telnetd, ser2net. Each start function returns a handle whose stop() the test
 // calls in after(); every process is also killed when the test process exits.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import tty from 'node:tty';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,13 +86,25 @@ export async function startPtyPair(dir: string, name = 'tty'): Promise<PtyPair> 
   return { ...peer, device, remote };
 }
 
-/** Everything read from a pty end (or any file that can be streamed) since the call. */
+/**
+ * One end of a pty opened as a terminal: epoll-driven tty streams, unlike fs streams
+ * whose blocking read sits in the thread pool after destroy() and swallows the next bytes.
+ */
+export function openPtyEnd(path: string): { input: tty.ReadStream; output: tty.WriteStream; close: () => void } {
+  const fd = openSync(path, 'r+');
+  const input = new tty.ReadStream(fd);
+  const output = new tty.WriteStream(fd);
+  input.on('error', () => {});
+  output.on('error', () => {});
+  return { input, output, close: () => input.destroy() };
+}
+
+/** Everything read from a pty end since the call. */
 export function collect(path: string): { text: () => string; stop: () => void } {
   let text = '';
-  const stream = createReadStream(path);
-  stream.on('data', (chunk) => (text += chunk.toString('latin1')));
-  stream.on('error', () => {});
-  return { text: () => text, stop: () => stream.destroy() };
+  const end = openPtyEnd(path);
+  end.input.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+  return { text: () => text, stop: end.close };
 }
 
 /** inetutils telnetd serving `program` on a loopback port, one telnetd per connection. */

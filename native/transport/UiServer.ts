@@ -1,0 +1,169 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ApiError, decodeFrame, dispatch, encodeFrame, isMethodName } from '../api/index.js';
+import type { Hub } from '../hub/Hub.js';
+
+// `revtel serve --ui`: the renderer's files over HTTP and RevtelApi over a WebSocket at
+// /api, on 127.0.0.1 unless asked otherwise. A connection must first present the random
+// token printed in the URL (it travels in the URL's fragment, so it is never in a request
+// line or a log); until then nothing it sends is acted on. Every call is validated against
+// the contract before the hub sees it.
+
+export interface UiServerOptions {
+  readonly hub: Hub;
+  /** The built renderer: index.html, app.js, app.css. */
+  readonly staticDir: string;
+  readonly port: number;
+  readonly bind: string;
+  readonly log: (message: string) => void;
+  /** For tests; a random one otherwise. */
+  readonly token?: string;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+// xterm.js sets inline styles on its elements; scripts come only from this origin.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const MAX_MESSAGE = 2 * 1024 * 1024;
+
+export class UiServer {
+  readonly token: string;
+  private readonly http: Server;
+  private readonly sockets: WebSocketServer;
+
+  constructor(private readonly options: UiServerOptions) {
+    this.token = options.token ?? randomBytes(24).toString('base64url');
+    this.http = createServer((request, response) => void this.serveFile(request, response));
+    this.sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
+    this.http.on('upgrade', (request, socket, head) => {
+      if (request.url !== '/api' || !sameOrigin(request)) {
+        socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+        return;
+      }
+      this.sockets.handleUpgrade(request, socket, head, (ws) => this.connected(ws, request));
+    });
+  }
+
+  /** Listens; resolves to the URL a user opens (with the token). */
+  async start(): Promise<string> {
+    const { port, bind } = this.options;
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', (error: NodeJS.ErrnoException) => {
+        reject(new ApiError(error.code === 'EADDRINUSE'
+          ? `The UI port ${port} on ${bind} is already in use by another program — pick another with --ui PORT`
+          : `The UI cannot listen on ${bind}:${port}: ${error.message}`));
+      });
+      this.http.listen(port, bind, () => resolve());
+    });
+    const address = this.http.address() as { port: number };
+    const host = bind.includes(':') ? `[${bind}]` : bind === '0.0.0.0' ? '127.0.0.1' : bind;
+    return `http://${host}:${address.port}/#token=${this.token}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const client of this.sockets.clients) client.terminate();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  private connected(ws: WebSocket, request: IncomingMessage): void {
+    const peer = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+    let authenticated = false;
+    let unsubscribe: (() => void) | undefined;
+    const send = (message: unknown): void => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeFrame(message));
+    };
+    const refuse = (message: string): void => {
+      this.options.log(`ui: ${peer} refused: ${message}`);
+      send({ type: 'refused', message });
+      ws.close(4001, 'refused');
+    };
+    ws.on('message', (data, isBinary) => {
+      let message: { type?: unknown; token?: unknown; id?: unknown; method?: unknown; request?: unknown };
+      try {
+        if (!isBinary) throw new ApiError('Messages must be binary frames');
+        const decoded = decodeFrame(toBytes(data));
+        if (typeof decoded !== 'object' || decoded === null) throw new ApiError('A message must be an object');
+        message = decoded as typeof message;
+      } catch (error) {
+        if (!authenticated) return refuse('not a Revtel client');
+        send({ type: 'error', id: null, message: (error as Error).message });
+        return;
+      }
+      if (!authenticated) {
+        if (message.type !== 'hello' || typeof message.token !== 'string' || !sameSecret(message.token, this.token)) return refuse('wrong or missing token');
+        authenticated = true;
+        const subscription = this.options.hub.onEvent(({ event, payload }) => send({ type: 'event', event, payload }));
+        unsubscribe = () => subscription.dispose();
+        send({ type: 'welcome' });
+        return;
+      }
+      if (message.type !== 'call' || typeof message.id !== 'number' || !isMethodName(message.method)) {
+        send({ type: 'error', id: typeof message.id === 'number' ? message.id : null, message: 'Not a call of a known method' });
+        return;
+      }
+      const id = message.id;
+      dispatch(this.options.hub, message.method, message.request).then(
+        (result) => send({ type: 'result', id, result: result ?? null }),
+        (error: Error) => {
+          if (!(error instanceof ApiError)) this.options.log(`ui: ${String(message.method)} failed: ${error.stack ?? error.message}`);
+          send({ type: 'error', id, message: error instanceof ApiError ? error.message : `Revtel could not do that (${error.message})` });
+        },
+      );
+    });
+    ws.on('close', () => unsubscribe?.());
+    ws.on('error', () => ws.terminate());
+  }
+
+  private async serveFile(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    const file = path === '/' ? 'index.html' : path.slice(1);
+    const type = CONTENT_TYPES[extname(file)];
+    if (request.method !== 'GET' || !type || !/^[\w.-]+$/.test(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    try {
+      const body = await readFile(join(this.options.staticDir, file));
+      response.writeHead(200, {
+        'Content-Type': type,
+        'Content-Security-Policy': CSP,
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'Cache-Control': 'no-store',
+      });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  }
+}
+
+/** A browser sends its page's origin: refuse pages of other sites (cross-site WebSocket). */
+function sameOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}

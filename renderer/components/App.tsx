@@ -1,0 +1,91 @@
+import { useEffect } from 'react';
+import { Dialogs } from './Dialogs.js';
+import { SessionView } from './SessionView.js';
+import { Sidebar } from './Sidebar.js';
+import { useAction, useRevtel, useServices } from './context.js';
+
+export function App() {
+  const theme = useRevtel((state) => state.theme);
+  const lost = useRevtel((state) => state.connectionLost);
+  useEffect(() => {
+    document.documentElement.dataset['theme'] = theme;
+  }, [theme]);
+  return (
+    <div className="app">
+      <Header />
+      {lost && <div className="banner error" role="alert">{lost}</div>}
+      <div className="main">
+        <Sidebar />
+        <Workspace />
+      </div>
+      <Errors />
+      <Dialogs />
+    </div>
+  );
+}
+
+function Header() {
+  const { store } = useServices();
+  const theme = useRevtel((state) => state.theme);
+  const fontSize = useRevtel((state) => state.fontSize);
+  return (
+    <header className="header">
+      <h1>Revtel</h1>
+      <span className="spacer" />
+      <button type="button" aria-label="Smaller font" onClick={() => store.getState().setFontSize(fontSize - 1)}>A−</button>
+      <span aria-label="Font size">{fontSize}px</span>
+      <button type="button" aria-label="Larger font" onClick={() => store.getState().setFontSize(fontSize + 1)}>A+</button>
+      <button type="button" onClick={() => store.getState().setTheme(theme === 'dark' ? 'light' : 'dark')}>{theme === 'dark' ? 'Light theme' : 'Dark theme'}</button>
+    </header>
+  );
+}
+
+function Workspace() {
+  const order = useRevtel((state) => state.order);
+  const sessions = useRevtel((state) => state.sessions);
+  const active = useRevtel((state) => state.active);
+  const { api, store, terminals } = useServices();
+  const act = useAction();
+  const close = (sessionId: string) => {
+    void act(() => api.closeSession({ sessionId }));
+    terminals.dispose(sessionId);
+    store.getState().closeTab(sessionId);
+  };
+  const view = active ? sessions[active] : undefined;
+  return (
+    <main className="workspace">
+      <div className="tabs" role="tablist">
+        {order.map((sessionId) => {
+          const tab = sessions[sessionId];
+          if (!tab) return null;
+          return (
+            <div key={sessionId} role="tab" aria-selected={sessionId === active} className={`tab ${sessionId === active ? 'active' : ''} ${tab.dto.state}`}>
+              <button type="button" className="tab-title" onClick={() => store.getState().activate(sessionId)}>
+                <span className={`dot ${tab.dto.state}`} /> {tab.dto.title}
+              </button>
+              <button type="button" className="tab-close" aria-label={`Close ${tab.dto.title}`} onClick={() => close(sessionId)}>×</button>
+            </div>
+          );
+        })}
+      </div>
+      {view
+        ? <SessionView key={view.dto.sessionId} view={view} />
+        : <div className="empty"><p>Open a serial port, the demo router or a telnet session from the left.</p></div>}
+    </main>
+  );
+}
+
+function Errors() {
+  const errors = useRevtel((state) => state.errors);
+  const { store } = useServices();
+  return (
+    <div className="errors" aria-live="assertive">
+      {errors.map((error) => (
+        <div key={error.id} className="error" role="alert">
+          <span>{error.message}</span>
+          <button type="button" aria-label="Dismiss" onClick={() => store.getState().dismissError(error.id)}>×</button>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import { createRoot } from 'react-dom/client';
+import { EVENT_NAMES, type RevtelApi } from '../native/api/index.js';
+import { App } from './components/App.js';
+import { ServicesContext } from './components/context.js';
+import { createRevtelStore, type Destination } from './state/store.js';
+import { TerminalRegistry } from './terminal/TerminalRegistry.js';
+import { connectWebSocketApi } from './transport/webSocketApi.js';
+
+// The UI runs on whichever transport it finds: Electron's preload puts the API on
+// window.revtel; in a browser it connects to `revtel serve --ui` over a WebSocket.
+
+declare global {
+  interface Window {
+    revtel?: RevtelApi;
+    /** For end-to-end tests: the text of a tab's terminal. */
+    revtelTerminalText?: (sessionId: string) => string;
+  }
+}
+
+const DESTINATIONS_KEY = 'revtel.destinations';
+
+function savedDestinations(): Destination[] {
+  try {
+    const saved = JSON.parse(localStorage.getItem(DESTINATIONS_KEY) ?? '[]') as unknown;
+    return Array.isArray(saved) ? saved.filter((entry): entry is Destination => typeof entry?.host === 'string' && typeof entry?.port === 'number') : [];
+  } catch {
+    return [];
+  }
+}
+
+async function start(): Promise<void> {
+  const root = createRoot(document.getElementById('root')!);
+  const store = createRevtelStore({
+    destinations: savedDestinations(),
+    onDestinationsChanged: (destinations) => localStorage.setItem(DESTINATIONS_KEY, JSON.stringify(destinations)),
+  });
+  let api: RevtelApi;
+  try {
+    api = window.revtel ?? await connectWebSocketApi(window.location, (message) => store.getState().lost(message));
+  } catch (error) {
+    root.render(<div className="banner error" role="alert">{(error as Error).message}</div>);
+    return;
+  }
+  for (const event of EVENT_NAMES) api.on(event, (payload) => store.getState().applyEvent(event, payload));
+  const terminals = new TerminalRegistry(api, store);
+  window.revtelTerminalText = (sessionId) => terminals.text(sessionId);
+  const [ports, lines, sessions] = await Promise.all([api.listPorts({}), api.listLines({}), api.listSessions({})]);
+  store.getState().setPorts(ports);
+  store.getState().setLines(lines);
+  for (const session of sessions) store.getState().opened(session);
+  root.render(
+    <ServicesContext.Provider value={{ api, store, terminals }}>
+      <App />
+    </ServicesContext.Provider>,
+  );
+}
+
+void start();

@@ -1,0 +1,240 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { Terminal, type ITheme } from '@xterm/xterm';
+import type { RevtelApi } from '../../native/api/index.js';
+import { decodeBytes, encodeText, hexDump, pasteLines, translateEnter } from '../state/keyboard.js';
+import type { RevtelStore, SessionPrefs } from '../state/store.js';
+
+// One xterm.js terminal per tab, kept outside React. Output is written with xterm's
+// write callback and acknowledged to the back end, whose watermarks pause the source
+// when the terminal falls behind: a flooding console cannot freeze the page or grow it.
+
+const ACK_EVERY = 16 * 1024;
+const ECHO_WAIT_MS = 3000;
+
+export const THEMES: Record<'dark' | 'light', ITheme> = {
+  dark: { background: '#101418', foreground: '#d7dde4', cursor: '#f0c674', selectionBackground: '#3a4a5a' },
+  light: { background: '#fbfbf8', foreground: '#1d2329', cursor: '#8a5a00', selectionBackground: '#c8d8ea' },
+};
+
+interface Entry {
+  readonly terminal: Terminal;
+  readonly fit: FitAddon;
+  readonly search: SearchAddon;
+  readonly element: HTMLDivElement;
+  pendingAck: number;
+  hexOffset: number;
+  /** Decoded text since the last paste line was sent, for "wait for the echo". */
+  recent: string;
+  logging: string[] | undefined;
+  logLineOpen: boolean;
+  pasting: { cancelled: boolean } | undefined;
+}
+
+export class TerminalRegistry {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly api: RevtelApi, private readonly store: RevtelStore) {
+    api.on('sessionData', ({ sessionId, data }) => this.output(sessionId, data));
+  }
+
+  /** The terminal of a tab, created on first use; its element is moved into `host`. */
+  attach(sessionId: string, host: HTMLElement): void {
+    const entry = this.entries.get(sessionId) ?? this.create(sessionId);
+    if (entry.element.parentElement !== host) host.appendChild(entry.element);
+    if (!entry.terminal.element) entry.terminal.open(entry.element);
+    this.fit(sessionId);
+    entry.terminal.focus();
+  }
+
+  fit(sessionId: string): void {
+    const entry = this.entries.get(sessionId);
+    if (!entry || !entry.element.isConnected || entry.element.clientWidth === 0) return;
+    entry.fit.fit();
+  }
+
+  applyLook(theme: 'dark' | 'light', fontSize: number): void {
+    for (const [sessionId, entry] of this.entries) {
+      entry.terminal.options.theme = THEMES[theme];
+      entry.terminal.options.fontSize = fontSize;
+      this.fit(sessionId);
+    }
+  }
+
+  find(sessionId: string, text: string, backwards = false): boolean {
+    const search = this.entries.get(sessionId)?.search;
+    if (!search || !text) return false;
+    return backwards ? search.findPrevious(text) : search.findNext(text);
+  }
+
+  /** The visible buffer as text (tests and the "copy screen" action read it). */
+  text(sessionId: string): string {
+    const terminal = this.entries.get(sessionId)?.terminal;
+    if (!terminal) return '';
+    const buffer = terminal.buffer.active;
+    const lines: string[] = [];
+    for (let y = 0; y < buffer.length; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
+    return lines.join('\n');
+  }
+
+  startLog(sessionId: string): void {
+    const entry = this.entries.get(sessionId);
+    if (entry) {
+      entry.logging = [];
+      entry.logLineOpen = false;
+    }
+  }
+
+  /** Ends logging and returns the log: each line of output with the time it began. */
+  stopLog(sessionId: string): string | undefined {
+    const entry = this.entries.get(sessionId);
+    const log = entry?.logging?.join('');
+    if (entry) entry.logging = undefined;
+    return log;
+  }
+
+  isLogging(sessionId: string): boolean {
+    return this.entries.get(sessionId)?.logging !== undefined;
+  }
+
+  /** Sends a paste line by line, paced as the tab's settings say; cancel() stops it. */
+  async paste(sessionId: string, text: string): Promise<void> {
+    const entry = this.entries.get(sessionId);
+    const view = this.store.getState().sessions[sessionId];
+    if (!entry || !view) return;
+    const prefs = view.prefs;
+    const paced = prefs.pasteCharDelayMs > 0 || prefs.pasteLineDelayMs > 0 || prefs.pasteWaitForEcho;
+    if (!paced) {
+      this.send(sessionId, translateEnter(text.replace(/\r?\n/g, '\r'), prefs.enterSends), prefs);
+      return;
+    }
+    const token = { cancelled: false };
+    entry.pasting = token;
+    try {
+      for (const line of pasteLines(text, prefs.enterSends)) {
+        if (token.cancelled) return;
+        entry.recent = '';
+        if (prefs.pasteCharDelayMs > 0) {
+          for (const char of line) {
+            if (token.cancelled) return;
+            this.send(sessionId, char, prefs);
+            await sleep(prefs.pasteCharDelayMs);
+          }
+        } else {
+          this.send(sessionId, line, prefs);
+        }
+        const typed = line.replace(/[\r\n]+$/, '').trim();
+        if (prefs.pasteWaitForEcho && typed) await waitUntil(() => entry.recent.includes(typed) || token.cancelled, ECHO_WAIT_MS);
+        if (prefs.pasteLineDelayMs > 0) await sleep(prefs.pasteLineDelayMs);
+      }
+    } finally {
+      if (entry.pasting === token) entry.pasting = undefined;
+    }
+  }
+
+  cancelPaste(sessionId: string): void {
+    const entry = this.entries.get(sessionId);
+    if (entry?.pasting) entry.pasting.cancelled = true;
+  }
+
+  isPasting(sessionId: string): boolean {
+    return this.entries.get(sessionId)?.pasting !== undefined;
+  }
+
+  dispose(sessionId: string): void {
+    const entry = this.entries.get(sessionId);
+    if (!entry) return;
+    entry.terminal.dispose();
+    entry.element.remove();
+    this.entries.delete(sessionId);
+  }
+
+  private create(sessionId: string): Entry {
+    const { theme, fontSize } = this.store.getState();
+    const terminal = new Terminal({ theme: THEMES[theme], fontSize, scrollback: 10_000, convertEol: false, allowProposedApi: true });
+    const fit = new FitAddon();
+    const search = new SearchAddon();
+    terminal.loadAddon(fit);
+    terminal.loadAddon(search);
+    const element = document.createElement('div');
+    element.className = 'terminal-host';
+    element.dataset['sessionId'] = sessionId;
+    const entry: Entry = { terminal, fit, search, element, pendingAck: 0, hexOffset: 0, recent: '', logging: undefined, logLineOpen: false, pasting: undefined };
+    this.entries.set(sessionId, entry);
+    terminal.onData((text) => {
+      const prefs = this.store.getState().sessions[sessionId]?.prefs;
+      if (prefs) this.send(sessionId, translateEnter(text, prefs.enterSends), prefs);
+    });
+    terminal.onResize(({ cols, rows }) => void this.api.resize({ sessionId, cols, rows }).catch(() => {}));
+    // Pasting goes through the pacing, not straight through xterm.
+    element.addEventListener('paste', (event) => {
+      const text = event.clipboardData?.getData('text/plain');
+      if (!text) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      void this.paste(sessionId, text);
+    }, true);
+    return entry;
+  }
+
+  private send(sessionId: string, text: string, prefs: SessionPrefs): void {
+    const data = encodeText(text, prefs.encoding);
+    if (prefs.localEcho === 'on') this.entries.get(sessionId)?.terminal.write(text.replace(/\r(?!\n)/g, '\r\n'));
+    this.store.getState().countOut(sessionId, data.length);
+    this.api.write({ sessionId, data }).catch((error: Error) => this.store.getState().showError(error.message));
+  }
+
+  private output(sessionId: string, data: Uint8Array): void {
+    const prefs = this.store.getState().sessions[sessionId]?.prefs;
+    if (!prefs) {
+      // A tab that is already closed: take the bytes, so that the source is not held back.
+      void this.api.acknowledgeOutput({ sessionId, bytes: data.length }).catch(() => {});
+      return;
+    }
+    // A tab not shown yet still gets its terminal: xterm.js keeps what it is written.
+    const entry = this.entries.get(sessionId) ?? this.create(sessionId);
+    let text = decodeBytes(data, prefs.encoding);
+    entry.recent = (entry.recent + text).slice(-4096);
+    if (entry.logging) this.log(entry, text);
+    if (prefs.lfToCrlf) text = text.replace(/(?<!\r)\n/g, '\r\n');
+    const shown = prefs.hexView ? hexDump(data, entry.hexOffset) : text;
+    entry.hexOffset += data.length;
+    entry.terminal.write(shown, () => {
+      entry.pendingAck += data.length;
+      if (entry.pendingAck >= ACK_EVERY) this.flushAck(sessionId, entry);
+      else queueMicrotask(() => this.flushAck(sessionId, entry));
+    });
+  }
+
+  private flushAck(sessionId: string, entry: Entry): void {
+    if (entry.pendingAck === 0) return;
+    const bytes = entry.pendingAck;
+    entry.pendingAck = 0;
+    void this.api.acknowledgeOutput({ sessionId, bytes }).catch(() => {});
+  }
+
+  private log(entry: Entry, text: string): void {
+    const lines = text.split('\n');
+    lines.forEach((part, index) => {
+      if (index > 0) {
+        entry.logging!.push('\n');
+        entry.logLineOpen = false;
+      }
+      if (part === '') return;
+      if (!entry.logLineOpen) {
+        entry.logging!.push(`[${new Date().toISOString()}] `);
+        entry.logLineOpen = true;
+      }
+      entry.logging!.push(part.replace(/\r$/, ''));
+    });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await sleep(20);
+}

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { collect, freePort, openPtyEnd, scratchDir, startPtyPair, waitFor, type PtyPair } from '../support/peers.js';
+import { launchBrowser, pasteInto, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
+import type { Served } from '../support/revtel.js';
+
+// The UI end to end: `revtel serve --ui` with the demo router and socat pty lines, driven
+// in Debian's Chromium. Screenshots of each main screen go to test-output/screenshots.
+
+describe('the browser UI', () => {
+  let browser: Browser;
+  let served: Served;
+  let url: string;
+  let dir: string;
+  let pty: PtyPair;
+  let linePort: number;
+  let page: Page;
+
+  before(async () => {
+    dir = scratchDir();
+    pty = await startPtyPair(dir);
+    linePort = await freePort();
+    ({ served, url } = await startUi(['--line', `${linePort}:demo`]));
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await served?.stop();
+    await pty?.stop();
+  });
+
+  const newPage = async (): Promise<Page> => {
+    const created = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    created.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
+    await created.goto(url);
+    await created.getByRole('heading', { name: 'Serial ports' }).waitFor();
+    return created;
+  };
+
+  it('refuses a page without the token', async () => {
+    const stranger = await browser.newPage();
+    await stranger.goto(url.replace(/#token=.*/, ''));
+    await stranger.getByRole('alert').waitFor();
+    assert.match(await stranger.getByRole('alert').innerText(), /needs the URL that `revtel serve --ui` printed/);
+    await stranger.close();
+    const guesser = await browser.newPage();
+    await guesser.goto(url.replace(/#token=.*/, '#token=wrong'));
+    await guesser.getByRole('alert').waitFor();
+    assert.match(await guesser.getByRole('alert').innerText(), /wrong or missing token/);
+    await guesser.close();
+  });
+
+  it('opens the demo router: Enter, enable, and the prompt is Router#', async () => {
+    page = await newPage();
+    await screenshot(page, '01-start');
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await page.locator('.terminal-area .xterm').waitFor();
+    await page.locator('.terminal-area .xterm').click();
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, 'Router>');
+    await page.keyboard.type('enable');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, /Router#\s*$/);
+    await page.keyboard.type('show version');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, 'Configuration register is 0x2102');
+    assert.equal(await page.locator('.status-bar .state').getAttribute('data-state'), 'open');
+    await screenshot(page, '02-demo-router');
+  });
+
+  it('opens a telnet tab to an exposed line and shows its negotiation, options and the line clients', async () => {
+    await page.getByRole('button', { name: 'New telnet session…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New telnet session' });
+    await dialog.getByLabel('Host').fill('127.0.0.1');
+    await dialog.getByLabel('Port', { exact: true }).fill(String(linePort));
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    const trace = page.getByRole('list', { name: 'Trace lines' });
+    await trace.getByText('RCVD WILL ECHO').first().waitFor();
+    await trace.getByText('SENT DO ECHO').first().waitFor();
+    await trace.getByText('RCVD DO TTYPE').first().waitFor();
+    const explained = await trace.locator('li', { hasText: 'RCVD WILL ECHO' }).first().getAttribute('title');
+    assert.match(explained ?? '', /The peer offers \(or agrees\) to echo back what the other side types/);
+    await page.getByRole('table', { name: 'Option states' }).getByRole('cell', { name: 'ECHO' }).waitFor();
+    await page.getByLabel('Option names').selectOption('rfc');
+    await trace.getByText('RCVD WILL SUPPRESS GO AHEAD').first().waitFor();
+    await waitForTerminal(page, `[revtel] port ${linePort}: demo 9600,8N1`);
+    // The line's own pane lists the remote client's negotiation with Revtel.
+    await page.getByRole('button', { name: 'View' }).first().click();
+    await page.getByRole('region', { name: 'Clients of this line' }).getByText('SENT WILL ECHO').first().waitFor();
+    await screenshot(page, '03-telnet-trace');
+    await page.getByRole('button', { name: /1 client|2 clients/ }).first().click();
+    await page.getByRole('table', { name: 'Clients' }).waitFor();
+    await screenshot(page, '04-clients');
+    await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
+  });
+
+  it('shows a back-end error as a sentence', async () => {
+    await page.getByRole('button', { name: 'New serial session…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New serial session' });
+    await dialog.getByLabel('Or a device path').fill(pty.device);
+    await dialog.getByLabel('Data, parity, stop').fill('8X1');
+    await dialog.getByRole('button', { name: 'Open' }).click();
+    await page.getByRole('alert').filter({ hasText: 'parity "X" is not one of N, E, O, M, S' }).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('pastes a 200-line config with pacing into a serial line and every line reaches the device', async () => {
+    // The device: reads each line and echoes it back a little later, like a slow console.
+    const device = openPtyEnd(pty.remote);
+    let received = '';
+    device.input.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      setTimeout(() => device.output.write(chunk.toString('latin1').replace(/\r/g, '\r\n')), 2);
+    });
+    try {
+      await page.getByRole('button', { name: 'New serial session…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New serial session' });
+      await dialog.getByLabel('Or a device path').fill(pty.device);
+      await dialog.getByRole('button', { name: 'Open' }).click();
+      await page.locator('.status-bar [data-state="open"]').waitFor();
+      await page.getByLabel('Delay per line in ms').fill('2');
+      await page.getByLabel('wait for echo').check();
+      const config = Array.from({ length: 200 }, (_, n) => `interface GigabitEthernet0/${n} description paste line ${n}`).join('\n') + '\n';
+      await pasteInto(page, config);
+      await waitFor(() => received.includes('paste line 199\r'), 'the last pasted line on the device', 60_000);
+      const lines = received.split('\r').filter(Boolean);
+      assert.equal(lines.length, 200);
+      lines.forEach((line, n) => assert.equal(line, `interface GigabitEthernet0/${n} description paste line ${n}`));
+      await waitForTerminal(page, 'paste line 199');
+      await screenshot(page, '05-paced-paste');
+    } finally {
+      device.close();
+    }
+  });
+
+  it('says when the device is unplugged and recovers when it is back', async () => {
+    await pty.stop();
+    await page.locator('.status-bar [data-state="unplugged"]').waitFor({ timeout: 5000 });
+    assert.match(await page.locator('.status-bar .message').innerText(), /device unplugged, waiting for it/);
+    await screenshot(page, '06-unplugged');
+    pty = await startPtyPair(dir);
+    await page.locator('.status-bar [data-state="open"]').waitFor({ timeout: 5000 });
+    assert.match(await page.locator('.status-bar .message').innerText(), /device back, reopened with 9600,8N1/);
+    const device = collect(pty.remote);
+    await page.locator('.terminal-area .xterm').click();
+    await page.keyboard.type('after replug');
+    await waitFor(() => device.text().includes('after replug'), 'typing to reach the replugged device');
+    device.stop();
+  });
+
+  it('stays responsive while the device floods 50 MB, and typing gets through', async () => {
+    const device = openPtyEnd(pty.remote);
+    const flood = device.output;
+    let typed = '';
+    device.input.on('data', (chunk: Buffer) => (typed += chunk.toString()));
+    const chunk = Buffer.alloc(64 * 1024, 'show tech-support output line\r\n');
+    let sent = 0;
+    const flooding = (async () => {
+      for (; sent < 50 * 1024 * 1024; sent += chunk.length) {
+        if (!flood.write(chunk)) await new Promise<void>((resolve) => flood.once('drain', () => resolve()));
+      }
+    })();
+    try {
+      await waitFor(() => sent > 4 * 1024 * 1024, 'the flood to be under way', 20_000);
+      await page.locator('.terminal-area .xterm').click();
+      const started = Date.now();
+      await page.keyboard.type('typed during the flood');
+      await waitFor(() => typed.includes('typed during the flood'), 'keystrokes to reach the device during the flood', 20_000);
+      assert.ok(sent < 50 * 1024 * 1024 || Date.now() - started < 30_000, 'the keys did not wait for the flood to end');
+      const client = await page.context().newCDPSession(page);
+      await client.send('Performance.enable');
+      const { metrics } = await client.send('Performance.getMetrics') as { metrics: { name: string; value: number }[] };
+      const heap = metrics.find((metric) => metric.name === 'JSHeapUsedSize')!.value;
+      assert.ok(heap < 256 * 1024 * 1024, `the page's heap is ${(heap / 1048576).toFixed(0)} MiB during the flood`);
+      await flooding;
+      await waitFor(async () => Number(/in ([\d.]+) MiB/.exec(await page.locator('.status-bar .counters').innerText())?.[1] ?? 0) >= 50, 'all 50 MiB in the tab', 120_000);
+      await screenshot(page, '07-after-flood');
+      assert.match(await terminalText(page), /show tech-support output line/);
+    } finally {
+      device.close();
+    }
+  });
+});

@@ -1,0 +1,59 @@
+// Debian's Chromium driven by playwright-core (Playwright cannot download its browsers here).
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoPath } from './repo.js';
+import { startServe, type Served } from './revtel.js';
+import { waitFor } from './peers.js';
+
+export const screenshotDir = repoPath('test-output', 'screenshots');
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** `revtel serve --ui 0 ARGS`, and the URL it printed (with its token). */
+export async function startUi(args: readonly string[], listening = 0): Promise<{ served: Served; url: string }> {
+  const served = await startServe(['--ui', '0', ...args], listening);
+  await waitFor(() => /UI ready: open (\S+)/.test(served.log()), 'the UI URL', 10_000);
+  const url = /UI ready: open (\S+)/.exec(served.log())![1]!;
+  return { served, url };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: `${screenshotDir}/${name}.png` });
+}
+
+/** The text in the active tab's terminal, as xterm.js holds it. */
+export async function terminalText(page: Page): Promise<string> {
+  // Evaluated in the page (the tests have no DOM types): the renderer exposes revtelTerminalText.
+  return page.evaluate<string>(`(() => {
+    const sessionId = document.querySelector('.terminal-area .terminal-host')?.dataset.sessionId;
+    return sessionId && window.revtelTerminalText ? window.revtelTerminalText(sessionId) : '';
+  })()`);
+}
+
+export async function waitForTerminal(page: Page, pattern: RegExp | string, timeoutMs = 10_000): Promise<void> {
+  const test = typeof pattern === 'string' ? (text: string) => text.includes(pattern) : (text: string) => pattern.test(text);
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await terminalText(page);
+    if (test(text)) return;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`the terminal never showed ${String(pattern)}; it shows:\n${text.trimEnd().split('\n').slice(-15).join('\n')}`);
+}
+
+/** A paste as the browser delivers one (a ClipboardEvent) on the active tab's terminal. */
+export async function pasteInto(page: Page, text: string): Promise<void> {
+  await page.evaluate(`(() => {
+    const data = new DataTransfer();
+    data.setData('text/plain', ${JSON.stringify(text)});
+    document.querySelector('.terminal-area .terminal-host')
+      .dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  })()`);
+}
