@@ -201,7 +201,7 @@ export function createRevtelStore(options: StoreOptions = {}) {
 
       closeTab(sessionId) {
         const { sessions, order, active } = get();
-        const { [sessionId]: _closed, ...rest } = sessions;
+        const rest = Object.fromEntries(Object.entries(sessions).filter(([id]) => id !== sessionId));
         const index = order.indexOf(sessionId);
         const remaining = order.filter((id) => id !== sessionId);
         const nextActive = active === sessionId ? remaining[Math.min(index, remaining.length - 1)] : active;

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
+import { decodeFrame, encodeFrame } from '../../../native/api/index.js';
+import { freePort } from '../../support/peers.js';
+import { startUi } from '../../support/browser.js';
+import type { Served } from '../../support/revtel.js';
+
+// The WebSocket of `revtel serve --ui` from a hostile client's side: without the token
+// nothing is acted on; with it, every call is checked against the contract first.
+
+interface Reply { type: string; id?: number | null; message?: string; result?: unknown; event?: string }
+
+function open(url: string, origin?: string): Promise<{ ws: WebSocket; next: () => Promise<Reply>; closed: Promise<number> }> {
+  const ws = new WebSocket(url, origin ? { origin } : {});
+  const inbox: Reply[] = [];
+  const waiting: ((reply: Reply) => void)[] = [];
+  ws.on('message', (data: Buffer) => {
+    const reply = decodeFrame(new Uint8Array(data)) as Reply;
+    const waiter = waiting.shift();
+    if (waiter) waiter(reply);
+    else inbox.push(reply);
+  });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    ws.on('open', () => resolve({
+      ws,
+      next: () => new Promise((take) => (inbox.length > 0 ? take(inbox.shift()!) : waiting.push(take))),
+      closed,
+    }));
+    ws.on('error', reject);
+    ws.on('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
+  });
+}
+
+describe('the UI WebSocket', () => {
+  let served: Served;
+  let api: string;
+  let token: string;
+  before(async () => {
+    const port = await freePort();
+    const started = await startUi(['--line', `${port}:demo`]);
+    served = started.served;
+    const url = new URL(started.url);
+    token = url.hash.replace('#token=', '');
+    api = `ws://${url.host}/api`;
+  });
+  after(() => served.stop());
+
+  it('binds to 127.0.0.1 and prints a URL with a long random token', () => {
+    assert.match(served.log(), /UI ready: open http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{32}\n/);
+  });
+
+  it('refuses a connection that does not start with the token, before acting on anything', async () => {
+    for (const first of [{ type: 'call', id: 1, method: 'listLines', request: {} }, { type: 'hello', token: 'guess' }, { type: 'hello' }]) {
+      const client = await open(api);
+      client.ws.send(encodeFrame(first));
+      assert.deepEqual(await client.next(), { type: 'refused', message: first.type === 'call' ? 'wrong or missing token' : 'wrong or missing token' });
+      assert.equal(await client.closed, 4001);
+    }
+    const textual = await open(api);
+    textual.ws.send(JSON.stringify({ type: 'hello', token }));
+    assert.deepEqual(await textual.next(), { type: 'refused', message: 'not a Revtel client' });
+    await served.waitForLog(/ui: 127\.0\.0\.1:\d+ refused: wrong or missing token/);
+  });
+
+  it('refuses an upgrade from a page of another origin', async () => {
+    await assert.rejects(open(api, 'http://evil.example'), /HTTP 403/);
+  });
+
+  it('answers a valid call, and refuses unknown methods and bad payloads with a sentence', async () => {
+    const client = await open(api);
+    client.ws.send(encodeFrame({ type: 'hello', token }));
+    assert.equal((await client.next()).type, 'welcome');
+    const call = async (id: number, method: string, request: unknown): Promise<Reply> => {
+      client.ws.send(encodeFrame({ type: 'call', id, method, request }));
+      for (;;) {
+        const reply = await client.next();
+        if (reply.type !== 'event') return reply;
+      }
+    };
+    const lines = await call(1, 'listLines', {});
+    assert.equal(lines.type, 'result');
+    assert.equal((lines.result as unknown[]).length, 1);
+    assert.deepEqual(await call(2, 'formatDisk', {}), { type: 'error', id: 2, message: 'Not a call of a known method' });
+    assert.deepEqual(await call(3, 'openTelnet', { host: 'router', port: 70000 }), { type: 'error', id: 3, message: 'openTelnet.port must be a whole number from 1 to 65535' });
+    assert.deepEqual(await call(4, 'openTelnet', { host: 'router; rm -rf /', port: 23 }), { type: 'error', id: 4, message: 'openTelnet.host must be of the form /^[A-Za-z0-9.:_\\-[\\]%]+$/' });
+    assert.deepEqual(await call(5, 'write', { sessionId: 'x', data: 'text, not bytes' }), { type: 'error', id: 5, message: 'write.data must be bytes' });
+    assert.deepEqual(await call(6, 'listLines', { extra: true }), { type: 'error', id: 6, message: 'listLines.extra is not expected' });
+    assert.deepEqual(await call(7, 'closeSession', { sessionId: 'no-such-session' }), { type: 'result', id: 7, result: null });
+    assert.deepEqual(await call(8, 'resize', { sessionId: 'no-such-session', cols: 80, rows: 24 }), { type: 'error', id: 8, message: 'That session is closed' });
+    client.ws.send(Buffer.from([0, 0, 0, 9, 1]));
+    assert.deepEqual(await client.next(), { type: 'error', id: null, message: 'A message was cut short' });
+    client.ws.close();
+  });
+});

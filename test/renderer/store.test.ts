@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { SessionDto, TraceEntryDto } from '../../native/api/index.js';
+import { explain } from '../../renderer/state/explain.js';
+import { decodeBytes, encodeText, hexDump, pasteLines, translateEnter } from '../../renderer/state/keyboard.js';
+import { createRevtelStore, TRACE_LIMIT, type Destination } from '../../renderer/state/store.js';
+
+const session = (sessionId: string, state: SessionDto['state'] = 'open'): SessionDto => ({ sessionId, kind: 'telnet', title: `host-${sessionId}:23`, state });
+const entry = (short: string, direction: 'SENT' | 'RCVD' = 'RCVD'): TraceEntryDto => ({ time: 0, direction, text: short, short: `${direction} ${short}`, bytes: new Uint8Array() });
+
+describe('the UI store', () => {
+  it('opens tabs, activates the newest, and picks a neighbour when the active one closes', () => {
+    const store = createRevtelStore();
+    for (const id of ['a', 'b', 'c']) store.getState().opened(session(id));
+    assert.deepEqual(store.getState().order, ['a', 'b', 'c']);
+    assert.equal(store.getState().active, 'c');
+    store.getState().activate('b');
+    store.getState().closeTab('b');
+    assert.equal(store.getState().active, 'c');
+    store.getState().closeTab('c');
+    assert.equal(store.getState().active, 'a');
+    store.getState().closeTab('a');
+    assert.equal(store.getState().active, undefined);
+  });
+
+  it('follows session events: state, bytes in, mode, modem lamps', () => {
+    const store = createRevtelStore();
+    store.getState().opened(session('s', 'connecting'));
+    store.getState().applyEvent('sessionState', { ...session('s', 'unplugged'), message: 'device unplugged, waiting for it' });
+    store.getState().applyEvent('sessionData', { sessionId: 's', data: new Uint8Array(1500) });
+    store.getState().applyEvent('sessionMode', { sessionId: 's', localEcho: false, lineEditing: false });
+    store.getState().applyEvent('modemLines', { sessionId: 's', cts: true, dsr: false, dcd: true });
+    store.getState().applyEvent('sessionState', session('ignored-unknown-session'));
+    const view = store.getState().sessions['s']!;
+    assert.equal(view.dto.state, 'unplugged');
+    assert.equal(view.dto.message, 'device unplugged, waiting for it');
+    assert.equal(view.bytesIn, 1500);
+    assert.deepEqual(view.mode, { localEcho: false, lineEditing: false });
+    assert.deepEqual(view.modem, { cts: true, dsr: false, dcd: true });
+    assert.deepEqual(Object.keys(store.getState().sessions), ['s']);
+  });
+
+  it('holds trace lines while paused, shows them on resume, and keeps at most TRACE_LIMIT', () => {
+    const store = createRevtelStore();
+    store.getState().opened(session('t'));
+    store.getState().applyEvent('sessionTrace', { sessionId: 't', entries: [entry('WILL ECHO')] });
+    store.getState().setPrefs('t', { tracePaused: true });
+    store.getState().applyEvent('sessionTrace', { sessionId: 't', entries: [entry('DO SGA', 'SENT')] });
+    assert.equal(store.getState().sessions['t']!.trace.length, 1);
+    assert.equal(store.getState().sessions['t']!.heldTrace.length, 1);
+    store.getState().setPrefs('t', { tracePaused: false });
+    assert.deepEqual(store.getState().sessions['t']!.trace.map((line) => line.short), ['RCVD WILL ECHO', 'SENT DO SGA']);
+    store.getState().applyEvent('sessionTrace', { sessionId: 't', entries: Array.from({ length: TRACE_LIMIT + 10 }, (_, n) => entry(`IAC NOP ${n}`)) });
+    const trace = store.getState().sessions['t']!.trace;
+    assert.equal(trace.length, TRACE_LIMIT);
+    assert.equal(trace.at(-1)!.short, `RCVD IAC NOP ${TRACE_LIMIT + 9}`);
+  });
+
+  it('saves telnet destinations once each, and tells the page to persist them', () => {
+    let persisted: readonly Destination[] = [];
+    const store = createRevtelStore({ onDestinationsChanged: (destinations) => (persisted = destinations) });
+    store.getState().saveDestination({ host: 'ts1.lab', port: 2001 });
+    store.getState().saveDestination({ host: 'ts1.lab', port: 2001, rfc2217: '9600,8N1' });
+    store.getState().saveDestination({ host: 'ts1.lab', port: 2002 });
+    assert.deepEqual(persisted, [{ host: 'ts1.lab', port: 2001, rfc2217: '9600,8N1' }, { host: 'ts1.lab', port: 2002 }]);
+    store.getState().forgetDestination({ host: 'ts1.lab', port: 2001 });
+    assert.deepEqual(store.getState().destinations, [{ host: 'ts1.lab', port: 2002 }]);
+  });
+
+  it('collects errors as sentences to show and dismiss, and bounds the font size', () => {
+    const store = createRevtelStore();
+    store.getState().showError('COM7 is in use by another program — close it or pick another port');
+    const [error] = store.getState().errors;
+    store.getState().dismissError(error!.id);
+    assert.deepEqual(store.getState().errors, []);
+    store.getState().setFontSize(100);
+    assert.equal(store.getState().fontSize, 32);
+  });
+});
+
+describe('keyboard, paste and trace helpers', () => {
+  it('sends Enter as the tab says and encodes in its encoding', () => {
+    assert.equal(translateEnter('show\r', 'CRLF'), 'show\r\n');
+    assert.equal(translateEnter('show\r', 'LF'), 'show\n');
+    assert.deepEqual([...encodeText('é', 'utf-8')], [0xc3, 0xa9]);
+    assert.deepEqual([...encodeText('é', 'latin1')], [0xe9]);
+    assert.equal(decodeBytes(Uint8Array.of(0xe9), 'latin1'), 'é');
+  });
+
+  it('splits a paste into lines that each end with Enter', () => {
+    assert.deepEqual(pasteLines('interface Gi0/1\r\n shutdown\nend\n', 'CR'), ['interface Gi0/1\r', ' shutdown\r', 'end\r']);
+    assert.deepEqual(pasteLines('no newline at the end', 'CR'), ['no newline at the end']);
+  });
+
+  it('dumps bytes in hex with offsets', () => {
+    assert.equal(hexDump(Uint8Array.of(0x41, 0x0d, 0x0a), 16), `00000010  ${'41 0d 0a'.padEnd(47)}  A..\r\n`);
+  });
+
+  it('explains a trace line in a sentence', () => {
+    assert.match(explain(entry('WILL ECHO')), /^The peer offers \(or agrees\) to echo back what the other side types\. When the other side agrees/);
+    assert.match(explain(entry('DO NAWS', 'RCVD')), /The client answers with its size/);
+    assert.match(explain(entry('IAC BRK', 'SENT')), /^Revtel sends BRK\. BREAK/);
+    assert.match(explain(entry('SB TTYPE IS "VT100"', 'SENT')), /^Revtel says its terminal type is "VT100"\.$/);
+  });
+});
