@@ -20,10 +20,7 @@ let child;
 if (binary && existsSync(electronMain)) {
   child = spawn(binary, [electronMain], { stdio: 'inherit' });
 } else {
-  const reason = binary
-    ? 'This build has no Electron shell yet'
-    : 'No Electron binary is installed here (ELECTRON_SKIP_BINARY_DOWNLOAD, or no network)';
-  console.log(`${reason}, so Revtel starts headless: open the URL below in a browser; the demo router is on line 1 (telnet 127.0.0.1 2001).`);
+  console.log('No Electron binary is installed here (ELECTRON_SKIP_BINARY_DOWNLOAD, or no network), so Revtel starts headless: open the URL below in a browser; the demo router is on line 1 (telnet 127.0.0.1 2001).');
   child = spawn(process.execPath, [`${root}dist/native/cli/main.js`, 'serve', '--ui', '--demo'], { stdio: 'inherit' });
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

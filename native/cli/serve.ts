@@ -4,12 +4,9 @@ import { ApiError } from '../api/index.js';
 import { Hub } from '../hub/Hub.js';
 import type { DeviceSupervisorOptions } from '../server/DeviceSupervisor.js';
 import { UiServer } from '../transport/UiServer.js';
-import { DemoLine } from '../demo/DemoLine.js';
 import { listPorts } from '../serial/portList.js';
-import { SerialPortLine } from '../serial/SerialPortLine.js';
-import type { SerialLine } from '../serial/SerialLine.js';
-import type { SerialSettings } from '../serial/serialSettings.js';
-import { ConfigError, DEFAULT_BIND, DEMO_DEVICE } from '../server/LineConfig.js';
+import { ConfigError, DEFAULT_BIND } from '../server/LineConfig.js';
+import { openDevice } from '../hub/openDevice.js';
 import { loadLineConfigs, type ServeFlags } from '../server/serveConfig.js';
 import { TerminalServer } from '../server/TerminalServer.js';
 import { UsageError } from './UsageError.js';
@@ -91,10 +88,6 @@ export function parseServeArgs(args: readonly string[]): ServeFlags {
     ...optional('banner', values.banner),
     ...optional('logDir', values['log-dir']),
   };
-}
-
-export function openDevice(path: string, settings: SerialSettings): Promise<SerialLine> {
-  return path === DEMO_DEVICE ? Promise.resolve(new DemoLine()) : SerialPortLine.open(path, settings);
 }
 
 /** Runs `revtel serve` until SIGINT or SIGTERM. */

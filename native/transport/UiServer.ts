@@ -5,6 +5,7 @@ import { extname, join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, decodeFrame, dispatch, encodeFrame, isMethodName } from '../api/index.js';
 import type { Hub } from '../hub/Hub.js';
+import { CONTENT_TYPES, RENDERER_CSP, rendererFile } from './rendererAssets.js';
 
 // `revtel serve --ui`: the renderer's files over HTTP and RevtelApi over a WebSocket at
 // /api, on 127.0.0.1 unless asked otherwise. A connection must first present the random
@@ -23,15 +24,6 @@ export interface UiServerOptions {
   readonly token?: string;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-};
-// xterm.js sets inline styles on its elements; scripts come only from this origin.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 const MAX_MESSAGE = 2 * 1024 * 1024;
 
 export class UiServer {
@@ -123,18 +115,16 @@ export class UiServer {
   }
 
   private async serveFile(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = new URL(request.url ?? '/', 'http://x').pathname;
-    const file = path === '/' ? 'index.html' : path.slice(1);
-    const type = CONTENT_TYPES[extname(file)];
-    if (request.method !== 'GET' || !type || !/^[\w.-]+$/.test(file)) {
+    const file = rendererFile(new URL(request.url ?? '/', 'http://x').pathname);
+    if (request.method !== 'GET' || !file) {
       response.writeHead(404).end();
       return;
     }
     try {
       const body = await readFile(join(this.options.staticDir, file));
       response.writeHead(200, {
-        'Content-Type': type,
-        'Content-Security-Policy': CSP,
+        'Content-Type': CONTENT_TYPES[extname(file)]!,
+        'Content-Security-Policy': RENDERER_CSP,
         'X-Content-Type-Options': 'nosniff',
         'Referrer-Policy': 'no-referrer',
         'Cache-Control': 'no-store',

@@ -15,6 +15,8 @@ process.on('exit', () => {
 
 export interface Peer {
   readonly process: ChildProcess;
+  /** What the process has written on stderr so far. */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export function startProcess(command: string, args: readonly string[]): Peer {
   });
   return {
     process: child,
+    stderr: () => stderr,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;

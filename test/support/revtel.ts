@@ -40,9 +40,12 @@ export async function startServe(args: readonly string[], listening = 1): Promis
   return served;
 }
 
-/** `revtel demo-device PATH` on the far end of a pty pair: the router behind the line. */
+/** `revtel demo-device PATH` on the far end of a pty pair: the router behind the line, once it listens. */
 export async function startDemoDevice(path: string): Promise<Peer> {
-  return startProcess(process.execPath, [revtelBin, 'demo-device', path]);
+  const peer = startProcess(process.execPath, [revtelBin, 'demo-device', path]);
+  // Opening a port flushes what waits in it: nothing typed before this point would arrive.
+  await waitFor(() => peer.stderr().includes('demo console on'), 'the demo router to open its port');
+  return peer;
 }
 
 /** A telnet session whose output (as text) and state changes tests can wait on. */
