@@ -26,7 +26,7 @@ export interface UiFlags {
 }
 
 /** `--ui [PORT]` takes an optional value, which parseArgs cannot say: it is taken out first. */
-export function takeUiFlag(args: readonly string[]): { rest: string[]; ui?: UiFlags } {
+function takeUiFlag(args: readonly string[]): { rest: string[]; ui?: UiFlags } {
   const rest = [...args];
   const at = rest.indexOf('--ui');
   if (at === -1) return { rest };
@@ -48,7 +48,7 @@ export function takeUiFlag(args: readonly string[]): { rest: string[]; ui?: UiFl
   return { rest, ui: { port, bind } };
 }
 
-export function parseServeArgs(args: readonly string[]): ServeFlags {
+function parseServeArgs(args: readonly string[]): ServeFlags {
   let parsed;
   try {
     parsed = parseArgs({

@@ -33,7 +33,7 @@ interface TelnetCommandLine {
   readonly lingerMs: number;
 }
 
-export function parseTelnetArgs(args: readonly string[], env: NodeJS.ProcessEnv): TelnetCommandLine {
+function parseTelnetArgs(args: readonly string[], env: NodeJS.ProcessEnv): TelnetCommandLine {
   let parsed;
   try {
     parsed = parseArgs({

@@ -135,7 +135,7 @@ async function openPort(path: string, settings: SerialSettings): Promise<SerialP
 }
 
 /** One sentence per way an open fails, with the fix. */
-export function describeOpenError(path: string, error: Error): string {
+function describeOpenError(path: string, error: Error): string {
   const message = error.message;
   if (/No such file or directory|ENOENT/i.test(message)) return `${path} does not exist — is the adapter plugged in? ("revtel ports" lists the serial ports)`;
   if (/Permission denied|EACCES/i.test(message)) return `${path}: permission denied — add your user to the dialout group (then log in again)`;

@@ -1,19 +1,10 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { SerialPort } from 'serialport';
+import type { PortDto } from '../api/index.js';
 
-/** A serial port as the port picker and `revtel ports` show it. */
-export interface PortInfo {
-  readonly path: string;
-  /** "FTDI FT232R USB UART (A50285BI)" or the path when nothing better is known. */
-  readonly friendlyName: string;
-  readonly manufacturer?: string;
-  readonly vendorId?: string;
-  readonly productId?: string;
-  readonly serialNumber?: string;
-  /** The USB-serial chip family, from the vendor and product IDs. */
-  readonly chip?: string;
-}
+/** A serial port as the port picker and `revtel ports` show it: the contract's PortDto. */
+export type PortInfo = PortDto;
 
 const CHIPS: [RegExp, string][] = [
   [/^0403:/, 'FTDI'],

@@ -66,9 +66,12 @@ export class DeviceSupervisor {
     void this.attempt();
   }
 
-  /** False when the device is absent (the bytes are dropped) or its backlog is full. */
+  /**
+   * False only when the device's backlog is full: wait for onDrain. Without a device the
+   * bytes are dropped (the caller says so to the user) and nothing is waited for.
+   */
   write(data: Uint8Array): boolean {
-    return this.current ? this.current.write(data) : false;
+    return this.current ? this.current.write(data) : true;
   }
 
   async applySettings(settings: SerialSettings): Promise<void> {

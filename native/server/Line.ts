@@ -285,6 +285,8 @@ export class Line implements LinePort {
         break;
       case 'unplugged':
         this.present = false;
+        // A client held back by the old device's backlog would wait for a drain that never comes.
+        for (const client of this.clients) client.resumeInput();
         this.log(`device unplugged (${status.message}); waiting for it`);
         this.sessionLog?.note('device unplugged');
         for (const client of this.clients) client.say(`[revtel] ${name}: device unplugged, waiting for it`);

@@ -55,7 +55,7 @@ export interface LinePort {
 }
 
 /** Bytes queued for one client before it counts as not reading and is dropped. */
-export const SLOW_CLIENT_LIMIT = 1024 * 1024;
+const SLOW_CLIENT_LIMIT = 1024 * 1024;
 const PASSWORD_ATTEMPTS = 3;
 const HAND_OVER = 0x14; // Ctrl-T, in spectate mode
 

@@ -39,7 +39,7 @@ export const DEMO_DEVICE = 'demo';
 const MULTI: readonly MultiClientPolicy[] = ['exclusive', 'kick', 'shared', 'spectate'];
 
 /** Cisco's numbering: TCP port 2000+N is async line N. */
-export function defaultLineName(tcpPort: number): string {
+function defaultLineName(tcpPort: number): string {
   return tcpPort > 2000 && tcpPort < 3000 ? `line ${tcpPort - 2000}` : `port ${tcpPort}`;
 }
 

@@ -26,7 +26,7 @@ export interface ServeFlags extends LineOptions {
 const LINE_KEYS = ['name', 'settings', 'bind', 'protocol', 'multi', 'max-clients', 'allow', 'idle-timeout', 'banner', 'log-dir'] as const;
 const TOP_KEYS = new Set<string>([...LINE_KEYS, 'lines', 'password-file', 'demo']);
 const PER_LINE_KEYS = new Set<string>([...LINE_KEYS, 'port', 'device']);
-export const DEMO_PORT = 2001;
+const DEMO_PORT = 2001;
 
 /** Every line's configuration, from the flags and the config file; a ConfigError names any mistake. */
 export async function loadLineConfigs(flags: ServeFlags): Promise<LineConfig[]> {

@@ -63,7 +63,7 @@ export class TraceRecord implements TraceEntry {
   }
 }
 
-export function negotiationText(direction: TraceDirection, verb: NegotiationVerb, option: number): TraceText {
+function negotiationText(direction: TraceDirection, verb: NegotiationVerb, option: number): TraceText {
   const verbText = verbName(verb);
   return {
     text: `${direction} ${verbText} ${optionName(option) ?? option}`,
@@ -71,14 +71,14 @@ export function negotiationText(direction: TraceDirection, verb: NegotiationVerb
   };
 }
 
-export function commandText(direction: TraceDirection, command: number): TraceText {
+function commandText(direction: TraceDirection, command: number): TraceText {
   return {
     text: `${direction} IAC ${bsdCommandName(command) ?? command}`,
     short: `${direction} IAC ${commandName(command) ?? command}`,
   };
 }
 
-export function subnegotiationText(direction: TraceDirection, option: number, payload: Uint8Array): TraceText {
+function subnegotiationText(direction: TraceDirection, option: number, payload: Uint8Array): TraceText {
   return {
     text: `${direction} IAC SB ${describeSubnegotiation(option, payload, optionName, '\n')}`,
     short: `${direction} SB ${describeSubnegotiation(option, payload, shortOptionName, '', shortOptionName(option))}`,

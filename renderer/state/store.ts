@@ -92,9 +92,9 @@ export interface RevtelState {
 
 /** How much trace a tab keeps (oldest dropped first), and how much per exposed line. */
 export const TRACE_LIMIT = 5000;
-export const LINE_TRACE_LIMIT = 2000;
+const LINE_TRACE_LIMIT = 2000;
 
-export const DEFAULT_PREFS: SessionPrefs = {
+const DEFAULT_PREFS: SessionPrefs = {
   encoding: 'utf-8',
   localEcho: 'auto',
   enterSends: 'CR',

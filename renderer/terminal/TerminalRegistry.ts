@@ -12,7 +12,7 @@ import type { RevtelStore, SessionPrefs } from '../state/store.js';
 const ACK_EVERY = 16 * 1024;
 const ECHO_WAIT_MS = 3000;
 
-export const THEMES: Record<'dark' | 'light', ITheme> = {
+const THEMES: Record<'dark' | 'light', ITheme> = {
   dark: { background: '#101418', foreground: '#d7dde4', cursor: '#f0c674', selectionBackground: '#3a4a5a' },
   light: { background: '#fbfbf8', foreground: '#1d2329', cursor: '#8a5a00', selectionBackground: '#c8d8ea' },
 };

@@ -4,7 +4,7 @@ import { asciiBytes, latin1Text } from './ascii.js';
 // the same command plus 100. Value 0 in a SET-* command asks for the current setting.
 
 /** Offset the server adds to a command code in its answers and notifications. */
-export const SERVER_OFFSET = 100;
+const SERVER_OFFSET = 100;
 
 type Shape = 'text' | 'u32' | 'u8' | 'none';
 
