@@ -90,9 +90,16 @@ describe('the browser UI', () => {
     await page.getByRole('region', { name: 'Clients of this line' }).getByText('SENT WILL ECHO').first().waitFor();
     await screenshot(page, '03-telnet-trace');
     await page.getByRole('button', { name: /1 client|2 clients/ }).first().click();
-    await page.getByRole('table', { name: 'Clients' }).waitFor();
+    const clients = page.getByRole('table', { name: 'Clients' });
+    await clients.waitFor();
     await screenshot(page, '04-clients');
+    // The telnet tab is the line's client: kicking it closes that tab's session.
+    await clients.getByRole('button', { name: 'Kick' }).first().click();
+    await page.getByRole('dialog').getByText('No client is connected.').waitFor();
     await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
+    await page.getByRole('tab', { name: new RegExp(`127\\.0\\.0\\.1:${linePort}`) }).getByRole('button').first().click();
+    await page.locator('.status-bar [data-state="closed"]').waitFor();
+    await waitForTerminal(page, 'disconnected by the operator');
   });
 
   it('shows a back-end error as a sentence', async () => {
