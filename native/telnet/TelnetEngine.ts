@@ -147,38 +147,43 @@ export class TelnetEngine {
             i++;
             continue;
           }
-          const searchFrom = literalIac ? i + 1 : i;
+          let searchFrom = literalIac ? i + 1 : i;
           literalIac = false;
-          if (nextIac !== -1 && nextIac < searchFrom) nextIac = chunk.indexOf(IAC, searchFrom);
-          const runEnd = nextIac === -1 ? end : nextIac;
-          let runStart = i;
-          if (nvt) {
-            // CR NUL is a bare carriage return (RFC 854): deliver the CR, drop the NUL.
-            // A NUL at the run's start was settled above, so the search starts after it.
-            let scan = i + 1;
-            for (;;) {
-              if (nextNul !== -1 && nextNul < scan) nextNul = chunk.indexOf(NUL, scan);
-              if (nextNul === -1 || nextNul >= runEnd) break;
-              if (chunk[nextNul - 1] === CR) {
-                this.pushData(chunk, runStart, nextNul);
-                runStart = nextNul + 1;
+          // One pass per run of data; an IAC IAC pair inside the chunk stays in this loop.
+          for (;;) {
+            if (nextIac !== -1 && nextIac < searchFrom) nextIac = chunk.indexOf(IAC, searchFrom);
+            const runEnd = nextIac === -1 ? end : nextIac;
+            let runStart = i;
+            if (nvt) {
+              // CR NUL is a bare carriage return (RFC 854): deliver the CR, drop the NUL.
+              // A NUL at the run's start was settled above, so the search starts after it.
+              let scan = i + 1;
+              for (;;) {
+                if (nextNul !== -1 && nextNul < scan) nextNul = chunk.indexOf(NUL, scan);
+                if (nextNul === -1 || nextNul >= runEnd) break;
+                if (chunk[nextNul - 1] === CR) {
+                  this.pushData(chunk, runStart, nextNul);
+                  runStart = nextNul + 1;
+                }
+                scan = nextNul + 1;
               }
-              scan = nextNul + 1;
             }
-          }
-          if (runEnd + 1 < end && chunk[runEnd + 1] === IAC) {
-            // IAC IAC inside the chunk: the first one is a data byte, the second is dropped.
-            this.pushData(chunk, runStart, runEnd + 1);
-            this.crPending = false;
-            i = runEnd + 2;
+            if (runEnd + 1 < end && chunk[runEnd + 1] === IAC) {
+              // IAC IAC: the first is a data byte, the second is dropped.
+              this.pushData(chunk, runStart, runEnd + 1);
+              this.crPending = false;
+              i = searchFrom = runEnd + 2;
+              if (i < end) continue;
+              break;
+            }
+            this.pushData(chunk, runStart, runEnd);
+            if (runEnd > i) this.crPending = chunk[runEnd - 1] === CR;
+            i = runEnd;
+            if (i < end) {
+              this.parserState = AFTER_IAC;
+              i++;
+            }
             break;
-          }
-          this.pushData(chunk, runStart, runEnd);
-          if (runEnd > i) this.crPending = chunk[runEnd - 1] === CR;
-          i = runEnd;
-          if (i < end) {
-            this.parserState = AFTER_IAC;
-            i++;
           }
           break;
         }
