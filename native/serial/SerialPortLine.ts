@@ -1,3 +1,5 @@
+import { closeSync, constants, openSync } from 'node:fs';
+import tty from 'node:tty';
 import { SerialPort } from 'serialport';
 import { Emitter } from '../events/Emitter.js';
 import { SerialError, type ControlLines, type ModemLines, type SerialLine } from './SerialLine.js';
@@ -15,19 +17,40 @@ export class SerialPortLine implements SerialLine {
   private breakOn = false;
   private closing = false;
   private reopening = false;
+  private lost = false;
 
   private constructor(
     readonly name: string,
     private port: SerialPort,
     private currentSettings: SerialSettings,
+    /** Where the bytes are read on POSIX systems (see `open`); serialport reads elsewhere. */
+    private readonly reader: tty.ReadStream | undefined,
   ) {
     this.attach(port);
+    if (reader) {
+      reader.on('data', (chunk: Buffer) => this._onData.fire(chunk));
+      // Reading an unplugged device fails (EIO) or ends: the device is gone.
+      reader.on('error', (error: Error) => this.lose(error.message));
+      reader.on('end', () => this.lose('closed'));
+    }
   }
 
-  /** Opens `path`; a failure is a SerialError that says what to do. */
+  /**
+   * Opens `path`; a failure is a SerialError that says what to do. On POSIX systems the
+   * device is read through a second descriptor, opened first (before serialport's
+   * exclusive lock) and driven by libuv's event loop as a tty, not by reads queued in its
+   * thread pool: a keystroke's echo comes back sooner. Writes and settings stay serialport's.
+   */
   static async open(path: string, settings: SerialSettings): Promise<SerialPortLine> {
-    const port = await openPort(path, settings);
-    return new SerialPortLine(path, port, settings);
+    const readerFd = process.platform === 'win32' ? undefined : openReader(path);
+    let port: SerialPort;
+    try {
+      port = await openPort(path, settings);
+    } catch (error) {
+      if (readerFd !== undefined) closeSync(readerFd);
+      throw error;
+    }
+    return new SerialPortLine(path, port, settings, readerFd === undefined ? undefined : new tty.ReadStream(readerFd));
   }
 
   get settings(): SerialSettings {
@@ -83,15 +106,16 @@ export class SerialPortLine implements SerialLine {
   }
 
   pause(): void {
-    this.port.pause();
+    (this.reader ?? this.port).pause();
   }
 
   resume(): void {
-    this.port.resume();
+    (this.reader ?? this.port).resume();
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    this.reader?.destroy();
     if (this.port.isOpen) await call((done) => this.port.close(done), this.name).catch(() => {});
   }
 
@@ -100,17 +124,33 @@ export class SerialPortLine implements SerialLine {
     await call((done) => this.port.set({ dtr: this.lines.dtr, rts: this.lines.rts, brk: this.breakOn }, done), this.name);
   }
 
+  private lose(reason: string): void {
+    if (this.closing || this.lost) return;
+    this.lost = true;
+    this._onLost.fire(new SerialError(`${this.name} was unplugged or closed (${reason})`));
+  }
+
   private attach(port: SerialPort): void {
-    port.on('data', (chunk: Buffer) => this._onData.fire(chunk));
+    // With a reader of our own, serialport's stream is never read (no 'data' listener).
+    if (!this.reader) port.on('data', (chunk: Buffer) => this._onData.fire(chunk));
     port.on('drain', () => this._onDrain.fire());
     port.on('error', () => {
       // Reported through the failing call or as 'close'; an unlistened error would throw.
     });
     port.on('close', (error: (Error & { disconnected?: boolean }) | null) => {
       // Our own close, or the old port of a reopen: not a loss.
-      if (this.closing || this.reopening || port !== this.port) return;
-      this._onLost.fire(new SerialError(`${this.name} was unplugged or closed${error?.disconnected ? '' : ` (${error?.message ?? 'closed'})`}`));
+      if (this.reopening || port !== this.port) return;
+      this.lose(error?.disconnected ? 'disconnected' : (error?.message ?? 'closed'));
     });
+  }
+}
+
+/** A read-only, non-blocking descriptor for the reader; undefined where that fails (the port then reads itself). */
+function openReader(path: string): number | undefined {
+  try {
+    return openSync(path, constants.O_RDONLY | constants.O_NOCTTY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
   }
 }
 
