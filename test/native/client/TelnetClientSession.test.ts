@@ -152,6 +152,29 @@ describe('telnet client connection failures', () => {
     }
   });
 
+  it('starts negotiating by itself on port 23, as the BSD client does (auto)', async (t) => {
+    const received: Buffer[] = [];
+    const telnetPort = createServer((socket) => socket.on('data', (chunk) => received.push(chunk)));
+    const listening = await new Promise<boolean>((resolve) => {
+      telnetPort.once('error', () => resolve(false));
+      telnetPort.listen(23, '127.0.0.1', () => resolve(true));
+    });
+    if (!listening) {
+      t.skip('port 23 on 127.0.0.1 is taken or needs root here');
+      return;
+    }
+    try {
+      const client = observe({ host: '127.0.0.1', port: 23, windowSize: { cols: 80, rows: 24 } });
+      client.session.open();
+      await waitFor(() => Buffer.concat(received).length >= 9, 'the opening requests');
+      assert.deepEqual([...Buffer.concat(received).subarray(0, 9)], [Cmd.IAC, Cmd.DO, Opt.SGA, Cmd.IAC, Cmd.WILL, Opt.TTYPE, Cmd.IAC, Cmd.WILL, Opt.NAWS]);
+      client.session.close();
+      await client.closed;
+    } finally {
+      telnetPort.close();
+    }
+  });
+
   it('says when the server closes during option negotiation', async () => {
     const port = await freePort();
     server = createServer((socket: Socket) => socket.end(Buffer.from([Cmd.IAC, Cmd.DO, Opt.TTYPE])));
