@@ -1,0 +1,44 @@
+"""A full-duplex serial device on a real pty, for the flood test.
+
+socat's pty pair relays both directions in one blocking loop: while it waits to write a
+flood into a paused reader, typed keys cannot pass the other way. A UART has separate
+transmit and receive, and so has this device: it writes its flood and reads keystrokes
+independently (non-blocking, with select).
+
+    python3 floodDevice.py LINK BYTES
+stdin "go\\n" starts the flood; stdout reports "sent N" and "recv HEX" lines.
+"""
+import os, select, sys, tty
+
+link, total = sys.argv[1], int(sys.argv[2])
+master, slave = os.openpty()
+tty.setraw(slave)
+os.symlink(os.ttyname(slave), link)
+os.set_blocking(master, False)
+print("ready", flush=True)
+
+line = b"show tech-support output line\r\n"
+block = line * (65536 // len(line))
+sent, flooding, reported = 0, False, 0
+while True:
+    want_write = [master] if flooding and sent < total else []
+    readable, writable, _ = select.select([master, sys.stdin], want_write, [], 1.0)
+    if sys.stdin in readable:
+        command = sys.stdin.readline()
+        if not command:
+            break
+        flooding = command.strip() == "go"
+    if master in readable:
+        try:
+            data = os.read(master, 65536)
+            print("recv " + data.hex(), flush=True)
+        except (BlockingIOError, OSError):
+            pass
+    if master in writable:
+        try:
+            sent += os.write(master, block[: min(len(block), total - sent)])
+        except (BlockingIOError, OSError):
+            pass
+        if sent - reported >= 1 << 20 or sent >= total:
+            reported = sent
+            print(f"sent {sent}", flush=True)
