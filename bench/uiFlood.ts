@@ -1,13 +1,12 @@
 // npm run bench:ui — the browser UI under load, in headless Debian Chromium: bytes per
-// second from a flooding serial line (a socat pty) to the rendered terminal, and
+// second from a flooding serial line (a pty) to the tab, and
 // keystroke-to-screen latency p50/p99 (the device echoes) while idle and during the
 // flood, printed beside xterm.js's own published parse rate (5–35 MB/s) as a ratio.
 // Not a test: these machines are shared and noisy.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import tty from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 
@@ -31,10 +30,13 @@ const screenText = (page: Page): Promise<string> => page.evaluate<string>(`(() =
   return id ? window.revtelTerminalText(id) : '';
 })()`);
 
+// Keys whose echo can be told apart from the flood's text ("show tech-support output line").
+const KEYS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abdfgjkmqvxyz';
+
 async function latency(page: Page, samples: number): Promise<number[]> {
   const results: number[] = [];
   for (let n = 0; n < samples; n++) {
-    const key = String.fromCharCode(0x61 + (n % 26));
+    const key = KEYS[n % KEYS.length]!;
     const before = (await screenText(page)).split(key).length;
     const start = process.hrtime.bigint();
     await page.keyboard.press(key);
@@ -48,22 +50,18 @@ const percentile = (sorted: number[], p: number): string => sorted[Math.min(sort
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'revtel-bench-ui-'));
-  const device = join(dir, 'tty-device');
-  const remote = join(dir, 'tty-remote');
-  children.push(spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${remote}`]));
-  await until(() => existsSync(device) && existsSync(remote), 'socat');
+  // A full-duplex pty device that echoes keys ahead of its flood, as a console does (the
+  // tests' floodDevice.py; a socat pair would hold the keys back behind the flood).
+  const device = join(dir, 'device');
+  const simulator = spawn('/usr/bin/python3', [fileURLToPath(new URL('../../test/support/floodDevice.py', import.meta.url)), device, String(FLOOD_BYTES), 'echo'], { stdio: ['pipe', process.env.BENCH_DEBUG ? 'inherit' : 'ignore', 'inherit'] });
+  children.push(simulator);
+  await until(() => existsSync(device), 'the device');
   const serve = spawn(process.execPath, [revtelBin, 'serve', '--ui', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(serve);
   let log = '';
   serve.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   await until(() => /UI ready: open (\S+)/.test(log), 'the UI');
   const url = /UI ready: open (\S+)/.exec(log)![1]!;
-
-  // The device: echoes what is typed; floods on request.
-  const fd = openSync(remote, 'r+');
-  const input = new tty.ReadStream(fd);
-  const output = new tty.WriteStream(fd);
-  input.on('data', (chunk: Buffer) => output.write(chunk));
 
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
@@ -76,28 +74,18 @@ async function main(): Promise<void> {
 
   const idle = await latency(page, SAMPLES);
 
-  const line = Buffer.from('show tech-support: interface GigabitEthernet0/1 is up, line protocol is up\r\n');
-  const chunk = Buffer.alloc(64 * 1024);
-  for (let offset = 0; offset < chunk.length; offset += line.length) line.copy(chunk, offset);
   const start = process.hrtime.bigint();
-  const flood = (async () => {
-    for (let sent = 0; sent < FLOOD_BYTES; sent += chunk.length) {
-      if (!output.write(chunk)) await new Promise<void>((resolve) => output.once('drain', () => resolve()));
-    }
-    output.write('\r\nEND-OF-FLOOD\r\n');
-  })();
+  simulator.stdin!.write('go\n');
   await sleep(500);
   const during = await latency(page, Math.floor(SAMPLES / 2));
-  await flood;
-  await until(async () => (await screenText(page)).includes('END-OF-FLOOD'), 'the end of the flood on screen', 300_000);
+  await until(async () => Number(/in ([\d.]+) MiB/.exec(await page.locator('.status-bar .counters').innerText())?.[1] ?? 0) >= FLOOD_BYTES / 1048576, 'the whole flood in the tab', 300_000);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const rate = FLOOD_BYTES / seconds / 1e6;
 
-  console.log(`browser UI, headless Chromium, xterm.js DOM renderer; latency = key press to its echo on screen, measured over CDP`);
+  console.log('browser UI, headless Chromium, xterm.js DOM renderer; latency = key press to its echo on screen, measured over CDP');
   console.log(`flood to screen          ${rate.toFixed(1)} MB/s (${FLOOD_BYTES / 1048576} MiB in ${seconds.toFixed(1)} s); xterm.js publishes 5–35 MB/s: ${(rate / 35).toFixed(2)}–${(rate / 5).toFixed(2)}× that range`);
   console.log(`keystroke to screen      idle p50 ${percentile(idle, 50)} ms p99 ${percentile(idle, 99)} ms; during the flood p50 ${percentile(during, 50)} ms p99 ${percentile(during, 99)} ms`);
   await browser.close();
-  input.destroy();
 }
 
 main().then(() => process.exit(0), (error: Error) => {

@@ -5,12 +5,15 @@ flood into a paused reader, typed keys cannot pass the other way. A UART has sep
 transmit and receive, and so has this device: it writes its flood and reads keystrokes
 independently (non-blocking, with select).
 
-    python3 floodDevice.py LINK BYTES
-stdin "go\\n" starts the flood; stdout reports "sent N" and "recv HEX" lines.
+    python3 floodDevice.py LINK BYTES [echo]
+stdin "go\\n" starts the flood; stdout reports "sent N" and "recv HEX" lines. With "echo",
+what it receives is sent back ahead of the flood, as a console echoes typing.
 """
 import os, select, sys, tty
 
 link, total = sys.argv[1], int(sys.argv[2])
+echo = len(sys.argv) > 3 and sys.argv[3] == "echo"
+pending_echo = b""
 master, slave = os.openpty()
 tty.setraw(slave)
 os.symlink(os.ttyname(slave), link)
@@ -21,7 +24,7 @@ line = b"show tech-support output line\r\n"
 block = line * (65536 // len(line))
 sent, flooding, reported = 0, False, 0
 while True:
-    want_write = [master] if flooding and sent < total else []
+    want_write = [master] if pending_echo or (flooding and sent < total) else []
     readable, writable, _ = select.select([master, sys.stdin], want_write, [], 1.0)
     if sys.stdin in readable:
         command = sys.stdin.readline()
@@ -32,9 +35,16 @@ while True:
         try:
             data = os.read(master, 65536)
             print("recv " + data.hex(), flush=True)
+            if echo:
+                pending_echo += data
         except (BlockingIOError, OSError):
             pass
-    if master in writable:
+    if master in writable and pending_echo:
+        try:
+            pending_echo = pending_echo[os.write(master, pending_echo):]
+        except (BlockingIOError, OSError):
+            pass
+    elif master in writable:
         try:
             sent += os.write(master, block[: min(len(block), total - sent)])
         except (BlockingIOError, OSError):
