@@ -107,6 +107,16 @@ function packageVersion(): string {
   return manifest.version;
 }
 
+// Last resort: a bug must still end in one line, not a stack trace. A stray rejection is
+// reported and the server goes on; an exception leaves the process in an unknown state.
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`revtel: internal error (please report it): ${reason instanceof Error ? reason.message : String(reason)}\n`);
+});
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`revtel: internal error (please report it): ${error.message}\n`);
+  process.exit(1);
+});
+
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) {
     process.stderr.write(`revtel: ${error.message}\n`);
