@@ -53,6 +53,11 @@ export interface SessionDto {
   readonly settings?: string;
   /** TCP port of the line a line-view watches. */
   readonly tcpPort?: number;
+  /** What the session was opened on, so that it can be opened again: host and port … */
+  readonly host?: string;
+  readonly port?: number;
+  /** … or the serial device path ("demo" for the demo router). */
+  readonly path?: string;
 }
 
 export interface TraceEntryDto {

@@ -17,7 +17,7 @@ export class SerialHubSession implements HubSession {
   private lastModem = '';
 
   constructor(sessionId: string, readonly path: string, settings: SerialSettings, device: DeviceSupervisorOptions, private readonly emit: Emit) {
-    this.base = { sessionId, kind: 'serial', title: path === 'demo' ? 'demo router' : path, settings: formatSerialSettings(settings) };
+    this.base = { sessionId, kind: 'serial', title: path === 'demo' ? 'demo router' : path, path, settings: formatSerialSettings(settings) };
     this.current = { ...this.base, state: 'connecting' };
     this.supervisor = new DeviceSupervisor(path, settings, device);
     this.output = new OutputChannel({

@@ -20,7 +20,7 @@ export class TelnetHubSession implements HubSession {
     emit: Emit,
     tcpPort?: number,
   ) {
-    this.base = { sessionId, kind, title, ...(tcpPort ? { tcpPort } : {}) };
+    this.base = { sessionId, kind, title, host: options.host, port: options.port, ...(tcpPort ? { tcpPort } : {}) };
     this.current = { ...this.base, state: 'connecting' };
     this.session = new TelnetClientSession({ ...options, now: Date.now });
     this.output = new OutputChannel({

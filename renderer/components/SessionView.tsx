@@ -70,11 +70,8 @@ function StatusBar({ view }: { view: View }) {
 
 async function reopenSession(api: ReturnType<typeof useServices>['api'], dto: SessionDto): Promise<SessionDto> {
   if (dto.kind === 'line-view' && dto.tcpPort) return api.openLineView({ tcpPort: dto.tcpPort });
-  if (dto.kind === 'telnet') {
-    const at = dto.title.lastIndexOf(':');
-    return api.openTelnet({ host: dto.title.slice(0, at), port: Number(dto.title.slice(at + 1)) });
-  }
-  return dto.title === 'demo router' ? api.openDemo({}) : api.openSerial({ path: dto.title, settings: dto.settings ?? '9600,8N1' });
+  if (dto.kind === 'telnet' && dto.host && dto.port) return api.openTelnet({ host: dto.host, port: dto.port });
+  return api.openSerial({ path: dto.path ?? dto.title, settings: dto.settings ?? '9600,8N1' });
 }
 
 function Controls({ view }: { view: View }) {
