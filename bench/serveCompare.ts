@@ -14,7 +14,10 @@ import { fileURLToPath } from 'node:url';
 
 const revtelBin = fileURLToPath(new URL('../native/cli/main.js', import.meta.url));
 const BULK_BYTES = 32 * 1024 * 1024;
-const ECHO_SAMPLES = 2000;
+const ECHO_SAMPLES = 10_000;
+/** Round trips before the counted ones, on every server alike: the p99 is of a line in use, not of a JIT warming up. */
+const ECHO_WARM_UP = 2000;
+const ECHO_ROUNDS = 5;
 const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
@@ -132,8 +135,10 @@ async function bulk(server: Server, clients: number): Promise<number> {
   return seconds;
 }
 
-/** Keystroke echo: the client sends a byte, the device side echoes it; round trips in ms. */
-async function echoLatency(server: Server): Promise<number[]> {
+interface EchoRig { roundTrips(count: number): Promise<number[]>; close(): void }
+
+/** A client and an echoing device on one server: the client sends a byte, the device echoes it. */
+async function echoRig(server: Server): Promise<EchoRig> {
   // The device end on epoll-driven tty streams, so that the harness adds no thread-pool hops.
   const fd = openSync(server.pty.remote, 'r+');
   const device = new tty.WriteStream(fd);
@@ -147,19 +152,41 @@ async function echoLatency(server: Server): Promise<number[]> {
   socket.on('data', (chunk: Buffer) => {
     if (chunk.includes(0x78)) pending?.();
   });
-  const samples: number[] = [];
-  for (let n = 0; n < ECHO_SAMPLES; n++) {
-    const start = process.hrtime.bigint();
-    await new Promise<void>((resolve) => {
-      pending = resolve;
-      socket.write('x');
-    });
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  return {
+    async roundTrips(count) {
+      const samples: number[] = [];
+      for (let n = 0; n < count; n++) {
+        const start = process.hrtime.bigint();
+        await new Promise<void>((resolve) => {
+          pending = resolve;
+          socket.write('x');
+        });
+        samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+      }
+      return samples;
+    },
+    close() {
+      socket.destroy();
+      deviceIn.destroy();
+      device.destroy();
+    },
+  };
+}
+
+/**
+ * Echo round trips in ms, sorted, per server: each warmed up alike, then measured in
+ * interleaved rounds so that a noisy moment on the shared host falls on all of them.
+ */
+async function echoLatencies(servers: Server[]): Promise<Record<string, number[]>> {
+  const rigs = await Promise.all(servers.map(echoRig));
+  for (const rig of rigs) await rig.roundTrips(ECHO_WARM_UP);
+  const samples: Record<string, number[]> = Object.fromEntries(servers.map((server) => [server.name, []]));
+  for (let round = 0; round < ECHO_ROUNDS; round++) {
+    for (const [n, rig] of rigs.entries()) samples[servers[n]!.name]!.push(...(await rig.roundTrips(ECHO_SAMPLES / ECHO_ROUNDS)));
   }
-  socket.destroy();
-  deviceIn.destroy();
-  device.destroy();
-  return samples.sort((a, b) => a - b);
+  rigs.forEach((rig) => rig.close());
+  for (const sorted of Object.values(samples)) sorted.sort((a, b) => a - b);
+  return samples;
 }
 
 function rssKiB(pid: number): number {
@@ -177,7 +204,7 @@ async function main(): Promise<void> {
   const socat = await startSocat(dir);
   const mb = BULK_BYTES / 1e6;
 
-  console.log(`terminal server comparison (${BULK_BYTES / 1048576} MiB bulk, ${ECHO_SAMPLES} echo samples, telnet protocol; socat is raw)`);
+  console.log(`terminal server comparison (${BULK_BYTES / 1048576} MiB bulk, ${ECHO_SAMPLES} echo samples after ${ECHO_WARM_UP} unmeasured, telnet protocol; socat is raw)`);
   const single: Record<string, number> = {};
   for (const server of [revtel, ser2net, socat]) single[server.name] = mb / (await bulk(server, 1));
   console.log(`bulk device→1 client   revtel ${single['revtel']!.toFixed(1)} MB/s  ser2net ${single['ser2net']!.toFixed(1)} MB/s  socat ${single['socat']!.toFixed(1)} MB/s  ratio ${(single['revtel']! / single['ser2net']!).toFixed(2)}× ser2net (target ≥ 1.5×: ${verdict(single['revtel']! >= 1.5 * single['ser2net']!)})`);
@@ -186,8 +213,7 @@ async function main(): Promise<void> {
   for (const server of [revtel, ser2net]) fan[server.name] = mb / (await bulk(server, 4));
   console.log(`fan-out device→4       revtel ${fan['revtel']!.toFixed(1)} MB/s  ser2net ${fan['ser2net']!.toFixed(1)} MB/s  ratio ${(fan['revtel']! / fan['ser2net']!).toFixed(2)}× (target ≥ 1.5×: ${verdict(fan['revtel']! >= 1.5 * fan['ser2net']!)})`);
 
-  const echo: Record<string, number[]> = {};
-  for (const server of [revtel, ser2net, socat]) echo[server.name] = await echoLatency(server);
+  const echo = await echoLatencies([revtel, ser2net, socat]);
   const line = (name: string): string => `${name} p50 ${percentile(echo[name]!, 50).toFixed(3)} ms p99 ${percentile(echo[name]!, 99).toFixed(3)} ms`;
   const ratio = percentile(echo['revtel']!, 99) / percentile(echo['socat']!, 99);
   console.log(`echo latency           ${line('revtel')}; ${line('ser2net')}; ${line('socat')}; revtel p99 ${ratio.toFixed(2)}× socat (target ≤ 1.5×: ${verdict(ratio <= 1.5)})`);
@@ -197,7 +223,7 @@ async function main(): Promise<void> {
   const big = await startRevtel(dir, 32, 4);
   const sockets = await Promise.all(big.ports.flatMap((port) => Array.from({ length: 4 }, () => reader(port))));
   await sleep(1000);
-  console.log(`resident memory        revtel 1 line idle ${(oneLine / 1024).toFixed(1)} MiB; 32 lines × 4 clients ${(rssKiB(big.process.pid!) / 1024).toFixed(1)} MiB`);
+  console.log(`resident memory        revtel 1 line after the runs above ${(oneLine / 1024).toFixed(1)} MiB; 32 lines × 4 clients ${(rssKiB(big.process.pid!) / 1024).toFixed(1)} MiB`);
   sockets.forEach((r) => r.socket.destroy());
   children.forEach((child) => child.kill());
 }

@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import tty from 'node:tty';
 import { SerialPort } from 'serialport';
 import { Emitter } from '../events/Emitter.js';
@@ -25,6 +25,8 @@ export class SerialPortLine implements SerialLine {
     private currentSettings: SerialSettings,
     /** Where the bytes are read on POSIX systems (see `open`); serialport reads elsewhere. */
     private readonly reader: tty.ReadStream | undefined,
+    /** Where keystrokes are written on POSIX systems while serialport has nothing queued. */
+    private writer: number | undefined,
   ) {
     this.attach(port);
     if (reader) {
@@ -42,15 +44,17 @@ export class SerialPortLine implements SerialLine {
    * thread pool: a keystroke's echo comes back sooner. Writes and settings stay serialport's.
    */
   static async open(path: string, settings: SerialSettings): Promise<SerialPortLine> {
-    const readerFd = process.platform === 'win32' ? undefined : openReader(path);
+    const readerFd = process.platform === 'win32' ? undefined : openOwn(path, constants.O_RDONLY);
+    const writerFd = process.platform === 'win32' ? undefined : openOwn(path, constants.O_WRONLY);
     let port: SerialPort;
     try {
       port = await openPort(path, settings);
     } catch (error) {
       if (readerFd !== undefined) closeSync(readerFd);
+      if (writerFd !== undefined) closeSync(writerFd);
       throw error;
     }
-    return new SerialPortLine(path, port, settings, readerFd === undefined ? undefined : new tty.ReadStream(readerFd));
+    return new SerialPortLine(path, port, settings, readerFd === undefined ? undefined : new tty.ReadStream(readerFd), writerFd);
   }
 
   get settings(): SerialSettings {
@@ -62,7 +66,19 @@ export class SerialPortLine implements SerialLine {
   }
 
   write(data: Uint8Array): boolean {
-    return this.port.write(Buffer.from(data.buffer, data.byteOffset, data.length));
+    let written = 0;
+    // Straight to the device while serialport has nothing queued (so order is kept): a
+    // keystroke then needs no trip through libuv's thread pool. What the device does not
+    // take at once goes to serialport, which waits for room.
+    if (this.writer !== undefined && this.port.writableLength === 0) {
+      try {
+        written = writeSync(this.writer, data);
+      } catch {
+        // No room (EAGAIN) or a failing device: serialport takes it all and reports.
+      }
+      if (written === data.length) return true;
+    }
+    return this.port.write(Buffer.from(data.buffer, data.byteOffset + written, data.length - written));
   }
 
   async applySettings(settings: SerialSettings): Promise<void> {
@@ -116,6 +132,8 @@ export class SerialPortLine implements SerialLine {
   async close(): Promise<void> {
     this.closing = true;
     this.reader?.destroy();
+    if (this.writer !== undefined) closeSync(this.writer);
+    this.writer = undefined;
     if (this.port.isOpen) await call((done) => this.port.close(done), this.name).catch(() => {});
   }
 
@@ -145,10 +163,10 @@ export class SerialPortLine implements SerialLine {
   }
 }
 
-/** A read-only, non-blocking descriptor for the reader; undefined where that fails (the port then reads itself). */
-function openReader(path: string): number | undefined {
+/** A non-blocking descriptor of our own; undefined where that fails (serialport then does the work). */
+function openOwn(path: string, access: number): number | undefined {
   try {
-    return openSync(path, constants.O_RDONLY | constants.O_NOCTTY | constants.O_NONBLOCK);
+    return openSync(path, access | constants.O_NOCTTY | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
