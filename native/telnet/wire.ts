@@ -6,8 +6,10 @@ const { IAC, SB, SE, WILL } = Cmd;
 
 // The wire bytes of every command and negotiation, made once: the engine sends and
 // traces them often, and events' bytes are read-only.
-const COMMAND_BYTES: (Uint8Array | undefined)[] = [];
-const NEGOTIATION_BYTES: (Uint8Array | undefined)[] = [];
+// Filled with undefined up front: an array filled in at scattered indexes would turn
+// into a slow dictionary.
+const COMMAND_BYTES: (Uint8Array | undefined)[] = new Array<undefined>(256).fill(undefined);
+const NEGOTIATION_BYTES: (Uint8Array | undefined)[] = new Array<undefined>(4 * 256).fill(undefined);
 
 export function commandBytes(command: number): Uint8Array {
   return (COMMAND_BYTES[command] ??= Uint8Array.of(IAC, command));
