@@ -39,9 +39,10 @@ export class SerialPortLine implements SerialLine {
 
   /**
    * Opens `path`; a failure is a SerialError that says what to do. On POSIX systems the
-   * device is read through a second descriptor, opened first (before serialport's
-   * exclusive lock) and driven by libuv's event loop as a tty, not by reads queued in its
-   * thread pool: a keystroke's echo comes back sooner. Writes and settings stay serialport's.
+   * device is also opened twice more, before serialport's exclusive lock: a descriptor
+   * read by libuv's event loop as a tty, not by reads queued in its thread pool, and one
+   * that keystrokes are written to at once (see `write`): a keystroke's echo comes back
+   * sooner. Backlogs and settings stay serialport's.
    */
   static async open(path: string, settings: SerialSettings): Promise<SerialPortLine> {
     const readerFd = process.platform === 'win32' ? undefined : openOwn(path, constants.O_RDONLY);
