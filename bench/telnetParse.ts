@@ -85,7 +85,7 @@ function telnetStream(chunks: Buffer[]): number {
 /**
  * A ceiling, not a parser: walks the bytes with the fewest states that still find every
  * command and skip every subnegotiation, and only counts them — no data delivered, no
- * trace, no option state. What it reaches bounds what any parser written in JS can reach.
+ * trace, no option state. What it reaches is about the most a parser in JS can reach here.
  */
 function countOnly(chunks: Buffer[]): number {
   let found = 0;

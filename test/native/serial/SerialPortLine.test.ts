@@ -41,7 +41,7 @@ describe('serial port line', () => {
     }
   });
 
-  it('echoes a keystroke typed on an idle line at once', async () => {
+  it('carries keystrokes typed one at a time to the device and their echo back, none held back', async () => {
     const pty = await startPtyPair(scratchDir());
     const line = await SerialPortLine.open(pty.device, DEFAULT_SETTINGS);
     const remote = openPtyEnd(pty.remote);
