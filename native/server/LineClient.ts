@@ -327,8 +327,12 @@ export class LineClient {
 
   private touch(): void {
     const seconds = this.line.config.idleTimeoutSeconds;
-    if (!seconds) return;
-    clearTimeout(this.idleTimer);
+    if (!seconds || this.phase === 'closed') return;
+    // Re-armed, not re-made: this runs for every chunk a client sends.
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
     this.idleTimer = setTimeout(() => {
       this.line.log(`client ${this.address} idle for ${seconds} s: disconnected`);
       this.disconnect(`[revtel] ${this.line.config.name}: idle for ${seconds} seconds; disconnected`);

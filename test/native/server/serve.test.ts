@@ -241,6 +241,13 @@ describe('access, passwords and idle sessions', () => {
     client.type('\r');
     await client.expect('Router>', 4000);
     assert.doesNotMatch(client.output, /s3cret/, 'the password is not echoed');
+    // Typing keeps the session: a key every half second for longer than the timeout.
+    for (let key = 0; key < 8; key++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      client.type('\r');
+    }
+    assert.equal(client.closed, false, 'a client that types is not idle');
+    assert.doesNotMatch(client.output, /idle for/);
     await client.expect('idle for 2 seconds; disconnected', 5000);
     await waitFor(() => client.closed, 'the idle client to be closed');
   });
