@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseSerialSettings, SettingsError, type SerialSettings } from '../serial/serialSettings.js';
 import { parseCidr, type Cidr } from './accessList.js';
 
@@ -43,12 +44,26 @@ function defaultLineName(tcpPort: number): string {
   return tcpPort > 2000 && tcpPort < 3000 ? `line ${tcpPort - 2000}` : `port ${tcpPort}`;
 }
 
-/** "2001:/dev/ttyUSB0:9600,8N1" → port, device, settings text. */
-export function parseLineSpec(spec: string): { tcpPort: number; device: string; settings?: string } {
-  const match = /^(\d+):(.+?)(?::(\d[^:]*))?$/.exec(spec.trim());
+/**
+ * "2001:/dev/ttyUSB0:9600,8N1" → port, device, settings text. Device paths may hold colons
+ * (/dev/serial/by-path/pci-0000:00:14.0-usb-0:1:1.0-port0), so the part after the last
+ * colon is the settings only when it begins with a baud rate ("9600" or "9600,…").
+ */
+export function parseLineSpec(spec: string, exists: (path: string) => boolean = existsSync): { tcpPort: number; device: string; settings?: string } {
+  const match = /^(\d+):(.+)$/.exec(spec.trim());
   if (!match) throw new ConfigError(`--line ${spec}: expected TCPPORT:DEVICE[:SETTINGS], e.g. 2001:/dev/ttyUSB0:9600,8N1`);
   const tcpPort = parseTcpPort(match[1]!, `--line ${spec}`);
-  return match[3] === undefined ? { tcpPort, device: match[2]! } : { tcpPort, device: match[2]!, settings: match[3] };
+  const rest = match[2]!;
+  const colon = rest.lastIndexOf(':');
+  if (colon <= 0) return { tcpPort, device: rest };
+  const device = rest.slice(0, colon);
+  const last = rest.slice(colon + 1);
+  if (/^\d+(,|$)/.test(last)) return { tcpPort, device, settings: last };
+  // "/dev/ttyUSB0:9600.8N1" would otherwise wait for ever for a device of that name.
+  if (!exists(rest) && exists(device)) {
+    throw new ConfigError(`--line ${spec}: "${last}" is not a settings string (expected e.g. 9600,8N1 or 115200,7E1,rtscts)`);
+  }
+  return { tcpPort, device: rest };
 }
 
 export function parseTcpPort(text: string | number, where: string): number {

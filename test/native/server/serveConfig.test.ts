@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { parseLineSpec } from '../../../native/server/LineConfig.js';
 import { loadLineConfigs, type ServeFlags } from '../../../native/server/serveConfig.js';
 import { hashPassword } from '../../../native/server/passwords.js';
 import { scratchDir } from '../../support/peers.js';
@@ -22,6 +23,17 @@ describe('revtel serve configuration', () => {
     assert.equal(line!.bind, '127.0.0.1');
     assert.deepEqual(line!.settings, { baudRate: 115200, dataBits: 7, parity: 'even', stopBits: 1, flowControl: 'rtscts' });
     assert.equal(line!.multi, 'exclusive');
+  });
+
+  it('takes device paths with colons, as /dev/serial/by-path names have, with or without settings', async () => {
+    const byPath = '/dev/serial/by-path/pci-0000:00:14.0-usb-0:1:1.0-port0';
+    const [bare, set] = await loadLineConfigs(flags({ lines: [`2001:${byPath}`, `2002:${byPath}:115200,8N1`] }));
+    assert.equal(bare!.device, byPath);
+    assert.equal(bare!.settings.baudRate, 9600);
+    assert.equal(set!.device, byPath);
+    assert.equal(set!.settings.baudRate, 115200);
+    assert.equal(parseLineSpec('2003:COM3:9600').device, 'COM3');
+    assert.equal(parseLineSpec('2003:COM3:9600').settings, '9600');
   });
 
   it('lets the file override the flags, and a line override the file', async () => {
@@ -52,6 +64,9 @@ describe('revtel serve configuration', () => {
   it('says exactly what is wrong', async () => {
     const cases: [Partial<ServeFlags>, RegExp][] = [
       [{ lines: ['2001'] }, /^--line 2001: expected TCPPORT:DEVICE\[:SETTINGS\]/],
+      [{ lines: ['2001:/dev/null:9600.8N1'] }, /^--line 2001:\/dev\/null:9600\.8N1: "9600\.8N1" is not a settings string/],
+      [{ lines: ['2001:/dev/null:fast'] }, /"fast" is not a settings string/],
+      [{ lines: ['2001:/dev/null:9600,9N1'] }, /9 data bits: use 5, 6, 7 or 8/],
       [{ lines: ['70000:/dev/x'] }, /"70000" is not a TCP port/],
       [{ lines: ['2001:/dev/a', '2001:/dev/b'] }, /^TCP port 2001 is given to both \/dev\/a and \/dev\/b$/],
       [{ lines: ['2001:/dev/a'], maxClients: 'many' }, /max clients "many" is not a whole number/],
