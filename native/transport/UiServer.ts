@@ -25,6 +25,14 @@ export interface UiServerOptions {
 }
 
 const MAX_MESSAGE = 2 * 1024 * 1024;
+/**
+ * What one page may leave unread before it is disconnected. Output is held back by the
+ * terminal's acknowledgements, but those come from whichever page reads: a second page
+ * that stops reading (a frozen tab, a stalled link) would otherwise grow this process.
+ */
+const MAX_UNREAD = 8 * 1024 * 1024;
+/** A connection that has not presented the token by then is closed. */
+const HELLO_TIMEOUT_MS = 10_000;
 
 export class UiServer {
   readonly token: string;
@@ -70,13 +78,20 @@ export class UiServer {
     let authenticated = false;
     let unsubscribe: (() => void) | undefined;
     const send = (message: unknown): void => {
-      if (ws.readyState === ws.OPEN) ws.send(encodeFrame(message));
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_UNREAD) {
+        this.options.log(`ui: ${peer} left more than ${MAX_UNREAD / 1048576} MiB unread: disconnected`);
+        ws.close(4002, `This page fell more than ${MAX_UNREAD / 1048576} MiB behind the server: reload it`);
+        return;
+      }
+      ws.send(encodeFrame(message));
     };
     const refuse = (message: string): void => {
       this.options.log(`ui: ${peer} refused: ${message}`);
       send({ type: 'refused', message });
       ws.close(4001, 'refused');
     };
+    const helloTimer = setTimeout(() => refuse(`no token within ${HELLO_TIMEOUT_MS / 1000} s`), HELLO_TIMEOUT_MS);
     ws.on('message', (data, isBinary) => {
       let message: { type?: unknown; token?: unknown; id?: unknown; method?: unknown; request?: unknown };
       try {
@@ -92,6 +107,7 @@ export class UiServer {
       if (!authenticated) {
         if (message.type !== 'hello' || typeof message.token !== 'string' || !sameSecret(message.token, this.token)) return refuse('wrong or missing token');
         authenticated = true;
+        clearTimeout(helloTimer);
         const subscription = this.options.hub.onEvent(({ event, payload }) => send({ type: 'event', event, payload }));
         unsubscribe = () => subscription.dispose();
         send({ type: 'welcome' });
@@ -110,7 +126,10 @@ export class UiServer {
         },
       );
     });
-    ws.on('close', () => unsubscribe?.());
+    ws.on('close', () => {
+      clearTimeout(helloTimer);
+      unsubscribe?.();
+    });
     ws.on('error', () => ws.terminate());
   }
 

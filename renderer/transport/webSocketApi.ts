@@ -39,10 +39,11 @@ export async function connectWebSocketApi(location: Location, onLost: (message: 
       else call?.reject(new Error(message.message ?? 'The call failed'));
     }
   };
-  socket.onclose = () => {
+  socket.onclose = (event) => {
     for (const call of pending.values()) call.reject(new Error('The connection to the Revtel server was lost'));
     pending.clear();
-    onLost('The connection to the Revtel server was lost: is `revtel serve --ui` still running?');
+    // A close with a reason is the server's own sentence (this page fell behind).
+    onLost(event.reason || 'The connection to the Revtel server was lost: is `revtel serve --ui` still running?');
   };
 
   return createApi({

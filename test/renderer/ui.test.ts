@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { collect, freePort, openPtyEnd, scratchDir, startPtyPair, waitFor, type PtyPair } from '../support/peers.js';
 import { launchBrowser, pasteInto, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
-import { repoPath } from '../support/repo.js';
+import { startFloodDevice } from '../support/floodDevice.js';
 import type { Served } from '../support/revtel.js';
 
 const FLOOD = 50 * 1024 * 1024;
@@ -165,43 +163,30 @@ describe('the browser UI', () => {
   it('stays responsive while the device floods 50 MB, and typing gets through', async () => {
     // A full-duplex device (see floodDevice.py): the flood does not hold up the keys.
     const link = join(dir, 'flood-device');
-    const device = spawn('/usr/bin/python3', [repoPath('test', 'support', 'floodDevice.py'), link, String(FLOOD)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let sent = 0;
-    let typed = '';
-    let report = '';
-    device.stdout.on('data', (chunk: Buffer) => {
-      report += chunk.toString();
-      const lines = report.split('\n');
-      report = lines.pop()!;
-      for (const line of lines) {
-        if (line.startsWith('sent ')) sent = Number(line.slice(5));
-        if (line.startsWith('recv ')) typed += Buffer.from(line.slice(5), 'hex').toString('latin1');
-      }
-    });
+    const device = await startFloodDevice(link, FLOOD);
     try {
-      await waitFor(() => existsSync(link), 'the flood device');
       await page.getByRole('button', { name: 'New serial session…' }).click();
       const dialog = page.getByRole('dialog', { name: 'New serial session' });
       await dialog.getByLabel('Or a device path').fill(link);
       await dialog.getByRole('button', { name: 'Open' }).click();
       await page.locator('.status-bar [data-state="open"]').waitFor();
-      device.stdin.write('go\n');
-      await waitFor(() => sent > 4 * 1024 * 1024, 'the flood to be under way', 20_000);
+      device.go();
+      await waitFor(() => device.sent() > 4 * 1024 * 1024, 'the flood to be under way', 20_000);
       await page.locator('.terminal-area .xterm').click();
       await page.keyboard.type('typed during the flood');
-      await waitFor(() => typed.includes('typed during the flood'), 'keystrokes to reach the device during the flood', 20_000);
-      assert.ok(sent < FLOOD, `the keys arrived only after the flood (${sent} bytes sent)`);
+      await waitFor(() => device.received().includes('typed during the flood'), 'keystrokes to reach the device during the flood', 20_000);
+      assert.ok(device.sent() < FLOOD, `the keys arrived only after the flood (${device.sent()} bytes sent)`);
       const client = await page.context().newCDPSession(page);
       await client.send('Performance.enable');
       const { metrics } = await client.send('Performance.getMetrics') as { metrics: { name: string; value: number }[] };
       const heap = metrics.find((metric) => metric.name === 'JSHeapUsedSize')!.value;
       assert.ok(heap < 256 * 1024 * 1024, `the page's heap is ${(heap / 1048576).toFixed(0)} MiB during the flood`);
       await waitFor(async () => Number(/in ([\d.]+) MiB/.exec(await page.locator('.status-bar .counters').innerText())?.[1] ?? 0) >= 50, 'all 50 MiB in the tab', 120_000);
-      assert.equal(sent, FLOOD);
+      assert.equal(device.sent(), FLOOD);
       await screenshot(page, '07-after-flood');
       assert.match(await terminalText(page), /show tech-support output line/);
     } finally {
-      device.kill();
+      device.stop();
     }
   });
 });

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { decodeFrame, encodeFrame } from '../../../native/api/index.js';
-import { freePort } from '../../support/peers.js';
 import { startUi } from '../../support/browser.js';
+import { startFloodDevice } from '../../support/floodDevice.js';
+import { freePort, scratchDir, waitFor } from '../../support/peers.js';
 import type { Served } from '../../support/revtel.js';
 
 // The WebSocket of `revtel serve --ui` from a hostile client's side: without the token
@@ -11,8 +14,15 @@ import type { Served } from '../../support/revtel.js';
 
 interface Reply { type: string; id?: number | null; message?: string; result?: unknown; event?: string }
 
-function open(url: string, origin?: string): Promise<{ ws: WebSocket; next: () => Promise<Reply>; closed: Promise<number> }> {
-  const ws = new WebSocket(url, origin ? { origin } : {});
+interface Client { ws: WebSocket; next: () => Promise<Reply>; closed: Promise<number>; closeReason: Promise<string>; tcp: () => Socket }
+
+function open(url: string, origin?: string): Promise<Client> {
+  let tcp: Socket | undefined;
+  const ws = new WebSocket(url, {
+    ...(origin ? { origin } : {}),
+    // Kept, so that a test can stop reading at the TCP level as a frozen page does.
+    createConnection: ((options: NetConnectOpts) => (tcp = netConnect(options))) as typeof netConnect,
+  });
   const inbox: Reply[] = [];
   const waiting: ((reply: Reply) => void)[] = [];
   ws.on('message', (data: Buffer) => {
@@ -21,22 +31,33 @@ function open(url: string, origin?: string): Promise<{ ws: WebSocket; next: () =
     if (waiter) waiter(reply);
     else inbox.push(reply);
   });
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  const closing = new Promise<[number, string]>((resolve) => ws.on('close', (code, reason) => resolve([code, reason.toString()])));
   return new Promise((resolve, reject) => {
     ws.on('open', () => resolve({
       ws,
       next: () => new Promise((take) => (inbox.length > 0 ? take(inbox.shift()!) : waiting.push(take))),
-      closed,
+      closed: closing.then(([code]) => code),
+      closeReason: closing.then(([, reason]) => reason),
+      tcp: () => tcp!,
     }));
     ws.on('error', reject);
     ws.on('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
   });
 }
 
+async function hello(api: string, token: string): Promise<Client> {
+  const client = await open(api);
+  client.ws.send(encodeFrame({ type: 'hello', token }));
+  assert.equal((await client.next()).type, 'welcome');
+  return client;
+}
+
 describe('the UI WebSocket', () => {
   let served: Served;
   let api: string;
   let token: string;
+  /** Connected at the start and silent since: its 10 s run out while the other tests run. */
+  let silent: Client;
   before(async () => {
     const port = await freePort();
     const started = await startUi(['--line', `${port}:demo`]);
@@ -44,6 +65,7 @@ describe('the UI WebSocket', () => {
     const url = new URL(started.url);
     token = url.hash.replace('#token=', '');
     api = `ws://${url.host}/api`;
+    silent = await open(api);
   });
   after(() => served.stop());
 
@@ -92,5 +114,47 @@ describe('the UI WebSocket', () => {
     client.ws.send(Buffer.from([0, 0, 0, 9, 1]));
     assert.deepEqual(await client.next(), { type: 'error', id: null, message: 'A message was cut short' });
     client.ws.close();
+  });
+
+  it('drops a page that stops reading while another page reads the whole flood', async () => {
+    const FLOOD = 32 * 1024 * 1024;
+    const link = join(scratchDir(), 'flood-device');
+    const device = await startFloodDevice(link, FLOOD);
+    const reading = await hello(api, token);
+    const stalled = await hello(api, token);
+    try {
+      reading.ws.send(encodeFrame({ type: 'call', id: 1, method: 'openSerial', request: { path: link, settings: '115200,8N1' } }));
+      let sessionId: string | undefined;
+      let received = 0;
+      reading.ws.on('message', (data: Buffer) => {
+        const message = decodeFrame(new Uint8Array(data)) as Reply & { result?: { sessionId: string }; payload?: { sessionId: string; data: Uint8Array } };
+        if (message.type === 'result' && message.id === 1) sessionId = message.result!.sessionId;
+        if (message.type === 'event' && message.event === 'sessionData' && message.payload!.sessionId === sessionId) {
+          received += message.payload!.data.length;
+          // The page's terminal has parsed it: the hub may read on.
+          reading.ws.send(encodeFrame({ type: 'call', id: 2, method: 'acknowledgeOutput', request: { sessionId, bytes: message.payload!.data.length } }));
+        }
+      });
+      await waitFor(() => sessionId !== undefined, 'the serial session');
+      stalled.tcp().pause();
+
+      device.go();
+      await served.waitForLog(/ui: 127\.0\.0\.1:\d+ left more than 8 MiB unread: disconnected/, 'the stalled page to be dropped', 60_000);
+      // The tab wakes up: behind what it had not read, it finds why it was closed.
+      stalled.tcp().resume();
+      assert.equal(await stalled.closed, 4002);
+      assert.equal(await stalled.closeReason, 'This page fell more than 8 MiB behind the server: reload it');
+      await waitFor(() => received >= FLOOD, 'the reading page to get the whole flood', 60_000);
+      assert.equal(received, FLOOD);
+    } finally {
+      reading.ws.close();
+      stalled.ws.terminate();
+      device.stop();
+    }
+  });
+
+  it('closes a connection that has not presented the token within 10 seconds', async () => {
+    assert.deepEqual(await silent.next(), { type: 'refused', message: 'no token within 10 s' });
+    assert.equal(await silent.closed, 4001);
   });
 });
