@@ -175,9 +175,21 @@ export function runTelnet(args: readonly string[]): Promise<number> {
     }
   };
 
+  // Input faster than the connection takes it (a file piped to a slow console) waits in its pipe.
+  let waitingForDrain = false;
+  session.onDrain(() => {
+    if (!waitingForDrain) return;
+    waitingForDrain = false;
+    stdin.resume();
+  });
   stdin.on('data', (chunk: Buffer) => {
     for (const action of escape.feed(chunk)) {
-      if (action.kind === 'session') session.write(action.bytes);
+      if (action.kind === 'session') {
+        if (!session.write(action.bytes)) {
+          waitingForDrain = true;
+          stdin.pause();
+        }
+      }
       else if (action.kind === 'prompt') stdout.write('\r\ntelnet> ');
       else if (action.kind === 'echo') {
         if (interactive) stdout.write(action.bytes);
@@ -185,10 +197,12 @@ export function runTelnet(args: readonly string[]): Promise<number> {
       else runPromptCommand(action.line);
     }
   });
-  // Piped input: once it ends, close when the connection has been quiet for --linger ms.
+  // Piped input: once it ends and all of it is on its way, close when the connection has
+  // been quiet for --linger ms.
   stdin.on('end', () => {
+    session.endInput();
     const check = setInterval(() => {
-      if (Date.now() - lastOutput >= options.lingerMs) {
+      if (session.unsentBytes === 0 && Date.now() - lastOutput >= options.lingerMs) {
         clearInterval(check);
         session.close();
       }

@@ -122,6 +122,9 @@ export class TelnetClientSession {
   readonly onMode = this._onMode.event;
   private readonly _onRemoteSerial = new Emitter<RemoteSerialState>();
   readonly onRemoteSerial = this._onRemoteSerial.event;
+  private readonly _onDrain = new Emitter<void>();
+  /** write() returned false, and the session takes input again. */
+  readonly onDrain = this._onDrain.event;
 
   private socket: Socket | undefined;
   private engine: TelnetEngine | undefined;
@@ -139,6 +142,8 @@ export class TelnetClientSession {
   private dataReceived = false;
   /** Keystrokes held while an RFC 2217 server has asked us to stop sending. */
   private heldInput: Uint8Array[] | undefined;
+  /** endInput() came while input was held. */
+  private inputEnded = false;
 
   constructor(private readonly options: TelnetClientOptions) {
     this.windowSize = options.windowSize;
@@ -164,21 +169,42 @@ export class TelnetClientSession {
     this.connect();
   }
 
-  /** What the user typed: edited and echoed locally or sent at once, as the mode says. */
-  write(input: Uint8Array): void {
-    if (this.currentState !== 'open') return;
+  /**
+   * What the user typed: edited and echoed locally or sent at once, as the mode says.
+   * False when the source should wait for onDrain (the connection has a backlog, or an
+   * RFC 2217 server has suspended our sending): a piped file then stays in its pipe.
+   */
+  write(input: Uint8Array): boolean {
+    if (this.currentState !== 'open') return true;
     if (this.heldInput) {
       this.heldInput.push(input);
-      return;
-    }
-    if (!this.currentMode.lineEditing) {
+    } else if (!this.currentMode.lineEditing) {
       if (this.currentMode.localEcho) this._onEcho.fire(input);
       this.sendData(input);
+    } else {
+      const { lines, echo } = this.lineEditor.edit(input);
+      if (echo.length > 0 && this.currentMode.localEcho) this._onEcho.fire(echo);
+      // One write for all the lines of a chunk: a piped file is thousands of lines.
+      if (lines.length > 0) this.sendData(lines.length === 1 ? lines[0]! : Buffer.concat(lines));
+    }
+    return this.takesInput();
+  }
+
+  /** The input has ended (a piped file): a line still being edited goes out as it stands. */
+  endInput(): void {
+    if (this.currentState !== 'open') return;
+    if (this.heldInput) {
+      // After what is held, in order, once the server lets us send again.
+      this.inputEnded = true;
       return;
     }
-    const { lines, echo } = this.lineEditor.edit(input);
-    if (echo.length > 0 && this.currentMode.localEcho) this._onEcho.fire(echo);
-    for (const line of lines) this.sendData(line);
+    const pending = this.lineEditor.takePending();
+    if (pending.length > 0) this.sendData(pending);
+  }
+
+  /** Bytes written to the session that have not yet been handed to the operating system. */
+  get unsentBytes(): number {
+    return (this.socket?.writableLength ?? 0) + (this.heldInput ?? []).reduce((sum, input) => sum + input.length, 0);
   }
 
   /** The terminal's size: sent when the server has asked for NAWS, and on every change. */
@@ -306,6 +332,9 @@ export class TelnetClientSession {
         this.dataReceived = true;
         this._onData.fire(chunk);
       }
+    });
+    socket.on('drain', () => {
+      if (this.takesInput()) this._onDrain.fire();
     });
     socket.on('error', (error) => {
       failure = error;
@@ -495,6 +524,15 @@ export class TelnetClientSession {
     const held = this.heldInput;
     this.heldInput = undefined;
     for (const input of held ?? []) this.write(input);
+    if (this.inputEnded) {
+      this.inputEnded = false;
+      this.endInput();
+    }
+    if (held && this.takesInput()) this._onDrain.fire();
+  }
+
+  private takesInput(): boolean {
+    return this.heldInput === undefined && !(this.socket?.writableNeedDrain ?? false);
   }
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { freePort, startTelnetd, waitFor } from '../../support/peers.js';
 import { repoPath } from '../../support/repo.js';
@@ -58,6 +59,35 @@ describe('revtel telnet on pipes', () => {
     const run = await revtel(['telnet', '127.0.0.1', String(port)]);
     assert.equal(run.status, 3);
     assert.equal(run.stderr, `Trying 127.0.0.1 port ${port}...\nrevtel: 127.0.0.1 port ${port}: connection refused — nothing is listening there.\n`);
+  });
+
+  it('delivers all of a large piped input to a server that reads slowly before closing', async () => {
+    // A console behind a slow line: the server takes nothing for a while, then reads on.
+    const server = createServer((socket) => {
+      socket.pause();
+      setTimeout(() => socket.resume(), 1500);
+      socket.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        received += chunk.length;
+      });
+      socket.on('end', () => socket.end());
+    });
+    const chunks: Buffer[] = [];
+    let received = 0;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const input = Buffer.alloc(16 * 1024 * 1024, 'interface Gi0/1\n no shutdown\n');
+      const run = await revtel(['telnet', '127.0.0.1', String(port), '--linger', '200'], input);
+      assert.equal(run.status, 0, run.stderr);
+      // Lines go out with the NVT's CR LF.
+      const expected = Buffer.from(input.toString('latin1').replaceAll('\n', '\r\n'), 'latin1');
+      await waitFor(() => received >= expected.length, 'every byte at the server', 10_000).catch(() => {});
+      assert.equal(received, expected.length, 'nothing typed is lost when the session ends');
+      assert.ok(Buffer.concat(chunks).equals(expected), 'and it arrives in order');
+    } finally {
+      server.close();
+    }
   });
 
   it('exits 2 with the reason for a wrong command line', async () => {

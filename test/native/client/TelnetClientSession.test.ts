@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { TelnetClientSession, type StateChange, type TelnetClientOptions } from '../../../native/client/TelnetClientSession.js';
 import { parseSerialSettings } from '../../../native/serial/serialSettings.js';
-import { Cmd, Opt, type TraceEntry } from '../../../native/telnet/index.js';
+import { Cmd, encodeComPort, Opt, SERVER_POLICY, TelnetEngine, withOption, type TraceEntry } from '../../../native/telnet/index.js';
 import { repoPath } from '../../support/repo.js';
 import { collect, freePort, scratchDir, startPtyPair, startSer2net, startTelnetd, waitFor, waitForPort, type PtyPair } from '../../support/peers.js';
 import { startServe, type Served } from '../../support/revtel.js';
@@ -257,3 +257,56 @@ describe("telnet client against Revtel's own server", () => {
     await client.closed;
   });
 });
+
+describe('telnet client held back by an RFC 2217 server', () => {
+  it('holds typing while the server has suspended it, tells the writer to wait, and sends it in order on resume', async () => {
+    // The server side played by our own engine: ser2net does not send FLOWCONTROL-SUSPEND.
+    let server: TelnetEngine | undefined;
+    let comPortOn = false;
+    let received = '';
+    const listener = createServer((socket) => {
+      server = new TelnetEngine({
+        policy: withOption(SERVER_POLICY, { option: Opt.COM_PORT, local: false, remote: true }),
+        onEvent: (event) => {
+          if (event.type === 'send') socket.write(event.data);
+          if (event.type === 'data') received += Buffer.from(event.data).toString('latin1');
+          if (event.type === 'option' && event.option === Opt.COM_PORT && event.enabled) comPortOn = true;
+        },
+      });
+      socket.on('data', (chunk: Buffer) => server!.receive(chunk));
+      // Only the COM-PORT offer: without WILL ECHO the client stays in line mode.
+      server.enableRemote(Opt.COM_PORT);
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const client = observe({ host: '127.0.0.1', port: (listener.address() as AddressInfo).port, rfc2217: parseSerialSettings('9600') });
+    let drained = 0;
+    client.session.onDrain(() => drained++);
+    const flow = (command: 'FLOWCONTROL-SUSPEND' | 'FLOWCONTROL-RESUME'): void => server!.subnegotiate(Opt.COM_PORT, encodeComPort({ fromServer: true, command }));
+    try {
+      client.session.open();
+      await waitFor(() => comPortOn, 'COM-PORT-OPTION on');
+      // A serial console: keys go out as typed, not a line at a time.
+      assert.equal(client.session.write(Buffer.from('before;')), true);
+      await waitFor(() => received === 'before;', 'the first keys');
+
+      flow('FLOWCONTROL-SUSPEND');
+      await waitFor(() => client.lines().includes('RCVD IAC SB COM-PORT-OPTION FLOWCONTROL-SUSPEND'), 'the suspend');
+      assert.equal(client.session.write(Buffer.from('held 1;')), false, 'the writer is told to wait');
+      assert.equal(client.session.write(Buffer.from('held 2;')), false);
+      assert.equal(client.session.unsentBytes > 0, true, 'the held keys count as unsent');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.doesNotMatch(received, /held/, 'nothing is sent while suspended');
+
+      flow('FLOWCONTROL-RESUME');
+      await waitFor(() => received.includes('held 2;'), 'the held keys after the resume');
+      assert.equal(received, 'before;held 1;held 2;');
+      assert.equal(drained, 1, 'the writer is told once that it may go on');
+      assert.equal(client.session.unsentBytes, 0);
+    } finally {
+      client.session.close();
+      await client.closed;
+      listener.close();
+    }
+  });
+});
+
