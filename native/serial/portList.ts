@@ -22,10 +22,38 @@ export function chipOf(vendorId?: string, productId?: string): string | undefine
 }
 
 /**
- * Lists serial ports. On Linux, serialport asks udevadm, which minimal systems (and these
- * test machines) lack; there the list is read from /sys/class/tty and /dev/serial/by-id.
+ * Lists serial ports, and lists them again only when the device nodes have changed: a
+ * server looks for an unplugged adapter five times a second and the UI every two, and on
+ * Linux each listing runs udevadm. (udev adds the by-id link once it knows the adapter,
+ * so its folder is watched too.)
  */
-export async function listPorts(): Promise<PortInfo[]> {
+export const listPorts: () => Promise<PortInfo[]> = process.platform === 'win32'
+  ? listPortsNow
+  : cachedUntilDevicesChange(listPortsNow, ['/dev', '/dev/serial/by-id']);
+
+/** `list`, run again only when the entries of one of `dirs` have changed since its last run. */
+export function cachedUntilDevicesChange(list: () => Promise<PortInfo[]>, dirs: readonly string[]): () => Promise<PortInfo[]> {
+  let last: { devices: string; ports: Promise<PortInfo[]> } | undefined;
+  return () => {
+    const devices = dirs.map(entriesOf).join('\0');
+    if (last?.devices !== devices) last = { devices, ports: list() };
+    return last.ports;
+  };
+}
+
+function entriesOf(dir: string): string {
+  try {
+    return readdirSync(dir).join('/');
+  } catch {
+    return '(none)';
+  }
+}
+
+/**
+ * On Linux, serialport asks udevadm, which minimal systems (and these test machines)
+ * lack; there the list is read from /sys/class/tty and /dev/serial/by-id.
+ */
+async function listPortsNow(): Promise<PortInfo[]> {
   if (process.platform === 'linux' && !onPath('udevadm')) return listLinuxPorts();
   try {
     const ports = await SerialPort.list();

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { chipOf, listLinuxPorts } from '../../../native/serial/portList.js';
+import { cachedUntilDevicesChange, chipOf, listLinuxPorts } from '../../../native/serial/portList.js';
 import { scratchDir } from '../../support/peers.js';
 import { revtelBin } from '../../support/revtel.js';
 
@@ -57,6 +57,29 @@ describe('serial port listing', () => {
         chip: 'FTDI',
       },
     ]);
+  });
+
+  it('lists again only when a device node comes or goes', async () => {
+    const dev = scratchDir();
+    let listings = 0;
+    const list = cachedUntilDevicesChange(async () => {
+      listings++;
+      return [];
+    }, [dev, join(dev, 'serial', 'by-id')]);
+    await list();
+    await list();
+    assert.equal(listings, 1, 'nothing changed: no second udevadm run');
+    writeFileSync(join(dev, 'ttyUSB0'), '');
+    await list();
+    assert.equal(listings, 2, 'an adapter plugged in');
+    mkdirSync(join(dev, 'serial', 'by-id'), { recursive: true });
+    symlinkSync('../../ttyUSB0', join(dev, 'serial', 'by-id', 'usb-FTDI_FT232R_USB_UART_A50285BI-if00-port0'));
+    await list();
+    assert.equal(listings, 3, 'udev has named it');
+    rmSync(join(dev, 'ttyUSB0'));
+    await list();
+    await list();
+    assert.equal(listings, 4, 'unplugged');
   });
 
   it('names the common USB-serial chips', () => {
