@@ -7,7 +7,7 @@ import { isAllowed } from './accessList.js';
 import { DeviceSupervisor, type DeviceSupervisorOptions, type DeviceStatus } from './DeviceSupervisor.js';
 import { ConfigError, DEFAULT_BIND, type LineConfig } from './LineConfig.js';
 import { LineClient, type LinePort } from './LineClient.js';
-import { SessionLog } from './SessionLog.js';
+import { SessionLog, SessionLogError } from './SessionLog.js';
 
 export interface LineOptions {
   readonly device: DeviceSupervisorOptions;
@@ -43,13 +43,26 @@ export class Line implements LinePort {
 
   constructor(readonly config: LineConfig, private readonly options: LineOptions) {
     this.supervisor = new DeviceSupervisor(config.device, config.settings, options.device);
-    this.sessionLog = config.logDir ? new SessionLog({ dir: config.logDir, name: config.name.replace(/[^\w.-]+/g, '-') }) : undefined;
+    this.sessionLog = config.logDir ? this.openSessionLog(config.logDir) : undefined;
     this.supervisor.onData((data) => {
       this.sessionLog?.write(data);
       for (const client of this.clients) client.deliver(data);
     });
     this.supervisor.onStatus((status) => this.onStatus(status));
     this.server = createServer((socket) => this.accept(socket));
+  }
+
+  private openSessionLog(dir: string): SessionLog {
+    try {
+      return new SessionLog({
+        dir,
+        name: this.config.name.replace(/[^\w.-]+/g, '-'),
+        report: (message) => this.log(`session log: ${message}`),
+      });
+    } catch (error) {
+      if (error instanceof SessionLogError) throw new ConfigError(`${this.config.name}: ${error.message}`);
+      throw error;
+    }
   }
 
   get settings(): SerialSettings {

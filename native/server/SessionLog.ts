@@ -3,7 +3,9 @@ import { join } from 'node:path';
 
 // A line's session log: every byte read from the device, each line of it stamped with the
 // time it started. Written with writeSync as the bytes arrive, so whatever the device sent
-// before a crash or an unplug is already in the file; rotated by size.
+// before a crash or an unplug is already in the file; rotated by size. A log that cannot be
+// written (a full disk) is reported and tried again with the next bytes: the line itself
+// never stops for its log.
 
 export interface SessionLogOptions {
   readonly dir: string;
@@ -13,6 +15,13 @@ export interface SessionLogOptions {
   /** Rotated files kept beside the current one (.1 … .N). */
   readonly keep?: number;
   readonly now?: () => Date;
+  /** Trouble with the file, and its end, in a sentence each ("cannot write …: no space left on the device"). */
+  readonly report?: (message: string) => void;
+}
+
+/** The log file cannot be opened; the message says where and why. */
+export class SessionLogError extends Error {
+  override readonly name = 'SessionLogError';
 }
 
 const NEWLINE = 0x0a;
@@ -25,15 +34,28 @@ export class SessionLog {
   private readonly maxBytes: number;
   private readonly keep: number;
   private readonly now: () => Date;
+  private readonly report: (message: string) => void;
+  /** The size at which the file is rotated next (later, after a rotation failed). */
+  private rotateAt: number;
+  /** Writing has failed, and not worked again since. */
+  private failing = false;
+  /** Device bytes given to the log while it was failing. */
+  private unlogged = 0;
 
   constructor(options: SessionLogOptions) {
-    mkdirSync(options.dir, { recursive: true });
     this.path = join(options.dir, `${options.name}.log`);
     this.maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
     this.keep = options.keep ?? 5;
     this.now = options.now ?? (() => new Date());
-    this.fd = openSync(this.path, 'a');
-    this.size = fstatSync(this.fd).size;
+    this.report = options.report ?? (() => {});
+    this.rotateAt = this.maxBytes;
+    try {
+      mkdirSync(options.dir, { recursive: true });
+      this.fd = openSync(this.path, 'a');
+      this.size = fstatSync(this.fd).size;
+    } catch (error) {
+      throw new SessionLogError(`the session log ${this.path} cannot be written: ${describeFsError(error)}`);
+    }
   }
 
   get file(): string {
@@ -42,6 +64,41 @@ export class SessionLog {
 
   /** Device output: stamped at each line start and written through at once. */
   write(bytes: Uint8Array): void {
+    this.guarded(() => this.writeStamped(bytes), bytes.length);
+  }
+
+  /** A note from Revtel itself (unplugged, replugged), on a line of its own. */
+  note(text: string): void {
+    this.guarded(() => {
+      if (!this.atLineStart) this.writeRaw(Buffer.from('\n'));
+      this.writeRaw(Buffer.from(`[${stamp(this.now())}] [revtel] ${text}\n`));
+      this.atLineStart = true;
+    }, 0);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private guarded(write: () => void, deviceBytes: number): void {
+    try {
+      if (this.failing) {
+        // Said in the log itself, where the gap is.
+        this.writeRaw(Buffer.from(`${this.atLineStart ? '' : '\n'}[${stamp(this.now())}] [revtel] up to ${this.unlogged} bytes from the device are missing here: the log could not be written\n`));
+        this.atLineStart = true;
+        this.report(`writing ${this.path} again; up to ${this.unlogged} bytes are missing from it`);
+        this.failing = false;
+        this.unlogged = 0;
+      }
+      write();
+    } catch (error) {
+      if (!this.failing) this.report(`cannot write ${this.path}: ${describeFsError(error)}; the line goes on, and the log is tried again with each output`);
+      this.failing = true;
+      this.unlogged += deviceBytes;
+    }
+  }
+
+  private writeStamped(bytes: Uint8Array): void {
     let start = 0;
     while (start < bytes.length) {
       if (this.atLineStart) {
@@ -53,20 +110,9 @@ export class SessionLog {
       this.writeRaw(bytes.subarray(start, end));
       if (newline !== -1) this.atLineStart = true;
       // Rotate between lines, unless the device never ends one.
-      if (this.size >= this.maxBytes && (this.atLineStart || this.size >= this.maxBytes + 65536)) this.rotate();
+      if (this.size >= this.rotateAt && (this.atLineStart || this.size >= this.rotateAt + 65536)) this.rotate();
       start = end;
     }
-  }
-
-  /** A note from Revtel itself (unplugged, replugged), on a line of its own. */
-  note(text: string): void {
-    if (!this.atLineStart) this.writeRaw(Buffer.from('\n'));
-    this.writeRaw(Buffer.from(`[${stamp(this.now())}] [revtel] ${text}\n`));
-    this.atLineStart = true;
-  }
-
-  close(): void {
-    closeSync(this.fd);
   }
 
   private writeRaw(bytes: Uint8Array): void {
@@ -76,17 +122,40 @@ export class SessionLog {
   }
 
   private rotate(): void {
-    closeSync(this.fd);
-    rmSync(`${this.path}.${this.keep}`, { force: true });
-    for (let n = this.keep - 1; n >= 1; n--) {
-      if (existsSync(`${this.path}.${n}`)) renameSync(`${this.path}.${n}`, `${this.path}.${n + 1}`);
+    try {
+      rmSync(`${this.path}.${this.keep}`, { force: true });
+      for (let n = this.keep - 1; n >= 1; n--) {
+        if (existsSync(`${this.path}.${n}`)) renameSync(`${this.path}.${n}`, `${this.path}.${n + 1}`);
+      }
+      renameSync(this.path, `${this.path}.1`);
+      // The new file first: if it cannot be made, writing goes on into the renamed one.
+      const next = openSync(this.path, 'a');
+      closeSync(this.fd);
+      this.fd = next;
+      this.size = 0;
+      this.rotateAt = this.maxBytes;
+    } catch (error) {
+      this.rotateAt = this.size + this.maxBytes;
+      this.report(`cannot rotate ${this.path}: ${describeFsError(error)}; it grows on, and rotation is tried again after ${this.maxBytes} more bytes`);
     }
-    renameSync(this.path, `${this.path}.1`);
-    this.fd = openSync(this.path, 'a');
-    this.size = 0;
   }
 }
 
 function stamp(date: Date): string {
   return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+const FS_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EIO: 'input/output error (is the disk failing?)',
+};
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code && FS_ERRORS[code]) ?? (error as Error).message;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SessionLog } from '../../../native/server/SessionLog.js';
@@ -34,5 +35,44 @@ describe('session log', () => {
       assert.match(text, /^(\[1970-01-01 00:00:00\.000\] line \d+\n)+$/, `${file} holds whole stamped lines`);
     }
     assert.match(readFileSync(join(dir, 'line-2.log'), 'utf8'), /line 99\n$/);
+  });
+
+  it('says once that the disk is full, loses nothing else, and marks the gap when it can write again', (t) => {
+    // A real full disk: a 64 KiB tmpfs (mounting needs root, as on the CI machines).
+    const dir = scratchDir();
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' });
+    } catch {
+      t.skip('cannot mount a small tmpfs here (not root)');
+      return;
+    }
+    try {
+      const reports: string[] = [];
+      const log = new SessionLog({ dir, name: 'line-9', now: () => new Date(0), report: (message) => reports.push(message) });
+      log.write(Buffer.from('before\n'));
+      try {
+        writeFileSync(join(dir, 'filler'), Buffer.alloc(128 * 1024));
+      } catch {
+        // ENOSPC: the filler holds every free page now.
+      }
+      const burst = Buffer.alloc(8192, 'x');
+      log.write(burst);
+      log.note('device unplugged');
+      log.write(burst);
+      assert.equal(reports.length, 1, reports.join('\n'));
+      assert.match(reports[0]!, /^cannot write .*line-9\.log: no space left on the device; the line goes on/);
+
+      rmSync(join(dir, 'filler'));
+      log.write(Buffer.from('after\n'));
+      log.close();
+      assert.match(reports[1]!, /^writing .*line-9\.log again; up to 16384 bytes are missing from it$/);
+      const lines = readFileSync(join(dir, 'line-9.log'), 'latin1').split('\n');
+      assert.equal(lines[0], '[1970-01-01 00:00:00.000] before');
+      assert.ok(lines.includes('[1970-01-01 00:00:00.000] [revtel] up to 16384 bytes from the device are missing here: the log could not be written'));
+      assert.equal(lines.at(-2), '[1970-01-01 00:00:00.000] after');
+    } finally {
+      // Lazily: a failed assertion may have left the log open.
+      execFileSync('umount', ['-l', dir]);
+    }
   });
 });

@@ -285,6 +285,15 @@ describe('bad starts give one clear sentence', () => {
     assert.match(result.stderr, /^revtel: No lines to serve: give --line TCPPORT:DEVICE\[:SETTINGS\], --demo or --config FILE\n$/);
   });
 
+  it('a session log folder that cannot be made', async () => {
+    const file = join(scratchDir(), 'notes.txt');
+    writeFileSync(file, '');
+    const port = await freePort();
+    const { status, stderr } = await run(['--line', `${port}:demo`, '--log-dir', join(file, 'logs')]);
+    assert.equal(status, 2);
+    assert.equal(stderr, `revtel: port ${port}: the session log ${join(file, 'logs', `port-${port}.log`)} cannot be written: a part of the path is a file, not a folder\n`);
+  });
+
   it('a device that is missing: said once, and the line waits for it', async () => {
     const dir = scratchDir();
     const port = await freePort();
