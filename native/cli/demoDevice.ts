@@ -9,7 +9,8 @@ import { UsageError } from './UsageError.js';
  * the far end of a socat pty pair in tests, or a USB-serial adapter looped to another.
  * A UART delivers a received BREAK as a NUL byte, so a NUL during boot counts as one.
  */
-export async function runDemoDevice(args: readonly string[]): Promise<void> {
+/** Resolves to the exit status: 0 when stopped by a signal, 4 when the device went away. */
+export async function runDemoDevice(args: readonly string[]): Promise<number> {
   const [path, settingsText, ...extra] = args;
   if (!path || extra.length > 0) throw new UsageError('demo-device takes a device path and optional settings: revtel demo-device PATH [9600,8N1]');
   let settings = DEFAULT_SETTINGS;
@@ -34,14 +35,15 @@ export async function runDemoDevice(args: readonly string[]): Promise<void> {
   });
   // It starts as a router that is already up; "reload" shows the boot (and BREAK during it).
   process.stderr.write(`revtel: demo console on ${path}; Ctrl-C stops it\n`);
-  await new Promise<void>((resolve) => {
+  const status = await new Promise<number>((resolve) => {
     line.onLost((error) => {
       process.stderr.write(`revtel: ${error.message}\n`);
-      resolve();
+      resolve(4);
     });
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve(0));
+    process.once('SIGTERM', () => resolve(0));
   });
   console.stop();
   await line.close();
+  return status;
 }

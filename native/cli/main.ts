@@ -20,7 +20,8 @@ Usage:
   Lists the serial ports with their names, USB IDs, serial numbers and chips.
 
   revtel demo-device PATH [SETTINGS]
-  Runs the demo router console on a serial device (e.g. one end of a socat pty pair).
+  Runs the demo router console on a serial device (e.g. one end of a socat pty pair);
+  exits 4 if the device goes away.
 
   revtel hash-password
   Reads a password on standard input and prints the line for a --password-file.
@@ -67,7 +68,7 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'demo-device':
-      await runDemoDevice(rest);
+      process.exitCode = await runDemoDevice(rest);
       return;
     case 'hash-password': {
       const password = (await readStandardInput()).replace(/\r?\n$/, '');
