@@ -4,7 +4,7 @@ import type { TraceEntryDto } from '../../native/api/index.js';
 
 const MEANINGS: Record<string, string> = {
   BINARY: 'send 8-bit binary data instead of NVT ASCII',
-  ECHO: 'echo back what the other side types',
+  ECHO: 'echo back the characters it receives',
   SGA: 'suppress go-ahead, so that the line is full duplex and characters go one at a time',
   STATUS: 'report the state of the options on request',
   TM: 'mark the point in the data stream it has reached (a timing mark)',
@@ -55,8 +55,8 @@ export function explain(entry: TraceEntryDto): string {
     const meaning = MEANINGS[option] ?? `use option ${option}`;
     const sentence = {
       WILL: `${who} offers (or agrees) to ${meaning}.`,
-      WONT: `${who} refuses (or stops) to ${meaning}.`,
-      DO: `${who} asks the other side (or agrees that it should) ${meaning}.`,
+      WONT: `${who} will not (or will no longer) ${meaning}.`,
+      DO: `${who} asks the other side to ${meaning} (or agrees that it should).`,
       DONT: `${who} tells the other side not to ${meaning}.`,
     }[verb as 'WILL' | 'WONT' | 'DO' | 'DONT'];
     return sentence + (NOTES[`${verb} ${option}`] ?? '');
@@ -66,7 +66,7 @@ export function explain(entry: TraceEntryDto): string {
   if (body.startsWith('SB TTYPE SEND')) return `${who} asks for the terminal type.`;
   if (body.startsWith('SB TTYPE IS')) return `${who} says its terminal type is ${body.slice('SB TTYPE IS '.length)}.`;
   if (body.startsWith('SB NAWS')) return `${who} reports its window size (width, then height).`;
-  if (body.startsWith('SB COM-PORT')) return `${who} ${entry.direction === 'SENT' ? 'sends' : 'receives'} an RFC 2217 serial-port command: ${body.slice('SB COM-PORT '.length)}.`;
+  if (body.startsWith('SB COM-PORT')) return `${who} sends an RFC 2217 serial-port command: ${body.slice('SB COM-PORT '.length)}.`;
   if (body.startsWith('SB STATUS')) return `${who} ${body.includes('SEND') ? 'asks for' : 'reports'} the state of every option.`;
   return `${who} sends a subnegotiation.`;
 }
