@@ -14,10 +14,25 @@ export function encodeText(text: string, encoding: 'utf-8' | 'latin1'): Uint8Arr
   return Uint8Array.from(text, (char) => char.charCodeAt(0) & 0xff);
 }
 
-export function decodeBytes(bytes: Uint8Array, encoding: 'utf-8' | 'latin1'): string {
-  if (encoding === 'utf-8') return new TextDecoder().decode(bytes);
+/**
+ * A session's output as text, chunk after chunk: a UTF-8 character cut between two chunks
+ * (batches end wherever 5 ms or 256 KiB end) comes out whole, not as two U+FFFD.
+ */
+export class OutputDecoder {
+  private utf8 = new TextDecoder();
+
+  decode(bytes: Uint8Array, encoding: 'utf-8' | 'latin1'): string {
+    if (encoding === 'utf-8') return this.utf8.decode(bytes, { stream: true });
+    // A switch to Latin-1 drops a half character left from UTF-8.
+    this.utf8 = new TextDecoder();
+    return latin1(bytes);
+  }
+}
+
+// ISO 8859-1 itself: TextDecoder's "latin1" is windows-1252, which gives 0x80–0x9F other meanings.
+function latin1(bytes: Uint8Array): string {
   let text = '';
-  for (const byte of bytes) text += String.fromCharCode(byte);
+  for (let start = 0; start < bytes.length; start += 8192) text += String.fromCharCode(...bytes.subarray(start, start + 8192));
   return text;
 }
 

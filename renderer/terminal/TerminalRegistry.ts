@@ -2,7 +2,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import type { RevtelApi } from '../../native/api/index.js';
-import { decodeBytes, encodeText, hexDump, pasteLines, translateEnter } from '../state/keyboard.js';
+import { OutputDecoder, encodeText, hexDump, pasteLines, translateEnter } from '../state/keyboard.js';
 import type { RevtelStore, SessionPrefs } from '../state/store.js';
 
 // One xterm.js terminal per tab, kept outside React. Output is written with xterm's
@@ -22,6 +22,7 @@ interface Entry {
   readonly fit: FitAddon;
   readonly search: SearchAddon;
   readonly element: HTMLDivElement;
+  readonly decoder: OutputDecoder;
   pendingAck: number;
   hexOffset: number;
   /** Decoded text since the last paste line was sent, for "wait for the echo". */
@@ -159,7 +160,7 @@ export class TerminalRegistry {
     const element = document.createElement('div');
     element.className = 'terminal-host';
     element.dataset['sessionId'] = sessionId;
-    const entry: Entry = { terminal, fit, search, element, pendingAck: 0, hexOffset: 0, recent: '', logging: undefined, logLineOpen: false, pasting: undefined };
+    const entry: Entry = { terminal, fit, search, element, decoder: new OutputDecoder(), pendingAck: 0, hexOffset: 0, recent: '', logging: undefined, logLineOpen: false, pasting: undefined };
     this.entries.set(sessionId, entry);
     terminal.onData((text) => {
       const prefs = this.store.getState().sessions[sessionId]?.prefs;
@@ -193,7 +194,7 @@ export class TerminalRegistry {
     }
     // A tab not shown yet still gets its terminal: xterm.js keeps what it is written.
     const entry = this.entries.get(sessionId) ?? this.create(sessionId);
-    let text = decodeBytes(data, prefs.encoding);
+    let text = entry.decoder.decode(data, prefs.encoding);
     entry.recent = (entry.recent + text).slice(-4096);
     if (entry.logging) this.log(entry, text);
     if (prefs.lfToCrlf) text = text.replace(/(?<!\r)\n/g, '\r\n');

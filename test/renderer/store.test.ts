@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SessionDto, TraceEntryDto } from '../../native/api/index.js';
 import { explain } from '../../renderer/state/explain.js';
-import { decodeBytes, encodeText, hexDump, pasteLines, translateEnter } from '../../renderer/state/keyboard.js';
+import { encodeText, hexDump, OutputDecoder, pasteLines, translateEnter } from '../../renderer/state/keyboard.js';
 import { createRevtelStore, TRACE_LIMIT, type Destination } from '../../renderer/state/store.js';
 
 const session = (sessionId: string, state: SessionDto['state'] = 'open'): SessionDto => ({ sessionId, kind: 'telnet', title: `host-${sessionId}:23`, state });
@@ -84,7 +84,16 @@ describe('keyboard, paste and trace helpers', () => {
     assert.equal(translateEnter('show\r', 'LF'), 'show\n');
     assert.deepEqual([...encodeText('é', 'utf-8')], [0xc3, 0xa9]);
     assert.deepEqual([...encodeText('é', 'latin1')], [0xe9]);
-    assert.equal(decodeBytes(Uint8Array.of(0xe9), 'latin1'), 'é');
+    assert.equal(new OutputDecoder().decode(Uint8Array.of(0xe9, 0x85), 'latin1'), 'é\u0085', 'ISO 8859-1, not windows-1252');
+  });
+
+  it('shows a UTF-8 character whole however the output batches cut it', () => {
+    const text = 'Router> │ port │ état │ 🔌\r\n';
+    const bytes = encodeText(text, 'utf-8');
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const decoder = new OutputDecoder();
+      assert.equal(decoder.decode(bytes.subarray(0, cut), 'utf-8') + decoder.decode(bytes.subarray(cut), 'utf-8'), text, `cut at ${cut}`);
+    }
   });
 
   it('splits a paste into lines that each end with Enter', () => {
