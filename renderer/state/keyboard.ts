@@ -11,7 +11,8 @@ export function translateEnter(text: string, enterSends: EnterSends): string {
 
 export function encodeText(text: string, encoding: 'utf-8' | 'latin1'): Uint8Array {
   if (encoding === 'utf-8') return new TextEncoder().encode(text);
-  return Uint8Array.from(text, (char) => char.charCodeAt(0) & 0xff);
+  // A character Latin-1 has no byte for goes out as "?", not as some other character's byte.
+  return Uint8Array.from(text, (char) => (char.charCodeAt(0) <= 0xff ? char.charCodeAt(0) : 0x3f));
 }
 
 /**

@@ -84,6 +84,7 @@ describe('keyboard, paste and trace helpers', () => {
     assert.equal(translateEnter('show\r', 'LF'), 'show\n');
     assert.deepEqual([...encodeText('é', 'utf-8')], [0xc3, 0xa9]);
     assert.deepEqual([...encodeText('é', 'latin1')], [0xe9]);
+    assert.deepEqual([...encodeText('5€ 🔌', 'latin1')], [0x35, 0x3f, 0x20, 0x3f], 'no byte of another character for what Latin-1 lacks');
     assert.equal(new OutputDecoder().decode(Uint8Array.of(0xe9, 0x85), 'latin1'), 'é\u0085', 'ISO 8859-1, not windows-1252');
   });
 
