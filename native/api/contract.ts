@@ -16,11 +16,15 @@ export interface PortDto {
   readonly chip?: string;
 }
 
+/** What an attachment to a line may do is its role's (native/server/roles.ts). */
+export type RoleName = 'pending' | 'reader' | 'writer' | 'operator';
+
 export interface ClientDto {
   readonly address: string;
   /** Milliseconds since the epoch. */
   readonly since: number;
-  readonly role: 'writer' | 'reader';
+  /** 'operator' is the local user's own view of the line (the UI). */
+  readonly role: RoleName;
   readonly negotiated: string;
 }
 
@@ -92,6 +96,9 @@ const sessionId = string({ maxLength: 64 });
 const tcpPort = integer(1, 65535);
 const settings = string({ maxLength: 64 });
 
+/** BREAK's length when none is given: Cisco documents 100–500 ms. */
+export const DEFAULT_BREAK_MS = 300;
+
 export const SPECIAL_COMMANDS = ['ayt', 'ip', 'ao', 'ec', 'el', 'nop', 'synch', 'eof', 'susp', 'abort', 'ga'] as const;
 
 /** Every method: its request schema. Results are typed by `MethodResults`. */
@@ -125,6 +132,8 @@ export const methods = {
   sendBreak: object({ sessionId, durationMs: integer(10, 10_000) }),
   sendCommand: object({ sessionId, command: literal(...SPECIAL_COMMANDS) }),
   setControlLines: object({ sessionId, dtr: optional(boolean()), rts: optional(boolean()) }),
+  /** The operator's view of a line takes the keyboard from the remote writers (take) or gives it back. */
+  takeKeyboard: object({ sessionId, take: boolean() }),
   optionStates: object({ sessionId }),
   /** The terminal has parsed this many more bytes of the session's output (flow control). */
   acknowledgeOutput: object({ sessionId, bytes: integer(0, 1 << 30) }),
@@ -150,6 +159,7 @@ export interface MethodResults {
   sendBreak: void;
   sendCommand: void;
   setControlLines: void;
+  takeKeyboard: void;
   optionStates: OptionStateDto[];
   acknowledgeOutput: void;
   closeSession: void;

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../api/index.js';
 import { Hub } from '../hub/Hub.js';
-import type { DeviceSupervisorOptions } from '../server/DeviceSupervisor.js';
+import type { DeviceOptions } from '../serial/Device.js';
 import { UiServer } from '../transport/UiServer.js';
 import { listPorts } from '../serial/portList.js';
 import { ConfigError, DEFAULT_BIND } from '../server/LineConfig.js';
@@ -112,8 +112,8 @@ export async function runServe(args: readonly string[], version: string): Promis
   process.on('SIGHUP', () => {
     log('SIGHUP: rereading the configuration');
     loadLineConfigs(flags)
-      .then((next) => server.apply(next))
-      .then(() => log('configuration reloaded'), (error: Error) => log(`reload failed, keeping what runs: ${error.message}`));
+      .then((next) => server.reload(next))
+      .then(() => log('configuration reloaded'), (error: Error) => log(`reload failed, every line that ran before runs as it was: ${error.message}`));
   });
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
@@ -125,7 +125,7 @@ export async function runServe(args: readonly string[], version: string): Promis
   });
 }
 
-async function startUi(server: TerminalServer, device: DeviceSupervisorOptions, ui: UiFlags, log: (message: string) => void): Promise<() => Promise<void>> {
+async function startUi(server: TerminalServer, device: DeviceOptions, ui: UiFlags, log: (message: string) => void): Promise<() => Promise<void>> {
   const hub = new Hub({ server, device, listPorts });
   const watching = hub.start();
   const staticDir = fileURLToPath(new URL('../../renderer/', import.meta.url));

@@ -14,19 +14,20 @@ import { Emitter, type Disposable } from '../events/Emitter.js';
 import { parseSerialSettings, formatSerialSettings, SettingsError } from '../serial/serialSettings.js';
 import { SerialError } from '../serial/SerialLine.js';
 import type { PortInfo } from '../serial/portList.js';
-import type { DeviceSupervisorOptions } from '../server/DeviceSupervisor.js';
+import type { DeviceOptions } from '../serial/Device.js';
 import type { Line } from '../server/Line.js';
 import { ConfigError, DEFAULT_BIND, DEMO_DEVICE, makeLineConfig } from '../server/LineConfig.js';
 import { hashPassword } from '../server/passwords.js';
 import type { TerminalServer } from '../server/TerminalServer.js';
 import type { Emit, HubSession } from './HubSession.js';
+import { LineViewHubSession } from './LineViewHubSession.js';
 import { SerialHubSession } from './SerialHubSession.js';
 import { TelnetHubSession } from './TelnetHubSession.js';
 import { TraceBatcher } from './TraceBatcher.js';
 
 export interface HubOptions {
   readonly server: TerminalServer;
-  readonly device: DeviceSupervisorOptions;
+  readonly device: DeviceOptions;
   readonly listPorts: () => Promise<PortInfo[]>;
   readonly portPollMs?: number;
 }
@@ -54,7 +55,17 @@ export class Hub implements RevtelHandlers {
     this.portsTimer = setInterval(() => void this.listPorts({}), this.options.portPollMs ?? 2000);
     this.portsTimer.unref();
     this.watchLines();
-    return { dispose: () => clearInterval(this.portsTimer) };
+    // A reload or the UI started or stopped lines: the page lists what runs.
+    const linesChanged = this.options.server.onLinesChanged(() => {
+      this.watchLines();
+      this.emitLines();
+    });
+    return {
+      dispose: () => {
+        clearInterval(this.portsTimer);
+        linesChanged.dispose();
+      },
+    };
   }
 
   // ---- Ports, lines, sessions -----------------------------------------------------------------
@@ -107,13 +118,7 @@ export class Hub implements RevtelHandlers {
   }
 
   async openLineView(request: MethodRequest<'openLineView'>): Promise<SessionDto> {
-    const line = this.line(request.tcpPort);
-    const host = line.config.bind === '0.0.0.0' || line.config.bind === '::' ? '127.0.0.1' : line.config.bind;
-    const session = new TelnetHubSession(randomUUID(), 'line-view', `${line.config.name} (${line.config.device})`, {
-      host,
-      port: line.config.tcpPort,
-      ...(line.config.protocol === 'raw' ? { raw: true } : { negotiate: 'always' as const }),
-    }, this.emit, line.config.tcpPort);
+    const session = new LineViewHubSession(randomUUID(), this.line(request.tcpPort), this.emit);
     return this.add(session, () => session.open());
   }
 
@@ -135,17 +140,14 @@ export class Hub implements RevtelHandlers {
       multi: request.multi,
       allow: request.allow,
     }, `port ${request.tcpPort}`, passwordHash));
-    await userErrorAsync(() => server.apply([...server.lines.map((line) => line.config), config]));
-    this.watchLines();
-    this.emitLines();
+    await userErrorAsync(() => server.expose(config));
     return this.lineDtos().find((line) => line.tcpPort === request.tcpPort)!;
   }
 
   async unexposeLine(request: MethodRequest<'unexposeLine'>): Promise<void> {
     this.line(request.tcpPort);
     const server = this.options.server;
-    await server.apply(server.lines.map((line) => line.config).filter((config) => config.tcpPort !== request.tcpPort));
-    this.emitLines();
+    await server.unexpose(request.tcpPort);
   }
 
   async kickClient(request: MethodRequest<'kickClient'>): Promise<void> {
@@ -183,6 +185,12 @@ export class Hub implements RevtelHandlers {
       if (error instanceof ApiError) throw error;
       throw new ApiError((error as Error).message);
     }
+  }
+
+  async takeKeyboard(request: MethodRequest<'takeKeyboard'>): Promise<void> {
+    const session = this.session(request.sessionId);
+    if (!(session instanceof LineViewHubSession)) throw new ApiError('Only the view of a line has a keyboard to take');
+    session.setKeyboard(request.take);
   }
 
   async optionStates(request: MethodRequest<'optionStates'>): Promise<MethodResults['optionStates']> {
@@ -240,12 +248,20 @@ export class Hub implements RevtelHandlers {
         exposed: config.bind !== DEFAULT_BIND && config.bind !== '::1' && config.bind !== 'localhost',
         devicePresent: line.devicePresent,
         passwordProtected: config.passwordHash !== undefined,
-        clients: line.connectedClients.filter((client) => client.active).map((client) => ({
-          address: client.address,
-          since: client.connectedAt.getTime(),
-          role: client.role,
-          negotiated: client.describeNegotiation(),
-        })),
+        clients: [
+          ...line.operatorViews.map((view) => ({
+            address: 'this app',
+            since: view.since,
+            role: view.role,
+            negotiated: view.hasKeyboard ? 'in-process view, typing' : 'in-process view, watching',
+          })),
+          ...line.connectedClients.filter((client) => client.active).map((client) => ({
+            address: client.address,
+            since: client.connectedAt.getTime(),
+            role: client.role,
+            negotiated: client.describeNegotiation(),
+          })),
+        ],
       };
     });
   }

@@ -1,45 +1,48 @@
 import type { ModemLinesDto, OptionStateDto, SessionDto } from '../api/index.js';
-import { sendBreak } from '../serial/SerialLine.js';
+import type { Disposable } from '../events/Emitter.js';
+import { describeStatus, Device, type DeviceOptions } from '../serial/Device.js';
 import { formatSerialSettings, type SerialSettings } from '../serial/serialSettings.js';
-import { DeviceSupervisor, type DeviceSupervisorOptions } from '../server/DeviceSupervisor.js';
 import type { Emit, HubSession } from './HubSession.js';
 import { OutputChannel } from './OutputChannel.js';
 
-const MODEM_POLL_MS = 500;
-
-/** A direct serial console in a tab (a real port or the demo router), with hot-plug. */
+/** A direct serial console in a tab (a real port or the demo router): an attachment to its Device. */
 export class SerialHubSession implements HubSession {
   private readonly base: Omit<SessionDto, 'state' | 'message'>;
   private current: SessionDto;
-  private readonly supervisor: DeviceSupervisor;
+  private readonly device: Device;
   private readonly output: OutputChannel;
-  private modemTimer: ReturnType<typeof setInterval> | undefined;
-  private lastModem = '';
+  private modemWatch: Disposable | undefined;
 
-  constructor(sessionId: string, readonly path: string, settings: SerialSettings, device: DeviceSupervisorOptions, private readonly emit: Emit) {
+  constructor(sessionId: string, readonly path: string, settings: SerialSettings, device: DeviceOptions, private readonly emit: Emit) {
     this.base = { sessionId, kind: 'serial', title: path === 'demo' ? 'demo router' : path, path, settings: formatSerialSettings(settings) };
     this.current = { ...this.base, state: 'connecting' };
-    this.supervisor = new DeviceSupervisor(path, settings, device);
+    this.device = new Device(path, settings, device);
     this.output = new OutputChannel({
       send: (data) => emit('sessionData', { sessionId, data }),
-      pause: () => this.supervisor.pause(),
-      resume: () => this.supervisor.resume(),
+      pause: () => this.device.pause(this),
+      resume: () => this.device.resume(this),
     });
-    this.supervisor.onData((data) => this.output.push(data));
-    this.supervisor.onStatus((status) => {
+    this.device.onData((data) => this.output.push(data));
+    this.device.onModemLines((lines) => {
+      const modem: ModemLinesDto = lines.ri === undefined ? { cts: lines.cts, dsr: lines.dsr, dcd: lines.dcd } : lines;
+      this.emit('modemLines', { sessionId: this.base.sessionId, ...modem });
+    });
+    this.device.onStatus((status) => {
+      const sentence = describeStatus(status, this.device.settings);
       switch (status.kind) {
         case 'open':
           this.setState('open');
-          this.watchModemLines();
+          // The modem lamps, read by the Device while the tab is open.
+          this.modemWatch ??= this.device.watchModemLines();
           break;
         case 'waiting':
-          this.setState(this.current.state === 'unplugged' ? 'unplugged' : 'connecting', `${status.message}; waiting for it`);
+          this.setState(this.current.state === 'unplugged' ? 'unplugged' : 'connecting', sentence);
           break;
         case 'unplugged':
-          this.setState('unplugged', 'device unplugged, waiting for it');
+          this.setState('unplugged', sentence);
           break;
         case 'replugged':
-          this.setState('open', `device back, reopened with ${formatSerialSettings(this.supervisor.settings)}`);
+          this.setState('open', sentence);
           break;
       }
     });
@@ -50,11 +53,11 @@ export class SerialHubSession implements HubSession {
   }
 
   open(): void {
-    this.supervisor.start();
+    this.device.start();
   }
 
   write(data: Uint8Array): void {
-    this.supervisor.write(data);
+    this.device.write(data);
   }
 
   resize(): void {
@@ -62,8 +65,7 @@ export class SerialHubSession implements HubSession {
   }
 
   sendBreak(durationMs: number): void {
-    const line = this.supervisor.line;
-    if (line) void sendBreak(line, durationMs).catch(() => {});
+    void this.device.sendBreak(durationMs);
   }
 
   sendCommand(): void {
@@ -71,7 +73,7 @@ export class SerialHubSession implements HubSession {
   }
 
   async setControlLines(lines: { dtr?: boolean; rts?: boolean }): Promise<void> {
-    await this.supervisor.setControlLines(lines);
+    await this.device.setControlLines(lines);
   }
 
   optionStates(): OptionStateDto[] {
@@ -83,33 +85,15 @@ export class SerialHubSession implements HubSession {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.modemTimer);
+    this.modemWatch?.dispose();
     this.output.flush();
     this.output.dispose();
-    await this.supervisor.close();
+    await this.device.close();
     this.setState('closed', 'Closed.');
   }
 
   private setState(state: SessionDto['state'], message?: string): void {
     this.current = { ...this.base, state, ...(message ? { message } : {}) };
     this.emit('sessionState', this.current);
-  }
-
-  /** The modem lamps: read while the device is there; a device without modem lines has none. */
-  private watchModemLines(): void {
-    if (this.modemTimer) return;
-    this.modemTimer = setInterval(() => {
-      if (this.current.state !== 'open') return;
-      this.supervisor.readModemLines().then((lines) => {
-        const modem: ModemLinesDto = lines.ri === undefined ? { cts: lines.cts, dsr: lines.dsr, dcd: lines.dcd } : lines;
-        const key = JSON.stringify(modem);
-        if (key === this.lastModem) return;
-        this.lastModem = key;
-        this.emit('modemLines', { sessionId: this.base.sessionId, ...modem });
-      }, () => {
-        clearInterval(this.modemTimer);
-      });
-    }, MODEM_POLL_MS);
-    this.modemTimer.unref();
   }
 }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import tty from 'node:tty';
 import { SerialPort } from 'serialport';
@@ -27,6 +28,8 @@ export class SerialPortLine implements SerialLine {
     private readonly reader: tty.ReadStream | undefined,
     /** Where keystrokes are written on POSIX systems while serialport has nothing queued. */
     private writer: number | undefined,
+    /** The reader's descriptor: stty changes the frame through it (see applySettings). */
+    private readonly readerFd: number | undefined,
   ) {
     this.attach(port);
     if (reader) {
@@ -55,7 +58,7 @@ export class SerialPortLine implements SerialLine {
       if (writerFd !== undefined) closeSync(writerFd);
       throw error;
     }
-    return new SerialPortLine(path, port, settings, readerFd === undefined ? undefined : new tty.ReadStream(readerFd), writerFd);
+    return new SerialPortLine(path, port, settings, readerFd === undefined ? undefined : new tty.ReadStream(readerFd), writerFd, readerFd);
   }
 
   get settings(): SerialSettings {
@@ -82,23 +85,37 @@ export class SerialPortLine implements SerialLine {
     return this.port.write(Buffer.from(data.buffer, data.byteOffset + written, data.length - written));
   }
 
+  /**
+   * The speed through serialport; the frame and flow control through stty on our own
+   * descriptor, so the port stays open (DTR does not drop) and the result is read back:
+   * a pty, say, keeps 8 data bits whatever it is told. Where stty cannot run (Windows),
+   * serialport's only way is one close and reopen.
+   */
   async applySettings(settings: SerialSettings): Promise<void> {
     const current = this.currentSettings;
-    const onlyBaud = settings.dataBits === current.dataBits && settings.parity === current.parity
-      && settings.stopBits === current.stopBits && settings.flowControl === current.flowControl;
-    if (onlyBaud) {
-      if (settings.baudRate !== current.baudRate) await call((done) => this.port.update({ baudRate: settings.baudRate }, done), this.name);
-    } else {
-      // serialport changes only the speed of an open port: the frame and flow control need a reopen.
-      this.reopening = true;
-      try {
-        await call((done) => this.port.close(done), this.name);
-        this.port = await openPort(this.name, settings);
-        this.attach(this.port);
-        await this.applyControl();
-      } finally {
-        this.reopening = false;
-      }
+    const frameChanged = settings.dataBits !== current.dataBits || settings.parity !== current.parity
+      || settings.stopBits !== current.stopBits || settings.flowControl !== current.flowControl;
+    if (settings.baudRate !== current.baudRate) {
+      await call((done) => this.port.update({ baudRate: settings.baudRate }, done), this.name);
+      this.currentSettings = { ...this.currentSettings, baudRate: settings.baudRate };
+    }
+    if (!frameChanged) return;
+    const fd = this.readerFd;
+    if (fd !== undefined) {
+      const failure = await stty(fd, sttyArguments(settings), this.name).then(() => undefined, (error: Error) => error);
+      // Read back even after a failure: part of the change may have been applied.
+      this.currentSettings = { ...this.currentSettings, ...parseStty(await stty(fd, ['-a'], this.name)) };
+      if (failure) throw failure;
+      return;
+    }
+    this.reopening = true;
+    try {
+      await call((done) => this.port.close(done), this.name);
+      this.port = await openPort(this.name, settings);
+      this.attach(this.port);
+      await this.applyControl();
+    } finally {
+      this.reopening = false;
     }
     this.currentSettings = settings;
   }
@@ -162,6 +179,51 @@ export class SerialPortLine implements SerialLine {
       this.lose(error?.disconnected ? 'disconnected' : (error?.message ?? 'closed'));
     });
   }
+}
+
+/** Runs stty on an open descriptor (its stdin): termios is the device's, whoever set it. */
+function stty(fd: number, args: readonly string[], name: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('stty', args, { stdio: [fd, 'pipe', 'pipe'], timeout: 5000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', (error) => reject(new SerialError(`${name}: stty: ${error.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new SerialError(`${name}: ${stderr.trim().replace(/^stty: /, '') || `stty exited ${code}`}`));
+    });
+  });
+}
+
+const STTY_PARITY: Record<SerialSettings['parity'], string[]> = {
+  none: ['-parenb'],
+  even: ['parenb', '-parodd', '-cmspar'],
+  odd: ['parenb', 'parodd', '-cmspar'],
+  mark: ['parenb', 'parodd', 'cmspar'],
+  space: ['parenb', '-parodd', 'cmspar'],
+};
+const STTY_FLOW: Record<SerialSettings['flowControl'], string[]> = {
+  none: ['-crtscts', '-ixon', '-ixoff'],
+  rtscts: ['crtscts', '-ixon', '-ixoff'],
+  xonxoff: ['-crtscts', 'ixon', 'ixoff'],
+};
+
+function sttyArguments(settings: SerialSettings): string[] {
+  return [`cs${settings.dataBits}`, ...STTY_PARITY[settings.parity], settings.stopBits === 1 ? '-cstopb' : 'cstopb', ...STTY_FLOW[settings.flowControl]];
+}
+
+/** The frame and flow control in force, from `stty -a`. */
+export function parseStty(text: string): Pick<SerialSettings, 'dataBits' | 'parity' | 'stopBits' | 'flowControl'> {
+  const words = new Set(text.split(/[\s;]+/));
+  const dataBits = ([5, 6, 7, 8] as const).find((bits) => words.has(`cs${bits}`)) ?? 8;
+  const parity = !words.has('parenb') ? 'none'
+    : words.has('cmspar') ? (words.has('parodd') ? 'mark' : 'space')
+      : words.has('parodd') ? 'odd' : 'even';
+  const stopBits = !words.has('cstopb') ? 1 : dataBits === 5 ? 1.5 : 2;
+  const flowControl = words.has('crtscts') ? 'rtscts' : words.has('ixon') && words.has('ixoff') ? 'xonxoff' : 'none';
+  return { dataBits, parity, stopBits, flowControl };
 }
 
 /** A non-blocking descriptor of our own; undefined where that fails (serialport then does the work). */

@@ -1,26 +1,39 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { Emitter } from '../events/Emitter.js';
-import { sendBreak, SerialError, type ControlLines } from '../serial/SerialLine.js';
+import { DEFAULT_BREAK_MS } from '../api/index.js';
+import { Emitter, type Disposable } from '../events/Emitter.js';
+import { describeStatus, Device, type DeviceOptions, type DeviceStatus } from '../serial/Device.js';
+import type { ControlLines } from '../serial/SerialLine.js';
 import { formatSerialSettings, type SerialSettings } from '../serial/serialSettings.js';
-import { ModemState } from '../telnet/index.js';
 import { isAllowed } from './accessList.js';
-import { DeviceSupervisor, type DeviceSupervisorOptions, type DeviceStatus } from './DeviceSupervisor.js';
 import { ConfigError, DEFAULT_BIND, type LineConfig } from './LineConfig.js';
 import { LineClient, type LinePort } from './LineClient.js';
+import { may } from './roles.js';
 import { SessionLog, SessionLogError } from './SessionLog.js';
 
 export interface LineOptions {
-  readonly device: DeviceSupervisorOptions;
+  readonly device: DeviceOptions;
   /** One line per event for the operator ("line 1: client 10.0.0.7:5123 connected"). */
   readonly log: (message: string) => void;
   readonly version: string;
-  readonly modemPollMs?: number;
+  /** How long a client's opening negotiation may take before its banner goes out anyway. */
+  readonly settleMs?: number;
+}
+
+/** What the operator's view shows: the device's output and the line's notices. */
+export interface OperatorView {
+  deliver(data: Uint8Array): void;
+  notice(text: string): void;
+  /** The line stopped (removed, reconfigured, shutting down): the attachment is finished. */
+  ended(text: string): void;
 }
 
 /**
- * A terminal-server line: one serial device, its TCP listener and its clients — Cisco's
- * async line N on TCP port 2000+N. It owns the multi-client policy, the access list, the
- * session log, BREAK and the device end of RFC 2217.
+ * A terminal-server line: one Device, its TCP listener and its attachments — Cisco's
+ * async line N on TCP port 2000+N. Each attachment has a role (roles.ts): TCP clients are
+ * pending until admitted, then writers or readers by the multi-client policy; the local
+ * user's view is the operator, in-process, outside every policy and limit. The line owns
+ * the policy, the access list, the session log, and the settings restored when the last
+ * RFC 2217 client leaves.
  */
 export class Line implements LinePort {
   private readonly _onClientConnected = new Emitter<LineClient>();
@@ -31,24 +44,30 @@ export class Line implements LinePort {
   private readonly _onDeviceStatus = new Emitter<DeviceStatus>();
   readonly onDeviceStatus = this._onDeviceStatus.event;
 
+  readonly device: Device;
   private readonly server: Server;
-  private readonly supervisor: DeviceSupervisor;
   private readonly clients: LineClient[] = [];
+  private readonly operators = new Set<OperatorAttachment>();
   private readonly sessionLog: SessionLog | undefined;
-  private readonly suspendedBy = new Set<LineClient>();
   private readonly discardNoticeSent = new WeakSet<LineClient>();
-  private modemTimer: ReturnType<typeof setInterval> | undefined;
-  private modemLinesReadable = true;
-  private present = false;
+  private readonly comPortClients = new Set<LineClient>();
+  private modemWatch: Disposable | undefined;
+  /** The operator holding the keyboard, and the writers it made watchers. */
+  private keyboard: { holder: OperatorAttachment; demoted: Set<LineClient> } | undefined;
 
   constructor(readonly config: LineConfig, private readonly options: LineOptions) {
-    this.supervisor = new DeviceSupervisor(config.device, config.settings, options.device);
+    this.device = new Device(config.device, config.settings, options.device, config.lowLatency ?? true);
     this.sessionLog = config.logDir ? this.openSessionLog(config.logDir) : undefined;
-    this.supervisor.onData((data) => {
+    this.device.onData((data) => {
       this.sessionLog?.write(data);
       for (const client of this.clients) client.deliver(data);
+      for (const operator of this.operators) operator.view.deliver(data);
     });
-    this.supervisor.onStatus((status) => this.onStatus(status));
+    this.device.onStatus((status) => this.handleStatus(status));
+    this.device.onNote((message) => this.log(message));
+    this.device.onModemLines((lines) => {
+      for (const client of this.comPortClients) client.notifyModemLines(lines);
+    });
     this.server = createServer((socket) => this.accept(socket));
   }
 
@@ -66,11 +85,11 @@ export class Line implements LinePort {
   }
 
   get settings(): SerialSettings {
-    return this.supervisor.settings;
+    return this.device.settings;
   }
 
-  get controlLines(): ControlLines | undefined {
-    return this.supervisor.controlLines;
+  get controlLines(): ControlLines {
+    return this.device.controlLines;
   }
 
   get signature(): string {
@@ -81,8 +100,12 @@ export class Line implements LinePort {
     return this.clients;
   }
 
+  get operatorViews(): readonly OperatorAttachment[] {
+    return [...this.operators];
+  }
+
   get devicePresent(): boolean {
-    return this.present;
+    return this.device.present;
   }
 
   /** The operator ends a client's session (the UI's clients table). */
@@ -92,6 +115,19 @@ export class Line implements LinePort {
     this.log(`client ${address} disconnected by the operator`);
     client.disconnect(`[revtel] ${this.config.name}: disconnected by the operator`);
     return true;
+  }
+
+  /**
+   * The local user's view of the line: in-process, never counted, refused or kicked by a
+   * policy, never asked for the password. It watches always; it types when no remote
+   * client has the keyboard, or after takeKeyboard().
+   */
+  attachOperator(view: OperatorView): OperatorAttachment {
+    const operator = new OperatorAttachment(this, view);
+    this.operators.add(operator);
+    this.log('the operator is watching');
+    this._onClientsChanged.fire(this.clients);
+    return operator;
   }
 
   /** Listens and starts opening the device; rejects with a sentence if the port is taken. */
@@ -113,71 +149,51 @@ export class Line implements LinePort {
     });
     const exposure = bind === DEFAULT_BIND || bind === '::1' || bind === 'localhost' ? 'this machine only' : 'THE NETWORK';
     this.log(`listening on ${bind}:${tcpPort} (${this.config.protocol}, ${this.config.multi}) for ${exposure}; device ${this.config.device} ${formatSerialSettings(this.config.settings)}`);
-    this.supervisor.start();
+    this.device.start();
   }
 
   async stop(message = `[revtel] ${this.config.name} is shutting down`): Promise<void> {
-    clearInterval(this.modemTimer);
+    this.modemWatch?.dispose();
     for (const client of [...this.clients]) client.disconnect(message);
+    for (const operator of [...this.operators]) {
+      operator.close();
+      operator.view.ended(message.replace(/^\[revtel\] /, ''));
+    }
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    await this.supervisor.close();
+    await this.device.close();
     this.sessionLog?.close();
   }
 
   // ---- LinePort: what clients ask for ---------------------------------------------------
 
   input(client: LineClient, data: Uint8Array): void {
-    if (!this.present) {
+    if (!this.device.present) {
       if (!this.discardNoticeSent.has(client)) client.say(`[revtel] ${this.config.name}: the device is not there; typing is discarded`);
       this.discardNoticeSent.add(client);
       return;
     }
-    if (!this.supervisor.write(data)) {
+    if (!this.device.write(data)) {
       // The device is slower than the typist (a paste at 9600 baud): hold the client back.
       client.pauseInput();
-      const resume = this.supervisor.onDrain(() => {
+      const resume = this.device.onDrain(() => {
         resume.dispose();
         client.resumeInput();
       });
     }
   }
 
-  sendBreak(client: LineClient, durationMs = 300): void {
-    const line = this.supervisor.line;
-    if (!line) return;
-    this.log(`client ${client.address} sent BREAK (${durationMs} ms)`);
-    sendBreak(line, durationMs).catch((error: Error) => this.log(`BREAK failed: ${error.message}`));
+  sendBreak(client: LineClient | OperatorAttachment, durationMs = DEFAULT_BREAK_MS): void {
+    const who = client instanceof LineClient ? `client ${client.address}` : 'the operator';
+    if (!this.device.present) return;
+    this.log(`${who} sent BREAK (${durationMs} ms)`);
+    void this.device.sendBreak(durationMs);
   }
 
-  async setBreak(on: boolean): Promise<void> {
-    await this.supervisor.setBreak(on);
-  }
-
-  async applySettings(change: Partial<SerialSettings>): Promise<SerialSettings> {
-    const before = formatSerialSettings(this.supervisor.settings);
-    const settings = { ...this.supervisor.settings, ...change };
-    await this.supervisor.applySettings(settings);
-    if (formatSerialSettings(settings) !== before) this.log(`settings changed to ${formatSerialSettings(settings)}`);
-    return settings;
-  }
-
-  async setControlLines(lines: Partial<ControlLines>): Promise<void> {
-    try {
-      await this.supervisor.setControlLines(lines);
-    } catch (error) {
-      // A pty has no modem lines: keep our copy, say so, and answer as asked.
-      if (!(error instanceof SerialError)) throw error;
-      this.log(`cannot set ${Object.keys(lines).join('/').toUpperCase()}: ${error.message}`);
-    }
-  }
-
-  async purge(): Promise<void> {
-    await this.supervisor.purge();
-  }
-
-  async readModemState(): Promise<number> {
-    const lines = await this.supervisor.readModemLines();
-    return (lines.cts ? ModemState.CTS : 0) | (lines.dsr ? ModemState.DSR : 0) | (lines.dcd ? ModemState.DCD : 0) | (lines.ri ? ModemState.RI : 0);
+  comPortStarted(client: LineClient): void {
+    this.comPortClients.add(client);
+    this.modemWatch ??= this.device.watchModemLines();
+    const known = this.device.modemLines;
+    if (known) client.notifyModemLines(known);
   }
 
   admit(client: LineClient): void {
@@ -195,21 +211,28 @@ export class Line implements LinePort {
         other.disconnect(`[revtel] ${name} was taken over by ${client.address}`);
       }
     }
+    let role: 'writer' | 'reader' = 'writer';
     if (multi === 'spectate') {
-      const writer = others.find((other) => other.role === 'writer');
-      client.role = writer ? 'reader' : 'writer';
+      const writer = others.find((other) => other.role === 'writer' || this.keyboard?.demoted.has(other));
+      role = writer ? 'reader' : 'writer';
       client.say(writer
         ? `[revtel] ${name}: you are watching; ${writer.address} has the keyboard`
         : `[revtel] ${name}: you have the keyboard (Ctrl-T gives it to the next watcher)`);
     }
-    this.log(`client ${client.address} on the line${multi === 'spectate' ? ` as ${client.role}` : ''}`);
+    if (role === 'writer' && this.keyboard) {
+      this.keyboard.demoted.add(client);
+      role = 'reader';
+      client.say(`[revtel] ${name}: the operator has the keyboard; you are watching until it is given back`);
+    }
+    client.role = role;
+    this.log(`client ${client.address} on the line as ${client.role}`);
     // By then the opening negotiation has settled.
     setTimeout(() => client.active && this.log(`client ${client.address} negotiated ${client.describeNegotiation()}`), 1000).unref();
     this._onClientsChanged.fire(this.clients);
   }
 
   handOver(writer: LineClient): void {
-    const next = this.clients.find((client) => client !== writer && client.active && client.role === 'reader');
+    const next = this.clients.find((client) => client !== writer && client.active && client.role === 'reader' && !this.keyboard?.demoted.has(client));
     if (!next) {
       writer.say(`[revtel] ${this.config.name}: nobody is watching; you keep the keyboard`);
       return;
@@ -218,34 +241,73 @@ export class Line implements LinePort {
     next.role = 'writer';
     writer.say(`[revtel] ${this.config.name}: the keyboard is now ${next.address}'s`);
     next.say(`[revtel] ${this.config.name}: you have the keyboard (Ctrl-T gives it on)`);
+    next.resetNotices();
     this.log(`keyboard handed from ${writer.address} to ${next.address}`);
     this._onClientsChanged.fire(this.clients);
-  }
-
-  suspendOutput(client: LineClient, suspended: boolean): void {
-    if (suspended) this.suspendedBy.add(client);
-    else this.suspendedBy.delete(client);
-    // A sole client's FLOWCONTROL-SUSPEND stops the device itself; with others on the
-    // line, only that client's output waits (bounded), so that nobody else stalls.
-    const pause = this.suspendedBy.size > 0 && this.clients.filter((other) => other.active).every((other) => this.suspendedBy.has(other));
-    if (pause) this.supervisor.pause();
-    else this.supervisor.resume();
   }
 
   closed(client: LineClient): void {
     const index = this.clients.indexOf(client);
     if (index === -1) return;
     this.clients.splice(index, 1);
-    this.suspendedBy.delete(client);
+    const wasWriter = client.role === 'writer' || this.keyboard?.demoted.delete(client) === true;
     this.log(`client ${client.address} disconnected`);
-    if (this.config.multi === 'spectate' && client.role === 'writer') {
+    if (this.config.multi === 'spectate' && wasWriter) {
       const next = this.clients.find((other) => other.active);
-      if (next) {
+      if (next && this.keyboard) {
+        this.keyboard.demoted.add(next);
+      } else if (next) {
         next.role = 'writer';
+        next.resetNotices();
         next.say(`[revtel] ${this.config.name}: you have the keyboard now`);
       }
     }
-    this.suspendOutput(client, false);
+    if (this.comPortClients.delete(client) && this.comPortClients.size === 0) this.lastComPortClientLeft();
+    this._onClientsChanged.fire(this.clients);
+  }
+
+  // ---- The operator ---------------------------------------------------------------------
+
+  /** Whether the operator's typing reaches the device: no remote writer, or the keyboard taken. */
+  operatorMayType(operator: OperatorAttachment): boolean {
+    if (this.keyboard) return this.keyboard.holder === operator;
+    return !this.clients.some((client) => client.active && may(client.role, 'data'));
+  }
+
+  /** The remote writers become watchers, and are told, until the operator gives the keyboard back. */
+  takeKeyboard(operator: OperatorAttachment): void {
+    if (this.keyboard) {
+      this.keyboard.holder = operator;
+      return;
+    }
+    const demoted = new Set(this.clients.filter((client) => client.active && client.role === 'writer'));
+    this.keyboard = { holder: operator, demoted };
+    for (const client of demoted) {
+      client.role = 'reader';
+      client.say(`[revtel] ${this.config.name}: the operator has taken the keyboard; you are watching`);
+    }
+    this.log('the operator took the keyboard');
+    this._onClientsChanged.fire(this.clients);
+  }
+
+  giveBackKeyboard(operator: OperatorAttachment): void {
+    if (this.keyboard?.holder !== operator) return;
+    const { demoted } = this.keyboard;
+    this.keyboard = undefined;
+    for (const client of demoted) {
+      if (!client.active) continue;
+      client.role = 'writer';
+      client.resetNotices();
+      client.say(`[revtel] ${this.config.name}: the operator gave the keyboard back; you have it`);
+    }
+    this.log('the operator gave the keyboard back');
+    this._onClientsChanged.fire(this.clients);
+  }
+
+  detachOperator(operator: OperatorAttachment): void {
+    this.giveBackKeyboard(operator);
+    this.operators.delete(operator);
+    this.log('the operator stopped watching');
     this._onClientsChanged.fire(this.clients);
   }
 
@@ -269,66 +331,110 @@ export class Line implements LinePort {
       socket.end(`\r\n[revtel] ${this.config.name} already has ${clients}; try again later\r\n`);
       return;
     }
-    const client = new LineClient(socket, this);
+    const client = new LineClient(socket, this, Date.now, this.options.settleMs);
     this.clients.push(client);
     this.log(`client ${address} connected`);
     this._onClientConnected.fire(client);
     client.start(this.banner());
-    if (!this.present && client.active) client.say(`[revtel] ${this.config.name}: the device is not there yet; waiting for it`);
-    this.watchModemLines();
+    if (!this.device.present) client.say(`[revtel] ${this.config.name}: the device is not there yet; waiting for it`);
   }
 
-  // Plain ASCII: a client's terminal may not be UTF-8.
-  private banner(): string {
-    const { name, device, banner } = this.config;
-    const head = `[revtel] ${name}: ${device} ${formatSerialSettings(this.supervisor.settings)}`;
+  /**
+   * Plain ASCII: a client's terminal may not be UTF-8. `banner: none` sends nothing; a raw
+   * line's byte stream is the device's, so it gets only a banner text the config gives.
+   */
+  private banner(): string | undefined {
+    const { name, device, banner, protocol } = this.config;
+    if (banner === 'none') return undefined;
+    if (protocol === 'raw') return banner;
+    const head = `[revtel] ${name}: ${device} ${formatSerialSettings(this.device.settings)}`;
     return banner ? `${head}\r\n${banner}` : head;
   }
 
-  private onStatus(status: DeviceStatus): void {
+  /** The configured settings and DTR/RTS come back, unless the line keeps remote changes. */
+  private lastComPortClientLeft(): void {
+    this.modemWatch?.dispose();
+    this.modemWatch = undefined;
+    if (this.config.keepRemoteSettings) return;
+    const configured = this.config.settings;
+    const changed = formatSerialSettings(this.device.settings) !== formatSerialSettings(configured)
+      || !this.device.controlLines.dtr || !this.device.controlLines.rts || this.device.breakCondition;
+    if (!changed) return;
+    void Promise.all([
+      this.device.applySettings(configured),
+      this.device.setControlLines({ dtr: true, rts: true }),
+      this.device.setBreak(false),
+    ]).then(([settings]) => this.log(`the last RFC 2217 client left: settings back to ${formatSerialSettings(settings)}, DTR and RTS on`));
+  }
+
+  private handleStatus(status: DeviceStatus): void {
     const name = this.config.name;
+    const sentence = describeStatus(status, this.device.settings);
+    this.log(sentence);
+    const notice = (text: string): void => {
+      for (const client of this.clients) client.say(`[revtel] ${name}: ${text}`);
+      for (const operator of this.operators) operator.view.notice(text);
+    };
     switch (status.kind) {
       case 'open':
-        this.present = true;
-        this.log(`device ${status.path} open`);
-        for (const client of this.clients) client.say(`[revtel] ${name}: device ready, opened with ${formatSerialSettings(this.supervisor.settings)}`);
+        notice(`device ready, opened with ${formatSerialSettings(this.device.settings)}`);
         break;
       case 'waiting':
-        this.log(`${status.message}; waiting for it`);
         break;
       case 'unplugged':
-        this.present = false;
         // A client held back by the old device's backlog would wait for a drain that never comes.
         for (const client of this.clients) client.resumeInput();
-        this.log(`device unplugged (${status.message}); waiting for it`);
         this.sessionLog?.note('device unplugged');
-        for (const client of this.clients) client.say(`[revtel] ${name}: device unplugged, waiting for it`);
+        notice('device unplugged, waiting for it');
         break;
       case 'replugged':
-        this.present = true;
-        this.modemLinesReadable = true;
-        this.log(`device back at ${status.path}; reopened with ${formatSerialSettings(this.supervisor.settings)}`);
         this.sessionLog?.note(`device back at ${status.path}`);
-        for (const client of this.clients) client.say(`[revtel] ${name}: device back, reopened with ${formatSerialSettings(this.supervisor.settings)}`);
+        notice(`device back, reopened with ${formatSerialSettings(this.device.settings)}`);
         break;
     }
     this._onDeviceStatus.fire(status);
   }
+}
 
-  /** Polls CTS/DSR/DCD while an RFC 2217 client wants modem-state notifications. */
-  private watchModemLines(): void {
-    if (this.modemTimer) return;
-    this.modemTimer = setInterval(() => {
-      const listeners = this.clients.filter((client) => client.wantsModemState);
-      if (listeners.length === 0 || !this.present || !this.modemLinesReadable) return;
-      this.readModemState().then((state) => {
-        for (const client of listeners) client.notifyModemState(state);
-      }, (error: Error) => {
-        this.modemLinesReadable = false;
-        this.log(`modem lines cannot be read (${error.message}); no modem-state notifications`);
-      });
-    }, this.options.modemPollMs ?? 1000);
-    this.modemTimer.unref();
+/** The operator's attachment to a line (see Line.attachOperator); its role is 'operator'. */
+export class OperatorAttachment {
+  readonly role = 'operator' as const;
+  readonly since = Date.now();
+  private closed = false;
+
+  constructor(private readonly line: Line, readonly view: OperatorView) {}
+
+  get hasKeyboard(): boolean {
+    return !this.closed && this.line.operatorMayType(this);
+  }
+
+  /** False when a remote client has the keyboard: the bytes (a terminal's answer to a query, say) are dropped. */
+  write(data: Uint8Array): boolean {
+    if (!this.hasKeyboard || !this.line.device.present) return false;
+    this.line.device.write(data);
+    return true;
+  }
+
+  sendBreak(durationMs?: number): void {
+    if (!this.closed) this.line.sendBreak(this, durationMs);
+  }
+
+  async setControlLines(lines: Partial<ControlLines>): Promise<ControlLines> {
+    return this.line.device.setControlLines(lines);
+  }
+
+  takeKeyboard(): void {
+    if (!this.closed) this.line.takeKeyboard(this);
+  }
+
+  giveBackKeyboard(): void {
+    this.line.giveBackKeyboard(this);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.line.detachOperator(this);
   }
 }
 

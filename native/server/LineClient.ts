@@ -1,55 +1,38 @@
 import type { Socket } from 'node:net';
 import { Emitter } from '../events/Emitter.js';
+import type { Device } from '../serial/Device.js';
+import type { ModemLines } from '../serial/SerialLine.js';
 import {
   Cmd,
-  Control,
   Opt,
   SERVER_POLICY,
   TelnetEngine,
-  decodeComPort,
   decodeTerminalType,
   decodeWindowSize,
-  encodeComPort,
   encodeTerminalType,
   shortOptionName,
-  type ComPortMessage,
   type TelnetEvent,
   type TraceEntry,
 } from '../telnet/index.js';
-import {
-  flowControlCode,
-  flowControlFromCode,
-  isDataBits,
-  parityCode,
-  parityFromCode,
-  stopBitsCode,
-  stopBitsFromCode,
-} from '../serial/rfc2217Values.js';
-import type { SerialSettings } from '../serial/serialSettings.js';
-import type { ControlLines } from '../serial/SerialLine.js';
+import { ComPortServer } from './ComPortServer.js';
 import type { LineConfig } from './LineConfig.js';
 import { verifyPassword } from './passwords.js';
+import { may, type Role } from './roles.js';
 
 /** What a client asks of its line; the Line implements it. */
 export interface LinePort {
   readonly config: LineConfig;
-  readonly settings: SerialSettings;
-  readonly controlLines: ControlLines | undefined;
+  readonly device: Device;
   readonly signature: string;
-  /** Bytes typed by an admitted client (the line decides whether they reach the device). */
+  /** Bytes typed by a client whose role may send data (the line decides whether they reach the device). */
   input(client: LineClient, data: Uint8Array): void;
-  sendBreak(client: LineClient, durationMs?: number): void;
-  setBreak(on: boolean): Promise<void>;
-  applySettings(change: Partial<SerialSettings>): Promise<SerialSettings>;
-  setControlLines(lines: Partial<ControlLines>): Promise<void>;
-  purge(): Promise<void>;
-  /** CTS/DSR/DCD/RI as NOTIFY-MODEMSTATE bits; rejects where the device has no modem lines. */
-  readModemState(): Promise<number>;
-  /** The password was right (or none is needed): decide whether the client may stay. */
+  sendBreak(client: LineClient): void;
+  /** The password was right (or none is needed): decide whether the client may stay, and its role. */
   admit(client: LineClient): void;
   /** In spectate mode the writer gives the keyboard to the longest-waiting watcher. */
   handOver(writer: LineClient): void;
-  suspendOutput(client: LineClient, suspended: boolean): void;
+  /** The client speaks RFC 2217 from now on (modem-state notifications, settings restored when the last leaves). */
+  comPortStarted(client: LineClient): void;
   closed(client: LineClient): void;
   log(message: string): void;
 }
@@ -58,8 +41,21 @@ export interface LinePort {
 const SLOW_CLIENT_LIMIT = 1024 * 1024;
 const PASSWORD_ATTEMPTS = 3;
 const HAND_OVER = 0x14; // Ctrl-T, in spectate mode
+/** How long the opening negotiation may take before the banner goes out anyway (a raw client never answers). */
+const DEFAULT_SETTLE_MS = 500;
+const TYPED_AHEAD_LIMIT = 4096;
 
-/** One TCP client of a line: its telnet engine, password prompt and RFC 2217 server side. */
+/** The options Revtel offers in its opening burst; the banner waits until each is answered. */
+const OFFERS: readonly (readonly ['local' | 'remote', number])[] = [
+  ['local', Opt.ECHO], ['local', Opt.SGA], ['remote', Opt.SGA], ['local', Opt.BINARY], ['remote', Opt.BINARY],
+  ['remote', Opt.NAWS], ['remote', Opt.TTYPE], ['remote', Opt.COM_PORT],
+];
+
+/**
+ * One TCP client of a line: its telnet engine, its role (pending until admitted), the
+ * password prompt, and its RFC 2217 server side (ComPortServer). What it may do is the
+ * role table's (roles.ts), asked at each request.
+ */
 export class LineClient {
   private readonly _onTrace = new Emitter<TraceEntry>();
   /** This client's negotiation with Revtel, for the trace pane of an exposed line. */
@@ -67,9 +63,13 @@ export class LineClient {
 
   readonly address: string;
   readonly connectedAt = new Date();
-  role: 'writer' | 'reader' = 'writer';
-  private phase: 'password' | 'active' | 'closed' = 'password';
+  /** pending until admitted; the Line sets reader or writer on admission. */
+  role: Role = 'pending';
+  private closed = false;
+  /** The opening negotiation has not settled: nothing but negotiation is sent yet. */
+  private opening = false;
   private readonly engine: TelnetEngine | undefined;
+  private comPort: ComPortServer | undefined;
   private passwordBuffer = '';
   private typedAhead: number[] = [];
   private passwordFailures = 0;
@@ -78,26 +78,29 @@ export class LineClient {
   private held: Uint8Array[] = [];
   private heldBytes = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private readonlyNoticeSent = false;
   private terminalType: string | undefined;
   private windowSize: string | undefined;
-  private modemMask = 0xff;
-  private lastModemState: number | undefined;
+  private afterOpening: (() => void) | undefined;
+  private earlyComPort: Uint8Array[] = [];
 
   constructor(
     private readonly socket: Socket,
     private readonly line: LinePort,
     now: () => number = Date.now,
+    private readonly settleMs = DEFAULT_SETTLE_MS,
   ) {
     this.address = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     socket.setNoDelay(true);
     if (line.config.protocol === 'telnet') {
-      this.engine = new TelnetEngine({ policy: SERVER_POLICY, now, onEvent: (event) => this.onEngineEvent(event) });
+      this.engine = new TelnetEngine({ policy: SERVER_POLICY, now, onEvent: (event) => this.handleEngineEvent(event) });
     }
     socket.on('data', (chunk: Buffer) => {
       this.touch();
       if (this.engine) this.engine.receive(chunk);
       else this.fromUser(chunk);
+      this.checkSettled();
     });
     socket.on('error', () => {
       // 'close' follows; a reset client is simply gone.
@@ -106,8 +109,13 @@ export class LineClient {
     this.touch();
   }
 
+  /** Admitted and connected. */
   get active(): boolean {
-    return this.phase === 'active';
+    return !this.closed && this.role !== 'pending';
+  }
+
+  get speaksComPort(): boolean {
+    return this.comPort !== undefined;
   }
 
   /** What this client negotiated, for the event log: "BINARY ECHO SGA NAWS 80x24 TTYPE XTERM". */
@@ -124,30 +132,38 @@ export class LineClient {
     return options.join(' ') || 'nothing';
   }
 
-  /** The opening: our offers, the banner, then the password prompt or admission. */
-  start(banner: string): void {
+  /**
+   * The opening: our offers (DO COM-PORT-OPTION among them), and once they are answered
+   * (or settleMs passed) the banner, then the password prompt or admission. A
+   * gensio-based RFC 2217 client waits for the negotiation before anything else.
+   */
+  start(banner: string | undefined): void {
+    this.afterOpening = () => {
+      if (banner !== undefined) this.say(banner);
+      if (this.line.config.passwordHash) {
+        this.write(Buffer.from('Password: '));
+      } else {
+        this.admitted();
+      }
+    };
     const engine = this.engine;
-    if (engine) {
-      engine.enableLocal(Opt.ECHO);
-      engine.enableLocal(Opt.SGA);
-      engine.enableRemote(Opt.SGA);
-      engine.enableLocal(Opt.BINARY);
-      engine.enableRemote(Opt.BINARY);
-      engine.enableRemote(Opt.NAWS);
-      engine.enableRemote(Opt.TTYPE);
+    if (!engine) {
+      this.afterOpening();
+      return;
     }
-    this.say(banner);
-    if (this.line.config.passwordHash) {
-      this.write(Buffer.from('Password: '));
-    } else {
-      this.phase = 'active';
-      this.line.admit(this);
+    this.opening = true;
+    for (const [side, option] of OFFERS) {
+      if (side === 'local') engine.enableLocal(option);
+      else engine.enableRemote(option);
     }
+    this.settleTimer = setTimeout(() => this.finishOpening(), this.settleMs);
+    this.settleTimer.unref();
+    this.checkSettled();
   }
 
   /** Device output for this client: queued while it has suspended output, bounded always. */
   deliver(data: Uint8Array): void {
-    if (this.phase !== 'active') return;
+    if (!this.active) return;
     if (this.suspended) {
       this.held.push(data);
       this.heldBytes += data.length;
@@ -166,35 +182,33 @@ export class LineClient {
     this.socket.resume();
   }
 
-  /** A line of Revtel's own, on a line of its own: "[revtel] line 1: device unplugged". */
+  /**
+   * A line of Revtel's own, on a line of its own: "[revtel] line 1: device unplugged".
+   * Never on a raw line: its byte stream is the device's.
+   */
   say(text: string): void {
-    if (this.phase === 'closed') return;
+    if (this.closed || !this.engine) return;
     this.write(Buffer.from(`\r\n${text}\r\n`));
   }
 
   /** Ends the session after a last message. */
   disconnect(text: string): void {
-    if (this.phase === 'closed') return;
+    if (this.closed) return;
     this.say(text);
-    this.phase = 'closed';
+    this.closed = true;
     this.socket.end();
     // A client that does not read would keep the socket half-open for ever.
     setTimeout(() => this.socket.destroy(), 2000).unref();
   }
 
   /** Tells an RFC 2217 client how the modem lines stand, as far as its mask asks. */
-  notifyModemState(state: number): void {
-    if (!this.engine?.isEnabled('remote', Opt.COM_PORT)) return;
-    const previous = this.lastModemState;
-    this.lastModemState = state;
-    if (previous === state) return;
-    const deltas = previous === undefined ? 0 : ((previous ^ state) >> 4) & 0x0f;
-    const value = (state | deltas) & this.modemMask;
-    this.sendComPort({ fromServer: true, command: 'NOTIFY-MODEMSTATE', value });
+  notifyModemLines(lines: ModemLines): void {
+    this.comPort?.notifyModemState(lines);
   }
 
-  get wantsModemState(): boolean {
-    return this.engine?.isEnabled('remote', Opt.COM_PORT) === true && this.modemMask !== 0;
+  /** Output resumes for a client that had its role changed (see roles.ts): told by the Line. */
+  resetNotices(): void {
+    this.readonlyNoticeSent = false;
   }
 
   private write(data: Uint8Array, deviceData = false): void {
@@ -210,7 +224,7 @@ export class LineClient {
     this.disconnect(`[revtel] ${this.line.config.name}: your connection fell more than ${SLOW_CLIENT_LIMIT / 1024} KiB behind the line; disconnected`);
   }
 
-  private onEngineEvent(event: TelnetEvent): void {
+  private handleEngineEvent(event: TelnetEvent): void {
     switch (event.type) {
       case 'send':
         if (!this.socket.destroyed) this.socket.write(event.data);
@@ -219,16 +233,20 @@ export class LineClient {
         this.fromUser(event.data);
         break;
       case 'command':
-        if (event.command === Cmd.BRK && this.phase === 'active') this.line.sendBreak(this);
-        if (event.command === Cmd.AYT) this.write(Buffer.from('\r\n[Yes]\r\n'));
+        if (event.command === Cmd.BRK) {
+          if (may(this.role, 'break')) this.line.sendBreak(this);
+          else this.line.log(`client ${this.address}: BREAK ignored (a ${this.role} may not send it)`);
+        }
+        if (event.command === Cmd.AYT && !this.opening) this.write(Buffer.from('\r\n[Yes]\r\n'));
         break;
       case 'option':
         if (event.option === Opt.TTYPE && event.side === 'remote' && event.enabled) {
           this.engine!.subnegotiate(Opt.TTYPE, encodeTerminalType({ kind: 'send' }));
         }
+        if (event.option === Opt.COM_PORT && event.side === 'remote' && event.enabled && !this.comPort) this.startComPort();
         break;
       case 'subnegotiation':
-        this.onSubnegotiation(event.option, event.payload);
+        this.handleSubnegotiation(event.option, event.payload);
         break;
       case 'trace':
         this._onTrace.fire(event.entry);
@@ -241,37 +259,82 @@ export class LineClient {
     }
   }
 
-  private onSubnegotiation(option: number, payload: Uint8Array): void {
+  private startComPort(): void {
+    const engine = this.engine!;
+    this.comPort = new ComPortServer({
+      device: this.line.device,
+      signature: this.line.signature,
+      role: () => this.role,
+      send: (payload) => engine.subnegotiate(Opt.COM_PORT, payload),
+      suspendOutput: (suspended) => this.setSuspended(suspended),
+      log: (message) => this.line.log(`client ${this.address}: ${message}`),
+    });
+    this.line.comPortStarted(this);
+  }
+
+  private handleSubnegotiation(option: number, payload: Uint8Array): void {
     if (option === Opt.NAWS) {
       const size = decodeWindowSize(payload);
       if (size) this.windowSize = `${size.cols}x${size.rows}`;
     } else if (option === Opt.TTYPE) {
       const message = decodeTerminalType(payload);
       if (message?.kind === 'is') this.terminalType = message.name;
-    } else if (option === Opt.COM_PORT && this.engine?.isEnabled('remote', Opt.COM_PORT)) {
-      const message = decodeComPort(payload);
-      if (message && !message.fromServer) void this.onComPort(message);
+    } else if (option === Opt.COM_PORT) {
+      // Before the opening settles, a command would meet a pending role: it waits for admission.
+      if (this.opening) this.earlyComPort.push(payload);
+      else this.comPort?.receive(payload);
     }
   }
 
+  private checkSettled(): void {
+    if (!this.opening || !this.engine) return;
+    const settled = OFFERS.every(([side, option]) => !this.engine!.optionState(side, option).startsWith('want'));
+    if (settled) this.finishOpening();
+  }
+
+  private finishOpening(): void {
+    if (!this.opening && this.engine) return;
+    this.opening = false;
+    clearTimeout(this.settleTimer);
+    if (this.closed) return;
+    const after = this.afterOpening;
+    this.afterOpening = undefined;
+    after?.();
+    for (const payload of this.earlyComPort.splice(0)) this.comPort?.receive(payload);
+  }
+
+  private admitted(): void {
+    this.line.admit(this);
+    // Typed while the negotiation settled or the password was checked: the device's, if allowed.
+    const typed = Uint8Array.from(this.typedAhead);
+    this.typedAhead = [];
+    if (typed.length > 0 && this.active) this.fromUser(typed);
+  }
+
   private fromUser(data: Uint8Array): void {
-    if (this.phase === 'password') {
-      this.typePassword(data);
-    } else if (this.phase === 'active') {
-      if (this.line.config.multi === 'spectate' && this.role === 'reader') {
-        if (!this.readonlyNoticeSent) this.say(`[revtel] ${this.line.config.name}: you are watching; the keyboard is someone else's`);
-        this.readonlyNoticeSent = true;
-        return;
-      }
-      if (this.line.config.multi === 'spectate' && data.includes(HAND_OVER)) {
-        const before = data.subarray(0, data.indexOf(HAND_OVER));
-        if (before.length > 0) this.line.input(this, before);
-        this.readonlyNoticeSent = false;
-        this.line.handOver(this);
-        return;
-      }
-      this.line.input(this, data);
+    if (this.closed) return;
+    if (this.role === 'pending') {
+      if (this.opening) this.typeAhead(data);
+      else if (this.line.config.passwordHash) this.typePassword(data);
+      return;
     }
+    if (!may(this.role, 'data')) {
+      if (!this.readonlyNoticeSent) this.say(`[revtel] ${this.line.config.name}: you are watching; the keyboard is someone else's`);
+      this.readonlyNoticeSent = true;
+      return;
+    }
+    if (this.line.config.multi === 'spectate' && data.includes(HAND_OVER)) {
+      const before = data.subarray(0, data.indexOf(HAND_OVER));
+      if (before.length > 0) this.line.input(this, before);
+      this.readonlyNoticeSent = false;
+      this.line.handOver(this);
+      return;
+    }
+    this.line.input(this, data);
+  }
+
+  private typeAhead(data: Uint8Array): void {
+    for (const byte of data) if (this.typedAhead.length < TYPED_AHEAD_LIMIT) this.typedAhead.push(byte);
   }
 
   private typePassword(data: Uint8Array): void {
@@ -279,7 +342,7 @@ export class LineClient {
       const byte = data[i]!;
       if (this.checkingPassword) {
         // Typed ahead while the password is checked: kept for the line if it is right.
-        if (this.typedAhead.length < 4096) this.typedAhead.push(byte);
+        if (this.typedAhead.length < TYPED_AHEAD_LIMIT) this.typedAhead.push(byte);
         continue;
       }
       if (byte === 0x0d || byte === 0x0a || byte === 0x00) {
@@ -299,17 +362,13 @@ export class LineClient {
   private async checkPassword(attempt: string): Promise<void> {
     this.checkingPassword = true;
     const right = await verifyPassword(attempt, this.line.config.passwordHash!).catch(() => false);
-    if (this.phase !== 'password') return;
+    if (this.closed || this.role !== 'pending') return;
     if (right) {
       this.checkingPassword = false;
-      this.phase = 'active';
       this.write(Buffer.from('\r\n'));
-      this.line.admit(this);
       // What followed the password's own line end (its LF or NUL) belongs to the device.
-      const typed = Uint8Array.from(this.typedAhead);
-      this.typedAhead = [];
-      const start = typed[0] === 0x0a || typed[0] === 0x00 ? 1 : 0;
-      if (typed.length > start && this.phase === 'active') this.fromUser(typed.subarray(start));
+      if (this.typedAhead[0] === 0x0a || this.typedAhead[0] === 0x00) this.typedAhead.shift();
+      this.admitted();
       return;
     }
     this.passwordFailures++;
@@ -317,7 +376,7 @@ export class LineClient {
     // Each failure waits twice as long as the last before the next try.
     await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** (this.passwordFailures - 1)));
     this.checkingPassword = false;
-    if (this.phase !== 'password') return;
+    if (this.closed || this.role !== 'pending') return;
     if (this.passwordFailures >= PASSWORD_ATTEMPTS) {
       this.disconnect('% Access denied');
     } else {
@@ -327,7 +386,7 @@ export class LineClient {
 
   private touch(): void {
     const seconds = this.line.config.idleTimeoutSeconds;
-    if (!seconds || this.phase === 'closed') return;
+    if (!seconds || this.closed) return;
     // Re-armed, not re-made: this runs for every chunk a client sends.
     if (this.idleTimer) {
       this.idleTimer.refresh();
@@ -341,129 +400,20 @@ export class LineClient {
 
   private finish(): void {
     clearTimeout(this.idleTimer);
-    const wasActive = this.phase === 'active';
-    this.phase = 'closed';
-    if (wasActive && this.suspended) this.line.suspendOutput(this, false);
+    clearTimeout(this.settleTimer);
+    this.closed = true;
     this.line.closed(this);
   }
 
-  // ---- RFC 2217, server side ------------------------------------------------------------
-
-  private async onComPort(message: ComPortMessage): Promise<void> {
-    const reply = (value: number): void => this.sendComPort({ fromServer: true, command: message.command, value } as ComPortMessage);
-    try {
-      switch (message.command) {
-        case 'SIGNATURE':
-          if (message.text === '') this.sendComPort({ fromServer: true, command: 'SIGNATURE', text: this.line.signature });
-          return;
-        case 'SET-BAUDRATE': {
-          const settings = message.value === 0 ? this.line.settings : await this.change({ baudRate: message.value });
-          reply(settings.baudRate);
-          return;
-        }
-        case 'SET-DATASIZE': {
-          const settings = isDataBits(message.value) ? await this.change({ dataBits: message.value }) : this.line.settings;
-          reply(settings.dataBits);
-          return;
-        }
-        case 'SET-PARITY': {
-          const parity = parityFromCode(message.value);
-          reply(parityCode((parity ? await this.change({ parity }) : this.line.settings).parity));
-          return;
-        }
-        case 'SET-STOPSIZE': {
-          const stopBits = stopBitsFromCode(message.value);
-          reply(stopBitsCode((stopBits ? await this.change({ stopBits }) : this.line.settings).stopBits));
-          return;
-        }
-        case 'SET-CONTROL':
-          reply(await this.control(message.value));
-          return;
-        case 'FLOWCONTROL-SUSPEND':
-        case 'FLOWCONTROL-RESUME':
-          this.setSuspended(message.command === 'FLOWCONTROL-SUSPEND');
-          return;
-        case 'NOTIFY-MODEMSTATE':
-          // A client asking for the modem state (pyserial polls this way): answer it now.
-          this.lastModemState = undefined;
-          this.notifyModemState(await this.line.readModemState());
-          return;
-        case 'SET-MODEMSTATE-MASK':
-          this.modemMask = message.value;
-          reply(message.value);
-          return;
-        case 'SET-LINESTATE-MASK':
-          reply(message.value);
-          return;
-        case 'PURGE-DATA':
-          await this.line.purge();
-          reply(message.value);
-          return;
-        default:
-          return;
-      }
-    } catch (error) {
-      this.line.log(`client ${this.address}: ${message.command} failed: ${(error as Error).message}`);
-    }
-  }
-
-  private async change(change: Partial<SerialSettings>): Promise<SerialSettings> {
-    try {
-      return await this.line.applySettings(change);
-    } catch (error) {
-      this.line.log(`client ${this.address}: cannot change the settings: ${(error as Error).message}`);
-      return this.line.settings;
-    }
-  }
-
-  /** SET-CONTROL: returns the value to answer with (the state after the change). */
-  private async control(value: number): Promise<number> {
-    const lines = this.line.controlLines;
-    switch (value) {
-      case Control.FLOW_REQUEST:
-        return flowControlCode(this.line.settings.flowControl);
-      case Control.FLOW_NONE:
-      case Control.FLOW_XONXOFF:
-      case Control.FLOW_HARDWARE:
-        return flowControlCode((await this.change({ flowControl: flowControlFromCode(value)! })).flowControl);
-      case Control.BREAK_REQUEST:
-        return Control.BREAK_OFF;
-      case Control.BREAK_ON:
-      case Control.BREAK_OFF:
-        await this.line.setBreak(value === Control.BREAK_ON);
-        return value;
-      case Control.DTR_REQUEST:
-        return lines?.dtr === false ? Control.DTR_OFF : Control.DTR_ON;
-      case Control.DTR_ON:
-      case Control.DTR_OFF:
-        await this.line.setControlLines({ dtr: value === Control.DTR_ON });
-        return value;
-      case Control.RTS_REQUEST:
-        return lines?.rts === false ? Control.RTS_OFF : Control.RTS_ON;
-      case Control.RTS_ON:
-      case Control.RTS_OFF:
-        await this.line.setControlLines({ rts: value === Control.RTS_ON });
-        return value;
-      default:
-        // Inbound flow control and DCD/DSR flow: not supported; answer "none".
-        return Control.INBOUND_FLOW_NONE;
-    }
-  }
-
-  /** FLOWCONTROL-SUSPEND: nothing more is written to this client until RESUME. */
+  /** FLOWCONTROL-SUSPEND: nothing more is written to this client until RESUME (bounded); the device reads on. */
   private setSuspended(suspended: boolean): void {
     if (this.suspended === suspended) return;
     this.suspended = suspended;
-    this.line.suspendOutput(this, suspended);
     if (!suspended) {
       const held = this.held;
       this.held = [];
       this.heldBytes = 0;
       for (const data of held) this.write(data, true);
     }
-  }
-
-  private sendComPort(message: ComPortMessage): void {
-    this.engine?.subnegotiate(Opt.COM_PORT, encodeComPort(message));
   }
 }

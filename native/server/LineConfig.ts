@@ -26,8 +26,13 @@ export interface LineConfig {
   /** scrypt hash from the password file; no prompt when absent. */
   readonly passwordHash?: string;
   readonly idleTimeoutSeconds?: number;
+  /** Text after Revtel's banner line; "none" sends no banner at all. */
   readonly banner?: string;
   readonly logDir?: string;
+  /** Lower an FTDI adapter's latency_timer to 1 ms while the port is held (on unless false). */
+  readonly lowLatency?: boolean;
+  /** Keep what RFC 2217 clients set when the last one leaves, instead of the configured settings. */
+  readonly keepRemoteSettings?: boolean;
 }
 
 /** A configuration mistake; the message names the setting and what is allowed. */
@@ -84,6 +89,8 @@ export interface LineOptions {
   readonly idleTimeout?: number | string;
   readonly banner?: string;
   readonly logDir?: string;
+  readonly lowLatency?: boolean | string;
+  readonly keepRemoteSettings?: boolean | string;
 }
 
 /** Builds and checks one line's configuration; `where` prefixes every error ("--line 2001", "config line 2"). */
@@ -113,6 +120,14 @@ export function makeLineConfig(tcpPort: number, device: string, options: LineOpt
     return fail((error as Error).message);
   }
   if (!device) fail('no device');
+  const yesNo = (value: boolean | string | undefined, key: string): boolean | undefined => {
+    if (value === undefined || typeof value === 'boolean') return value;
+    if (/^(true|yes|on)$/i.test(value)) return true;
+    if (/^(false|no|off)$/i.test(value)) return false;
+    return fail(`${key} "${value}" is not true or false`);
+  };
+  const lowLatency = yesNo(options.lowLatency, 'low-latency');
+  const keepRemoteSettings = yesNo(options.keepRemoteSettings, 'keep-remote-settings');
   return {
     name: options.name ?? defaultLineName(tcpPort),
     tcpPort,
@@ -127,6 +142,8 @@ export function makeLineConfig(tcpPort: number, device: string, options: LineOpt
     ...(idle ? { idleTimeoutSeconds: idle } : {}),
     ...(options.banner !== undefined ? { banner: options.banner } : {}),
     ...(options.logDir !== undefined ? { logDir: options.logDir } : {}),
+    ...(lowLatency === false ? { lowLatency } : {}),
+    ...(keepRemoteSettings ? { keepRemoteSettings } : {}),
   };
 }
 

@@ -1,13 +1,21 @@
+import { Emitter } from '../events/Emitter.js';
 import { Line, type LineOptions } from './Line.js';
 import { sameLine, type LineConfig } from './LineConfig.js';
 
 /**
  * The lines of `revtel serve`. `apply` moves from one configuration to the next as
  * SIGHUP asks: a line whose configuration is unchanged keeps its device and its sessions,
- * a changed one restarts, a removed one stops.
+ * a changed one restarts, a removed one stops. New lines start before anything old stops;
+ * if any step fails, every line that ran before runs again, and the error names the line.
+ * Lines exposed from the UI are kept across a reload of the file's lines.
  */
 export class TerminalServer {
+  private readonly _onLinesChanged = new Emitter<void>();
+  /** Lines started or stopped (a reload, the UI): the UI's list follows. */
+  readonly onLinesChanged = this._onLinesChanged.event;
   private readonly running = new Map<number, Line>();
+  /** TCP ports of the lines exposed from the UI rather than the config file. */
+  private readonly fromUi = new Set<number>();
 
   constructor(private readonly options: LineOptions) {}
 
@@ -15,37 +23,75 @@ export class TerminalServer {
     return [...this.running.values()];
   }
 
+  /** A reload of the file's lines: the UI's lines stay (a file line on the same port wins). */
+  async reload(fileConfigs: readonly LineConfig[]): Promise<void> {
+    const filePorts = new Set(fileConfigs.map((config) => config.tcpPort));
+    const kept = this.lines.filter((line) => this.fromUi.has(line.config.tcpPort) && !filePorts.has(line.config.tcpPort));
+    for (const line of this.lines) {
+      if (this.fromUi.has(line.config.tcpPort) && filePorts.has(line.config.tcpPort)) this.options.log(`${line.config.name}: exposed from the UI, now replaced by the config file's line on TCP port ${line.config.tcpPort}`);
+    }
+    await this.apply([...fileConfigs, ...kept.map((line) => line.config)]);
+    for (const port of [...this.fromUi]) if (filePorts.has(port)) this.fromUi.delete(port);
+  }
+
+  /** A line exposed from the UI (kept across reloads). */
+  async expose(config: LineConfig): Promise<void> {
+    await this.apply([...this.lines.map((line) => line.config), config]);
+    this.fromUi.add(config.tcpPort);
+  }
+
+  async unexpose(tcpPort: number): Promise<void> {
+    await this.apply(this.lines.map((line) => line.config).filter((config) => config.tcpPort !== tcpPort));
+    this.fromUi.delete(tcpPort);
+  }
+
   async apply(configs: readonly LineConfig[]): Promise<void> {
     const wanted = new Map(configs.map((config) => [config.tcpPort, config]));
-    for (const [port, line] of this.running) {
-      const next = wanted.get(port);
-      if (next && sameLine(next, line.config)) continue;
-      this.running.delete(port);
-      await line.stop(next ? `[revtel] ${line.config.name} is being reconfigured` : `[revtel] ${line.config.name} was removed`);
-      this.options.log(`${line.config.name}: ${next ? 'configuration changed: restarting' : 'removed'}`);
-    }
+    const replaced = this.lines.filter((line) => !sameLine(wanted.get(line.config.tcpPort) ?? line.config, line.config));
+    const removed = this.lines.filter((line) => !wanted.has(line.config.tcpPort));
+    const added = configs.filter((config) => !this.running.has(config.tcpPort));
     const started: Line[] = [];
+    const stopped: Line[] = [];
     try {
-      for (const config of configs) {
-        if (this.running.has(config.tcpPort)) continue;
-        const line = new Line(config, this.options);
-        await line.start();
-        this.running.set(config.tcpPort, line);
-        started.push(line);
+      // New ports first: nothing old is touched until they listen.
+      for (const config of added) started.push(await this.startLine(config));
+      // A changed line needs its own port and device back: it stops, then its successor starts.
+      for (const line of replaced) {
+        await line.stop(`[revtel] ${line.config.name} is being reconfigured`);
+        stopped.push(line);
+        started.push(await this.startLine(wanted.get(line.config.tcpPort)!));
       }
     } catch (error) {
-      // All or nothing for the new lines: one bad port must not leave half a configuration.
-      for (const line of started) {
-        this.running.delete(line.config.tcpPort);
-        await line.stop();
+      // Everything that ran before runs again, unchanged.
+      for (const line of started) await line.stop();
+      for (const line of stopped) {
+        await this.startLine(line.config).then(
+          (again) => this.running.set(again.config.tcpPort, again),
+          (restartError: Error) => this.options.log(`${line.config.name}: could not be started again: ${restartError.message}`),
+        );
       }
+      this._onLinesChanged.fire();
       throw error;
     }
+    for (const line of replaced) this.options.log(`${line.config.name}: configuration changed: restarted`);
+    for (const line of removed) {
+      this.running.delete(line.config.tcpPort);
+      await line.stop(`[revtel] ${line.config.name} was removed`);
+      this.options.log(`${line.config.name}: removed`);
+    }
+    for (const line of started) this.running.set(line.config.tcpPort, line);
+    if (started.length + removed.length > 0) this._onLinesChanged.fire();
   }
 
   async stop(): Promise<void> {
     const lines = this.lines;
     this.running.clear();
     await Promise.all(lines.map((line) => line.stop()));
+  }
+
+  private async startLine(config: LineConfig): Promise<Line> {
+    const line = new Line(config, this.options);
+    await line.start();
+    return line;
   }
 }

@@ -23,7 +23,7 @@ export interface ServeFlags extends LineOptions {
   readonly demo: boolean;
 }
 
-const LINE_KEYS = ['name', 'settings', 'bind', 'protocol', 'multi', 'max-clients', 'allow', 'idle-timeout', 'banner', 'log-dir'] as const;
+const LINE_KEYS = ['name', 'settings', 'bind', 'protocol', 'multi', 'max-clients', 'allow', 'idle-timeout', 'banner', 'log-dir', 'low-latency', 'keep-remote-settings'] as const;
 const TOP_KEYS = new Set<string>([...LINE_KEYS, 'lines', 'password-file', 'demo']);
 const PER_LINE_KEYS = new Set<string>([...LINE_KEYS, 'port', 'device']);
 const DEMO_PORT = 2001;
@@ -104,7 +104,7 @@ function lineOptionsFrom(source: Record<string, unknown>, where: string): LineOp
   const text = (key: string): string | undefined => {
     const value = source[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value === 'string' || typeof value === 'number') return String(value);
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
     throw new ConfigError(`${where}: "${key}" must be a single value`);
   };
   const allow = source['allow'];
@@ -120,6 +120,8 @@ function lineOptionsFrom(source: Record<string, unknown>, where: string): LineOp
     idleTimeout: text('idle-timeout'),
     banner: text('banner'),
     logDir: text('log-dir'),
+    lowLatency: text('low-latency'),
+    keepRemoteSettings: text('keep-remote-settings'),
   });
 }
 

@@ -429,7 +429,7 @@ describe('SIGHUP reloads the configuration', () => {
       write('second banner', false);
       served.process.kill('SIGHUP');
       await served.waitForLog(/configuration reloaded/);
-      assert.match(served.log(), new RegExp(`port ${change}: configuration changed: restarting`));
+      assert.match(served.log(), new RegExp(`port ${change}: configuration changed: restarted`));
       assert.match(served.log(), new RegExp(`port ${remove}: removed`));
       const fresh = await TestClient.connect(change);
       await fresh.expect('second banner');

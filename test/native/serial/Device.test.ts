@@ -4,10 +4,10 @@ import { describe, it } from 'node:test';
 import type { PortInfo } from '../../../native/serial/portList.js';
 import { SerialPortLine } from '../../../native/serial/SerialPortLine.js';
 import { DEFAULT_SETTINGS } from '../../../native/serial/serialSettings.js';
-import { DeviceSupervisor, type DeviceStatus } from '../../../native/server/DeviceSupervisor.js';
+import { Device, type DeviceStatus } from '../../../native/serial/Device.js';
 import { scratchDir, startPtyPair, waitFor } from '../../support/peers.js';
 
-describe('device supervisor', () => {
+describe('device device', () => {
   it('finds a USB adapter again by its serial number when it comes back on another path', async () => {
     const dir = scratchDir();
     let pty = await startPtyPair(dir, 'ttyUSB0');
@@ -20,14 +20,15 @@ describe('device supervisor', () => {
       lookups++;
       return ports;
     };
-    const supervisor = new DeviceSupervisor(pty.device, DEFAULT_SETTINGS, { open: SerialPortLine.open, listPorts, retryMs: 100 });
-    supervisor.onStatus((status) => statuses.push(status));
+    const device = new Device(pty.device, DEFAULT_SETTINGS, { open: SerialPortLine.open, listPorts, retryMs: 100 });
+    device.onStatus((status) => statuses.push(status));
     let received = '';
-    supervisor.onData((data) => (received += Buffer.from(data).toString()));
-    supervisor.start();
+    device.onData((data) => (received += Buffer.from(data).toString()));
+    device.start();
     try {
       await waitFor(() => statuses.some((status) => status.kind === 'open'), 'the first open');
-      await supervisor.setControlLines({ dtr: false }).catch(() => {});
+      // A pty has no DTR: the Device reports the lines in force, and keeps them across the replug.
+      const inForce = await device.setControlLines({ dtr: false });
 
       ports = [];
       await pty.stop();
@@ -40,11 +41,11 @@ describe('device supervisor', () => {
       // Found on the next look (every retryMs: 100 ms here, 200 ms by default), not by time.
       assert.ok(lookups - lookupsWhenBack <= 2, `reopened after ${lookups - lookupsWhenBack} lookups`);
       assert.deepEqual(statuses.at(-1), { kind: 'replugged', path: pty.device });
-      assert.deepEqual(supervisor.controlLines, { dtr: false, rts: true }, 'our DTR/RTS copy survives the replug');
+      assert.deepEqual(device.controlLines, inForce, 'the DTR/RTS in force survive the replug');
       writeFileSync(pty.remote, 'Router>');
       await waitFor(() => received.includes('Router>'), 'data from the new path');
     } finally {
-      await supervisor.close();
+      await device.close();
       await pty.stop();
     }
   });
