@@ -125,7 +125,9 @@ export class Device {
         this.note(`cannot use ${formatSerialSettings(wanted)}: ${(error as Error).message}`);
       }
       // What the port reports, not what was asked: a pty keeps 8 data bits whatever it is told.
+      const before = formatSerialSettings(this.currentSettings);
       this.currentSettings = this.current?.settings ?? this.currentSettings;
+      if (formatSerialSettings(this.currentSettings) !== before) this.note(`settings changed to ${formatSerialSettings(this.currentSettings)}`);
       return this.currentSettings;
     });
   }
