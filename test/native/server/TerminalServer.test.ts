@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { describe, it } from 'node:test';
+import { openDevice } from '../../../native/hub/openDevice.js';
+import { makeLineConfig } from '../../../native/server/LineConfig.js';
+import { TerminalServer } from '../../../native/server/TerminalServer.js';
+import { freePort } from '../../support/peers.js';
+import { TestClient } from '../../support/revtel.js';
+
+// Reloads on real sockets and in-process demo lines.
+
+describe('a reload that fails', () => {
+  it('leaves every line that ran before serving, unchanged, and names the line that failed', async () => {
+    const log: string[] = [];
+    const server = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test' });
+    const [kept, changed, taken] = [await freePort(), await freePort(), await freePort()];
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(taken, '127.0.0.1', resolve));
+    try {
+      await server.apply([
+        makeLineConfig(kept, 'demo', { multi: 'shared' }, 'test'),
+        makeLineConfig(changed, 'demo', { banner: 'old banner', multi: 'shared' }, 'test'),
+      ]);
+      const session = await TestClient.connect(kept);
+      session.type('\r');
+      await session.expect('Router>');
+      await assert.rejects(server.reload([
+        makeLineConfig(kept, 'demo', { multi: 'shared' }, 'test'),
+        makeLineConfig(changed, 'demo', { banner: 'new banner', multi: 'shared' }, 'test'),
+        makeLineConfig(taken, 'demo', { name: 'the new line' }, 'test'),
+      ]), new RegExp(`the new line: TCP port ${taken} on 127.0.0.1 is already in use`));
+      // The changed line still runs its old configuration; the kept one never noticed.
+      const again = await TestClient.connect(changed);
+      await again.expect('old banner');
+      again.close();
+      session.type('show clock\r');
+      await session.expect(/show clock\r\n\*/);
+      assert.equal(session.session.state, 'open');
+      assert.deepEqual(server.lines.map((line) => line.config.tcpPort).sort(), [kept, changed].sort());
+      session.close();
+    } finally {
+      blocker.close();
+      await server.stop();
+    }
+  });
+
+  it('a changed line whose new form cannot start runs again as it was', async () => {
+    const server = new TerminalServer({ device: { open: openDevice }, log: () => {}, version: 'test' });
+    const port = await freePort();
+    try {
+      await server.apply([makeLineConfig(port, 'demo', { banner: 'old banner' }, 'test')]);
+      // The new form asks for an address this machine does not have.
+      await assert.rejects(server.reload([makeLineConfig(port, 'demo', { banner: 'new banner', bind: '192.0.2.1' }, 'test')]), /not an address of this machine/);
+      const client = await TestClient.connect(port);
+      await client.expect('old banner');
+      client.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('lines exposed from the UI', () => {
+  it('are kept across a reload of the config file', async () => {
+    const server = new TerminalServer({ device: { open: openDevice }, log: () => {}, version: 'test' });
+    const [fromFile, fromUi] = [await freePort(), await freePort()];
+    let changes = 0;
+    server.onLinesChanged(() => changes++);
+    try {
+      await server.apply([makeLineConfig(fromFile, 'demo', {}, 'test')]);
+      await server.expose(makeLineConfig(fromUi, 'demo', {}, 'test'));
+      await server.reload([makeLineConfig(fromFile, 'demo', { banner: 'reloaded' }, 'test')]);
+      assert.deepEqual(server.lines.map((line) => line.config.tcpPort).sort(), [fromFile, fromUi].sort());
+      assert.ok(changes >= 2, 'the UI was told each time the lines changed');
+      const client = await TestClient.connect(fromUi);
+      await client.expect('[revtel]');
+      client.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
