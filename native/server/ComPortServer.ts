@@ -59,6 +59,7 @@ export class ComPortServer {
 
   /** The modem lines changed: a notification, as far as the client's mask asks. */
   notifyModemState(lines: ModemLines): void {
+    if (!may(this.host.role(), 'query')) return;
     const state = modemBits(lines);
     const previous = this.lastModemState;
     if (previous === state) return;

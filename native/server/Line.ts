@@ -225,6 +225,8 @@ export class Line implements LinePort {
       client.say(`[revtel] ${name}: the operator has the keyboard; you are watching until it is given back`);
     }
     client.role = role;
+    const known = this.device.modemLines;
+    if (known) client.notifyModemLines(known);
     this.log(`client ${client.address} on the line as ${client.role}`);
     // By then the opening negotiation has settled.
     setTimeout(() => client.active && this.log(`client ${client.address} negotiated ${client.describeNegotiation()}`), 1000).unref();
