@@ -3,6 +3,7 @@ import { DEFAULT_TERMINAL_TYPES, TelnetClientSession, type CloseReason, type Rem
 import { parseSerialSettings, SettingsError, type SerialSettings } from '../serial/serialSettings.js';
 import { EscapeReader } from './EscapeReader.js';
 import { UsageError } from './UsageError.js';
+import { DEFAULT_BREAK_MS } from '../api/index.js';
 
 export const TELNET_USAGE = `revtel telnet HOST [PORT] [--trace] [--term TYPE] [--raw] [--negotiate auto|always|never]
              [--rfc2217 SETTINGS] [--reconnect] [--linger MS]
@@ -162,7 +163,7 @@ export function runTelnet(args: readonly string[]): Promise<number> {
       tracing = !tracing;
       say(`Trace of option negotiation ${tracing ? 'on' : 'off'}.`);
     } else if (verb === 'send' && words[0] === 'brk') {
-      const durationMs = words[1] === undefined ? 300 : Number(words[1]);
+      const durationMs = words[1] === undefined ? DEFAULT_BREAK_MS : Number(words[1]);
       if (!Number.isFinite(durationMs) || durationMs <= 0) say(`"${words[1]}" is not a duration in milliseconds.`);
       else session.sendBreak(durationMs);
     } else if (verb === 'send' && SPECIALS.has(words[0] ?? '')) {

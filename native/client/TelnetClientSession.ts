@@ -28,6 +28,7 @@ import {
 import type { SerialSettings } from '../serial/serialSettings.js';
 import { LineEditor } from './LineEditor.js';
 import { describeSocketError } from './socketErrors.js';
+import { DEFAULT_BREAK_MS } from '../api/index.js';
 
 export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -225,7 +226,7 @@ export class TelnetClientSession {
    * BREAK: with COM-PORT-OPTION on, the remote port holds a real break for `durationMs`
    * (SET-CONTROL break on, then off); otherwise IAC BRK.
    */
-  sendBreak(durationMs = 300): void {
+  sendBreak(durationMs = DEFAULT_BREAK_MS): void {
     const engine = this.engine;
     if (!engine) return;
     if (!engine.isEnabled('local', Opt.COM_PORT)) {

@@ -52,13 +52,3 @@ export interface SerialLine {
 export class SerialError extends Error {
   override readonly name = 'SerialError';
 }
-
-/** BREAK for a duration, as the Cisco documentation has it (100–500 ms; 300 by default). */
-export async function sendBreak(line: SerialLine, durationMs = 300): Promise<void> {
-  await line.setBreak(true);
-  try {
-    await new Promise((resolve) => setTimeout(resolve, durationMs));
-  } finally {
-    await line.setBreak(false);
-  }
-}

@@ -70,12 +70,16 @@ describe('a pty line with the demo router behind it', () => {
       's.baudrate = 38400',
       's.write(b"\\r")',
       'print(s.read_until(b"Router#", 400).decode("latin1"))',
+      // While the client holds the line: when the last RFC 2217 client leaves, 9600 comes back.
+      `import subprocess; print(subprocess.run(["stty", "-F", "${pty.device}"], capture_output=True).stdout.decode())`,
       's.close()',
     ].join('\n');
     const printed = execFileSync('/usr/bin/python3', ['-c', script], { timeout: 20_000 }).toString();
     assert.match(printed, /Router[>#]/);
-    assert.match(execFileSync('stty', ['-F', pty.device]).toString(), /speed 38400 baud/);
+    assert.match(printed, /speed 38400 baud/);
     await served.waitForLog(/settings changed to 38400,8N1/);
+    await served.waitForLog(/settings back to 9600,8N1/);
+    assert.match(execFileSync('stty', ['-F', pty.device]).toString(), /speed 9600 baud/);
   });
 });
 
