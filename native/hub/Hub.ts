@@ -248,20 +248,13 @@ export class Hub implements RevtelHandlers {
         exposed: config.bind !== DEFAULT_BIND && config.bind !== '::1' && config.bind !== 'localhost',
         devicePresent: line.devicePresent,
         passwordProtected: config.passwordHash !== undefined,
-        clients: [
-          ...line.operatorViews.map((view) => ({
-            address: 'this app',
-            since: view.since,
-            role: view.role,
-            negotiated: view.hasKeyboard ? 'in-process view, typing' : 'in-process view, watching',
-          })),
-          ...line.connectedClients.filter((client) => client.active).map((client) => ({
-            address: client.address,
-            since: client.connectedAt.getTime(),
-            role: client.role,
-            negotiated: client.describeNegotiation(),
-          })),
-        ],
+        // Remote connections only: the operator's own views are not clients of the line.
+        clients: line.connectedClients.filter((client) => client.active).map((client) => ({
+          address: client.address,
+          since: client.connectedAt.getTime(),
+          role: client.role,
+          negotiated: client.describeNegotiation(),
+        })),
       };
     });
   }

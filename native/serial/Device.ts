@@ -370,8 +370,8 @@ export function describeStatus(status: DeviceStatus, settings: SerialSettings): 
   switch (status.kind) {
     case 'open': return `device ${status.path} open with ${formatSerialSettings(settings)}`;
     case 'waiting': return `${status.message}; waiting for it`;
-    case 'unplugged': return `device unplugged (${status.message}); waiting for it`;
-    case 'replugged': return `device back at ${status.path}; reopened with ${formatSerialSettings(settings)}`;
+    case 'unplugged': return `device unplugged, waiting for it (${status.message})`;
+    case 'replugged': return `device back, reopened with ${formatSerialSettings(settings)} (${status.path})`;
   }
 }
 

@@ -100,10 +100,6 @@ export class Line implements LinePort {
     return this.clients;
   }
 
-  get operatorViews(): readonly OperatorAttachment[] {
-    return [...this.operators];
-  }
-
   get devicePresent(): boolean {
     return this.device.present;
   }
@@ -387,11 +383,11 @@ export class Line implements LinePort {
         // A client held back by the old device's backlog would wait for a drain that never comes.
         for (const client of this.clients) client.resumeInput();
         this.sessionLog?.note('device unplugged');
-        notice('device unplugged, waiting for it');
+        notice(sentence);
         break;
       case 'replugged':
         this.sessionLog?.note(`device back at ${status.path}`);
-        notice(`device back, reopened with ${formatSerialSettings(this.device.settings)}`);
+        notice(sentence);
         break;
     }
     this._onDeviceStatus.fire(status);
@@ -401,7 +397,6 @@ export class Line implements LinePort {
 /** The operator's attachment to a line (see Line.attachOperator); its role is 'operator'. */
 export class OperatorAttachment {
   readonly role = 'operator' as const;
-  readonly since = Date.now();
   private closed = false;
 
   constructor(private readonly line: Line, readonly view: OperatorView) {}
