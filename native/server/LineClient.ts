@@ -280,6 +280,9 @@ export class LineClient {
       const message = decodeTerminalType(payload);
       if (message?.kind === 'is') this.terminalType = message.name;
     } else if (option === Opt.COM_PORT) {
+      // pyserial takes our DO COM-PORT-OPTION, if it arrives before it sent its own WILL, as
+      // its request granted and never sends the WILL: its first command is its answer.
+      if (!this.comPort && this.engine!.optionState('remote', Opt.COM_PORT) === 'wantyes') this.startComPort();
       // Before the opening settles, a command would meet a pending role: it waits for admission.
       if (this.opening) this.earlyComPort.push(payload);
       else this.comPort?.receive(payload);

@@ -56,6 +56,18 @@ describe("pyserial's rfc2217 client on the in-process demo line", () => {
     await served.waitForLog(/settings changed to 115200,7E2/);
   });
 
+  it("is answered when the client's first COM-PORT command stands for its WILL (pyserial's race)", async () => {
+    // pyserial marks COM-PORT-OPTION agreed when our DO arrives before it sent its WILL, and
+    // never sends the WILL; played here byte for byte so the race is certain.
+    const socket = connect(port, '127.0.0.1');
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    await waitFor(() => received.includes(Buffer.from([255, 253, 44])), 'DO COM-PORT-OPTION in the opening burst');
+    socket.write(Buffer.from([255, 250, 44, 1, 0, 0, 0x25, 0x80, 255, 240])); // SET-BAUDRATE 9600
+    await waitFor(() => received.includes(Buffer.from([255, 250, 44, 101, 0, 0, 0x25, 0x80, 255, 240])), 'the answer');
+    socket.destroy();
+  });
+
   it('with poll_modem, every read of a modem line is answered', async () => {
     const printed = python([
       `import serial, logging, sys`,
