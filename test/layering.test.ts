@@ -1,13 +1,29 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { repoPath } from './support/repo.js';
+import { scratchDir } from './support/peers.js';
+import { repoPath as checkoutPath, repoRoot } from './support/repo.js';
 
 // ARCHITECTURE.md's layering, proven: a probe file with a wrong import is planted in a
 // layer, and the compiler (with the layer's own tsconfig) or the lint must reject it.
+// The probes go into a temporary copy of the checkout, never into the working tree:
+// an editor, a build or another test running meanwhile would see them.
 const run = promisify(execFile);
+
+let copyRoot = '';
+const repoPath = (...parts: string[]): string => join(copyRoot, ...parts);
+
+/** The sources, configs and built declarations, with node_modules linked, not copied. */
+function copyCheckout(): string {
+  const root = join(scratchDir(), 'checkout');
+  const skipped = new Set(['node_modules', '.git', 'test-output']);
+  cpSync(repoRoot, root, { recursive: true, filter: (source) => !skipped.has(relative(repoRoot, source).split('/')[0]!) });
+  symlinkSync(checkoutPath('node_modules'), join(root, 'node_modules'));
+  return root;
+}
 
 interface Verdict {
   readonly ok: boolean;
@@ -57,6 +73,10 @@ async function judge(dir: string, source: string, configDir?: string): Promise<{
 
 // One probe at a time: a layer's compile takes in every file of its folder.
 describe('layering', () => {
+  before(() => {
+    copyRoot = copyCheckout();
+  });
+
   it('accepts correct imports (the probe harness itself works)', async () => {
     const renderer = await judge('renderer', "import { methods } from '../native/api/index.js';\nvoid methods;", 'renderer');
     assert.ok(renderer.tsc?.ok, renderer.tsc?.output);
