@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { COMMAND_USAGE } from '../../../native/cli/usage.js';
+import { verifyPassword } from '../../../native/server/passwords.js';
+import { waitFor } from '../../support/peers.js';
+import { repoPath } from '../../support/repo.js';
+import { revtelBin } from '../../support/revtel.js';
+
+// The conventions every `revtel` command follows: --help and -h, --version and -v, and a
+// mistake answered with one sentence and the command's usage line.
+
+const revtel = (args: string[], input?: string): { status: number | null; stdout: string; stderr: string } => {
+  const result = spawnSync(process.execPath, [revtelBin, ...args], { encoding: 'utf8', timeout: 10_000, ...(input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] } : { input }) });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+const commands = Object.keys(COMMAND_USAGE);
+
+describe('revtel help and version', () => {
+  it('--help, -h, help and no arguments list every command', () => {
+    for (const args of [['--help'], ['-h'], ['help'], []]) {
+      const { status, stdout, stderr } = revtel(args);
+      assert.equal(status, 0, args.join(' '));
+      assert.equal(stderr, '');
+      for (const command of commands) assert.match(stdout, new RegExp(`^  revtel ${command}\\b`, 'm'), `${args.join(' ')} lists ${command}`);
+    }
+  });
+
+  it('COMMAND --help, COMMAND -h and help COMMAND print that command\'s usage and run nothing', () => {
+    for (const command of commands) {
+      for (const args of [[command, '--help'], [command, '-h'], ['help', command], [command, 'x', '--help']]) {
+        const { status, stdout, stderr } = revtel(args);
+        assert.equal(status, 0, args.join(' '));
+        assert.equal(stderr, '', `${args.join(' ')} ran nothing`);
+        assert.ok(stdout.startsWith(`Usage: revtel ${command}`), `${args.join(' ')}: ${stdout}`);
+      }
+    }
+  });
+
+  it('--version and -v print the package version', () => {
+    const { version } = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) assert.deepEqual(revtel([flag]), { status: 0, stdout: `revtel ${version}\n`, stderr: '' });
+  });
+});
+
+describe('mistakes on the command line', () => {
+  it('an unknown option: one sentence, the usage line, exit 2, none of Node\'s hints', () => {
+    for (const command of commands) {
+      const { status, stdout, stderr } = revtel([command, '--frobnicate']);
+      assert.equal(status, 2, command);
+      assert.equal(stdout, '');
+      const [sentence, usage] = stderr.split('\n');
+      assert.match(sentence!, /^revtel: (Unknown option "--frobnicate"|hash-password takes no arguments.*)$/, command);
+      assert.equal(usage, `Usage: ${COMMAND_USAGE[command as keyof typeof COMMAND_USAGE].split('\n')[0]}`);
+      assert.doesNotMatch(stderr, /positional|'--'|\n\s+at /);
+    }
+  });
+
+  it('a missing value and an unexpected argument', () => {
+    let result = revtel(['serve', '--line']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^revtel: --line needs a value\nUsage: revtel serve --line TCPPORT/);
+    result = revtel(['serve', '--demo=yes']);
+    assert.match(result.stderr, /^revtel: --demo takes no value\nUsage: revtel serve/);
+    result = revtel(['ports', 'all']);
+    assert.match(result.stderr, /^revtel: Unexpected argument "all"\nUsage: revtel ports \[--json\]\n$/);
+    result = revtel(['serve', '--demo', '--ui-bind', '0.0.0.0']);
+    assert.match(result.stderr, /^revtel: --ui-bind goes with --ui\nUsage: revtel serve/);
+  });
+
+  it('an unknown command or option before the command', () => {
+    assert.deepEqual(revtel(['srve']), { status: 2, stdout: '', stderr: 'revtel: Unknown command "srve": run "revtel help" for the list\n' });
+    assert.deepEqual(revtel(['--port', '2001']), { status: 2, stdout: '', stderr: 'revtel: Unknown option "--port": run "revtel help" for the commands and their options\n' });
+  });
+});
+
+describe('revtel hash-password', () => {
+  it('reads one line from a pipe', async () => {
+    const { status, stdout, stderr } = revtel(['hash-password'], 's3cret pass\nthe next line is not read\n');
+    assert.equal(status, 0, stderr);
+    assert.equal(stderr, '', 'no prompt on a pipe');
+    assert.ok(await verifyPassword('s3cret pass', stdout.trim()), 'the hash is of the first line');
+  });
+
+  it('an empty pipe is a mistake', () => {
+    const { status, stderr } = revtel(['hash-password'], '');
+    assert.equal(status, 2);
+    assert.match(stderr, /^revtel: No password given/);
+  });
+
+  it('on a terminal, asks twice without echo', async () => {
+    const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', `revtel-hash-${process.pid}`, ...args]).toString();
+    const screen = (): string => tmux('capture-pane', '-p', '-t', 'hash');
+    try {
+      tmux('new-session', '-d', '-s', 'hash', '-x', '120', '-y', '10', `${process.execPath} ${revtelBin} hash-password; sleep 30`);
+      // capture-pane drops the trailing space of a prompt.
+      await waitFor(() => screen().includes('Password:'), 'the prompt');
+      tmux('send-keys', '-t', 'hash', '-l', 'hunter2');
+      tmux('send-keys', '-t', 'hash', 'Enter');
+      await waitFor(() => screen().includes('Again:'), 'the second prompt');
+      tmux('send-keys', '-t', 'hash', '-l', 'hunter2');
+      tmux('send-keys', '-t', 'hash', 'Enter');
+      await waitFor(() => /scrypt\$/.test(screen()), 'the hash');
+      const shown = screen();
+      assert.doesNotMatch(shown, /hunter2/, 'the password was not echoed');
+      const hash = /(scrypt\$\S+)/.exec(shown.replaceAll('\n', ''))![1]!;
+      assert.ok(await verifyPassword('hunter2', hash));
+    } finally {
+      tmux('kill-server');
+    }
+  });
+});
