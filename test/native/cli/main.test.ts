@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { COMMAND_USAGE } from '../../../native/cli/usage.js';
 import { verifyPassword } from '../../../native/server/passwords.js';
-import { waitFor } from '../../support/peers.js';
+import { freePort, startProcess, waitFor } from '../../support/peers.js';
 import { repoPath } from '../../support/repo.js';
 import { revtelBin } from '../../support/revtel.js';
 
@@ -72,6 +72,21 @@ describe('mistakes on the command line', () => {
   it('an unknown command or option before the command', () => {
     assert.deepEqual(revtel(['srve']), { status: 2, stdout: '', stderr: 'revtel: Unknown command "srve": run "revtel help" for the list\n' });
     assert.deepEqual(revtel(['--port', '2001']), { status: 2, stdout: '', stderr: 'revtel: Unknown option "--port": run "revtel help" for the commands and their options\n' });
+  });
+});
+
+describe('npm start', () => {
+  it('passes its arguments to `revtel serve` when it runs headless', async () => {
+    const port = await freePort();
+    // build/start.mjs is what `npm start` runs after the build; npm appends `-- ARGS` to it.
+    const start = startProcess(process.execPath, [repoPath('build', 'start.mjs'), '--ui', '0', '--line', `${port}:demo`], { stdout: 'pipe' });
+    try {
+      await waitFor(() => /UI ready: open http:\/\/127\.0\.0\.1:(?!8020)\d+\//.test(start.stderr()), 'the UI on the port asked for');
+      assert.match(start.stderr(), new RegExp(`listening on 127\\.0\\.0\\.1:${port} `));
+      assert.doesNotMatch(start.stderr(), /127\.0\.0\.1:2001/, 'no demo line on the fixed port');
+    } finally {
+      await start.stop();
+    }
   });
 });
 
