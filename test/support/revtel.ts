@@ -9,7 +9,7 @@ import { repoPath } from './repo.js';
 export const revtelBin = repoPath('dist', 'native', 'cli', 'main.js');
 
 /** The demo router's boot in tests: fast, but still a window in which a BREAK can land. */
-export const TEST_BOOT_STEP_MS = 40;
+export const TEST_BOOT_STEP_MS = 80;
 
 /**
  * `revtel ARGS` as a user runs it (stderr kept for failures, killed at exit), its demo

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { COMMAND_USAGE } from '../../../native/cli/usage.js';
@@ -11,43 +11,57 @@ import { revtelBin } from '../../support/revtel.js';
 // The conventions every `revtel` command follows: --help and -h, --version and -v, and a
 // mistake answered with one sentence and the command's usage line.
 
-const revtel = (args: string[], input?: string): { status: number | null; stdout: string; stderr: string } => {
-  const result = spawnSync(process.execPath, [revtelBin, ...args], { encoding: 'utf8', timeout: 10_000, ...(input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] } : { input }) });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-};
+interface Run { status: number | null; stdout: string; stderr: string }
+
+/** `revtel ARGS`, its standard input `input` (or none), to its exit. */
+function revtel(args: string[], input?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [revtelBin, ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin?.end(input);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** Many runs at once: each is a Node start-up, and most of its time is waiting. */
+const revtelAll = (runs: string[][]): Promise<Run[]> => Promise.all(runs.map((args) => revtel(args)));
 const commands = Object.keys(COMMAND_USAGE);
 
 describe('revtel help and version', () => {
-  it('--help, -h, help and no arguments list every command', () => {
-    for (const args of [['--help'], ['-h'], ['help'], []]) {
-      const { status, stdout, stderr } = revtel(args);
+  it('--help, -h, help and no arguments list every command', async () => {
+    const runs = [['--help'], ['-h'], ['help'], []];
+    for (const [at, { status, stdout, stderr }] of (await revtelAll(runs)).entries()) {
+      const args = runs[at]!;
       assert.equal(status, 0, args.join(' '));
       assert.equal(stderr, '');
       for (const command of commands) assert.match(stdout, new RegExp(`^  revtel ${command}\\b`, 'm'), `${args.join(' ')} lists ${command}`);
     }
   });
 
-  it('COMMAND --help, COMMAND -h and help COMMAND print that command\'s usage and run nothing', () => {
-    for (const command of commands) {
-      for (const args of [[command, '--help'], [command, '-h'], ['help', command], [command, 'x', '--help']]) {
-        const { status, stdout, stderr } = revtel(args);
-        assert.equal(status, 0, args.join(' '));
-        assert.equal(stderr, '', `${args.join(' ')} ran nothing`);
-        assert.ok(stdout.startsWith(`Usage: revtel ${command}`), `${args.join(' ')}: ${stdout}`);
-      }
+  it('COMMAND --help, COMMAND -h and help COMMAND print that command\'s usage and run nothing', async () => {
+    const runs = commands.flatMap((command) => [[command, '--help'], [command, '-h'], ['help', command], [command, 'x', '--help']]);
+    for (const [at, { status, stdout, stderr }] of (await revtelAll(runs)).entries()) {
+      const args = runs[at]!;
+      assert.equal(status, 0, args.join(' '));
+      assert.equal(stderr, '', `${args.join(' ')} ran nothing`);
+      assert.ok(stdout.startsWith(`Usage: revtel ${args[0] === 'help' ? args[1] : args[0]}`), `${args.join(' ')}: ${stdout}`);
     }
   });
 
-  it('--version and -v print the package version', () => {
+  it('--version and -v print the package version', async () => {
     const { version } = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string };
-    for (const flag of ['--version', '-v']) assert.deepEqual(revtel([flag]), { status: 0, stdout: `revtel ${version}\n`, stderr: '' });
+    for (const run of await revtelAll([['--version'], ['-v']])) assert.deepEqual(run, { status: 0, stdout: `revtel ${version}\n`, stderr: '' });
   });
 });
 
 describe('mistakes on the command line', () => {
-  it('an unknown option: one sentence, the usage line, exit 2, none of Node\'s hints', () => {
-    for (const command of commands) {
-      const { status, stdout, stderr } = revtel([command, '--frobnicate']);
+  it('an unknown option: one sentence, the usage line, exit 2, none of Node\'s hints', async () => {
+    const runs = await revtelAll(commands.map((command) => [command, '--frobnicate']));
+    for (const [at, { status, stdout, stderr }] of runs.entries()) {
+      const command = commands[at]!;
       assert.equal(status, 2, command);
       assert.equal(stdout, '');
       const [sentence, usage] = stderr.split('\n');
@@ -57,21 +71,19 @@ describe('mistakes on the command line', () => {
     }
   });
 
-  it('a missing value and an unexpected argument', () => {
-    let result = revtel(['serve', '--line']);
-    assert.equal(result.status, 2);
-    assert.match(result.stderr, /^revtel: --line needs a value\nUsage: revtel serve --line TCPPORT/);
-    result = revtel(['serve', '--demo=yes']);
-    assert.match(result.stderr, /^revtel: --demo takes no value\nUsage: revtel serve/);
-    result = revtel(['ports', 'all']);
-    assert.match(result.stderr, /^revtel: Unexpected argument "all"\nUsage: revtel ports \[--json\]\n$/);
-    result = revtel(['serve', '--demo', '--ui-bind', '0.0.0.0']);
-    assert.match(result.stderr, /^revtel: --ui-bind goes with --ui\nUsage: revtel serve/);
+  it('a missing value and an unexpected argument', async () => {
+    const [line, demo, ports, uiBind] = await revtelAll([['serve', '--line'], ['serve', '--demo=yes'], ['ports', 'all'], ['serve', '--demo', '--ui-bind', '0.0.0.0']]);
+    assert.equal(line!.status, 2);
+    assert.match(line!.stderr, /^revtel: --line needs a value\nUsage: revtel serve --line TCPPORT/);
+    assert.match(demo!.stderr, /^revtel: --demo takes no value\nUsage: revtel serve/);
+    assert.match(ports!.stderr, /^revtel: Unexpected argument "all"\nUsage: revtel ports \[--json\]\n$/);
+    assert.match(uiBind!.stderr, /^revtel: --ui-bind goes with --ui\nUsage: revtel serve/);
   });
 
-  it('an unknown command or option before the command', () => {
-    assert.deepEqual(revtel(['srve']), { status: 2, stdout: '', stderr: 'revtel: Unknown command "srve": run "revtel help" for the list\n' });
-    assert.deepEqual(revtel(['--port', '2001']), { status: 2, stdout: '', stderr: 'revtel: Unknown option "--port": run "revtel help" for the commands and their options\n' });
+  it('an unknown command or option before the command', async () => {
+    const [command, option] = await revtelAll([['srve'], ['--port', '2001']]);
+    assert.deepEqual(command, { status: 2, stdout: '', stderr: 'revtel: Unknown command "srve": run "revtel help" for the list\n' });
+    assert.deepEqual(option, { status: 2, stdout: '', stderr: 'revtel: Unknown option "--port": run "revtel help" for the commands and their options\n' });
   });
 });
 
@@ -92,14 +104,14 @@ describe('npm start', () => {
 
 describe('revtel hash-password', () => {
   it('reads one line from a pipe', async () => {
-    const { status, stdout, stderr } = revtel(['hash-password'], 's3cret pass\nthe next line is not read\n');
+    const { status, stdout, stderr } = await revtel(['hash-password'], 's3cret pass\nthe next line is not read\n');
     assert.equal(status, 0, stderr);
     assert.equal(stderr, '', 'no prompt on a pipe');
     assert.ok(await verifyPassword('s3cret pass', stdout.trim()), 'the hash is of the first line');
   });
 
-  it('an empty pipe is a mistake', () => {
-    const { status, stderr } = revtel(['hash-password'], '');
+  it('an empty pipe is a mistake', async () => {
+    const { status, stderr } = await revtel(['hash-password'], '');
     assert.equal(status, 2);
     assert.match(stderr, /^revtel: No password given/);
   });
