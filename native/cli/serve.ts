@@ -18,7 +18,6 @@ const device: DeviceSupervisorOptions = {
   listPorts,
 };
 
-
 export interface UiFlags {
   readonly port: number;
   readonly bind: string;
