@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { openDevice } from '../../../native/hub/openDevice.js';
 import { makeLineConfig } from '../../../native/server/LineConfig.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
-import { freePort } from '../../support/peers.js';
+import { freePort, waitFor } from '../../support/peers.js';
 import { TestClient } from '../../support/revtel.js';
 
 // Reloads on real sockets and in-process demo lines.
@@ -75,6 +75,27 @@ describe('lines exposed from the UI', () => {
       const client = await TestClient.connect(fromUi);
       await client.expect('[revtel]');
       client.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('a raw line', () => {
+  it("carries the device's bytes only: no banner, no [revtel] notices", async () => {
+    const server = new TerminalServer({ device: { open: openDevice }, log: () => {}, version: 'test' });
+    const port = await freePort();
+    try {
+      await server.apply([makeLineConfig(port, 'demo', { protocol: 'raw', multi: 'spectate' }, 'test')]);
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write('\r');
+      await waitFor(() => text.includes('Router>'), 'the prompt');
+      // spectate would tell a telnet client it has the keyboard; a raw stream is left alone.
+      assert.doesNotMatch(text, /revtel|keyboard/);
+      socket.destroy();
     } finally {
       await server.stop();
     }
