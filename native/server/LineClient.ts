@@ -41,11 +41,11 @@ export interface LinePort {
 const SLOW_CLIENT_LIMIT = 1024 * 1024;
 const PASSWORD_ATTEMPTS = 3;
 const HAND_OVER = 0x14; // Ctrl-T, in spectate mode
-/** How long the opening negotiation may take before the banner goes out anyway (a raw client never answers). */
+/** How long the opening negotiation may hold output back (a client that answers nothing never settles it). */
 const DEFAULT_SETTLE_MS = 500;
 const TYPED_AHEAD_LIMIT = 4096;
 
-/** The options Revtel offers in its opening burst; the banner waits until each is answered. */
+/** The options Revtel offers in its opening burst; output waits until each is answered. */
 const OFFERS: readonly (readonly ['local' | 'remote', number])[] = [
   ['local', Opt.ECHO], ['local', Opt.SGA], ['remote', Opt.SGA], ['local', Opt.BINARY], ['remote', Opt.BINARY],
   ['remote', Opt.NAWS], ['remote', Opt.TTYPE], ['remote', Opt.COM_PORT],
@@ -66,8 +66,10 @@ export class LineClient {
   /** pending until admitted; the Line sets reader or writer on admission. */
   role: Role = 'pending';
   private closed = false;
-  /** The opening negotiation has not settled: nothing but negotiation is sent yet. */
+  /** The opening negotiation has not settled: nothing but negotiation is sent yet; the rest waits here. */
   private opening = false;
+  private heldOpening: Uint8Array[] = [];
+  private heldOpeningBytes = 0;
   private readonly engine: TelnetEngine | undefined;
   private comPort: ComPortServer | undefined;
   private passwordBuffer = '';
@@ -82,8 +84,6 @@ export class LineClient {
   private readonlyNoticeSent = false;
   private terminalType: string | undefined;
   private windowSize: string | undefined;
-  private afterOpening: (() => void) | undefined;
-  private earlyComPort: Uint8Array[] = [];
 
   constructor(
     private readonly socket: Socket,
@@ -133,31 +133,30 @@ export class LineClient {
   }
 
   /**
-   * The opening: our offers (DO COM-PORT-OPTION among them), and once they are answered
-   * (or settleMs passed) the banner, then the password prompt or admission. A
-   * gensio-based RFC 2217 client waits for the negotiation before anything else.
+   * The opening: our offers (DO COM-PORT-OPTION among them), the banner, then the password
+   * prompt or admission. Until the offers are answered (or settleMs passed) nothing but
+   * negotiation goes out — a gensio-based RFC 2217 client waits for that — and the banner
+   * and the device's output wait, in order, so a client admitted at once loses nothing.
    */
   start(banner: string | undefined): void {
-    this.afterOpening = () => {
-      if (banner !== undefined) this.say(banner);
-      if (this.line.config.passwordHash) {
-        this.write(Buffer.from('Password: '));
-      } else {
-        this.admitted();
-      }
-    };
     const engine = this.engine;
-    if (!engine) {
-      this.afterOpening();
-      return;
+    if (engine) {
+      this.opening = true;
+      for (const [side, option] of OFFERS) {
+        if (side === 'local') engine.enableLocal(option);
+        else engine.enableRemote(option);
+      }
+      this.settleTimer = setTimeout(() => this.finishOpening(), this.settleMs);
+      this.settleTimer.unref();
     }
-    this.opening = true;
-    for (const [side, option] of OFFERS) {
-      if (side === 'local') engine.enableLocal(option);
-      else engine.enableRemote(option);
+    // A raw line's stream is the device's: a banner there is only the text the config gives.
+    if (banner !== undefined && engine) this.say(banner);
+    else if (banner !== undefined) this.write(Buffer.from(`${banner}\r\n`));
+    if (this.line.config.passwordHash) {
+      this.write(Buffer.from('Password: '));
+    } else {
+      this.line.admit(this);
     }
-    this.settleTimer = setTimeout(() => this.finishOpening(), this.settleMs);
-    this.settleTimer.unref();
     this.checkSettled();
   }
 
@@ -194,6 +193,7 @@ export class LineClient {
   /** Ends the session after a last message. */
   disconnect(text: string): void {
     if (this.closed) return;
+    this.finishOpening();
     this.say(text);
     this.closed = true;
     this.socket.end();
@@ -212,6 +212,13 @@ export class LineClient {
   }
 
   private write(data: Uint8Array, deviceData = false): void {
+    if (this.opening) {
+      this.heldOpening.push(data);
+      this.heldOpeningBytes += data.length;
+      // A flood before the client answers: stop waiting for it rather than hold more.
+      if (this.heldOpeningBytes > SLOW_CLIENT_LIMIT) this.finishOpening();
+      return;
+    }
     if (this.engine) this.engine.sendData(data);
     else this.socket.write(data);
     if (deviceData && this.socket.writableLength > SLOW_CLIENT_LIMIT) this.dropSlow();
@@ -283,9 +290,7 @@ export class LineClient {
       // pyserial takes our DO COM-PORT-OPTION, if it arrives before it sent its own WILL, as
       // its request granted and never sends the WILL: its first command is its answer.
       if (!this.comPort && this.engine!.optionState('remote', Opt.COM_PORT) === 'wantyes') this.startComPort();
-      // Before the opening settles, a command would meet a pending role: it waits for admission.
-      if (this.opening) this.earlyComPort.push(payload);
-      else this.comPort?.receive(payload);
+      this.comPort?.receive(payload);
     }
   }
 
@@ -296,19 +301,18 @@ export class LineClient {
   }
 
   private finishOpening(): void {
-    if (!this.opening && this.engine) return;
+    if (!this.opening) return;
     this.opening = false;
     clearTimeout(this.settleTimer);
-    if (this.closed) return;
-    const after = this.afterOpening;
-    this.afterOpening = undefined;
-    after?.();
-    for (const payload of this.earlyComPort.splice(0)) this.comPort?.receive(payload);
+    const held = this.heldOpening;
+    this.heldOpening = [];
+    this.heldOpeningBytes = 0;
+    for (const data of held) this.write(data);
   }
 
   private admitted(): void {
     this.line.admit(this);
-    // Typed while the negotiation settled or the password was checked: the device's, if allowed.
+    // Typed while the password was checked: the device's, if the role allows.
     const typed = Uint8Array.from(this.typedAhead);
     this.typedAhead = [];
     if (typed.length > 0 && this.active) this.fromUser(typed);
@@ -317,8 +321,7 @@ export class LineClient {
   private fromUser(data: Uint8Array): void {
     if (this.closed) return;
     if (this.role === 'pending') {
-      if (this.opening) this.typeAhead(data);
-      else if (this.line.config.passwordHash) this.typePassword(data);
+      if (this.line.config.passwordHash) this.typePassword(data);
       return;
     }
     if (!may(this.role, 'data')) {
@@ -334,10 +337,6 @@ export class LineClient {
       return;
     }
     this.line.input(this, data);
-  }
-
-  private typeAhead(data: Uint8Array): void {
-    for (const byte of data) if (this.typedAhead.length < TYPED_AHEAD_LIMIT) this.typedAhead.push(byte);
   }
 
   private typePassword(data: Uint8Array): void {

@@ -100,4 +100,20 @@ describe('a raw line', () => {
       await server.stop();
     }
   });
+
+  it('sends a banner text the config gives, and nothing of its own', async () => {
+    const server = new TerminalServer({ device: { open: openDevice }, log: () => {}, version: 'test' });
+    const port = await freePort();
+    try {
+      await server.apply([makeLineConfig(port, 'demo', { protocol: 'raw', banner: 'lab console 3' }, 'test')]);
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      await waitFor(() => text.includes('lab console 3\r\n'), 'the banner');
+      assert.doesNotMatch(text, /revtel/);
+      socket.destroy();
+    } finally {
+      await server.stop();
+    }
+  });
 });
