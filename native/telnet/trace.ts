@@ -1,6 +1,7 @@
 import { Opt, bsdCommandName, commandName, optionName, shortOptionName, verbName, type NegotiationVerb } from './codes.js';
 import { decodeComPort, describeComPortValue } from './options/comPort.js';
 import { decodeStatus } from './options/status.js';
+import { describeLinemode } from './options/linemode.js';
 import { wrapSubnegotiation } from './wire.js';
 
 // Trace lines in the format of the BSD telnet client's `toggle options` (its
@@ -137,6 +138,8 @@ function describeSubnegotiation(
       return `${named('STATUS')}${describeStatus(payload, names, lineBreak)}`;
     case Opt.NEW_ENVIRON:
       return `${named('NEW-ENVIRON')} ${describeEnviron(payload)}`;
+    case Opt.LINEMODE:
+      return `${named('LINEMODE')} ${describeLinemode(payload)}`;
     case Opt.COM_PORT: {
       const message = decodeComPort(payload);
       if (!message) break;
