@@ -44,13 +44,16 @@ describe('revtel telnet on pipes', () => {
     assert.ok(stderr.includes('SENT IAC SB TERMINAL-TYPE IS "VT100"'), 'the type comes from $TERM');
   });
 
-  it('obeys the escape prompt: status, send ayt, toggle trace, close', async () => {
-    const run = await revtel(['telnet', '127.0.0.1', String(telnetd.port)], '\x1dstatus\n\x1dtoggle trace\n\x1dsend ayt\n\x1dbogus\n\x1dclose\n');
+  it('obeys the escape prompt as the BSD client does: status, send ayt, toggle options, help, close', async () => {
+    const run = await revtel(['telnet', '127.0.0.1', String(telnetd.port)], '\x1dstatus\n\x1dtoggle options\n\x1dsend ayt\n\x1dbogus\n\x1d?\n\x1dsend ?\n\x1dclose\n');
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /telnet> /);
-    assert.match(run.stderr, new RegExp(`Connected to 127.0.0.1 port ${telnetd.port}\\.\\nOperating in (line|single character) mode`));
-    assert.match(run.stderr, /Trace of option negotiation on\.\nSENT IAC AYT\n/);
-    assert.match(run.stderr, /\?Invalid command "bogus"\. Commands:\n {2}send brk \[MS\]/);
+    assert.match(run.stderr, new RegExp(`Connected to 127.0.0.1 port ${telnetd.port}\\.\\nOperating (in single character mode|in obsolete linemode|with LINEMODE option)\\n`));
+    assert.match(run.stderr, /Escape character is '\^\]'\.\n/);
+    assert.match(run.stderr, /Will show option processing\.\nSENT IAC AYT\n/);
+    assert.match(run.stderr, /\?Invalid command\n'help' or '\?' lists the commands\.\n/);
+    assert.match(run.stderr, /Commands may be abbreviated\. {2}Commands are:\n/);
+    assert.match(run.stderr, /getstatus {3}Send request for STATUS\n/);
     assert.match(run.stderr, /Connection closed\.\n$/);
   });
 
