@@ -123,6 +123,8 @@ const DEFAULT_TERMINAL_SPEED = { transmit: 38400, receive: 38400 };
 /** The terminal's own special characters, used outside LINEMODE. */
 const TERMINAL_CHARACTERS = new SlcTable();
 const CR_LF = Uint8Array.of(0x0d, 0x0a);
+/** Output held after XOFF before the socket stops being read. */
+const STOPPED_OUTPUT_LIMIT = 64 * 1024;
 const CR_ONLY = Uint8Array.of(0x0d);
 const LF_ONLY = Uint8Array.of(0x0a);
 const TABLE_OPTIONS = [Opt.BINARY, Opt.ECHO, Opt.SGA, Opt.STATUS, Opt.TTYPE, Opt.NAWS, Opt.TSPEED, Opt.LFLOW, Opt.LINEMODE, Opt.NEW_ENVIRON, Opt.COM_PORT];
@@ -178,6 +180,7 @@ export class TelnetClientSession {
   private flushesPending = 0;
   private retryDelayMs = FIRST_RETRY_MS;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private stoppedOutputBytes = 0;
   private readonly breakTimers = new Set<ReturnType<typeof setTimeout>>();
   private userClosed = false;
   /** Negotiation started (by us or the server) on this connection. */
@@ -402,15 +405,16 @@ export class TelnetClientSession {
     if (!this.stoppedOutput) this.socket?.resume();
   }
 
-  // XOFF under LFLOW: output waits (and TCP holds the rest back) until XON.
+  // XOFF under LFLOW: output waits until XON; negotiation goes on meanwhile, and past
+  // STOPPED_OUTPUT_LIMIT bytes TCP holds the rest back at the server.
   private setOutputStopped(stop: boolean): void {
     if (stop) {
       this.stoppedOutput ??= [];
-      this.socket?.pause();
       return;
     }
     const held = this.stoppedOutput;
     this.stoppedOutput = undefined;
+    this.stoppedOutputBytes = 0;
     for (const data of held ?? []) this._onData.fire(data);
     if (!this.pausedByReader) this.socket?.resume();
   }
@@ -608,7 +612,7 @@ export class TelnetClientSession {
       case 'data':
         this.dataReceived = true;
         if (this.flushesPending > 0) break;
-        if (this.stoppedOutput) this.stoppedOutput.push(event.data.slice());
+        if (this.stoppedOutput) this.holdStoppedOutput(event.data);
         else this._onData.fire(event.data);
         break;
       case 'trace':
@@ -649,6 +653,12 @@ export class TelnetClientSession {
   private sendData(bytes: Uint8Array): void {
     if (this.engine) this.engine.sendData(bytes);
     else this.socket?.write(bytes);
+  }
+
+  private holdStoppedOutput(data: Uint8Array): void {
+    this.stoppedOutput!.push(data.slice());
+    this.stoppedOutputBytes += data.length;
+    if (this.stoppedOutputBytes > STOPPED_OUTPUT_LIMIT) this.socket?.pause();
   }
 
   // RFC 1372: OFF, ON, RESTART-ANY, RESTART-XON.
