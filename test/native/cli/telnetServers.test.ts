@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { descendantsRunning, scratchDir, startBusyboxTelnetd, startTelnetd, waitFor } from '../../support/peers.js';
@@ -134,5 +135,43 @@ describe('revtel telnet against busybox telnetd running /bin/sh (tmux)', () => {
     assert.equal(output, 'abc');
     assert.match(prompt!, PROMPT);
     assert.deepEqual(rest, []);
+  });
+});
+
+describe('the telnet> prompt and server output (tmux)', () => {
+  const tmux = new Tmux();
+  const dir = scratchDir();
+  let socket: Socket | undefined;
+  const server = createServer((connection) => {
+    socket = connection;
+    connection.on('error', () => {});
+  });
+  const screen = (): string => tmux.screen('prompt');
+
+  before(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    revtelIn(tmux, 'prompt', (server.address() as AddressInfo).port, join(dir, 'trace.txt'));
+    await waitFor(() => socket !== undefined && readFileSync(join(dir, 'trace.txt'), 'utf8').includes("Escape character is '^]'."), 'the connection', 10_000);
+  });
+  after(() => {
+    tmux.kill();
+    server.close();
+  });
+
+  it('holds what the server sends while a command is typed, and shows it after the command', async () => {
+    tmux.keys('prompt', 'C-]');
+    await waitFor(() => screen().endsWith('telnet>'), 'the prompt');
+    tmux.type('prompt', 'sta');
+    await waitFor(() => screen().endsWith('telnet> sta'), 'half a command');
+    socket!.write('SERVER OUTPUT\r\n');
+    // The output is in the client's socket now; typing goes on as if it were not.
+    await waitFor(() => socket!.writableLength === 0, 'the output to leave the server');
+    tmux.type('prompt', 'tus');
+    tmux.keys('prompt', 'Enter');
+    await waitFor(() => screen().includes('SERVER OUTPUT'), 'the held output');
+    const lines = screen().split('\n');
+    const command = lines.indexOf('telnet> status');
+    assert.ok(command >= 0, `the command line is whole:\n${screen()}`);
+    assert.ok(lines.indexOf('SERVER OUTPUT') > command, 'the output comes after the command');
   });
 });
