@@ -9,6 +9,7 @@ import { Cmd, encodeComPort, Opt, SERVER_POLICY, TelnetEngine, withOption, type 
 import { repoPath } from '../../support/repo.js';
 import { collect, freePort, scratchDir, startPtyPair, startSer2net, startTelnetd, waitFor, waitForPort, type PtyPair } from '../../support/peers.js';
 import { startServe, type Served } from '../../support/revtel.js';
+import { scriptedServer } from '../../support/scriptedServer.js';
 
 /** A session with everything it emits collected, for assertions. */
 function observe(options: TelnetClientOptions) {
@@ -310,43 +311,6 @@ describe('telnet client held back by an RFC 2217 server', () => {
   });
 });
 
-
-/**
- * A telnet server played by our own engine on a loopback socket, for the client's side of
- * LINEMODE, LFLOW and NEW-ENVIRON: what it receives is recorded in order, commands and
- * subnegotiations included, so a test can tell what went out before what.
- */
-async function scriptedServer(accept: { local?: number[]; remote?: number[] }, onCommand?: (command: number, engine: TelnetEngine) => void) {
-  let engine: TelnetEngine | undefined;
-  const received: string[] = [];
-  let policy = [] as ReturnType<typeof withOption>;
-  for (const option of accept.local ?? []) policy = withOption(policy, { option, local: true, remote: (accept.remote ?? []).includes(option) });
-  for (const option of accept.remote ?? []) policy = withOption(policy, { option, local: (accept.local ?? []).includes(option), remote: true });
-  const listener = createServer((socket) => {
-    engine = new TelnetEngine({
-      policy,
-      onEvent: (event) => {
-        if (event.type === 'send') socket.write(event.data);
-        if (event.type === 'data') received.push(Buffer.from(event.data).toString('latin1'));
-        if (event.type === 'command') {
-          received.push(`<${Object.entries(Cmd).find(([, code]) => code === event.command)![0]}>`);
-          onCommand?.(event.command, engine!);
-        }
-        if (event.type === 'subnegotiation') received.push(`<SB ${event.option} ${Buffer.from(event.payload).toString('hex')}>`);
-      },
-    });
-    socket.on('data', (chunk: Buffer) => engine!.receive(chunk));
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (listener.address() as AddressInfo).port,
-    engine: () => engine!,
-    ready: () => engine !== undefined,
-    received: () => received.join(''),
-    close: () => listener.close(),
-  };
-}
 
 describe('telnet client in LINEMODE (RFC 1184) against a scripted server', () => {
   it('edits locally in MODE EDIT, sends the line on Enter, and turns Ctrl-C into IAC IP with the BSD flush', async () => {
