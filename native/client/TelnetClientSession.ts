@@ -112,6 +112,8 @@ export interface TelnetClientOptions {
   /** Enter as CR LF in every mode (the BSD client's `toggle crlf`). */
   readonly crlf?: boolean;
   readonly connectTimeoutMs?: number;
+  /** How long output is discarded at most after a signal key, waiting for the TIMING-MARK answer. */
+  readonly flushTimeoutMs?: number;
   /** Reconnect with back-off when the connection fails or is lost (console sessions). */
   readonly reconnect?: boolean;
   readonly now?: () => number;
@@ -123,6 +125,7 @@ const DEFAULT_TERMINAL_SPEED = { transmit: 38400, receive: 38400 };
 /** The terminal's own special characters, used outside LINEMODE. */
 const TERMINAL_CHARACTERS = new SlcTable();
 const CR_LF = Uint8Array.of(0x0d, 0x0a);
+const FLUSH_TIMEOUT_MS = 5000;
 /** Output held after XOFF before the socket stops being read. */
 const STOPPED_OUTPUT_LIMIT = 64 * 1024;
 const CR_ONLY = Uint8Array.of(0x0d);
@@ -176,12 +179,13 @@ export class TelnetClientSession {
   /** XOFF typed under LFLOW: output is held here until XON. */
   private stoppedOutput: Uint8Array[] | undefined;
   private pausedByReader = false;
-  /** Signals sent whose DO TIMING-MARK is still unanswered: output until then is discarded. */
-  private flushesPending = 0;
+  /** Signals sent whose DO TIMING-MARK is still unanswered, oldest first: output until then is discarded. */
+  private pendingFlushes: object[] = [];
   private retryDelayMs = FIRST_RETRY_MS;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stoppedOutputBytes = 0;
   private readonly breakTimers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly flushTimers = new Set<ReturnType<typeof setTimeout>>();
   private userClosed = false;
   /** Negotiation started (by us or the server) on this connection. */
   private negotiating = false;
@@ -245,10 +249,18 @@ export class TelnetClientSession {
         this.setOutputStopped(action.stop);
       } else {
         engine.sendCommand(action.command);
-        // The BSD client's flush: throw away what the server sends until it answers this.
-        if (action.flush) {
-          this.flushesPending++;
+        // The BSD client's flush: throw away what the server sends until it answers this;
+        // not with a peer that has never spoken telnet (it would never answer), and never
+        // for longer than flushTimeoutMs.
+        if (action.flush && this.negotiating) {
+          const flush = {};
+          this.pendingFlushes.push(flush);
           engine.requestTimingMark();
+          const timer = setTimeout(() => {
+            this.flushTimers.delete(timer);
+            this.pendingFlushes = this.pendingFlushes.filter((pending) => pending !== flush);
+          }, this.options.flushTimeoutMs ?? FLUSH_TIMEOUT_MS);
+          this.flushTimers.add(timer);
         }
       }
     }
@@ -516,9 +528,10 @@ export class TelnetClientSession {
       this.heldInput = undefined;
       this.stoppedOutput = undefined;
       this.flow = undefined;
-      this.flushesPending = 0;
-      for (const timer of this.breakTimers) clearTimeout(timer);
+      this.pendingFlushes = [];
+      for (const timer of [...this.breakTimers, ...this.flushTimers]) clearTimeout(timer);
       this.breakTimers.clear();
+      this.flushTimers.clear();
       this.afterClose(connected, failure);
     });
   }
@@ -611,7 +624,7 @@ export class TelnetClientSession {
         break;
       case 'data':
         this.dataReceived = true;
-        if (this.flushesPending > 0) break;
+        if (this.pendingFlushes.length > 0) break;
         if (this.stoppedOutput) this.holdStoppedOutput(event.data);
         else this._onData.fire(event.data);
         break;
@@ -640,7 +653,8 @@ export class TelnetClientSession {
         if (event.option === Opt.LFLOW && this.engine?.isEnabled('local', Opt.LFLOW)) this.onFlowControl(event.payload);
         break;
       case 'timing-mark':
-        if (this.flushesPending > 0) this.flushesPending--;
+        // Each answer ends the oldest flush (a timed-out one has left the queue already).
+        this.pendingFlushes.shift();
         break;
       case 'warning':
         this._onWarning.fire(event.message);

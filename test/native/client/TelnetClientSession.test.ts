@@ -473,3 +473,60 @@ describe('telnet client against ser2net in character mode on a socat pty', () =>
     }
   });
 });
+
+describe('telnet client flush after a signal key, against servers that do not answer it', () => {
+  async function rawServer() {
+    let socket: Socket | undefined;
+    let received = Buffer.alloc(0);
+    const listener = createServer((connection) => {
+      socket = connection;
+      connection.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+      connection.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    return { port: (listener.address() as AddressInfo).port, socket: () => socket, received: () => received, close: () => listener.close() };
+  }
+
+  it('does not wait for a TIMING-MARK from a peer that never spoke telnet', async () => {
+    const server = await rawServer();
+    const client = observe({ host: '127.0.0.1', port: server.port });
+    try {
+      client.session.open();
+      await waitFor(() => server.socket() !== undefined, 'the connection');
+      assert.equal(client.session.mode.localSignals, true, 'line mode by default, signals caught locally');
+      client.session.write(Buffer.from('\x03'));
+      await waitFor(() => server.received().length >= 2, 'IAC IP');
+      assert.deepEqual([...server.received()], [Cmd.IAC, Cmd.IP], 'no DO TIMING-MARK that would never be answered');
+      server.socket()!.write('still here');
+      await waitFor(() => client.output() === 'still here', 'output after the interrupt');
+    } finally {
+      client.session.close();
+      await client.closed;
+      server.close();
+    }
+  });
+
+  it('shows output again after flushTimeoutMs when a telnet peer ignores DO TIMING-MARK', async () => {
+    const server = await rawServer();
+    const client = observe({ host: '127.0.0.1', port: server.port, flushTimeoutMs: 50 });
+    try {
+      client.session.open();
+      await waitFor(() => server.socket() !== undefined, 'the connection');
+      server.socket()!.write(Buffer.from([Cmd.IAC, Cmd.WILL, Opt.SGA]));
+      await waitFor(() => client.lines().includes('SENT DO SUPPRESS GO AHEAD'), 'SGA');
+      client.session.setLocalChars(true);
+      client.session.write(Buffer.from('\x03'));
+      await waitFor(() => client.lines().includes('SENT DO TIMING MARK'), 'the flush');
+      // The peer never answers; what it sends later is shown once the flush gives up.
+      await waitFor(async () => {
+        server.socket()!.write('x');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return client.output().includes('x');
+      }, 'output after the flush timed out');
+    } finally {
+      client.session.close();
+      await client.closed;
+      server.close();
+    }
+  });
+});
