@@ -20,6 +20,18 @@ function linesFrom(screen: string, marker: string): string[] {
 
 const PROMPT = /^[#$]$/;
 
+/** Types `echo abc`: seen before Enter; after it, the output and exactly one prompt. */
+async function echoAbc(tmux: Tmux, window: string): Promise<void> {
+  tmux.type(window, 'echo abc');
+  await waitFor(() => tmux.screen(window).endsWith('echo abc'), 'the typing on screen before Enter');
+  tmux.keys(window, 'Enter');
+  await waitFor(() => linesFrom(tmux.screen(window), 'echo abc').length >= 3, 'the output and the next prompt');
+  const [, output, prompt, ...rest] = linesFrom(tmux.screen(window), 'echo abc');
+  assert.equal(output, 'abc');
+  assert.match(prompt!, PROMPT, 'the next line is the prompt: no blank line, no doubled prompt');
+  assert.deepEqual(rest, []);
+}
+
 function revtelIn(tmux: Tmux, window: string, port: number, traceFile: string, extra = ''): void {
   const command = `env -u DISPLAY TERM=vt100 ${process.execPath} ${bin} telnet 127.0.0.1 ${port} --trace ${extra} 2>${traceFile}; echo "exit status $?"; sleep 60`;
   tmux.start(window, command, 100, 30);
@@ -57,14 +69,7 @@ describe('revtel telnet against inetutils telnetd running /bin/sh (tmux)', () =>
   });
 
   it('shows `echo abc` as it is typed, before Enter, and gives one prompt per Enter', async () => {
-    tmux.type('sh', 'echo abc');
-    await waitFor(() => screen().endsWith('echo abc'), 'the typing on screen before Enter');
-    tmux.keys('sh', 'Enter');
-    await waitFor(() => linesFrom(screen(), 'echo abc').length >= 3, 'the output and the next prompt');
-    const [, output, prompt, ...rest] = linesFrom(screen(), 'echo abc');
-    assert.equal(output, 'abc');
-    assert.match(prompt!, PROMPT, 'the next line is the prompt: no blank line, no doubled prompt');
-    assert.deepEqual(rest, []);
+    await echoAbc(tmux, 'sh');
 
     const before = prompts();
     tmux.keys('sh', 'Enter');
@@ -127,14 +132,7 @@ describe('revtel telnet against busybox telnetd running /bin/sh (tmux)', () => {
     const lines = readFileSync(traceFile, 'utf8').split('\n');
     assert.ok(lines.includes('RCVD WILL ECHO') && lines.includes('RCVD WILL SUPPRESS GO AHEAD'), lines.join('\n'));
     assert.ok(lines.includes('SENT WILL LINEMODE') && !lines.includes('RCVD DO LINEMODE'), 'busybox leaves our LINEMODE offer unanswered');
-    tmux.type('bb', 'echo abc');
-    await waitFor(() => screen().endsWith('echo abc'), 'the typing on screen before Enter');
-    tmux.keys('bb', 'Enter');
-    await waitFor(() => linesFrom(screen(), 'echo abc').length >= 3, 'the output and the next prompt');
-    const [, output, prompt, ...rest] = linesFrom(screen(), 'echo abc');
-    assert.equal(output, 'abc');
-    assert.match(prompt!, PROMPT);
-    assert.deepEqual(rest, []);
+    await echoAbc(tmux, 'bb');
   });
 });
 

@@ -312,6 +312,14 @@ describe('telnet client held back by an RFC 2217 server', () => {
 });
 
 
+/** Opens the session; the server then echoes and suppresses go-ahead (character mode). */
+async function openInCharacterMode(client: ReturnType<typeof observe>, server: Awaited<ReturnType<typeof scriptedServer>>): Promise<void> {
+  client.session.open();
+  await waitFor(server.ready, 'the connection');
+  server.engine().enableLocal(Opt.SGA);
+  server.engine().enableLocal(Opt.ECHO);
+}
+
 describe('telnet client in LINEMODE (RFC 1184) against a scripted server', () => {
   it('edits locally in MODE EDIT, sends the line on Enter, and turns Ctrl-C into IAC IP with the BSD flush', async () => {
     const server = await scriptedServer({ remote: [Opt.LINEMODE], local: [Opt.SGA] }, (command, engine) => {
@@ -358,10 +366,7 @@ describe('telnet client in LINEMODE (RFC 1184) against a scripted server', () =>
     const server = await scriptedServer({ local: [Opt.SGA, Opt.ECHO, Opt.BINARY], remote: [Opt.BINARY] });
     const client = observe({ host: '127.0.0.1', port: server.port, negotiate: 'never' });
     try {
-      client.session.open();
-      await waitFor(server.ready, 'the connection');
-      server.engine().enableLocal(Opt.SGA);
-      server.engine().enableLocal(Opt.ECHO);
+      await openInCharacterMode(client, server);
       await waitFor(() => !client.session.mode.lineEditing && !client.session.mode.localEcho, 'character mode, remote echo');
       client.session.write(Buffer.from('a\r'));
       await waitFor(() => server.received() === 'a\r', 'the NVT Enter');
@@ -416,10 +421,7 @@ describe('telnet client in LINEMODE (RFC 1184) against a scripted server', () =>
     const server = await scriptedServer({ remote: [Opt.LFLOW], local: [Opt.SGA, Opt.ECHO] });
     const client = observe({ host: '127.0.0.1', port: server.port, negotiate: 'never' });
     try {
-      client.session.open();
-      await waitFor(server.ready, 'the connection');
-      server.engine().enableLocal(Opt.SGA);
-      server.engine().enableLocal(Opt.ECHO);
+      await openInCharacterMode(client, server);
       server.engine().enableRemote(Opt.LFLOW);
       await waitFor(() => client.lines().includes('SENT WILL LFLOW') && !client.session.mode.localEcho, 'LFLOW in character mode');
       client.session.write(Buffer.from('a\x13b'));
