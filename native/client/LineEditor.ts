@@ -137,7 +137,7 @@ export class LineEditor {
         this.insert(byte, settings, show);
         continue;
       }
-      let role = roles[byte]!;
+      const role = roles[byte]!;
       if (flow && stopped && flow.restartAny && role !== XOFF) {
         flushData();
         actions.push({ kind: 'flow', stop: false });
