@@ -29,6 +29,7 @@ import {
 } from '../serial/rfc2217Values.js';
 import type { SerialSettings } from '../serial/serialSettings.js';
 import { LineEditor, type KeySettings } from './LineEditor.js';
+import { OutputGate } from './OutputGate.js';
 import { describeSocketError } from './socketErrors.js';
 
 export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -176,16 +177,12 @@ export class TelnetClientSession {
   /** `toggle localchars` outside LINEMODE; undefined: as the mode has it (on in kludge line mode). */
   private localChars: boolean | undefined;
   private flow: LocalFlow | undefined;
-  /** XOFF typed under LFLOW: output is held here until XON. */
-  private stoppedOutput: Uint8Array[] | undefined;
   private pausedByReader = false;
-  /** Signals sent whose DO TIMING-MARK is still unanswered, oldest first: output until then is discarded. */
-  private pendingFlushes: object[] = [];
+  /** The flush after a signal key, and output held after XOFF. */
+  private readonly outputGate: OutputGate;
   private retryDelayMs = FIRST_RETRY_MS;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private stoppedOutputBytes = 0;
   private readonly breakTimers = new Set<ReturnType<typeof setTimeout>>();
-  private readonly flushTimers = new Set<ReturnType<typeof setTimeout>>();
   private userClosed = false;
   /** Negotiation started (by us or the server) on this connection. */
   private negotiating = false;
@@ -199,6 +196,15 @@ export class TelnetClientSession {
     this.windowSize = options.windowSize ?? DEFAULT_WINDOW_SIZE;
     this.crlf = options.crlf ?? false;
     // With telnet, the BSD default until the server says otherwise: local echo, line editing.
+    this.outputGate = new OutputGate({
+      deliver: (data) => this._onData.fire(data),
+      pauseSource: () => this.socket?.pause(),
+      resumeSource: () => {
+        if (!this.pausedByReader) this.socket?.resume();
+      },
+      flushTimeoutMs: options.flushTimeoutMs ?? FLUSH_TIMEOUT_MS,
+      holdLimit: STOPPED_OUTPUT_LIMIT,
+    });
     this.currentMode = options.raw
       ? { localEcho: false, lineEditing: false, linemode: false, localSignals: false }
       : { localEcho: true, lineEditing: true, linemode: false, localSignals: true };
@@ -246,21 +252,15 @@ export class TelnetClientSession {
       if (action.kind === 'data') {
         engine.sendData(action.bytes);
       } else if (action.kind === 'flow') {
-        this.setOutputStopped(action.stop);
+        this.outputGate.setStopped(action.stop);
       } else {
         engine.sendCommand(action.command);
         // The BSD client's flush: throw away what the server sends until it answers this;
         // not with a peer that has never spoken telnet (it would never answer), and never
         // for longer than flushTimeoutMs.
         if (action.flush && this.negotiating) {
-          const flush = {};
-          this.pendingFlushes.push(flush);
           engine.requestTimingMark();
-          const timer = setTimeout(() => {
-            this.flushTimers.delete(timer);
-            this.pendingFlushes = this.pendingFlushes.filter((pending) => pending !== flush);
-          }, this.options.flushTimeoutMs ?? FLUSH_TIMEOUT_MS);
-          this.flushTimers.add(timer);
+          this.outputGate.flushUntilMark();
         }
       }
     }
@@ -271,7 +271,7 @@ export class TelnetClientSession {
     const linemode = engine.linemode;
     const binary = engine.isEnabled('local', Opt.BINARY);
     const slc = linemode?.slc ?? TERMINAL_CHARACTERS;
-    const flow = this.flow?.on ? { restartAny: this.flow.restartAny, stopped: this.stoppedOutput !== undefined } : undefined;
+    const flow = this.flow?.on ? { restartAny: this.flow.restartAny, stopped: this.outputGate.stopped } : undefined;
     return {
       edit: mode.lineEditing,
       echo: mode.localEcho,
@@ -414,22 +414,10 @@ export class TelnetClientSession {
 
   resume(): void {
     this.pausedByReader = false;
-    if (!this.stoppedOutput) this.socket?.resume();
+    if (!this.outputGate.stopped) this.socket?.resume();
   }
 
-  // XOFF under LFLOW: output waits until XON; negotiation goes on meanwhile, and past
-  // STOPPED_OUTPUT_LIMIT bytes TCP holds the rest back at the server.
-  private setOutputStopped(stop: boolean): void {
-    if (stop) {
-      this.stoppedOutput ??= [];
-      return;
-    }
-    const held = this.stoppedOutput;
-    this.stoppedOutput = undefined;
-    this.stoppedOutputBytes = 0;
-    for (const data of held ?? []) this._onData.fire(data);
-    if (!this.pausedByReader) this.socket?.resume();
-  }
+
 
   close(): void {
     this.userClosed = true;
@@ -526,12 +514,10 @@ export class TelnetClientSession {
       this.socket = undefined;
       this.engine = undefined;
       this.heldInput = undefined;
-      this.stoppedOutput = undefined;
+      this.outputGate.reset();
       this.flow = undefined;
-      this.pendingFlushes = [];
-      for (const timer of [...this.breakTimers, ...this.flushTimers]) clearTimeout(timer);
+      for (const timer of this.breakTimers) clearTimeout(timer);
       this.breakTimers.clear();
-      this.flushTimers.clear();
       this.afterClose(connected, failure);
     });
   }
@@ -624,9 +610,7 @@ export class TelnetClientSession {
         break;
       case 'data':
         this.dataReceived = true;
-        if (this.pendingFlushes.length > 0) break;
-        if (this.stoppedOutput) this.holdStoppedOutput(event.data);
-        else this._onData.fire(event.data);
+        this.outputGate.data(event.data);
         break;
       case 'trace':
         if (event.entry.direction === 'RCVD' && !this.negotiating) {
@@ -640,7 +624,7 @@ export class TelnetClientSession {
         if (event.option === Opt.LFLOW && event.side === 'local') {
           // RFC 1372: flow control is on locally until the server says otherwise.
           this.flow = event.enabled ? { on: true, restartAny: false } : undefined;
-          if (!event.enabled) this.setOutputStopped(false);
+          if (!event.enabled) this.outputGate.setStopped(false);
         }
         if (this.engine) this.updateMode(this.engine);
         if (event.option === Opt.COM_PORT && event.side === 'local' && event.enabled) this.sendRfc2217Settings();
@@ -653,8 +637,7 @@ export class TelnetClientSession {
         if (event.option === Opt.LFLOW && this.engine?.isEnabled('local', Opt.LFLOW)) this.onFlowControl(event.payload);
         break;
       case 'timing-mark':
-        // Each answer ends the oldest flush (a timed-out one has left the queue already).
-        this.pendingFlushes.shift();
+        this.outputGate.markAnswered();
         break;
       case 'warning':
         this._onWarning.fire(event.message);
@@ -669,17 +652,11 @@ export class TelnetClientSession {
     else this.socket?.write(bytes);
   }
 
-  private holdStoppedOutput(data: Uint8Array): void {
-    this.stoppedOutput!.push(data.slice());
-    this.stoppedOutputBytes += data.length;
-    if (this.stoppedOutputBytes > STOPPED_OUTPUT_LIMIT) this.socket?.pause();
-  }
-
   // RFC 1372: OFF, ON, RESTART-ANY, RESTART-XON.
   private onFlowControl(payload: Uint8Array): void {
     const flow = this.flow ?? { on: true, restartAny: false };
     switch (payload[0]) {
-      case 0: this.flow = { ...flow, on: false }; this.setOutputStopped(false); break;
+      case 0: this.flow = { ...flow, on: false }; this.outputGate.setStopped(false); break;
       case 1: this.flow = { ...flow, on: true }; break;
       case 2: this.flow = { ...flow, restartAny: true }; break;
       case 3: this.flow = { ...flow, restartAny: false }; break;
