@@ -1,17 +1,9 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_TERMINAL_TYPES, DEFAULT_WINDOW_SIZE, TelnetClientSession, type CloseReason, type RemoteSerialState, type SpecialCommand } from '../client/TelnetClientSession.js';
 import { parseSerialSettings, SettingsError, type SerialSettings } from '../serial/serialSettings.js';
 import { EscapeReader } from './EscapeReader.js';
-import { UsageError } from './UsageError.js';
+import { parseCommandLine } from './args.js';
+import { CommandLineError } from './UsageError.js';
 
-export const TELNET_USAGE = `revtel telnet HOST [PORT] [--trace] [--term TYPE] [--raw] [--negotiate auto|always|never]
-             [-l USER] [--env NAME=VALUE]... [--size COLSxROWS] [--crlf] [-e CHAR]
-             [--rfc2217 SETTINGS] [--reconnect] [--linger MS]
-  Standard input goes to the connection and the connection to standard output. Ctrl-] (or
-  -e CHAR) opens the telnet> prompt; 'help' there lists its commands. --trace prints the
-  negotiation on standard error as the BSD client's 'toggle options' does; Revtel's own
-  messages there start with 'revtel:'. Exit status: 0 closed, 2 usage, 3 could not
-  connect, 4 connection lost.`;
 
 const EXIT_CODES: Record<CloseReason, number> = { user: 0, peer: 0, 'connect-failed': 3, lost: 4 };
 // The BSD client's command table, in its words.
@@ -113,65 +105,60 @@ interface TelnetCommandLine {
 }
 
 function parseTelnetArgs(args: readonly string[], env: NodeJS.ProcessEnv): TelnetCommandLine {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        trace: { type: 'boolean' },
-        term: { type: 'string' },
-        raw: { type: 'boolean' },
-        negotiate: { type: 'string' },
-        rfc2217: { type: 'string' },
-        reconnect: { type: 'boolean' },
-        linger: { type: 'string' },
-        user: { type: 'string', short: 'l' },
-        env: { type: 'string', multiple: true },
-        size: { type: 'string' },
-        crlf: { type: 'boolean' },
-        escape: { type: 'string', short: 'e' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      trace: { type: 'boolean' },
+      term: { type: 'string' },
+      raw: { type: 'boolean' },
+      negotiate: { type: 'string' },
+      rfc2217: { type: 'string' },
+      reconnect: { type: 'boolean' },
+      linger: { type: 'string' },
+      user: { type: 'string', short: 'l' },
+      env: { type: 'string', multiple: true },
+      size: { type: 'string' },
+      crlf: { type: 'boolean' },
+      escape: { type: 'string', short: 'e' },
+    },
+  });
   const { values, positionals } = parsed;
   const [host, portText, ...extra] = positionals;
-  if (!host) throw new UsageError('telnet needs a host: revtel telnet HOST [PORT]');
-  if (extra.length > 0) throw new UsageError(`telnet takes a host and a port, not "${extra.join(' ')}"`);
+  if (!host) throw new CommandLineError('telnet needs a host');
+  if (extra.length > 0) throw new CommandLineError(`telnet takes a host and a port, not "${extra.join(' ')}"`);
   const port = portText === undefined ? 23 : Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`"${portText}" is not a TCP port (1–65535)`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CommandLineError(`"${portText}" is not a TCP port (1–65535)`);
   const negotiate = values.negotiate ?? 'auto';
   if (negotiate !== 'auto' && negotiate !== 'always' && negotiate !== 'never') {
-    throw new UsageError(`--negotiate ${negotiate}: use auto, always or never`);
+    throw new CommandLineError(`--negotiate ${negotiate}: use auto, always or never`);
   }
   const lingerMs = values.linger === undefined ? 1000 : Number(values.linger);
-  if (!Number.isFinite(lingerMs) || lingerMs < 0) throw new UsageError(`--linger ${values.linger}: give milliseconds`);
+  if (!Number.isFinite(lingerMs) || lingerMs < 0) throw new CommandLineError(`--linger ${values.linger}: give milliseconds`);
   let rfc2217: SerialSettings | undefined;
   if (values.rfc2217 !== undefined) {
-    if (values.raw) throw new UsageError('--rfc2217 needs telnet: it cannot be used with --raw');
+    if (values.raw) throw new CommandLineError('--rfc2217 needs telnet: it cannot be used with --raw');
     try {
       rfc2217 = parseSerialSettings(values.rfc2217);
     } catch (error) {
-      if (error instanceof SettingsError) throw new UsageError(`--rfc2217 ${error.message}`);
+      if (error instanceof SettingsError) throw new CommandLineError(`--rfc2217 ${error.message}`);
       throw error;
     }
   }
   const environment = (values.env ?? []).map((pair) => {
     const match = /^([^=\s]+)=(.*)$/s.exec(pair);
-    if (!match) throw new UsageError(`--env ${pair}: give NAME=VALUE`);
+    if (!match) throw new CommandLineError(`--env ${pair}: give NAME=VALUE`);
     return { name: match[1]!, value: match[2]! };
   });
   let size: { cols: number; rows: number } | undefined;
   if (values.size !== undefined) {
     const match = /^(\d{1,5})x(\d{1,5})$/.exec(values.size);
     const [cols, rows] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
-    if (cols < 1 || rows < 1 || cols > 65535 || rows > 65535) throw new UsageError(`--size ${values.size}: give COLSxROWS, such as 80x24`);
+    if (cols < 1 || rows < 1 || cols > 65535 || rows > 65535) throw new CommandLineError(`--size ${values.size}: give COLSxROWS, such as 80x24`);
     size = { cols, rows };
   }
   const escape = values.escape === undefined ? 0x1d : parseEscape(values.escape);
-  if (escape === undefined) throw new UsageError(`-e ${values.escape}: give one character, such as ^] or ~, or off`);
+  if (escape === undefined) throw new CommandLineError(`-e ${values.escape}: give one character, such as ^] or ~, or off`);
   const fromEnv = env['TERM'] ? [env['TERM'].toUpperCase()] : [];
   const terminalTypes = values.term ? [values.term.toUpperCase()] : [...new Set([...fromEnv, ...DEFAULT_TERMINAL_TYPES])];
   return {
