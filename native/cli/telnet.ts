@@ -260,7 +260,9 @@ export function runTelnet(args: readonly string[]): Promise<number> {
   });
   if (stdout.isTTY) stdout.on('resize', () => session.resize({ cols: stdout.columns, rows: stdout.rows }));
 
-  const escape = new EscapeReader(options.escape);
+  const escape = new EscapeReader();
+  // Assigned, not passed: undefined (-e off) would bring back the constructor's default.
+  escape.escapeByte = options.escape;
   const toggles: Record<string, () => string> = {
     options: () => ((showOptions = !showOptions) ? 'Will show option processing.' : 'Will not show option processing.'),
     netdata: () => ((showNetdata = !showNetdata)

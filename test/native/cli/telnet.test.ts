@@ -57,6 +57,17 @@ describe('revtel telnet on pipes', () => {
     assert.match(run.stderr, /Connection closed\.\n$/);
   });
 
+  it('takes another escape character with -e, and none with -e off', async () => {
+    const tilde = await revtel(['telnet', '127.0.0.1', String(telnetd.port), '-e', '~'], '~status\n~close\n');
+    assert.equal(tilde.status, 0, tilde.stderr);
+    assert.match(tilde.stderr, /Escape character is '~'\.\n/);
+    assert.match(tilde.stderr, /Operating /);
+    const none = await revtel(['telnet', '127.0.0.1', String(telnetd.port), '-e', 'off', '--linger', '300'], '\x1dstatus\n');
+    assert.equal(none.status, 0, none.stderr);
+    assert.doesNotMatch(none.stdout, /telnet>/, 'Ctrl-] is sent like any other key');
+    assert.match(none.stdout, /\x1dstatus/, 'and comes back from cat');
+  });
+
   it('exits 3 with one line when nothing listens', async () => {
     const port = await freePort();
     const run = await revtel(['telnet', '127.0.0.1', String(port)]);
@@ -100,6 +111,9 @@ describe('revtel telnet on pipes', () => {
       [['telnet', 'router', '--rfc2217', '9600,8X1'], /^revtel: --rfc2217 "9600,8X1": parity "X" is not one of N, E, O, M, S/],
       [['telnet', 'router', '--negotiate', 'sometimes'], /^revtel: --negotiate sometimes: use auto, always or never\nUsage: revtel telnet HOST/],
       [['telnet', 'router', '--rfc2217', '9600', '--raw'], /^revtel: --rfc2217 needs telnet: it cannot be used with --raw\nUsage: revtel telnet HOST/],
+      [['telnet', 'router', '--env', 'NOVALUE'], /^revtel: --env NOVALUE: give NAME=VALUE\n/],
+      [['telnet', 'router', '--size', '80by24'], /^revtel: --size 80by24: give COLSxROWS, such as 80x24\n/],
+      [['telnet', 'router', '-e', 'ab'], /^revtel: -e ab: give one character, such as \^\] or ~, or off\n/],
     ];
     for (const [args, message] of cases) {
       const run = await revtel(args);
