@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { DEFAULT_TERMINAL_TYPES, DEFAULT_WINDOW_SIZE, TelnetClientSession, type CloseReason, type RemoteSerialState, type SpecialCommand } from '../client/TelnetClientSession.js';
 import { parseSerialSettings, SettingsError, type SerialSettings } from '../serial/serialSettings.js';
 import { EscapeReader } from './EscapeReader.js';
@@ -192,6 +193,18 @@ function describeRemotePort(remote: RemoteSerialState): string {
   return parts.join(', ');
 }
 
+/** The terminal's speed for TERMINAL-SPEED, as `stty speed` reads it (38400 when it cannot). */
+function terminalSpeed(): { transmit: number; receive: number } {
+  let speed = 38400;
+  try {
+    const read = Number(execFileSync('stty', ['speed'], { stdio: ['inherit', 'pipe', 'ignore'] }).toString().trim());
+    if (Number.isInteger(read) && read > 0) speed = read;
+  } catch {
+    // No stty, or not a terminal after all: the usual pty speed.
+  }
+  return { transmit: speed, receive: speed };
+}
+
 /** Runs `revtel telnet` on this process's standard streams; resolves to the exit status. */
 export function runTelnet(args: readonly string[]): Promise<number> {
   const options = parseTelnetArgs(args, process.env);
@@ -217,6 +230,7 @@ export function runTelnet(args: readonly string[]): Promise<number> {
     environment: options.environment,
     crlf: options.crlf,
     windowSize: stdout.isTTY ? { cols: stdout.columns, rows: stdout.rows } : options.size ?? DEFAULT_WINDOW_SIZE,
+    ...(interactive ? { terminalSpeed: terminalSpeed() } : {}),
     ...(options.user !== undefined ? { user: options.user } : {}),
     ...(display ? { display } : {}),
     ...(options.rfc2217 ? { rfc2217: options.rfc2217 } : {}),

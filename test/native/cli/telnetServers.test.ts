@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -171,5 +171,45 @@ describe('the telnet> prompt and server output (tmux)', () => {
     const command = lines.indexOf('telnet> status');
     assert.ok(command >= 0, `the command line is whole:\n${screen()}`);
     assert.ok(lines.indexOf('SERVER OUTPUT') > command, 'the output comes after the command');
+  });
+});
+
+describe('revtel telnet under an interactive shell (tmux)', () => {
+  const tmux = new Tmux();
+  const dir = scratchDir();
+  const traceFile = join(dir, 'trace.txt');
+  let telnetd: Awaited<ReturnType<typeof startTelnetd>>;
+  const screen = (): string => tmux.screen('job');
+
+  before(async () => {
+    telnetd = await startTelnetd('/bin/cat');
+    tmux.start('job', 'env PS1="job$ " bash --norc --noprofile -i');
+    await waitFor(() => screen().endsWith('job$'), 'the shell');
+  });
+  after(async () => {
+    tmux.kill();
+    await telnetd.stop();
+  });
+
+  it('sends the terminal\'s speed, and `z` suspends it to the shell until fg', async () => {
+    tmux.type('job', `stty 9600; env -u DISPLAY TERM=vt100 ${process.execPath} ${bin} telnet 127.0.0.1 ${telnetd.port} --trace 2>${traceFile}`);
+    tmux.keys('job', 'Enter');
+    await waitFor(() => existsSync(traceFile) && readFileSync(traceFile, 'utf8').includes('SENT IAC SB TERMINAL-SPEED IS 9600,9600'), 'TSPEED from stty', 10_000);
+    tmux.keys('job', 'C-]');
+    await waitFor(() => screen().endsWith('telnet>'), 'the prompt');
+    tmux.type('job', 'z');
+    tmux.keys('job', 'Enter');
+    await waitFor(() => /Stopped/.test(screen()) && screen().endsWith('job$'), 'the shell after z');
+    tmux.type('job', 'fg');
+    tmux.keys('job', 'Enter');
+    await waitFor(() => screen().includes('telnet 127.0.0.1'), 'the job back in the foreground');
+    tmux.type('job', 'back again');
+    tmux.keys('job', 'Enter');
+    await waitFor(() => (screen().match(/back again/g) ?? []).length >= 2, 'typing to reach cat and come back, raw mode restored');
+    tmux.keys('job', 'C-]');
+    await waitFor(() => screen().endsWith('telnet>'), 'the prompt again');
+    tmux.type('job', 'close');
+    tmux.keys('job', 'Enter');
+    await waitFor(() => screen().endsWith('job$'), 'the shell after close');
   });
 });
