@@ -10,7 +10,7 @@ import { DeviceSupervisor, type DeviceSupervisorOptions, type DeviceStatus } fro
 import { ConfigError, DEFAULT_BIND, type LineConfig } from './LineConfig.js';
 import { LineClient, type LinePort } from './LineClient.js';
 import { describeDuration, LoginGuard } from './LoginGuard.js';
-import { SessionLog, SessionLogError } from './SessionLog.js';
+import { SessionLog, SessionLogError, sessionLogName } from './SessionLog.js';
 
 export interface LineOptions {
   readonly device: DeviceSupervisorOptions;
@@ -63,7 +63,7 @@ export class Line implements LinePort {
     try {
       return new SessionLog({
         dir,
-        name: this.config.name.replace(/[^\w.-]+/g, '-'),
+        name: sessionLogName(this.config.name),
         report: (message) => this.log(`session log: ${message}`),
       });
     } catch (error) {

@@ -1,5 +1,5 @@
 import { Line, type LineOptions } from './Line.js';
-import { sameLine, type LineConfig } from './LineConfig.js';
+import { checkLinesTogether, sameLine, type LineConfig } from './LineConfig.js';
 import { LoginGuard } from './LoginGuard.js';
 
 /**
@@ -21,6 +21,7 @@ export class TerminalServer {
   }
 
   async apply(configs: readonly LineConfig[]): Promise<void> {
+    checkLinesTogether(configs);
     const wanted = new Map(configs.map((config) => [config.tcpPort, config]));
     for (const [port, line] of this.running) {
       const next = wanted.get(port);

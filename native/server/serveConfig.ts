@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { ConfigError, DEMO_DEVICE, makeLineConfig, parseLineSpec, parseTcpPort, type LineConfig, type LineOptions } from './LineConfig.js';
+import { checkLinesTogether, ConfigError, DEMO_DEVICE, makeLineConfig, parseLineSpec, parseTcpPort, type LineConfig, type LineOptions } from './LineConfig.js';
 import { readPasswordFile, PasswordFileError, type PasswordTable } from './passwords.js';
 
 // `revtel serve`'s flags and its YAML config file say the same things; the file can also
@@ -34,6 +34,7 @@ export async function loadLineConfigs(flags: ServeFlags): Promise<LineConfig[]> 
   const where = flags.configFile ?? '';
   const fileDefaults = lineOptionsFrom(file, `${where}`);
   const defaults: LineOptions = { ...withoutUndefined(flags), ...fileDefaults };
+  if (file['password-file'] !== undefined && typeof file['password-file'] !== 'string') throw new ConfigError(`${where}: password-file must be the path of a file`);
   const passwordFile = (file['password-file'] as string | undefined) ?? flags.passwordFile;
   const passwords = passwordFile ? await readPasswords(passwordFile) : undefined;
   const hashFor = (port: number): string | undefined => passwords?.byPort.get(port) ?? passwords?.default;
@@ -53,18 +54,15 @@ export async function loadLineConfigs(flags: ServeFlags): Promise<LineConfig[]> 
       if (!PER_LINE_KEYS.has(key)) throw new ConfigError(`${at}: unknown key "${key}" (known: ${[...PER_LINE_KEYS].join(', ')})`);
     }
     if (line['port'] === undefined || typeof line['device'] !== 'string') throw new ConfigError(`${at}: every line needs a port and a device`);
+    if (typeof line['port'] !== 'number') throw new ConfigError(`${at}: port ${JSON.stringify(line['port'])} is not a TCP port; write a whole number 1–65535, such as port: 2001`);
     const tcpPort = parseTcpPort(line['port'] as number, at);
     configs.push(makeLineConfig(tcpPort, line['device'], { ...defaults, ...lineOptionsFrom(line, at) }, at, hashFor(tcpPort)));
   });
+  if (file['demo'] !== undefined && typeof file['demo'] !== 'boolean') throw new ConfigError(`${where}: demo must be true or false`);
   if (flags.demo || file['demo'] === true) {
     configs.push(makeLineConfig(DEMO_PORT, DEMO_DEVICE, defaults, '--demo', hashFor(DEMO_PORT)));
   }
-  const seen = new Map<number, LineConfig>();
-  for (const config of configs) {
-    const other = seen.get(config.tcpPort);
-    if (other) throw new ConfigError(`TCP port ${config.tcpPort} is given to both ${other.device} and ${config.device}`);
-    seen.set(config.tcpPort, config);
-  }
+  checkLinesTogether(configs);
   if (configs.length === 0) throw new ConfigError('No lines to serve: give --line TCPPORT:DEVICE[:SETTINGS], --demo or --config FILE');
   return configs;
 }
@@ -105,7 +103,7 @@ function lineOptionsFrom(source: Record<string, unknown>, where: string): LineOp
     const value = source[key];
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string' || typeof value === 'number') return String(value);
-    throw new ConfigError(`${where}: "${key}" must be a single value`);
+    throw new ConfigError(`${where}: "${key}" must be a single value, not ${JSON.stringify(value)}`);
   };
   const allow = source['allow'];
   if (allow !== undefined && !(Array.isArray(allow) || typeof allow === 'string')) throw new ConfigError(`${where}: "allow" must be a list of CIDR ranges`);
@@ -116,7 +114,10 @@ function lineOptionsFrom(source: Record<string, unknown>, where: string): LineOp
     protocol: text('protocol'),
     multi: text('multi'),
     maxClients: text('max-clients'),
-    allow: allow === undefined ? undefined : ([] as unknown[]).concat(allow).map(String),
+    allow: allow === undefined ? undefined : ([] as unknown[]).concat(allow).map((entry) => {
+      if (typeof entry !== 'string') throw new ConfigError(`${where}: allow entry ${JSON.stringify(entry)} is not a CIDR range such as 10.0.0.0/8`);
+      return entry;
+    }),
     idleTimeout: text('idle-timeout'),
     banner: text('banner'),
     logDir: text('log-dir'),

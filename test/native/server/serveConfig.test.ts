@@ -27,10 +27,11 @@ describe('revtel serve configuration', () => {
 
   it('takes device paths with colons, as /dev/serial/by-path names have, with or without settings', async () => {
     const byPath = '/dev/serial/by-path/pci-0000:00:14.0-usb-0:1:1.0-port0';
-    const [bare, set] = await loadLineConfigs(flags({ lines: [`2001:${byPath}`, `2002:${byPath}:115200,8N1`] }));
+    const otherPath = byPath.replace('port0', 'port1');
+    const [bare, set] = await loadLineConfigs(flags({ lines: [`2001:${byPath}`, `2002:${otherPath}:115200,8N1`] }));
     assert.equal(bare!.device, byPath);
     assert.equal(bare!.settings.baudRate, 9600);
-    assert.equal(set!.device, byPath);
+    assert.equal(set!.device, otherPath);
     assert.equal(set!.settings.baudRate, 115200);
     assert.equal(parseLineSpec('2003:COM3:9600').device, 'COM3');
     assert.equal(parseLineSpec('2003:COM3:9600').settings, '9600');
