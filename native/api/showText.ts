@@ -7,7 +7,6 @@
  * overrides (which reorder what a person reads) become visible escapes: ESC → "\x1b".
  */
 export function showText(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => {
     switch (char) {
       case '\n': return '\\n';

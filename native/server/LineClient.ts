@@ -87,6 +87,8 @@ export class LineClient {
   private heldBytes = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private loginTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private dropping = false;
   private readonly warnings: WarningLimiter;
   private readonlyNoticeSent = false;
   private terminalType: string | undefined;
@@ -219,6 +221,9 @@ export class LineClient {
   }
 
   private dropSlow(): void {
+    // Its own farewell goes through write() too, and may find the buffer still full.
+    if (this.dropping) return;
+    this.dropping = true;
     this.line.log(`client ${this.address} fell more than ${SLOW_CLIENT_LIMIT / 1024} KiB behind: dropped`);
     this.held = [];
     this.heldBytes = 0;
@@ -228,7 +233,10 @@ export class LineClient {
   private onEngineEvent(event: TelnetEvent): void {
     switch (event.type) {
       case 'send':
-        if (!this.socket.destroyed) this.socket.write(event.data);
+        if (this.socket.destroyed) break;
+        this.socket.write(event.data);
+        // Answers too (AYT, negotiation) pile up for a peer that sends and never reads.
+        if (this.socket.writableLength > SLOW_CLIENT_LIMIT && this.phase !== 'closed') this.dropSlow();
         break;
       case 'data':
         this.fromUser(event.data);
@@ -347,20 +355,18 @@ export class LineClient {
       return;
     }
     // The wait doubles with each wrong password from this address, on any connection.
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-    this.checkingPassword = false;
-    if (this.phase !== 'password') return;
-    if (this.passwordFailures >= PASSWORD_ATTEMPTS) {
-      this.disconnect('% Access denied');
-    } else {
-      this.write(Buffer.from('\r\n% Wrong password\r\nPassword: '));
-    }
+    this.retryTimer = setTimeout(() => {
+      this.checkingPassword = false;
+      if (this.passwordFailures >= PASSWORD_ATTEMPTS) this.disconnect('% Access denied');
+      else this.write(Buffer.from('\r\n% Wrong password\r\nPassword: '));
+    }, delayMs);
   }
 
   /** Leaves the password prompt: its timer and its pending slot go with it. */
   private leavePassword(next: 'active' | 'closed'): void {
     if (this.phase === 'password' && this.line.config.passwordHash) {
       clearTimeout(this.loginTimer);
+      clearTimeout(this.retryTimer);
       this.line.loginGuard.leavePending(this.host);
     }
     this.phase = next;

@@ -144,6 +144,6 @@ function hostOf(address: string): string {
 }
 
 export function describeDuration(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms >= 60_000) return `${Math.ceil(ms / 60_000)} min`;
   return `${Math.ceil(ms / 1000)} s`;
 }
