@@ -101,11 +101,11 @@ describe('revtel serve configuration', () => {
       [{ lines: ['2001:/dev/a'], passwordFile: passwordFile(`4139O ${hash}\n`) }, /passwords line 1: "4139O" is not a TCP port/],
       [{ lines: ['2001:/dev/a'], passwordFile: passwordFile(`2001 ${hash}\n2001 ${hash}\n`) }, /passwords line 2: TCP port 2001 has a password already/],
       // YAML types: `port: true` was TCP port 1.
-      [{ configFile: configFile('lines:\n  - { port: true, device: /dev/a }\n') }, /lines\[0\]: port true is not a TCP port; write a whole number 1–65535/],
+      [{ configFile: configFile('lines:\n  - { port: true, device: /dev/a }\n') }, /revtel\.yaml line 2, lines\[0\]: port true is not a TCP port; write a whole number 1–65535, such as port: 2001$/],
       [{ configFile: configFile('lines:\n  - { port: "", device: /dev/a }\n') }, /lines\[0\]: port "" is not a TCP port/],
       [{ configFile: configFile('lines:\n  - { port: 2001, device: /dev/a, max-clients: true }\n') }, /"max-clients" must be a single value, not true/],
-      [{ configFile: configFile('allow: [10.0.0.0/8, 12]\nlines:\n  - { port: 2001, device: /dev/a }\n') }, /allow entry 12 is not a CIDR range/],
-      [{ configFile: configFile('demo: yes\n') }, /demo must be true or false/],
+      [{ configFile: configFile('allow: [10.0.0.0/8, 12]\nlines:\n  - { port: 2001, device: /dev/a }\n') }, /revtel\.yaml line 1: allow entry 12 is not a CIDR range/],
+      [{ configFile: configFile('demo: yes\n') }, /revtel\.yaml line 1: demo must be true or false/],
       // A timer of more than 2^31-1 ms fires at once: every client was dropped.
       [{ lines: ['2001:/dev/a'], idleTimeout: '2592000' }, /idle timeout 2592000 s is longer than 2073600 s \(24 days\); give fewer seconds, or 0 for none/],
       // Not serial devices: retried for ever before.
