@@ -11,6 +11,7 @@ import { ConfigError, DEFAULT_BIND, type LineConfig } from './LineConfig.js';
 import { LineClient, type LinePort } from './LineClient.js';
 import { describeDuration, LoginGuard } from './LoginGuard.js';
 import { SessionLog, SessionLogError, sessionLogName } from './SessionLog.js';
+import { WarningLimiter } from './WarningLimiter.js';
 
 export interface LineOptions {
   readonly device: DeviceSupervisorOptions;
@@ -46,6 +47,8 @@ export class Line implements LinePort {
   private modemLinesReadable = true;
   private present = false;
   readonly loginGuard: LoginGuard;
+  /** What peers can make happen over and over (refusals, BREAK, settings): a few, then counted. */
+  private readonly notices = new WarningLimiter((message) => this.log(message));
 
   constructor(readonly config: LineConfig, private readonly options: LineOptions) {
     this.loginGuard = options.loginGuard ?? new LoginGuard(undefined, (message) => this.log(message));
@@ -129,6 +132,7 @@ export class Line implements LinePort {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.supervisor.close();
     this.sessionLog?.close();
+    this.notices.flush();
   }
 
   // ---- LinePort: what clients ask for ---------------------------------------------------
@@ -152,8 +156,8 @@ export class Line implements LinePort {
   sendBreak(client: LineClient, durationMs = 300): void {
     const line = this.supervisor.line;
     if (!line) return;
-    this.log(`client ${client.address} sent BREAK (${durationMs} ms)`);
-    sendBreak(line, durationMs).catch((error: Error) => this.log(`BREAK failed: ${error.message}`));
+    this.notices.report('break', `client ${client.address} sent BREAK (${durationMs} ms)`);
+    sendBreak(line, durationMs).catch((error: Error) => this.notices.report('break-failed', `BREAK failed: ${error.message}`));
   }
 
   async setBreak(on: boolean): Promise<void> {
@@ -164,7 +168,7 @@ export class Line implements LinePort {
     const before = formatSerialSettings(this.supervisor.settings);
     const settings = { ...this.supervisor.settings, ...change };
     await this.supervisor.applySettings(settings);
-    if (formatSerialSettings(settings) !== before) this.log(`settings changed to ${formatSerialSettings(settings)}`);
+    if (formatSerialSettings(settings) !== before) this.notices.report('settings', `settings changed to ${formatSerialSettings(settings)}`);
     return settings;
   }
 
@@ -174,7 +178,7 @@ export class Line implements LinePort {
     } catch (error) {
       // A pty has no modem lines: keep our copy, say so, and answer as asked.
       if (!(error instanceof SerialError)) throw error;
-      this.log(`cannot set ${Object.keys(lines).join('/').toUpperCase()}: ${error.message}`);
+      this.notices.report('control-lines', `cannot set ${Object.keys(lines).join('/').toUpperCase()}: ${error.message}`);
     }
   }
 
@@ -272,7 +276,7 @@ export class Line implements LinePort {
     const address = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     const refusal = this.refusal(socket.remoteAddress ?? '');
     if (refusal) {
-      this.log(`client ${address} refused${refusal.why}`);
+      this.notices.report(`refused${refusal.why}`, `client ${address} refused${refusal.why}`);
       endConnection(socket, refusal.tell === undefined ? undefined : `\r\n[revtel] ${refusal.tell}\r\n`);
       return;
     }

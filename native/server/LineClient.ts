@@ -451,7 +451,7 @@ export class LineClient {
           return;
       }
     } catch (error) {
-      this.line.log(`client ${this.address}: ${message.command} failed: ${(error as Error).message}`);
+      this.warnings.report(`${message.command} failed`, `${message.command} failed: ${(error as Error).message}`);
     }
   }
 
@@ -459,7 +459,7 @@ export class LineClient {
     try {
       return await this.line.applySettings(change);
     } catch (error) {
-      this.line.log(`client ${this.address}: cannot change the settings: ${(error as Error).message}`);
+      this.warnings.report('settings refused', `cannot change the settings: ${(error as Error).message}`);
       return this.line.settings;
     }
   }

@@ -131,7 +131,8 @@ describe('resets at every refusal point and every stage', () => {
       upgraded.socket.resetAndDestroy();
     }
     // Every reset has been seen: each connection's end is logged.
-    await waitFor(() => (served.log().match(/refused by the access list/g) ?? []).length >= rounds, 'the access-list refusals');
+    // Refusals are logged three times a minute, then counted.
+    await waitFor(() => (served.log().match(/refused by the access list/g) ?? []).length >= 3, 'the access-list refusals');
     await waitFor(() => (served.log().match(new RegExp(`port ${openPort}: client \\S+ disconnected`, 'g')) ?? []).length >= 2 * rounds, 'the reset clients to be gone');
     await waitFor(() => (served.log().match(new RegExp(`port ${passwordPort}: client \\S+ disconnected`, 'g')) ?? []).length >= 2 * rounds, 'the reset logins to be gone');
     assert.equal(served.process.exitCode, null, served.log());
@@ -307,6 +308,29 @@ describe('password guessing and pending logins', () => {
       assert.equal(count(log, /gave no right password within 1 s: disconnected/), 1);
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe('what a client can make a line log', () => {
+  it('logs BREAK three times and then a count, however many a client sends', async () => {
+    const port = await freePort();
+    const { server, log } = await lineServer({}, [{ port }]);
+    let stopped = false;
+    try {
+      const client = await peer(port);
+      await client.waitFor('[revtel]');
+      const breaks = Buffer.concat(Array.from({ length: 50 }, () => bytes(Cmd.IAC, Cmd.BRK)));
+      client.socket.write(Buffer.concat([breaks, bytes(Cmd.IAC, Cmd.AYT)]));
+      // AYT is answered after every BREAK before it has been handled.
+      await client.waitFor('[Yes]');
+      client.socket.destroy();
+      await server.stop();
+      stopped = true;
+      assert.equal(count(log, /sent BREAK \(300 ms\)$/), 3, log.join('\n'));
+      assert.equal(count(log, /sent BREAK \(300 ms\) … and 47 more like it$/), 1, log.join('\n'));
+    } finally {
+      if (!stopped) await server.stop();
     }
   });
 });
