@@ -4,6 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
+import { decodeFrame, encodeFrame, type LineDto } from '../../../native/api/index.js';
 import { openDevice } from '../../../native/hub/openDevice.js';
 import { Cmd, Opt } from '../../../native/telnet/index.js';
 import { LOGIN_LIMITS, LoginGuard, type LoginLimits } from '../../../native/server/LoginGuard.js';
@@ -45,6 +47,32 @@ async function peer(port: number, localAddress = '127.0.0.1'): Promise<Peer> {
 }
 
 const bytes = (...values: number[]): Buffer => Buffer.from(values);
+
+/** RevtelApi over the UI's WebSocket, as a page with the token calls it. */
+async function uiApi(url: URL): Promise<{ call: (method: string, request: unknown) => Promise<unknown>; close: () => void }> {
+  const token = new URLSearchParams(url.hash.slice(1)).get('token')!;
+  const ws = new WebSocket(`ws://${url.host}/api`);
+  const replies: { type: string; id?: number; result?: unknown; message?: string }[] = [];
+  ws.on('message', (data: Buffer) => replies.push(decodeFrame(new Uint8Array(data)) as (typeof replies)[number]));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  ws.send(encodeFrame({ type: 'hello', token }));
+  await waitFor(() => replies.some((reply) => reply.type === 'welcome'), 'the welcome');
+  let nextId = 1;
+  return {
+    call: async (method, request) => {
+      const id = nextId++;
+      ws.send(encodeFrame({ type: 'call', id, method, request }));
+      await waitFor(() => replies.some((reply) => reply.id === id), `the answer to ${method}`);
+      const reply = replies.find((candidate) => candidate.id === id)!;
+      if (reply.type === 'error') throw new Error(reply.message);
+      return reply.result;
+    },
+    close: () => ws.close(),
+  };
+}
 
 describe('resets at every refusal point and every stage', () => {
   let dir: string;
@@ -159,13 +187,26 @@ describe('resets at every refusal point and every stage', () => {
     }
   });
 
-  it('shows control characters from the network escaped in the log, on one line', async () => {
+  it('shows control characters from the network escaped in the log and in the UI'''s clients table; the UI opens only terminals', async () => {
     const client = await peer(openPort);
     const forged = '\x1b]0;pwned\x07\x1b[2J\nFORGED 2026-01-01T00:00:00.000Z line 9: client 10.9.9.9 connected';
     client.socket.write(bytes(Cmd.IAC, Cmd.WILL, Opt.TTYPE));
     await client.waitFor(String.fromCharCode(Cmd.IAC, Cmd.SB, Opt.TTYPE, 1, Cmd.IAC, Cmd.SE), 'SB TTYPE SEND');
     client.socket.write(Buffer.concat([bytes(Cmd.IAC, Cmd.SB, Opt.TTYPE, 0), Buffer.from(forged, 'latin1'), bytes(Cmd.IAC, Cmd.SE)]));
     await served.waitForLog(/negotiated .*TTYPE \\x1b\]0;pwned/, 'the negotiation line');
+    // The UI's clients table shows what the hub sends it: escaped too.
+    const api = await uiApi(ui);
+    try {
+      const lines = await api.call('listLines', {}) as LineDto[];
+      const negotiated = lines.find((line) => line.tcpPort === openPort)!.clients.map((entry) => entry.negotiated).join(' ');
+      assert.match(negotiated, /TTYPE \\x1b\]0;pwned\\x07\\x1b\[2J\\nFORGED/);
+      assert.doesNotMatch(negotiated, /[\x00-\x1f]/);
+      // And the UI opens no path that is not a terminal.
+      await assert.rejects(api.call('openSerial', { path: '/etc/passwd', settings: '9600,8N1' }), /\/etc\/passwd is a file, not a serial device/);
+      await assert.rejects(api.call('openSerial', { path: '/dev/zero', settings: '9600,8N1' }), /\/dev\/zero is a character device that is not a terminal/);
+    } finally {
+      api.close();
+    }
     client.socket.destroy();
     assert.match(served.log(), /TTYPE \\x1b\]0;pwned\\x07\\x1b\[2J\\nFORGED/);
     assert.doesNotMatch(served.log(), /[\x00-\x09\x0b-\x1f\x7f]/, 'no control character but the line ends');
