@@ -290,7 +290,7 @@ describe('bad starts give one clear sentence', () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
     try {
-      const { status, stderr } = await run(['--demo', '--ui', String(port)]);
+      const { status, stderr } = await run(['--line', `${await freePort()}:demo`, '--ui', String(port)]);
       assert.equal(status, 2);
       assert.match(stderr, new RegExp(`The UI port ${port} on 127\\.0\\.0\\.1 is already in use by another program`));
       assert.doesNotMatch(stderr, /internal error/);
