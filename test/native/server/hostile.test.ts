@@ -337,13 +337,16 @@ describe('password guessing and pending logins', () => {
     }
   });
 
-  it('closes a connection that has not given the right password within the login timeout', async () => {
+  it('closes a connection that has not given the right password within the login timeout, however busy it keeps it', async () => {
     const port = await freePort();
     const { server, log } = await lineServer({ loginTimeoutMs: 200 }, [{ port, password: 'right' }]);
     try {
       const idle = await peer(port);
       await idle.waitFor('Password: ');
+      // IAC NOP keeps a connection busy, not logged in.
+      const keepAlive = setInterval(() => idle.socket.write(bytes(Cmd.IAC, Cmd.NOP)), 20);
       await idle.closed;
+      clearInterval(keepAlive);
       assert.match(idle.text(), /% Login timed out/);
       assert.equal(count(log, /gave no right password within 1 s: disconnected/), 1);
     } finally {
