@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, YAMLParseError } from 'yaml';
 import { checkLinesTogether, ConfigError, DEMO_DEVICE, makeLineConfig, parseLineSpec, parseTcpPort, type LineConfig, type LineOptions } from './LineConfig.js';
 import { readPasswordFile, PasswordFileError, type PasswordTable } from './passwords.js';
 
@@ -79,6 +78,8 @@ async function readConfigFile(path: string): Promise<ConfigFile> {
   } catch (error) {
     throw new ConfigError(`The config file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  // Loaded only for a config file: a server of --line flags does not carry the YAML parser.
+  const { LineCounter, parseDocument, YAMLParseError } = await import('yaml');
   const lineCounter = new LineCounter();
   const parsed = parseDocument(text, { lineCounter });
   const problem = parsed.errors[0];

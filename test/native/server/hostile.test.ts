@@ -97,11 +97,11 @@ describe('resets at every refusal point and every stage', () => {
       `password-file: ${passwords}`,
       '',
     ].join('\n'));
-    served = await startServe(['--config', config, '--ui', '0'], 4);
+    served = await startServe(['--config', config, '--ui', '0'], { listening: 4, open: 4 });
     await served.waitForLog(/UI ready: open \S+/);
     ui = new URL(/UI ready: open (\S+)/.exec(served.log())![1]!);
     holder = await TestClient.connect(fullPort);
-    await holder.expect('device ready');
+    await holder.expect('[revtel]');
   });
   after(async () => {
     holder.close();
@@ -246,6 +246,8 @@ async function lineServer(limits: Partial<LoginLimits>, lines: { port: number; p
   });
   const configs = await Promise.all(lines.map(async (line) => makeLineConfig(line.port, 'demo', { maxClients: line.maxClients ?? 8 }, `port ${line.port}`, line.password ? await hashPassword(line.password) : undefined)));
   await server.apply(configs);
+  // Typing before the device is open would be discarded.
+  await waitFor(() => server.lines.every((line) => line.devicePresent), 'the demo devices to open');
   return { server, log };
 }
 
