@@ -178,6 +178,11 @@ describe('resets at every refusal point and every stage', () => {
       await client.closed;
       assert.match(client.text(), /^HTTP\/1\.1 403 Forbidden/, host);
     }
+    // The page itself is not served under a foreign name either.
+    const page = await peer(Number(ui.port));
+    page.socket.write(`GET / HTTP/1.1\r\nHost: evil.example:${ui.port}\r\nConnection: close\r\n\r\n`);
+    await page.closed;
+    assert.match(page.text(), /^HTTP\/1\.1 421 /);
     for (const host of [ui.host, `localhost:${ui.port}`, `[::1]:${ui.port}`]) {
       const client = await peer(Number(ui.port));
       client.socket.write(`GET /api HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
