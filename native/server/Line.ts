@@ -4,7 +4,7 @@ import { sendBreak, SerialError, type ControlLines } from '../serial/SerialLine.
 import { formatSerialSettings, type SerialSettings } from '../serial/serialSettings.js';
 import { ModemState } from '../telnet/index.js';
 import { showText } from '../api/showText.js';
-import { endConnection } from '../net/refuse.js';
+import { endConnection } from '../net/endConnection.js';
 import { isAllowed } from './accessList.js';
 import { DeviceSupervisor, type DeviceSupervisorOptions, type DeviceStatus } from './DeviceSupervisor.js';
 import { ConfigError, DEFAULT_BIND, type LineConfig } from './LineConfig.js';

@@ -28,7 +28,7 @@ import {
 import type { SerialSettings } from '../serial/serialSettings.js';
 import type { ControlLines } from '../serial/SerialLine.js';
 import { showText } from '../api/showText.js';
-import { endConnection } from '../net/refuse.js';
+import { endConnection } from '../net/endConnection.js';
 import type { LineConfig } from './LineConfig.js';
 import { describeDuration, type LoginGuard } from './LoginGuard.js';
 import { verifyPassword } from './passwords.js';

@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, decodeFrame, dispatch, encodeFrame, isMethodName } from '../api/index.js';
 import type { Hub } from '../hub/Hub.js';
-import { endConnection } from '../net/refuse.js';
+import { endConnection } from '../net/endConnection.js';
 import { CONTENT_TYPES, RENDERER_CSP, rendererFile } from './rendererAssets.js';
 
 // `revtel serve --ui`: the renderer's files over HTTP and RevtelApi over a WebSocket at
