@@ -56,6 +56,7 @@ export class Device {
   private latency: LatencyTuning | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private timedBreak: Promise<boolean> | undefined;
   private readonly pausedBy = new Set<object>();
   private stopped = false;
   private everOpened = false;
@@ -155,17 +156,26 @@ export class Device {
     return this.enqueue(() => this.applyBreak(on));
   }
 
-  /** A timed BREAK, one queued step: nothing else reaches the device while it is held. */
+  /**
+   * A timed BREAK, one queued step: nothing else reaches the device while it is held. A
+   * BREAK asked for while one is queued or held is that one: a flood of IAC BRK cannot
+   * fill the queue and hold everyone's settings back.
+   */
   sendBreak(durationMs: number = DEFAULT_BREAK_MS, wait: (ms: number) => Promise<void> = sleep): Promise<boolean> {
-    return this.enqueue(async () => {
-      if (!(await this.applyBreak(true))) return false;
+    this.timedBreak ??= this.enqueue(async () => {
       try {
-        await wait(durationMs);
+        if (!(await this.applyBreak(true))) return false;
+        try {
+          await wait(durationMs);
+        } finally {
+          await this.applyBreak(false);
+        }
+        return true;
       } finally {
-        await this.applyBreak(false);
+        this.timedBreak = undefined;
       }
-      return true;
     });
+    return this.timedBreak;
   }
 
   purge(): Promise<void> {

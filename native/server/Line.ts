@@ -4,11 +4,15 @@ import { Emitter, type Disposable } from '../events/Emitter.js';
 import { describeStatus, Device, type DeviceOptions, type DeviceStatus } from '../serial/Device.js';
 import type { ControlLines } from '../serial/SerialLine.js';
 import { formatSerialSettings, type SerialSettings } from '../serial/serialSettings.js';
+import { showText } from '../api/showText.js';
+import { endConnection } from '../net/endConnection.js';
 import { isAllowed } from './accessList.js';
 import { ConfigError, DEFAULT_BIND, type LineConfig } from './LineConfig.js';
 import { LineClient, type LinePort } from './LineClient.js';
+import { describeDuration, LoginGuard } from './LoginGuard.js';
 import { may } from './roles.js';
-import { SessionLog, SessionLogError } from './SessionLog.js';
+import { SessionLog, SessionLogError, sessionLogName } from './SessionLog.js';
+import { WarningLimiter } from './WarningLimiter.js';
 
 export interface LineOptions {
   readonly device: DeviceOptions;
@@ -17,6 +21,8 @@ export interface LineOptions {
   readonly version: string;
   /** How long a client's opening negotiation may take before its banner goes out anyway. */
   readonly settleMs?: number;
+  /** Shared by every line of the process (TerminalServer makes one); a line of its own otherwise. */
+  readonly loginGuard?: LoginGuard;
 }
 
 /** What the operator's view shows: the device's output and the line's notices. */
@@ -54,8 +60,12 @@ export class Line implements LinePort {
   private modemWatch: Disposable | undefined;
   /** The operator holding the keyboard, and the writers it made watchers. */
   private keyboard: { holder: OperatorAttachment; demoted: Set<LineClient> } | undefined;
+  readonly loginGuard: LoginGuard;
+  /** What peers can make happen over and over (refusals, BREAK, settings): a few, then counted. */
+  private readonly notices = new WarningLimiter((message) => this.log(message));
 
   constructor(readonly config: LineConfig, private readonly options: LineOptions) {
+    this.loginGuard = options.loginGuard ?? new LoginGuard(undefined, (message) => this.log(message));
     this.device = new Device(config.device, config.settings, options.device, config.lowLatency ?? true);
     this.sessionLog = config.logDir ? this.openSessionLog(config.logDir) : undefined;
     this.device.onData((data) => {
@@ -64,7 +74,8 @@ export class Line implements LinePort {
       for (const operator of this.operators) operator.view.deliver(data);
     });
     this.device.onStatus((status) => this.handleStatus(status));
-    this.device.onNote((message) => this.log(message));
+    // Settings and BREAK are a peer's to repeat: a few lines of each, then counted.
+    this.device.onNote((message) => this.notices.report(noteKind(message), message));
     this.device.onModemLines((lines) => {
       for (const client of this.comPortClients) client.notifyModemLines(lines);
     });
@@ -75,7 +86,7 @@ export class Line implements LinePort {
     try {
       return new SessionLog({
         dir,
-        name: this.config.name.replace(/[^\w.-]+/g, '-'),
+        name: sessionLogName(this.config.name),
         report: (message) => this.log(`session log: ${message}`),
       });
     } catch (error) {
@@ -158,6 +169,7 @@ export class Line implements LinePort {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.device.close();
     this.sessionLog?.close();
+    this.notices.flush();
   }
 
   // ---- LinePort: what clients ask for ---------------------------------------------------
@@ -181,7 +193,7 @@ export class Line implements LinePort {
   sendBreak(client: LineClient | OperatorAttachment, durationMs = DEFAULT_BREAK_MS): void {
     const who = client instanceof LineClient ? `client ${client.address}` : 'the operator';
     if (!this.device.present) return;
-    this.log(`${who} sent BREAK (${durationMs} ms)`);
+    this.notices.report('break', `${who} sent BREAK (${durationMs} ms)`);
     void this.device.sendBreak(durationMs);
   }
 
@@ -199,6 +211,12 @@ export class Line implements LinePort {
       const holder = others[0]!;
       this.log(`client ${client.address} refused: the line is held by ${holder.address}`);
       client.disconnect(`[revtel] ${name} is in use by ${holder.address} since ${holder.connectedAt.toISOString().slice(11, 19)} UTC (${describeAge(holder.connectedAt)}); try again later`);
+      return;
+    }
+    // Clients at the password prompt hold no slot: the count is checked once they are through.
+    if (multi !== 'kick' && others.length >= this.config.maxClients) {
+      this.log(`client ${client.address} refused: ${this.describeMaxClients()} already`);
+      client.disconnect(`[revtel] ${name} already has ${this.describeMaxClients()}; try again later`);
       return;
     }
     if (multi === 'kick') {
@@ -310,23 +328,17 @@ export class Line implements LinePort {
   }
 
   log(message: string): void {
-    this.options.log(`${this.config.name}: ${message}`);
+    this.options.log(showText(`${this.config.name}: ${message}`));
   }
 
   // ---- Connections and the device -------------------------------------------------------
 
   private accept(socket: Socket): void {
     const address = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    // The access list is checked before a single byte is sent.
-    if (!isAllowed(socket.remoteAddress ?? '', this.config.allow)) {
-      this.log(`client ${address} refused by the access list`);
-      socket.destroy();
-      return;
-    }
-    if (this.clients.length >= this.config.maxClients) {
-      const clients = `${this.config.maxClients} client${this.config.maxClients === 1 ? '' : 's'}`;
-      this.log(`client ${address} refused: ${clients} already`);
-      socket.end(`\r\n[revtel] ${this.config.name} already has ${clients}; try again later\r\n`);
+    const refusal = this.refusal(socket.remoteAddress ?? '');
+    if (refusal) {
+      this.notices.report(`refused${refusal.why}`, `client ${address} refused${refusal.why}`);
+      endConnection(socket, refusal.tell === undefined ? undefined : `\r\n[revtel] ${refusal.tell}\r\n`);
       return;
     }
     const client = new LineClient(socket, this, Date.now, this.options.settleMs);
@@ -335,6 +347,35 @@ export class Line implements LinePort {
     this._onClientConnected.fire(client);
     client.start(this.banner());
     if (!this.device.present) client.say(`[revtel] ${this.config.name}: the device is not there yet; waiting for it`);
+  }
+
+  /**
+   * Why a new connection is refused, checked before a byte is sent (the access list says
+   * nothing at all). A connection that will be asked for a password takes a pending slot;
+   * one admitted at once needs a client slot.
+   */
+  private refusal(host: string): { why: string; tell?: string } | undefined {
+    const { name, maxClients, passwordHash, allow } = this.config;
+    if (!isAllowed(host, allow)) return { why: ' by the access list' };
+    const lockedMs = this.loginGuard.lockedOut(host);
+    if (lockedMs > 0) return { why: ': too many wrong passwords', tell: `${name}: too many wrong passwords from your address; try again in ${describeDuration(lockedMs)}` };
+    if (!passwordHash) {
+      if (this.clients.filter((client) => client.active).length >= maxClients) return { why: `: ${this.describeMaxClients()} already`, tell: `${name} already has ${this.describeMaxClients()}; try again later` };
+      return undefined;
+    }
+    const limits = this.loginGuard.limits;
+    if (this.clients.filter((client) => !client.active).length >= limits.maxPendingPerLine) {
+      return { why: `: ${limits.maxPendingPerLine} connections already at the password prompt`, tell: `${name} has too many connections logging in; try again later` };
+    }
+    if (!this.loginGuard.enterPending(host)) {
+      return { why: `: ${limits.maxPendingPerAddress} connections from it already at a password prompt`, tell: `${name}: too many connections logging in from your address; try again later` };
+    }
+    return undefined;
+  }
+
+  private describeMaxClients(): string {
+    const count = this.config.maxClients;
+    return `${count} client${count === 1 ? '' : 's'}`;
   }
 
   /**
@@ -433,6 +474,11 @@ export class OperatorAttachment {
     this.closed = true;
     this.line.detachOperator(this);
   }
+}
+
+/** The limiter's kind for a Device note: the same sort of line repeated is counted, not written. */
+function noteKind(message: string): string {
+  return /settings changed|cannot use/.test(message) ? 'settings' : /DTR|RTS/.test(message) ? 'control-lines' : /BREAK/.test(message) ? 'break' : message;
 }
 
 function describeAge(since: Date): string {

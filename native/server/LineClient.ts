@@ -14,16 +14,22 @@ import {
   type TelnetEvent,
   type TraceEntry,
 } from '../telnet/index.js';
+import { showText } from '../api/showText.js';
+import { endConnection } from '../net/endConnection.js';
 import { ComPortServer } from './ComPortServer.js';
 import type { LineConfig } from './LineConfig.js';
+import { describeDuration, type LoginGuard } from './LoginGuard.js';
 import { verifyPassword } from './passwords.js';
 import { may, type Role } from './roles.js';
+import { WarningLimiter } from './WarningLimiter.js';
 
 /** What a client asks of its line; the Line implements it. */
 export interface LinePort {
   readonly config: LineConfig;
   readonly device: Device;
   readonly signature: string;
+  /** Password attempts and pending connections, per source address across the process. */
+  readonly loginGuard: LoginGuard;
   /** Bytes typed by a client whose role may send data (the line decides whether they reach the device). */
   input(client: LineClient, data: Uint8Array): void;
   sendBreak(client: LineClient): void;
@@ -62,6 +68,8 @@ export class LineClient {
   readonly onTrace = this._onTrace.event;
 
   readonly address: string;
+  /** The peer's IP address alone, the key of the password limits. */
+  private readonly host: string;
   readonly connectedAt = new Date();
   /** pending until admitted; the Line sets reader or writer on admission. */
   role: Role = 'pending';
@@ -81,6 +89,11 @@ export class LineClient {
   private heldBytes = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  private loginTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private dropping = false;
+  private leftPassword = false;
+  private readonly warnings: WarningLimiter;
   private readonlyNoticeSent = false;
   private terminalType: string | undefined;
   private windowSize: string | undefined;
@@ -91,7 +104,9 @@ export class LineClient {
     now: () => number = Date.now,
     private readonly settleMs = DEFAULT_SETTLE_MS,
   ) {
-    this.address = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.host = socket.remoteAddress ?? '?';
+    this.address = `${this.host}:${socket.remotePort ?? '?'}`;
+    this.warnings = new WarningLimiter((message) => this.line.log(`client ${this.address}: ${message}`));
     socket.setNoDelay(true);
     if (line.config.protocol === 'telnet') {
       this.engine = new TelnetEngine({ policy: SERVER_POLICY, now, onEvent: (event) => this.handleEngineEvent(event) });
@@ -154,6 +169,11 @@ export class LineClient {
     else if (banner !== undefined) this.write(Buffer.from(`${banner}\r\n`));
     if (this.line.config.passwordHash) {
       this.write(Buffer.from('Password: '));
+      const timeoutMs = this.line.loginGuard.limits.loginTimeoutMs;
+      this.loginTimer = setTimeout(() => {
+        this.line.log(`client ${this.address} gave no right password within ${describeDuration(timeoutMs)}: disconnected`);
+        this.disconnect('% Login timed out');
+      }, timeoutMs);
     } else {
       this.line.admit(this);
     }
@@ -195,11 +215,11 @@ export class LineClient {
     if (this.closed) return;
     this.finishOpening();
     this.say(text);
+    this.leavePassword();
     this.closed = true;
-    this.socket.end();
-    // A client that does not read would keep the socket half-open for ever.
-    setTimeout(() => this.socket.destroy(), 2000).unref();
+    endConnection(this.socket);
   }
+
 
   /** Tells an RFC 2217 client how the modem lines stand, as far as its mask asks. */
   notifyModemLines(lines: ModemLines): void {
@@ -225,6 +245,9 @@ export class LineClient {
   }
 
   private dropSlow(): void {
+    // Its own farewell goes through write() too, and may find the buffer still full.
+    if (this.dropping) return;
+    this.dropping = true;
     this.line.log(`client ${this.address} fell more than ${SLOW_CLIENT_LIMIT / 1024} KiB behind: dropped`);
     this.held = [];
     this.heldBytes = 0;
@@ -234,7 +257,10 @@ export class LineClient {
   private handleEngineEvent(event: TelnetEvent): void {
     switch (event.type) {
       case 'send':
-        if (!this.socket.destroyed) this.socket.write(event.data);
+        if (this.socket.destroyed) break;
+        this.socket.write(event.data);
+        // Answers too (AYT, negotiation) pile up for a peer that sends and never reads.
+        if (this.socket.writableLength > SLOW_CLIENT_LIMIT && !this.closed) this.dropSlow();
         break;
       case 'data':
         this.fromUser(event.data);
@@ -259,7 +285,7 @@ export class LineClient {
         this._onTrace.fire(event.entry);
         break;
       case 'warning':
-        this.line.log(`client ${this.address}: ${event.message}`);
+        this.warnings.report(event.code, event.message);
         break;
       case 'timing-mark':
         break;
@@ -274,7 +300,7 @@ export class LineClient {
       role: () => this.role,
       send: (payload) => engine.subnegotiate(Opt.COM_PORT, payload),
       suspendOutput: (suspended) => this.setSuspended(suspended),
-      log: (message) => this.line.log(`client ${this.address}: ${message}`),
+      log: (message) => this.warnings.report(message.split(':')[0]!, message),
     });
     this.line.comPortStarted(this);
   }
@@ -285,7 +311,7 @@ export class LineClient {
       if (size) this.windowSize = `${size.cols}x${size.rows}`;
     } else if (option === Opt.TTYPE) {
       const message = decodeTerminalType(payload);
-      if (message?.kind === 'is') this.terminalType = message.name;
+      if (message?.kind === 'is') this.terminalType = showText(message.name.slice(0, 64));
     } else if (option === Opt.COM_PORT) {
       // pyserial takes our DO COM-PORT-OPTION, if it arrives before it sent its own WILL, as
       // its request granted and never sends the WILL: its first command is its answer.
@@ -362,11 +388,25 @@ export class LineClient {
   }
 
   private async checkPassword(attempt: string): Promise<void> {
+    const guard = this.line.loginGuard;
+    const turn = guard.passwordTurn(this.host);
+    if (turn.kind === 'locked-out') {
+      this.disconnect('% Access denied');
+      return;
+    }
+    if (turn.kind === 'wait') {
+      // Not checked, and not counted: this address has a guess in flight or waits after a wrong one.
+      this.write(Buffer.from(`\r\n% Too many wrong passwords from your address: wait ${describeDuration(turn.waitMs)}\r\nPassword: `));
+      return;
+    }
     this.checkingPassword = true;
     const right = await verifyPassword(attempt, this.line.config.passwordHash!).catch(() => false);
+    if (right) guard.succeeded(this.host);
+    const { delayMs, lockedOut } = right ? { delayMs: 0, lockedOut: false } : guard.failed(this.host, this.line.config.tcpPort);
     if (this.closed || this.role !== 'pending') return;
     if (right) {
       this.checkingPassword = false;
+      this.leavePassword();
       this.write(Buffer.from('\r\n'));
       // What followed the password's own line end (its LF or NUL) belongs to the device.
       if (this.typedAhead[0] === 0x0a || this.typedAhead[0] === 0x00) this.typedAhead.shift();
@@ -374,15 +414,26 @@ export class LineClient {
       return;
     }
     this.passwordFailures++;
-    this.line.log(`client ${this.address}: wrong password (${this.passwordFailures} of ${PASSWORD_ATTEMPTS})`);
-    // Each failure waits twice as long as the last before the next try.
-    await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** (this.passwordFailures - 1)));
-    this.checkingPassword = false;
-    if (this.closed || this.role !== 'pending') return;
-    if (this.passwordFailures >= PASSWORD_ATTEMPTS) {
+    this.line.log(`client ${this.address}: wrong password (${this.passwordFailures} of ${PASSWORD_ATTEMPTS} on this connection)`);
+    if (lockedOut) {
       this.disconnect('% Access denied');
-    } else {
-      this.write(Buffer.from('\r\n% Wrong password\r\nPassword: '));
+      return;
+    }
+    // The wait doubles with each wrong password from this address, on any connection.
+    this.retryTimer = setTimeout(() => {
+      this.checkingPassword = false;
+      if (this.passwordFailures >= PASSWORD_ATTEMPTS) this.disconnect('% Access denied');
+      else this.write(Buffer.from('\r\n% Wrong password\r\nPassword: '));
+    }, delayMs);
+  }
+
+  /** Leaves the password prompt (admitted or gone): its timers and its pending slot go with it. */
+  private leavePassword(): void {
+    if (this.role === 'pending' && !this.closed && this.line.config.passwordHash && !this.leftPassword) {
+      this.leftPassword = true;
+      clearTimeout(this.loginTimer);
+      clearTimeout(this.retryTimer);
+      this.line.loginGuard.leavePending(this.host);
     }
   }
 
@@ -403,7 +454,9 @@ export class LineClient {
   private finish(): void {
     clearTimeout(this.idleTimer);
     clearTimeout(this.settleTimer);
+    this.leavePassword();
     this.closed = true;
+    this.warnings.flush();
     this.line.closed(this);
   }
 

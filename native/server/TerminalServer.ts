@@ -1,6 +1,7 @@
 import { Emitter } from '../events/Emitter.js';
 import { Line, type LineOptions } from './Line.js';
-import { sameLine, type LineConfig } from './LineConfig.js';
+import { checkLinesTogether, sameLine, type LineConfig } from './LineConfig.js';
+import { LoginGuard } from './LoginGuard.js';
 
 /**
  * The lines of `revtel serve`. `apply` moves from one configuration to the next as
@@ -16,8 +17,12 @@ export class TerminalServer {
   private readonly running = new Map<number, Line>();
   /** TCP ports of the lines exposed from the UI rather than the config file. */
   private readonly fromUi = new Set<number>();
+  /** One for every line, so that password guesses spread over lines are counted together. */
+  private readonly loginGuard: LoginGuard;
 
-  constructor(private readonly options: LineOptions) {}
+  constructor(private readonly options: LineOptions) {
+    this.loginGuard = options.loginGuard ?? new LoginGuard(undefined, options.log);
+  }
 
   get lines(): Line[] {
     return [...this.running.values()];
@@ -46,6 +51,7 @@ export class TerminalServer {
   }
 
   async apply(configs: readonly LineConfig[]): Promise<void> {
+    checkLinesTogether(configs);
     const wanted = new Map(configs.map((config) => [config.tcpPort, config]));
     const replaced = this.lines.filter((line) => !sameLine(wanted.get(line.config.tcpPort) ?? line.config, line.config));
     const removed = this.lines.filter((line) => !wanted.has(line.config.tcpPort));
@@ -90,7 +96,7 @@ export class TerminalServer {
   }
 
   private async startLine(config: LineConfig): Promise<Line> {
-    const line = new Line(config, this.options);
+    const line = new Line(config, { ...this.options, loginGuard: this.loginGuard });
     await line.start();
     return line;
   }

@@ -53,7 +53,7 @@ describe("pyserial's rfc2217 client on the in-process demo line", () => {
     ].join('\n'));
     assert.match(printed, /dsr False cts False cd True ri False/);
     assert.match(printed, /done/);
-    await served.waitForLog(/settings changed to 115200,7E2/);
+    await served.waitForLog(/settings changed to 115200,8N1/);
   });
 
   it("is answered when the client's first COM-PORT command stands for its WILL (pyserial's race)", async () => {
