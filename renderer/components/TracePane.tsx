@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { OptionStateDto, TraceEntryDto } from '../../native/api/index.js';
-import { explain } from '../state/explain.js';
+import { CLIENT_PARTIES, LINE_PARTIES } from '../negotiation/parties.js';
+import { readNegotiation } from '../negotiation/readNegotiation.js';
 import type { LineTraceEntry, SessionView } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
 
@@ -71,7 +72,8 @@ function TraceList({ entries, filter, names, showBytes }: { entries: readonly Tr
   const list = useRef<HTMLOListElement>(null);
   const shown = useMemo(() => {
     const needle = filter.trim().toUpperCase();
-    const matching = needle ? entries.filter((entry) => entry.text.toUpperCase().includes(needle) || entry.short.toUpperCase().includes(needle)) : entries;
+    const steps = readNegotiation(entries, CLIENT_PARTIES);
+    const matching = needle ? steps.filter(({ entry }) => entry.text.toUpperCase().includes(needle) || entry.short.toUpperCase().includes(needle)) : steps;
     return matching.slice(-SHOWN);
   }, [entries, filter]);
   useEffect(() => {
@@ -80,8 +82,8 @@ function TraceList({ entries, filter, names, showBytes }: { entries: readonly Tr
   }, [shown]);
   return (
     <ol className="trace-list" ref={list} aria-label="Trace lines">
-      {shown.map((entry, index) => (
-        <li key={`${entry.time}-${index}`} className={entry.direction === 'SENT' ? 'sent' : 'rcvd'} title={explain(entry)}>
+      {shown.map(({ entry, explanation }, index) => (
+        <li key={`${entry.time}-${index}`} className={entry.direction === 'SENT' ? 'sent' : 'rcvd'} title={explanation}>
           <time>{clock(entry.time)}</time> <span className="text">{names === 'short' ? entry.short : entry.text}</span>
           {showBytes && <code className="bytes">{hex(entry.bytes)}</code>}
         </li>
@@ -113,10 +115,7 @@ function OptionTable({ options }: { options: readonly OptionStateDto[] }) {
 function LineClients({ entries, names, filter }: { entries: readonly LineTraceEntry[]; names: 'short' | 'rfc'; filter: string }) {
   const needle = filter.trim().toUpperCase();
   const byClient = new Map<string, TraceEntryDto[]>();
-  for (const { client, entry } of entries) {
-    if (needle && !entry.short.toUpperCase().includes(needle) && !entry.text.toUpperCase().includes(needle)) continue;
-    byClient.set(client, [...(byClient.get(client) ?? []), entry]);
-  }
+  for (const { client, entry } of entries) byClient.set(client, [...(byClient.get(client) ?? []), entry]);
   return (
     <section className="line-clients" aria-label="Clients of this line">
       <h3>Clients of this line</h3>
@@ -124,8 +123,10 @@ function LineClients({ entries, names, filter }: { entries: readonly LineTraceEn
         <details key={client} open>
           <summary>{client}</summary>
           <ol className="trace-list small">
-            {clientEntries.slice(-200).map((entry, index) => (
-              <li key={index} className={entry.direction === 'SENT' ? 'sent' : 'rcvd'} title={explain(entry)}>
+            {readNegotiation(clientEntries, LINE_PARTIES)
+              .filter(({ entry }) => !needle || entry.short.toUpperCase().includes(needle) || entry.text.toUpperCase().includes(needle))
+              .slice(-200).map(({ entry, explanation }, index) => (
+              <li key={index} className={entry.direction === 'SENT' ? 'sent' : 'rcvd'} title={explanation}>
                 <time>{clock(entry.time)}</time> {names === 'short' ? entry.short : entry.text}
               </li>
             ))}
