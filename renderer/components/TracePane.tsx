@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { OptionStateDto, TraceEntryDto } from '../../native/api/index.js';
 import { CLIENT_PARTIES, LINE_PARTIES } from '../negotiation/parties.js';
 import { readNegotiation } from '../negotiation/readNegotiation.js';
+import { LadderView } from '../ladder/LadderView.js';
 import type { LineTraceEntry, SessionView } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
 
@@ -41,10 +42,18 @@ export function TracePane({ view }: { view: SessionView }) {
   }, [trace.length, sessionId, view.dto.kind, api, store]);
 
   const lineTrace = useRevtel((state) => (view.dto.tcpPort ? state.lineTraces[view.dto.tcpPort] : undefined));
+  const fontSize = useRevtel((state) => state.fontSize);
+  const dark = useRevtel((state) => state.theme === 'dark');
+  const [shape, setShape] = useState<'text' | 'ladder'>('text');
+  const headings = useMemo(() => ({ left: 'Client (Revtel)', right: `Server (${view.dto.title})` }), [view.dto.title]);
 
   return (
-    <aside className="trace-pane" aria-label="Negotiation trace">
+    <aside className="trace-pane" aria-label="Negotiation trace" style={{ '--ui-font-size': `${fontSize}px` } as CSSProperties}>
       <div className="trace-toolbar">
+        <div role="group" aria-label="Trace as">
+          <button type="button" aria-pressed={shape === 'text'} onClick={() => setShape('text')}>Text</button>
+          <button type="button" aria-pressed={shape === 'ladder'} onClick={() => setShape('ladder')}>Ladder</button>
+        </div>
         <input aria-label="Filter the trace" placeholder="filter (e.g. ECHO)" value={prefs.traceFilter} onChange={(event) => setPrefs({ traceFilter: event.target.value })} />
         <button type="button" aria-pressed={prefs.tracePaused} onClick={() => setPrefs({ tracePaused: !prefs.tracePaused })}>
           {prefs.tracePaused ? `Resume (${heldTrace.length})` : 'Pause'}
@@ -57,8 +66,10 @@ export function TracePane({ view }: { view: SessionView }) {
         <button type="button" onClick={() => download(`${view.dto.title.replace(/[^\w.-]+/g, '_')}-trace.txt`, traceText(trace, prefs.traceNames))}>Export</button>
         <button type="button" onClick={() => void act(async () => store.getState().setOptions(sessionId, await api.optionStates({ sessionId })))}>Refresh</button>
       </div>
-      <TraceList entries={trace} filter={prefs.traceFilter} names={prefs.traceNames} showBytes={prefs.showBytes} />
-      {options.length > 0 && <OptionTable options={options} />}
+      {shape === 'text'
+        ? <TraceList entries={trace} filter={prefs.traceFilter} names={prefs.traceNames} showBytes={prefs.showBytes} />
+        : <LadderView entries={trace} parties={CLIENT_PARTIES} headings={headings} names={prefs.traceNames} fontSize={fontSize} dark={dark} title={view.dto.title} />}
+      {options.length > 0 && (shape === 'text' ? <OptionTable options={options} /> : <OptionStrip options={options} />)}
       {lineTrace && lineTrace.length > 0 && <LineClients entries={lineTrace} names={prefs.traceNames} filter={prefs.traceFilter} />}
     </aside>
   );
@@ -70,6 +81,7 @@ function traceText(entries: readonly TraceEntryDto[], names: 'short' | 'rfc'): s
 
 function TraceList({ entries, filter, names, showBytes }: { entries: readonly TraceEntryDto[]; filter: string; names: 'short' | 'rfc'; showBytes: boolean }) {
   const list = useRef<HTMLOListElement>(null);
+  const [chosen, setChosen] = useState<number | undefined>(undefined);
   const shown = useMemo(() => {
     const needle = filter.trim().toUpperCase();
     const steps = readNegotiation(entries, CLIENT_PARTIES);
@@ -78,17 +90,27 @@ function TraceList({ entries, filter, names, showBytes }: { entries: readonly Tr
   }, [entries, filter]);
   useEffect(() => {
     const element = list.current;
-    if (element) element.scrollTop = element.scrollHeight;
-  }, [shown]);
+    if (element && chosen === undefined) element.scrollTop = element.scrollHeight;
+  }, [shown, chosen]);
+  const step = shown.find((candidate) => candidate.index === chosen);
   return (
-    <ol className="trace-list" ref={list} aria-label="Trace lines">
-      {shown.map(({ entry, explanation }, index) => (
-        <li key={`${entry.time}-${index}`} className={entry.direction === 'SENT' ? 'sent' : 'rcvd'} title={explanation}>
-          <time>{clock(entry.time)}</time> <span className="text">{names === 'short' ? entry.short : entry.text}</span>
-          {showBytes && <code className="bytes">{hex(entry.bytes)}</code>}
-        </li>
-      ))}
-    </ol>
+    <>
+      <ol className="trace-list" ref={list} aria-label="Trace lines">
+        {shown.map(({ entry, explanation, index }) => (
+          <li key={index} className={`${entry.direction === 'SENT' ? 'sent' : 'rcvd'}${index === chosen ? ' chosen' : ''}`} title={explanation}
+            tabIndex={0} aria-selected={index === chosen} onClick={() => setChosen(index)} onKeyDown={(event) => event.key === 'Enter' && setChosen(index)}>
+            <time>{clock(entry.time)}</time> <span className="text">{names === 'short' ? entry.short : entry.text}</span>
+            {showBytes && <code className="bytes">{hex(entry.bytes)}</code>}
+          </li>
+        ))}
+      </ol>
+      {step && (
+        <div className="explanation" role="region" aria-label="Explanation">
+          <p className="explanation-text">{step.explanation}</p>
+          <p className="explanation-bytes"><code>{hex(step.entry.bytes)}</code></p>
+        </div>
+      )}
+    </>
   );
 }
 
@@ -108,6 +130,20 @@ function OptionTable({ options }: { options: readonly OptionStateDto[] }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+const SIDES: Record<string, string> = { 'yes yes': 'both', 'yes no': 'we', 'no yes': 'they' };
+
+/** The options in force on one line, beside the ladder: "ECHO they · SGA both · NAWS we". */
+export function OptionStrip({ options }: { options: readonly OptionStateDto[] }) {
+  const on = options.filter((option) => option.local === 'yes' || option.remote === 'yes');
+  return (
+    <p className="option-strip" aria-label="Options in force">
+      {on.length === 0 ? 'No option in force' : on.map((option) => (
+        <span key={option.option}>{option.name} <small>{SIDES[`${option.local === 'yes' ? 'yes' : 'no'} ${option.remote === 'yes' ? 'yes' : 'no'}`]}</small></span>
+      ))}
+    </p>
   );
 }
 

@@ -1,0 +1,106 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import type { TraceEntryDto } from '../../native/api/index.js';
+import type { Parties } from '../negotiation/parties.js';
+import { ladderGeometry, ladderOf, ladderSvg, type LadderNames } from './ladder.js';
+
+export interface LadderViewProps {
+  readonly entries: readonly TraceEntryDto[];
+  readonly parties: Parties;
+  readonly headings: { readonly left: string; readonly right: string };
+  readonly names: LadderNames;
+  readonly fontSize: number;
+  readonly dark: boolean;
+  /** For exported file names. */
+  readonly title: string;
+}
+
+function hex(bytes: Uint8Array): string {
+  return [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join(' ');
+}
+
+// data: URLs, because the renderer's CSP allows images from data: and not from blob:.
+const svgUrl = (svg: string): string => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+
+function save(name: string, url: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+/** The SVG drawn on a canvas, for slide software that takes only bitmaps. */
+async function pngOf(svg: string, width: number, height: number): Promise<string> {
+  const image = new Image();
+  image.src = svgUrl(svg);
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  canvas.getContext('2d')!.drawImage(image, 0, 0);
+  return canvas.toDataURL('image/png');
+}
+
+/**
+ * The ladder of a negotiation, with the selected arrow's bytes and explanation below it.
+ * Click an arrow, or use ↑/↓ (and the buttons) to step through.
+ */
+export function LadderView({ entries, parties, headings, names, fontSize, dark, title }: LadderViewProps) {
+  const [selected, setSelected] = useState<number | undefined>(undefined);
+  const scroller = useRef<HTMLDivElement>(null);
+  const ladder = useMemo(() => ladderOf(entries, parties, headings, names), [entries, parties, headings, names]);
+  const svg = useMemo(() => ladderSvg(ladder, { fontSize, dark, ...(selected === undefined ? {} : { selected }) }), [ladder, fontSize, dark, selected]);
+  const count = ladder.arrows.length;
+  const arrow = selected === undefined ? undefined : ladder.arrows[selected];
+  const fileName = title.replace(/[^\w.-]+/g, '_');
+
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    if (selected === undefined) {
+      // Live: the newest arrow stays in view.
+      element.scrollTop = element.scrollHeight;
+    } else {
+      const { y } = ladderGeometry(ladder, fontSize);
+      element.scrollTop = Math.max(0, y(selected) - element.clientHeight / 2);
+    }
+  }, [ladder, selected, fontSize]);
+
+  const step = (by: number) => setSelected((current) => Math.min(count - 1, Math.max(0, current === undefined ? (by > 0 ? 0 : count - 1) : current + by)));
+  const pick = (event: MouseEvent) => {
+    const group = (event.target as Element).closest('[data-index]');
+    if (group) setSelected(Number(group.getAttribute('data-index')));
+  };
+  const keys = (event: KeyboardEvent) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowRight') step(1);
+    else if (event.key === 'ArrowUp' || event.key === 'ArrowLeft') step(-1);
+    else return;
+    event.preventDefault();
+  };
+  const geometry = ladderGeometry(ladder, fontSize);
+
+  return (
+    <section className="ladder" aria-label="Ladder diagram">
+      <div className="ladder-toolbar">
+        <button type="button" onClick={() => step(-1)} disabled={count === 0 || selected === 0}>◀ Previous</button>
+        <span className="ladder-position" aria-live="polite">{selected === undefined ? `${count} arrows` : `${selected + 1} of ${count}`}</span>
+        <button type="button" onClick={() => step(1)} disabled={count === 0 || selected === count - 1}>Next ▶</button>
+        <span className="spacer" />
+        <button type="button" onClick={() => save(`${fileName}-ladder.svg`, svgUrl(svg))}>Export SVG</button>
+        <button type="button" onClick={() => void pngOf(svg, geometry.width, geometry.height).then((url) => save(`${fileName}-ladder.png`, url))}>Export PNG</button>
+      </div>
+      <div className="ladder-drawing" ref={scroller} tabIndex={0} role="list" aria-label="Arrows" onClick={pick} onKeyDown={keys}
+        dangerouslySetInnerHTML={{ __html: svg }} />
+      <div className="explanation" role="region" aria-label="Explanation">
+        {arrow ? (
+          <>
+            <p className="explanation-label"><strong>{arrow.step.index + 1}. {arrow.rightward ? `${headings.left} → ${headings.right}` : `${headings.right} → ${headings.left}`}: {arrow.label}</strong></p>
+            <p className="explanation-text">{arrow.step.explanation}</p>
+            <p className="explanation-bytes"><code>{hex(arrow.step.entry.bytes)}</code>{arrow.step.pairedWith !== undefined && <> · {arrow.step.pairedWith < arrow.step.index ? 'answers' : 'answered by'} arrow {arrow.step.pairedWith + 1}</>}</p>
+          </>
+        ) : <p className="hint">Select an arrow (or press ↓) to see its bytes and what it means.</p>}
+      </div>
+    </section>
+  );
+}
