@@ -39,7 +39,8 @@ export interface LineDto {
   readonly clients: readonly ClientDto[];
 }
 
-export type SessionKind = 'serial' | 'telnet' | 'line-view';
+/** A replay is read-only: a recorded negotiation shown without a network. */
+export type SessionKind = 'serial' | 'telnet' | 'line-view' | 'replay';
 export type SessionStateName = 'connecting' | 'open' | 'reconnecting' | 'unplugged' | 'closed';
 
 export interface SessionDto {
@@ -94,6 +95,15 @@ const settings = string({ maxLength: 64 });
 
 export const SPECIAL_COMMANDS = ['ayt', 'ip', 'ao', 'ec', 'el', 'nop', 'synch', 'eof', 'susp', 'abort', 'ga'] as const;
 
+/** The recorded negotiations built into Revtel, for a class without a network. */
+export const BUILT_IN_REPLAYS = [
+  { id: 'fig26-12', title: 'Figure 26.12 (TCP/IP Illustrated)' },
+  { id: 'ser2net', title: 'ser2net 4 on connect' },
+] as const;
+
+/** A capture file a user opens (raw or hex, as `revtel decode` reads it) is at most this big: one message of the UI's transport. */
+export const MAX_CAPTURE_BYTES = 1 << 20;
+
 /** Every method: its request schema. Results are typed by `MethodResults`. */
 export const methods = {
   listPorts: object({}),
@@ -129,6 +139,10 @@ export const methods = {
   /** The terminal has parsed this many more bytes of the session's output (flow control). */
   acknowledgeOutput: object({ sessionId, bytes: integer(0, 1 << 30) }),
   closeSession: object({ sessionId }),
+  /** A built-in recording as a read-only tab with its trace. */
+  openReplay: object({ replay: literal(...BUILT_IN_REPLAYS.map((replay) => replay.id)) }),
+  /** What a server sent, from a file: raw bytes, or hex text when `hex`. */
+  openCapture: object({ name: string({ maxLength: 255 }), data: bytes(MAX_CAPTURE_BYTES), hex: boolean() }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -153,6 +167,8 @@ export interface MethodResults {
   optionStates: OptionStateDto[];
   acknowledgeOutput: void;
   closeSession: void;
+  openReplay: SessionDto;
+  openCapture: SessionDto;
 }
 
 // ---- Events -------------------------------------------------------------------------------

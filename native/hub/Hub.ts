@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ApiError,
+  BUILT_IN_REPLAYS,
   type ApiEvents,
   type EventName,
   type LineDto,
@@ -22,6 +23,9 @@ import type { TerminalServer } from '../server/TerminalServer.js';
 import type { Emit, HubSession } from './HubSession.js';
 import { SerialHubSession } from './SerialHubSession.js';
 import { TelnetHubSession } from './TelnetHubSession.js';
+import { ReplayHubSession } from './ReplayHubSession.js';
+import { CaptureError, parseHexCapture, replay } from '../replay/Recording.js';
+import { BUILT_IN_RECORDINGS } from '../replay/builtInRecordings.js';
 import { TraceBatcher } from './TraceBatcher.js';
 
 export interface HubOptions {
@@ -115,6 +119,32 @@ export class Hub implements RevtelHandlers {
       ...(line.config.protocol === 'raw' ? { raw: true } : { negotiate: 'always' as const }),
     }, this.emit, line.config.tcpPort);
     return this.add(session, () => session.open());
+  }
+
+  async openReplay(request: MethodRequest<'openReplay'>): Promise<SessionDto> {
+    const recording = BUILT_IN_RECORDINGS[request.replay];
+    const { title } = BUILT_IN_REPLAYS.find((candidate) => candidate.id === request.replay)!;
+    return this.addReplay(new ReplayHubSession(randomUUID(), title, `replay: ${recording.description}`, replay(recording.chunks, Date.now()), this.emit));
+  }
+
+  async openCapture(request: MethodRequest<'openCapture'>): Promise<SessionDto> {
+    let bytes: Uint8Array;
+    try {
+      bytes = request.hex ? parseHexCapture(new TextDecoder('latin1').decode(request.data)) : request.data;
+    } catch (error) {
+      if (error instanceof CaptureError) throw new ApiError(`${request.name}: ${error.message}`);
+      throw error;
+    }
+    const content = replay([{ from: 'server', bytes }], Date.now());
+    if (content.trace.length === 0) throw new ApiError(`${request.name} holds no telnet command (no IAC): is it a capture of a telnet server?`);
+    return this.addReplay(new ReplayHubSession(randomUUID(), request.name, 'replay of a capture: what the server sent, as `revtel decode` reads it (the client\'s side was not captured)', content, this.emit));
+  }
+
+  /** A replay reports everything as it opens: after the answer that gives the page its tab. */
+  private addReplay(session: ReplayHubSession): SessionDto {
+    return this.add(session, () => setTimeout(() => {
+      if (this.sessions.get(session.dto.sessionId) === session) session.open();
+    }, 0));
   }
 
   async exposeLine(request: MethodRequest<'exposeLine'>): Promise<LineDto> {

@@ -24,7 +24,7 @@ export function SessionView({ view }: { view: View }) {
   return (
     <div className={`session ${hasTrace ? 'with-trace' : ''}`}>
       <StatusBar view={view} />
-      <Controls view={view} />
+      {view.dto.kind !== 'replay' && <Controls view={view} />}
       <div className="terminal-and-trace">
         <div className="terminal-area" ref={host} aria-label={`Terminal of ${view.dto.title}`} />
         {hasTrace && <TracePane view={view} />}
@@ -63,7 +63,7 @@ function StatusBar({ view }: { view: View }) {
       {dto.settings && <span className="settings">{dto.settings}</span>}
       {view.mode && <span className="mode">{view.mode.lineEditing ? 'line mode' : 'character mode'}, {view.mode.localEcho ? 'local echo' : 'remote echo'}</span>}
       <span className="counters">in {bytes(view.bytesIn)} · out {bytes(view.bytesOut)}</span>
-      {dto.state === 'closed' && <button type="button" onClick={() => void reopen()}>Reconnect</button>}
+      {dto.state === 'closed' && dto.kind !== 'replay' && <button type="button" onClick={() => void reopen()}>Reconnect</button>}
     </div>
   );
 }

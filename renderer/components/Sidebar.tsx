@@ -1,5 +1,6 @@
 import type { LineDto, PortDto } from '../../native/api/index.js';
 import { useAction, useRevtel, useServices } from './context.js';
+import { ReplaysSection } from './ReplaysSection.js';
 
 /** Serial ports (hot-plug updates them), the demo router, saved telnet destinations, exposed lines. */
 export function Sidebar() {
@@ -76,6 +77,7 @@ export function Sidebar() {
           ))}
         </ul>
       </section>
+      <ReplaysSection />
     </nav>
   );
 }

@@ -34,7 +34,7 @@ export function TracePane({ view }: { view: SessionView }) {
 
   // The option table follows the negotiation: refreshed when new trace lines arrive.
   useEffect(() => {
-    if (view.dto.kind === 'serial') return;
+    if (view.dto.kind === 'serial' || view.dto.kind === 'replay') return;
     const timer = setTimeout(() => {
       void api.optionStates({ sessionId }).then((states) => store.getState().setOptions(sessionId, states), () => {});
     }, 100);
@@ -44,8 +44,9 @@ export function TracePane({ view }: { view: SessionView }) {
   const lineTrace = useRevtel((state) => (view.dto.tcpPort ? state.lineTraces[view.dto.tcpPort] : undefined));
   const fontSize = useRevtel((state) => state.fontSize);
   const dark = useRevtel((state) => state.theme === 'dark');
-  const [shape, setShape] = useState<'text' | 'ladder'>('text');
-  const headings = useMemo(() => ({ left: 'Client (Revtel)', right: `Server (${view.dto.title})` }), [view.dto.title]);
+  const replay = view.dto.kind === 'replay';
+  const [shape, setShape] = useState<'text' | 'ladder'>(replay ? 'ladder' : 'text');
+  const headings = useMemo(() => (replay ? { left: 'Client', right: 'Server' } : { left: 'Client (Revtel)', right: `Server (${view.dto.title})` }), [replay, view.dto.title]);
 
   return (
     <aside className="trace-pane" aria-label="Negotiation trace" style={{ '--ui-font-size': `${fontSize}px` } as CSSProperties}>

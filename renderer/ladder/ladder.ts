@@ -61,7 +61,7 @@ export function ladderGeometry(ladder: Ladder, fontSize: number) {
   const top = Math.round(fontSize * 3.2);
   const longest = Math.max(12, ...ladder.arrows.map((arrow) => arrow.label.length));
   const span = Math.max(fontSize * 16, Math.round(longest * fontSize * 0.62) + fontSize * 2);
-  const margin = Math.round(fontSize * 2.5);
+  const margin = Math.round(fontSize * 5);
   return { row, top, left: margin, right: margin + span, width: span + margin * 2, height: top + row * (ladder.arrows.length + 1), y: (index: number) => top + row * (index + 1) };
 }
 
@@ -94,14 +94,16 @@ export function ladderSvg(ladder: Ladder, look: LadderLook): string {
     parts.push(`<line x1="${from}" y1="${y}" x2="${to}" y2="${y}" stroke="transparent" stroke-width="${g.row}"/>`);
     parts.push(`<line x1="${from}" y1="${y}" x2="${to}" y2="${y}" stroke="${color}" stroke-width="${selected ? 3 : 2}"${dash} marker-end="url(#head-${tone})"/>`);
     parts.push(`<text x="${(g.left + g.right) / 2}" y="${y - size * 0.4}" text-anchor="middle" fill="${color}"${selected ? ' font-weight="bold"' : ''}>${escapeXml(arrow.label)}</text>`);
-    parts.push(`<text x="${arrow.rightward ? g.left - size * 0.6 : g.right + size * 0.6}" y="${y + size * 0.35}" text-anchor="${arrow.rightward ? 'end' : 'start'}" fill="${colors.muted}" font-size="${size * 0.8}">${index + 1}</text>`);
+    // The step's number at the far left, clear of the pairs' curves.
+    parts.push(`<text x="${size * 0.3}" y="${y + size * 0.35}" fill="${colors.muted}" font-size="${size * 0.8}">${index + 1}</text>`);
     parts.push('</g>');
     // A request and its answer are joined on the side that answered: a bracket from the
     // request's arrival to the answer's departure, in the answer's colour.
     if (arrow.step.pairedWith !== undefined && arrow.step.pairedWith < index) {
       const y0 = g.y(arrow.step.pairedWith);
       const x = from;
-      const out = (arrow.rightward ? -1 : 1) * size * 0.9;
+      // Longer spans bulge further, so that nested pairs (eight requests, then eight answers) stay apart.
+      const out = (arrow.rightward ? -1 : 1) * size * Math.min(3.5, 0.8 + 0.3 * (index - arrow.step.pairedWith - 1));
       const pairColor = kind === 'refuse' ? colors.refuse : colors.muted;
       parts.push(`<path class="pair ${kind}" d="M${x},${y0 + 3} C${x + out},${y0 + 3} ${x + out},${y - 3} ${x},${y - 3}" fill="none" stroke="${pairColor}" stroke-width="1.5"/>`);
     }

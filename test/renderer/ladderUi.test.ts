@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { freePort, waitFor } from '../support/peers.js';
-import { launchBrowser, screenshot, startUi } from '../support/browser.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, scratchDir, waitFor } from '../support/peers.js';
+import { launchBrowser, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import { repoPath } from '../support/repo.js';
 import type { Served } from '../support/revtel.js';
 
 // The trainer's ladder in Chromium, against Revtel's own server (the demo router on a
@@ -89,5 +92,35 @@ describe('the ladder in the browser UI', () => {
     const png = readFileSync((await pngDownload.path())!);
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     assert.ok(png.length > 2000, `a PNG of ${png.length} bytes is too small to hold the diagram`);
+  });
+
+  it('replays Figure 26.12 without a network: a read-only tab with its ladder and the server\'s screen', async () => {
+    await page.getByRole('button', { name: 'Replay Figure 26.12 (TCP/IP Illustrated)' }).click();
+    await page.getByRole('tab', { name: /Figure 26\.12/ }).waitFor();
+    await waitFor(async () => (await page.locator('.ladder-drawing g.arrow').count()) === 23, 'the 23 arrows of Figure 26.12');
+    const labels = await arrowLabels();
+    assert.deepEqual(labels.slice(0, 3), ['→ DO SGA', '→ WILL TTYPE', '→ WILL NAWS']);
+    assert.deepEqual(labels.slice(-5), ['← WILL ECHO', '→ DO ECHO', '← DO ECHO', '→ WONT ECHO', '← DONT ECHO']);
+    assert.equal(labels[17], '→ SB TTYPE IS "IBMPC3"');
+    await waitForTerminal(page, 'login:');
+    assert.match(await page.locator('.status-bar').innerText(), /replay: TCP\/IP Illustrated/);
+    await page.locator('.ladder-drawing g.arrow[data-index="9"]').click();
+    assert.match(await page.getByRole('region', { name: 'Explanation' }).innerText(), /The server agrees to stop sending GO AHEAD/);
+    await screenshot(page, '21-replay-fig26-12');
+    // Nothing can be sent from a replay, and it says so.
+    await page.locator('.terminal-area .xterm').click();
+    await page.keyboard.type('x');
+    await page.getByRole('alert').getByText('This tab is a replay: nothing can be sent from it').first().waitFor();
+  });
+
+  it('opens a capture file as `revtel decode` reads it, and names what is wrong with one that is not', async () => {
+    await page.getByLabel('Capture file').setInputFiles(repoPath('test', 'fixtures', 'telnet', 'reference', 'ser2net-on-connect.hex'));
+    await page.getByRole('tab', { name: /ser2net-on-connect\.hex/ }).waitFor();
+    await waitFor(async () => (await page.locator('.ladder-drawing g.arrow').count()) === 7, 'the 7 commands ser2net sent');
+    assert.deepEqual(await arrowLabels(), ['← WILL SGA', '← DO SGA', '← WILL ECHO', '← DONT ECHO', '← DO BINARY', '← WILL BINARY', '← DO COM-PORT']);
+    const text = join(scratchDir(), 'notes.txt');
+    writeFileSync(text, 'this is not a capture\n');
+    await page.getByLabel('Capture file').setInputFiles(text);
+    await page.getByRole('alert').getByText('notes.txt holds no telnet command (no IAC): is it a capture of a telnet server?').waitFor();
   });
 });

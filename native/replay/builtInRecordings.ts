@@ -1,0 +1,54 @@
+import type { BUILT_IN_REPLAYS } from '../api/index.js';
+import { parseHexCapture, type RecordingChunk, type Speaker } from './Recording.js';
+
+// The negotiations a trainer shows, built in so that a class needs no network. Each is
+// the bytes on the wire, cut where the client's trace printed a line, so that the replay
+// reads in the order the book (or the real client) printed it.
+
+export interface BuiltInRecording {
+  readonly description: string;
+  readonly chunks: readonly RecordingChunk[];
+}
+
+const said = (from: Speaker, hex: string, text = ''): RecordingChunk => {
+  const bytes = parseHexCapture(hex);
+  const tail = Uint8Array.from(text, (char) => char.charCodeAt(0));
+  const joined = new Uint8Array(bytes.length + tail.length);
+  joined.set(bytes);
+  joined.set(tail, bytes.length);
+  return { from, bytes: joined };
+};
+
+export const BUILT_IN_RECORDINGS = {
+  'fig26-12': {
+    description: 'TCP/IP Illustrated vol. 1, Figure 26.12: the client offers eight options, the server takes TERMINAL-TYPE and SGA, then offers to echo (character at a time).',
+    chunks: [
+      // Segment 1: eight requests in 24 bytes.
+      said('client', 'ff fd 03 ff fb 18 ff fb 1f ff fb 20 ff fb 21 ff fb 22 ff fb 24 ff fd 05'),
+      // Segments 3 and 5: DO TERMINAL-TYPE, then seven answers and TERMINAL-TYPE SEND (27 bytes).
+      said('server', 'ff fd 18'),
+      said('server', 'ff fb 03 ff fe 1f ff fe 20 ff fe 21 ff fe 22 ff fe 24 ff fc 05 ff fa 18 01 ff f0'),
+      // Segment 6: the terminal type (12 bytes).
+      said('client', 'ff fa 18 00', 'IBMPC3\xff\xf0'),
+      // Segments 8 and 9, in the order the client printed them, and segment 10.
+      said('server', 'ff fb 01'),
+      said('client', 'ff fd 01'),
+      said('server', 'ff fd 01', '\r\n\r\nUNIX(r) System V Release 4.0 (svr4)\r\n\r\0\r\n\r\0'),
+      said('client', 'ff fc 01'),
+      said('server', 'ff fe 01'),
+      said('server', '', 'login: '),
+    ],
+  },
+  'ser2net': {
+    description: 'What ser2net 4.3.11 sends with telnet(rfc2217), answered by netkit telnet, which does not take COM-PORT-OPTION.',
+    chunks: [
+      said('server', 'ff fb 03'), said('client', 'ff fd 03'),
+      said('server', 'ff fd 03'), said('client', 'ff fb 03'),
+      said('server', 'ff fb 01'), said('client', 'ff fd 01'),
+      said('server', 'ff fe 01 ff fd 00'), said('client', 'ff fb 00'),
+      said('server', 'ff fb 00'), said('client', 'ff fd 00'),
+      said('server', 'ff fd 2c'), said('client', 'ff fc 2c'),
+      said('server', 'ff fd 03'),
+    ],
+  },
+} satisfies Record<(typeof BUILT_IN_REPLAYS)[number]['id'], BuiltInRecording>;
