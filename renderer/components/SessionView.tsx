@@ -3,6 +3,7 @@ import { SPECIAL_COMMANDS, type SessionDto } from '../../native/api/index.js';
 import type { SessionPrefs, SessionView as View } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
 import { TracePane } from './TracePane.js';
+import { PRESENTER_SCALE, usePresenting } from '../presenter/presenter.js';
 
 /** One tab: the terminal, its controls, and (for telnet) the negotiation trace beside it. */
 export function SessionView({ view }: { view: View }) {
@@ -18,7 +19,8 @@ export function SessionView({ view }: { view: View }) {
     window.addEventListener('resize', refit);
     return () => window.removeEventListener('resize', refit);
   }, [sessionId, terminals]);
-  useEffect(() => terminals.applyLook(theme, fontSize), [theme, fontSize, terminals]);
+  const presenting = usePresenting();
+  useEffect(() => terminals.applyLook(theme, presenting ? Math.round(fontSize * PRESENTER_SCALE) : fontSize), [theme, fontSize, presenting, terminals]);
 
   const hasTrace = view.dto.kind !== 'serial';
   return (

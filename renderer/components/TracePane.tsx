@@ -3,6 +3,7 @@ import type { OptionStateDto, TraceEntryDto } from '../../native/api/index.js';
 import { CLIENT_PARTIES, LINE_PARTIES } from '../negotiation/parties.js';
 import { readNegotiation } from '../negotiation/readNegotiation.js';
 import { LadderView } from '../ladder/LadderView.js';
+import { PRESENTER_SCALE, setPresenting, usePresenting } from '../presenter/presenter.js';
 import type { LineTraceEntry, SessionView } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
 
@@ -42,19 +43,23 @@ export function TracePane({ view }: { view: SessionView }) {
   }, [trace.length, sessionId, view.dto.kind, api, store]);
 
   const lineTrace = useRevtel((state) => (view.dto.tcpPort ? state.lineTraces[view.dto.tcpPort] : undefined));
-  const fontSize = useRevtel((state) => state.fontSize);
+  const presenting = usePresenting();
+  const fontSize = useRevtel((state) => state.fontSize) * (presenting ? PRESENTER_SCALE : 1);
   const dark = useRevtel((state) => state.theme === 'dark');
   const replay = view.dto.kind === 'replay';
-  const [shape, setShape] = useState<'text' | 'ladder'>(replay ? 'ladder' : 'text');
+  const [chosenShape, setShape] = useState<'text' | 'ladder'>(replay ? 'ladder' : 'text');
+  // A class sees the ladder: presenter mode always shows it.
+  const shape = presenting ? 'ladder' : chosenShape;
   const headings = useMemo(() => (replay ? { left: 'Client', right: 'Server' } : { left: 'Client (Revtel)', right: `Server (${view.dto.title})` }), [replay, view.dto.title]);
 
   return (
     <aside className="trace-pane" aria-label="Negotiation trace" style={{ '--ui-font-size': `${fontSize}px` } as CSSProperties}>
       <div className="trace-toolbar">
         <div role="group" aria-label="Trace as">
-          <button type="button" aria-pressed={shape === 'text'} onClick={() => setShape('text')}>Text</button>
+          <button type="button" aria-pressed={shape === 'text'} onClick={() => setShape('text')} disabled={presenting}>Text</button>
           <button type="button" aria-pressed={shape === 'ladder'} onClick={() => setShape('ladder')}>Ladder</button>
         </div>
+        <button type="button" className="present" aria-pressed={presenting} onClick={() => setPresenting(!presenting)}>{presenting ? 'Leave presenter mode' : 'Present'}</button>
         <input aria-label="Filter the trace" placeholder="filter (e.g. ECHO)" value={prefs.traceFilter} onChange={(event) => setPrefs({ traceFilter: event.target.value })} />
         <button type="button" aria-pressed={prefs.tracePaused} onClick={() => setPrefs({ tracePaused: !prefs.tracePaused })}>
           {prefs.tracePaused ? `Resume (${heldTrace.length})` : 'Pause'}
@@ -69,9 +74,11 @@ export function TracePane({ view }: { view: SessionView }) {
       </div>
       {shape === 'text'
         ? <TraceList entries={trace} filter={prefs.traceFilter} names={prefs.traceNames} showBytes={prefs.showBytes} />
-        : <LadderView entries={trace} parties={CLIENT_PARTIES} headings={headings} names={prefs.traceNames} fontSize={fontSize} dark={dark} title={view.dto.title} />}
+        : <LadderView entries={trace} parties={CLIENT_PARTIES} headings={headings} names={prefs.traceNames} fontSize={fontSize} dark={dark} contrast={presenting} title={view.dto.title} />}
       {options.length > 0 && (shape === 'text' ? <OptionTable options={options} /> : <OptionStrip options={options} />)}
-      {lineTrace && lineTrace.length > 0 && <LineClients entries={lineTrace} names={prefs.traceNames} filter={prefs.traceFilter} />}
+      {lineTrace && lineTrace.length > 0 && (shape === 'text'
+        ? <LineClients entries={lineTrace} names={prefs.traceNames} filter={prefs.traceFilter} />
+        : <LineClientLadders entries={lineTrace} names={prefs.traceNames} fontSize={fontSize} dark={dark} contrast={presenting} />)}
     </aside>
   );
 }
@@ -149,14 +156,33 @@ export function OptionStrip({ options }: { options: readonly OptionStateDto[] })
 }
 
 /** For an exposed line: each remote client's negotiation with Revtel, as a class connects. */
-function LineClients({ entries, names, filter }: { entries: readonly LineTraceEntry[]; names: 'short' | 'rfc'; filter: string }) {
-  const needle = filter.trim().toUpperCase();
-  const byClient = new Map<string, TraceEntryDto[]>();
-  for (const { client, entry } of entries) byClient.set(client, [...(byClient.get(client) ?? []), entry]);
+function byClient(entries: readonly LineTraceEntry[]): Map<string, TraceEntryDto[]> {
+  const clients = new Map<string, TraceEntryDto[]>();
+  for (const { client, entry } of entries) clients.set(client, [...(clients.get(client) ?? []), entry]);
+  return clients;
+}
+
+/** Each remote client's negotiation with Revtel as a ladder: the client on the left, Revtel (the server) on the right. */
+function LineClientLadders({ entries, names, fontSize, dark, contrast }: { entries: readonly LineTraceEntry[]; names: 'short' | 'rfc'; fontSize: number; dark: boolean; contrast: boolean }) {
   return (
     <section className="line-clients" aria-label="Clients of this line">
       <h3>Clients of this line</h3>
-      {[...byClient].map(([client, clientEntries]) => (
+      {[...byClient(entries)].map(([client, clientEntries]) => (
+        <details key={client} open>
+          <summary>{client}</summary>
+          <LadderView entries={clientEntries} parties={LINE_PARTIES} headings={{ left: `This client (${client})`, right: 'Revtel' }} names={names} fontSize={fontSize} dark={dark} contrast={contrast} title={`client-${client}`} />
+        </details>
+      ))}
+    </section>
+  );
+}
+
+function LineClients({ entries, names, filter }: { entries: readonly LineTraceEntry[]; names: 'short' | 'rfc'; filter: string }) {
+  const needle = filter.trim().toUpperCase();
+  return (
+    <section className="line-clients" aria-label="Clients of this line">
+      <h3>Clients of this line</h3>
+      {[...byClient(entries)].map(([client, clientEntries]) => (
         <details key={client} open>
           <summary>{client}</summary>
           <ol className="trace-list small">

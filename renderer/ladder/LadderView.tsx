@@ -10,6 +10,8 @@ export interface LadderViewProps {
   readonly names: LadderNames;
   readonly fontSize: number;
   readonly dark: boolean;
+  /** Presenter mode: high contrast, and PageDown/PageUp (a clicker), →/←, Home/End anywhere step through. */
+  readonly contrast?: boolean;
   /** For exported file names. */
   readonly title: string;
 }
@@ -42,15 +44,20 @@ async function pngOf(svg: string, width: number, height: number): Promise<string
   return canvas.toDataURL('image/png');
 }
 
+/** The arrow `by` steps from `current` (none selected: from before the first, or after the last), kept in range. */
+function advance(current: number | undefined, by: number, count: number): number {
+  return Math.min(count - 1, Math.max(0, current === undefined ? (by > 0 ? by - 1 : count + by) : current + by));
+}
+
 /**
  * The ladder of a negotiation, with the selected arrow's bytes and explanation below it.
  * Click an arrow, or use ↑/↓ (and the buttons) to step through.
  */
-export function LadderView({ entries, parties, headings, names, fontSize, dark, title }: LadderViewProps) {
+export function LadderView({ entries, parties, headings, names, fontSize, dark, contrast = false, title }: LadderViewProps) {
   const [selected, setSelected] = useState<number | undefined>(undefined);
   const scroller = useRef<HTMLDivElement>(null);
   const ladder = useMemo(() => ladderOf(entries, parties, headings, names), [entries, parties, headings, names]);
-  const svg = useMemo(() => ladderSvg(ladder, { fontSize, dark, ...(selected === undefined ? {} : { selected }) }), [ladder, fontSize, dark, selected]);
+  const svg = useMemo(() => ladderSvg(ladder, { fontSize, dark, contrast, ...(selected === undefined ? {} : { selected }) }), [ladder, fontSize, dark, contrast, selected]);
   const count = ladder.arrows.length;
   const arrow = selected === undefined ? undefined : ladder.arrows[selected];
   const fileName = title.replace(/[^\w.-]+/g, '_');
@@ -67,7 +74,20 @@ export function LadderView({ entries, parties, headings, names, fontSize, dark, 
     }
   }, [ladder, selected, fontSize]);
 
-  const step = (by: number) => setSelected((current) => Math.min(count - 1, Math.max(0, current === undefined ? (by > 0 ? 0 : count - 1) : current + by)));
+  const step = (by: number) => setSelected((current) => advance(current, by, count));
+
+  useEffect(() => {
+    if (!contrast) return;
+    const clicker = (event: globalThis.KeyboardEvent) => {
+      if ((event.target as Element | null)?.closest('input, textarea, select, .xterm')) return;
+      const by = { PageDown: 1, ArrowRight: 1, PageUp: -1, ArrowLeft: -1, Home: -count, End: count }[event.key];
+      if (by === undefined) return;
+      event.preventDefault();
+      setSelected((current) => advance(current, by, count));
+    };
+    document.addEventListener('keydown', clicker);
+    return () => document.removeEventListener('keydown', clicker);
+  }, [contrast, count]);
   const pick = (event: MouseEvent) => {
     const group = (event.target as Element).closest('[data-index]');
     if (group) setSelected(Number(group.getAttribute('data-index')));

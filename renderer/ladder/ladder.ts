@@ -43,11 +43,14 @@ export interface LadderLook {
   /** Base font size in px: the UI's, larger in presenter mode. */
   readonly fontSize: number;
   readonly dark: boolean;
+  /** Presenter mode: black and white with saturated arrows, for a projector. */
+  readonly contrast?: boolean;
   readonly selected?: number;
 }
 
 const COLORS = {
   dark: { bg: '#0d1114', text: '#d7dde4', muted: '#8895a2', line: '#3a4653', rightward: '#7fb7ff', leftward: '#a6e3a1', refuse: '#ff7b72', select: '#f0c674' },
+  contrast: { bg: '#000000', text: '#ffffff', muted: '#d0d0d0', line: '#ffffff', rightward: '#6cb6ff', leftward: '#5cff7a', refuse: '#ff5c5c', select: '#ffd400' },
   light: { bg: '#ffffff', text: '#111111', muted: '#4b5560', line: '#9aa3ab', rightward: '#0b4f9f', leftward: '#176426', refuse: '#a4161a', select: '#8a5a00' },
 };
 
@@ -67,7 +70,7 @@ export function ladderGeometry(ladder: Ladder, fontSize: number) {
 
 /** The whole diagram as one self-contained SVG document (valid on its own, for slides). */
 export function ladderSvg(ladder: Ladder, look: LadderLook): string {
-  const colors = look.dark ? COLORS.dark : COLORS.light;
+  const colors = look.contrast ? COLORS.contrast : look.dark ? COLORS.dark : COLORS.light;
   const size = look.fontSize;
   const g = ladderGeometry(ladder, size);
   const parts: string[] = [];
