@@ -76,9 +76,9 @@ export function TracePane({ view }: { view: SessionView }) {
         ? <TraceList entries={trace} filter={prefs.traceFilter} names={prefs.traceNames} showBytes={prefs.showBytes} />
         : <LadderView entries={trace} parties={CLIENT_PARTIES} headings={headings} names={prefs.traceNames} fontSize={fontSize} dark={dark} contrast={presenting} title={view.dto.title} />}
       {options.length > 0 && (shape === 'text' ? <OptionTable options={options} /> : <OptionStrip options={options} />)}
-      {lineTrace && lineTrace.length > 0 && (shape === 'text'
-        ? <LineClients entries={lineTrace} names={prefs.traceNames} filter={prefs.traceFilter} />
-        : <LineClientLadders entries={lineTrace} names={prefs.traceNames} fontSize={fontSize} dark={dark} contrast={presenting} />)}
+      {lineTrace && lineTrace.length > 0 && (
+        <LineClients entries={lineTrace} names={prefs.traceNames} filter={prefs.traceFilter} ladder={shape === 'ladder' ? { fontSize, dark, contrast: presenting } : undefined} />
+      )}
     </aside>
   );
 }
@@ -156,44 +156,33 @@ export function OptionStrip({ options }: { options: readonly OptionStateDto[] })
 }
 
 /** For an exposed line: each remote client's negotiation with Revtel, as a class connects. */
-function byClient(entries: readonly LineTraceEntry[]): Map<string, TraceEntryDto[]> {
+function LineClients({ entries, names, filter, ladder }: {
+  entries: readonly LineTraceEntry[];
+  names: 'short' | 'rfc';
+  filter: string;
+  /** Drawn as ladders (the client on the left, Revtel, the server, on the right), or as text. */
+  ladder: { fontSize: number; dark: boolean; contrast: boolean } | undefined;
+}) {
+  const needle = filter.trim().toUpperCase();
   const clients = new Map<string, TraceEntryDto[]>();
   for (const { client, entry } of entries) clients.set(client, [...(clients.get(client) ?? []), entry]);
-  return clients;
-}
-
-/** Each remote client's negotiation with Revtel as a ladder: the client on the left, Revtel (the server) on the right. */
-function LineClientLadders({ entries, names, fontSize, dark, contrast }: { entries: readonly LineTraceEntry[]; names: 'short' | 'rfc'; fontSize: number; dark: boolean; contrast: boolean }) {
   return (
     <section className="line-clients" aria-label="Clients of this line">
       <h3>Clients of this line</h3>
-      {[...byClient(entries)].map(([client, clientEntries]) => (
+      {[...clients].map(([client, clientEntries]) => (
         <details key={client} open>
           <summary>{client}</summary>
-          <LadderView entries={clientEntries} parties={LINE_PARTIES} headings={{ left: `This client (${client})`, right: 'Revtel' }} names={names} fontSize={fontSize} dark={dark} contrast={contrast} title={`client-${client}`} />
-        </details>
-      ))}
-    </section>
-  );
-}
-
-function LineClients({ entries, names, filter }: { entries: readonly LineTraceEntry[]; names: 'short' | 'rfc'; filter: string }) {
-  const needle = filter.trim().toUpperCase();
-  return (
-    <section className="line-clients" aria-label="Clients of this line">
-      <h3>Clients of this line</h3>
-      {[...byClient(entries)].map(([client, clientEntries]) => (
-        <details key={client} open>
-          <summary>{client}</summary>
-          <ol className="trace-list small">
-            {readNegotiation(clientEntries, LINE_PARTIES)
-              .filter(({ entry }) => !needle || entry.short.toUpperCase().includes(needle) || entry.text.toUpperCase().includes(needle))
-              .slice(-200).map(({ entry, explanation }, index) => (
-              <li key={index} className={entry.direction === 'SENT' ? 'sent' : 'rcvd'} title={explanation}>
-                <time>{clock(entry.time)}</time> {names === 'short' ? entry.short : entry.text}
-              </li>
-            ))}
-          </ol>
+          {ladder
+            ? <LadderView entries={clientEntries} parties={LINE_PARTIES} headings={{ left: `This client (${client})`, right: 'Revtel' }} names={names} {...ladder} title={`client-${client}`} />
+            : <ol className="trace-list small">
+                {readNegotiation(clientEntries, LINE_PARTIES)
+                  .filter(({ entry }) => !needle || entry.short.toUpperCase().includes(needle) || entry.text.toUpperCase().includes(needle))
+                  .slice(-200).map(({ entry, explanation }, index) => (
+                  <li key={index} className={entry.direction === 'SENT' ? 'sent' : 'rcvd'} title={explanation}>
+                    <time>{clock(entry.time)}</time> {names === 'short' ? entry.short : entry.text}
+                  </li>
+                ))}
+              </ol>}
         </details>
       ))}
     </section>

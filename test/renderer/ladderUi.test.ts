@@ -10,7 +10,41 @@ import { repoPath } from '../support/repo.js';
 import type { Served } from '../support/revtel.js';
 
 // The trainer's ladder in Chromium, against Revtel's own server (the demo router on a
-// line): every arrow of a live negotiation drawn, an arrow explained, and the exports.
+// line): every arrow of a live negotiation drawn, an arrow explained, the exports, the
+// replays; then presenter mode at a projector's 1280×720 and at 1920×1080: the terminal
+// and the ladder side by side, large type that follows the UI's font size, high contrast,
+// stepping through the negotiation with a clicker's PageDown/PageUp.
+
+interface Layout {
+  readonly sidebarShown: boolean;
+  readonly overflowX: number;
+  readonly terminal: { left: number; right: number; width: number };
+  readonly ladder: { left: number; right: number; width: number };
+  readonly labelPx: number;
+  readonly explanationBottom: number;
+  readonly innerHeight: number;
+  readonly background: string;
+}
+
+async function layout(page: Page): Promise<Layout> {
+  return page.evaluate<Layout>(`(() => {
+    const box = (selector) => { const r = document.querySelector(selector).getBoundingClientRect(); return { left: r.left, right: r.right, width: r.width }; };
+    const sidebar = document.querySelector('.sidebar');
+    const label = document.querySelector('.ladder-drawing g.arrow text');
+    const explanation = document.querySelector('.ladder .explanation');
+    return {
+      sidebarShown: !!sidebar && sidebar.getBoundingClientRect().width > 0,
+      overflowX: document.documentElement.scrollWidth - window.innerWidth,
+      terminal: box('.terminal-area'),
+      ladder: box('.ladder-drawing'),
+      labelPx: label.getBoundingClientRect().height,
+      explanationBottom: explanation.getBoundingClientRect().bottom,
+      innerHeight: window.innerHeight,
+      background: getComputedStyle(document.body).backgroundColor,
+    };
+  })()`);
+}
+
 
 describe('the ladder in the browser UI', () => {
   let browser: Browser;
@@ -122,5 +156,51 @@ describe('the ladder in the browser UI', () => {
     writeFileSync(text, 'this is not a capture\n');
     await page.getByLabel('Capture file').setInputFiles(text);
     await page.getByRole('alert').getByText('notes.txt holds no telnet command (no IAC): is it a capture of a telnet server?').waitFor();
+  });
+
+  describe('presenter mode', () => {
+    before(async () => {
+      // The sentences left by the replays' tests go, as a trainer would close them.
+      while ((await page.getByRole('alert').count()) > 0) await page.getByRole('alert').first().getByRole('button').click();
+      await page.getByRole('tab', { name: new RegExp(`127\\.0\\.0\\.1:${linePort}`) }).click();
+      await waitForTerminal(page, `port ${linePort}`);
+    });
+
+    for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
+      it(`keeps everything readable at ${width}×${height}: terminal and ladder side by side, large type, high contrast`, async () => {
+        await page.setViewportSize({ width, height });
+        if ((await page.getByRole('button', { name: 'Present', exact: true }).count()) > 0) await page.getByRole('button', { name: 'Present', exact: true }).click();
+        await page.getByRole('button', { name: 'Leave presenter mode' }).waitFor();
+        await page.keyboard.press('Home');
+        const position = page.locator('.ladder-position');
+        assert.match(await position.innerText(), /^1 of \d+$/);
+        await page.keyboard.press('PageDown');
+        assert.match(await position.innerText(), /^2 of \d+$/);
+        await page.keyboard.press('PageUp');
+        assert.match(await position.innerText(), /^1 of \d+$/);
+        assert.match(await page.getByRole('region', { name: 'Explanation' }).first().innerText(), /^1\. Server .* → Client \(Revtel\): WILL ECHO\n+The server offers to echo back the characters it receives\./);
+        const seen = await layout(page);
+        await screenshot(page, `30-presenter-${width}x${height}`);
+        assert.equal(seen.sidebarShown, false, 'the sidebar makes room');
+        assert.ok(seen.overflowX <= 0, `the page is ${seen.overflowX}px wider than the window`);
+        assert.ok(seen.terminal.right <= seen.ladder.left + 1, 'the terminal is left of the ladder');
+        for (const part of [seen.terminal, seen.ladder]) assert.ok(part.width >= width * 0.35, `a side of ${part.width}px is too narrow`);
+        // 14px × 1.6 in the SVG: about 22px on screen, readable from the back of a room.
+        assert.ok(seen.labelPx >= 20, `arrow labels are ${seen.labelPx}px high`);
+        assert.ok(seen.explanationBottom <= seen.innerHeight, 'the explanation is on screen');
+        assert.equal(seen.background, 'rgb(0, 0, 0)');
+      });
+    }
+
+    it('follows the UI font size, and gives the page back as it was when left', async () => {
+      const before = (await layout(page)).labelPx;
+      await page.getByRole('button', { name: 'Larger font' }).click();
+      await page.getByRole('button', { name: 'Larger font' }).click();
+      const after = (await layout(page)).labelPx;
+      assert.ok(after > before, `labels went from ${before}px to ${after}px`);
+      await page.getByRole('button', { name: 'Leave presenter mode' }).click();
+      await page.getByRole('heading', { name: 'Serial ports' }).waitFor();
+      assert.equal(await page.getByRole('group', { name: 'Trace as' }).getByRole('button', { name: 'Text' }).isDisabled(), false);
+    });
   });
 });
