@@ -137,7 +137,9 @@ export class Hub implements RevtelHandlers {
     }
     const content = replay([{ from: 'server', bytes }], Date.now());
     if (content.trace.length === 0) throw new ApiError(`${request.name} holds no telnet command (no IAC): is it a capture of a telnet server?`);
-    return this.addReplay(new ReplayHubSession(randomUUID(), request.name, 'replay of a capture: what the server sent, as `revtel decode` reads it (the client\'s side was not captured)', content, this.emit));
+    const shown = content.omitted > 0 ? ` The first ${content.trace.length} of ${content.trace.length + content.omitted} commands are shown.` : '';
+    const message = `replay of a capture: what the server sent, as \`revtel decode\` reads it (the client's side was not captured).${shown}`;
+    return this.addReplay(new ReplayHubSession(randomUUID(), request.name, message, content, this.emit));
   }
 
   /** A replay reports everything as it opens: after the answer that gives the page its tab. */

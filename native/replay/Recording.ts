@@ -13,9 +13,14 @@ export interface RecordingChunk {
   readonly bytes: Uint8Array;
 }
 
+/** As many trace lines as a tab keeps: a capture's opening negotiation, not a flood that follows it. */
+export const MAX_REPLAY_TRACE = 5000;
+
 export interface Replay {
-  /** Seen from the client: what it sent is SENT, what the server sent is RCVD. */
+  /** Seen from the client: what it sent is SENT, what the server sent is RCVD; the first MAX_REPLAY_TRACE. */
   readonly trace: TraceEntryDto[];
+  /** Commands past MAX_REPLAY_TRACE, counted and not described. */
+  readonly omitted: number;
   /** What the server sent for the screen. */
   readonly output: Uint8Array;
 }
@@ -27,12 +32,17 @@ export class CaptureError extends Error {
 export function replay(chunks: readonly RecordingChunk[], time: number): Replay {
   const trace: TraceEntryDto[] = [];
   const output: Uint8Array[] = [];
+  let omitted = 0;
   const listen = (from: Speaker): TelnetEngine => new TelnetEngine({
     policy: [],
     now: () => time,
     onEvent: (event) => {
       if (event.type === 'data' && from === 'server') output.push(event.data.slice());
       if (event.type !== 'trace' || event.entry.direction !== 'RCVD') return;
+      if (trace.length >= MAX_REPLAY_TRACE) {
+        omitted++;
+        return;
+      }
       const { entry } = event;
       const direction = from === 'client' ? 'SENT' : 'RCVD';
       trace.push({ time: entry.time, direction, text: `${direction}${entry.text.slice(4)}`, short: `${direction}${entry.short.slice(4)}`, bytes: entry.bytes });
@@ -47,7 +57,7 @@ export function replay(chunks: readonly RecordingChunk[], time: number): Replay 
     joined.set(part, offset);
     offset += part.length;
   }
-  return { trace, output: joined };
+  return { trace, omitted, output: joined };
 }
 
 /** "ff fb 03 …" as `revtel decode --hex` reads it: pairs of hex digits, spaces and newlines anywhere. */

@@ -104,7 +104,7 @@ export function LadderView({ entries, parties, headings, names, fontSize, dark, 
     <section className="ladder" aria-label="Ladder diagram">
       <div className="ladder-toolbar">
         <button type="button" onClick={() => step(-1)} disabled={count === 0 || selected === 0}>◀ Previous</button>
-        <span className="ladder-position" aria-live="polite">{selected === undefined ? `${count} arrows` : `${selected + 1} of ${count}`}</span>
+        <span className="ladder-position" aria-live="polite">{selected === undefined ? `${count} arrows` : `${selected + 1} of ${count}`}{ladder.skipped > 0 ? ` (the last ${count} of ${count + ladder.skipped} lines)` : ''}</span>
         <button type="button" onClick={() => step(1)} disabled={count === 0 || selected === count - 1}>Next ▶</button>
         <span className="spacer" />
         <button type="button" onClick={() => save(`${fileName}-ladder.svg`, svgUrl(svg))}>Export SVG</button>

@@ -19,14 +19,23 @@ export interface Ladder {
   /** Column headings, client first: "Client (Revtel)", "Server (router:23)". */
   readonly left: string;
   readonly right: string;
+  /** The last arrows of the trace (a flood of commands is drawn in part). */
   readonly arrows: readonly Arrow[];
+  /** How many trace lines came before the first arrow drawn. */
+  readonly skipped: number;
 }
 
+/** More arrows than a class can read, and more than a page should redraw on every trace batch. */
+export const MAX_ARROWS = 500;
+
 export function ladderOf(entries: readonly TraceEntryDto[], parties: Parties, headings: { left: string; right: string }, names: LadderNames = 'short'): Ladder {
+  // Read from the start, so that a drawn answer still knows its request.
   const steps = readNegotiation(entries, parties);
+  const skipped = Math.max(0, steps.length - MAX_ARROWS);
   return {
     ...headings,
-    arrows: steps.map((step) => {
+    skipped,
+    arrows: steps.slice(skipped).map((step) => {
       const sender = step.entry.direction === 'SENT' ? parties.sent : parties.rcvd;
       return {
         step,
@@ -98,15 +107,16 @@ export function ladderSvg(ladder: Ladder, look: LadderLook): string {
     parts.push(`<line x1="${from}" y1="${y}" x2="${to}" y2="${y}" stroke="${color}" stroke-width="${selected ? 3 : 2}"${dash} marker-end="url(#head-${tone})"/>`);
     parts.push(`<text x="${(g.left + g.right) / 2}" y="${y - size * 0.4}" text-anchor="middle" fill="${color}"${selected ? ' font-weight="bold"' : ''}>${escapeXml(arrow.label)}</text>`);
     // The step's number at the far left, clear of the pairs' curves.
-    parts.push(`<text x="${size * 0.3}" y="${y + size * 0.35}" fill="${colors.muted}" font-size="${size * 0.8}">${index + 1}</text>`);
+    parts.push(`<text x="${size * 0.3}" y="${y + size * 0.35}" fill="${colors.muted}" font-size="${size * 0.8}">${arrow.step.index + 1}</text>`);
     parts.push('</g>');
     // A request and its answer are joined on the side that answered: a bracket from the
     // request's arrival to the answer's departure, in the answer's colour.
-    if (arrow.step.pairedWith !== undefined && arrow.step.pairedWith < index) {
-      const y0 = g.y(arrow.step.pairedWith);
+    const partner = arrow.step.pairedWith === undefined ? -1 : arrow.step.pairedWith - ladder.skipped;
+    if (partner >= 0 && partner < index) {
+      const y0 = g.y(partner);
       const x = from;
       // Longer spans bulge further, so that nested pairs (eight requests, then eight answers) stay apart.
-      const out = (arrow.rightward ? -1 : 1) * size * Math.min(3.5, 0.8 + 0.3 * (index - arrow.step.pairedWith - 1));
+      const out = (arrow.rightward ? -1 : 1) * size * Math.min(3.5, 0.8 + 0.3 * (index - partner - 1));
       const pairColor = kind === 'refuse' ? colors.refuse : colors.muted;
       parts.push(`<path class="pair ${kind}" d="M${x},${y0 + 3} C${x + out},${y0 + 3} ${x + out},${y - 3} ${x},${y - 3}" fill="none" stroke="${pairColor}" stroke-width="1.5"/>`);
     }

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Opt, optionName } from '../../native/telnet/index.js';
-import { ladderOf, ladderSvg } from '../../renderer/ladder/ladder.js';
+import { MAX_ARROWS, ladderOf, ladderSvg } from '../../renderer/ladder/ladder.js';
 import { CLIENT_PARTIES, LINE_PARTIES } from '../../renderer/negotiation/parties.js';
 import { repoPath } from '../support/repo.js';
-import { fixtureEntries, negotiation, subnegotiation } from './negotiationEntries.js';
+import { command, fixtureEntries, negotiation, subnegotiation } from './negotiationEntries.js';
 
 const headings = { left: 'Client', right: 'Server' };
 const reference = (name: string): string[] =>
@@ -41,5 +41,17 @@ describe('the ladder diagram', () => {
     const svg = ladderSvg(ladderOf([evil], CLIENT_PARTIES, { left: '<a>', right: 'b&c' }), { fontSize: 13, dark: true });
     assert.doesNotMatch(svg, /<script>|<a>|b&c/);
     assert.match(svg, /&lt;script&gt;&amp;&quot;/);
+  });
+
+  it('draws only the last arrows of a flood, numbered as in the trace, with pairs that reach back left out', () => {
+    const flood = [negotiation('RCVD', 'WILL', Opt.ECHO), ...Array.from({ length: MAX_ARROWS + 99 }, () => command('RCVD', 241)), negotiation('SENT', 'DO', Opt.ECHO)];
+    const ladder = ladderOf(flood, CLIENT_PARTIES, headings);
+    assert.equal(ladder.arrows.length, MAX_ARROWS);
+    assert.equal(ladder.skipped, 101);
+    assert.equal(ladder.arrows.at(-1)!.step.pairedWith, 0, 'the answer still knows its request');
+    const svg = ladderSvg(ladder, { fontSize: 13, dark: true });
+    assert.equal(svg.match(/<g class="arrow /g)?.length, MAX_ARROWS);
+    assert.doesNotMatch(svg, /<path class="pair/, 'the request is not drawn, so neither is the curve to it');
+    assert.match(svg, />102<\/text>/, 'the first arrow drawn is line 102 of the trace');
   });
 });

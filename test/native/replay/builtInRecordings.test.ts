@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { optionName } from '../../../native/telnet/index.js';
 import { BUILT_IN_RECORDINGS } from '../../../native/replay/builtInRecordings.js';
-import { CaptureError, parseHexCapture, replay } from '../../../native/replay/Recording.js';
+import { CaptureError, MAX_REPLAY_TRACE, parseHexCapture, replay } from '../../../native/replay/Recording.js';
 import { ladderOf } from '../../../renderer/ladder/ladder.js';
 import { CLIENT_PARTIES } from '../../../renderer/negotiation/parties.js';
 import { repoPath } from '../../support/repo.js';
@@ -47,5 +47,13 @@ describe('built-in replays', () => {
     assert.deepEqual(trace.map((entry) => entry.short), ['RCVD WILL SGA', 'RCVD DO SGA', 'RCVD WILL ECHO', 'RCVD DONT ECHO', 'RCVD DO BINARY', 'RCVD WILL BINARY', 'RCVD DO COM-PORT']);
     assert.throws(() => parseHexCapture('ff fb 0'), new CaptureError('The capture is not hex text: expected pairs of hex digits such as "ff fb 03"'));
     assert.throws(() => parseHexCapture('login: '), CaptureError);
+  });
+
+  it('keeps the first commands of a capture that floods them, and counts the rest', () => {
+    const nops = new Uint8Array(2 * (MAX_REPLAY_TRACE + 1000)).fill(0xff).map((byte, index) => (index % 2 ? 0xf1 : byte));
+    const { trace, omitted } = replay([{ from: 'server', bytes: nops }], 0);
+    assert.equal(trace.length, MAX_REPLAY_TRACE);
+    assert.equal(omitted, 1000);
+    assert.equal(trace[0]!.short, 'RCVD IAC NOP');
   });
 });
