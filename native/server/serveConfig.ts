@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError, DEMO_DEVICE, makeLineConfig, parseLineSpec, parseTcpPort, type LineConfig, type LineOptions } from './LineConfig.js';
 import { readPasswordFile, PasswordFileError, type PasswordTable } from './passwords.js';
 
@@ -76,6 +75,8 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   } catch (error) {
     throw new ConfigError(`The config file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  // Loaded only for a config file: a server of --line flags does not carry the YAML parser.
+  const { parse: parseYaml, YAMLParseError } = await import('yaml');
   let document: unknown;
   try {
     document = parseYaml(text);

@@ -20,8 +20,10 @@ export interface UiServerOptions {
   readonly port: number;
   readonly bind: string;
   readonly log: (message: string) => void;
-  /** For tests; a random one otherwise. */
+  /** From --ui-token-file (or a test); a random one otherwise. */
   readonly token?: string;
+  /** How long a connection may take to present the token (default HELLO_TIMEOUT_MS). */
+  readonly helloTimeoutMs?: number;
 }
 
 const MAX_MESSAGE = 2 * 1024 * 1024;
@@ -32,7 +34,7 @@ const MAX_MESSAGE = 2 * 1024 * 1024;
  */
 const MAX_UNREAD = 8 * 1024 * 1024;
 /** A connection that has not presented the token by then is closed. */
-const HELLO_TIMEOUT_MS = 10_000;
+export const HELLO_TIMEOUT_MS = 10_000;
 
 export class UiServer {
   readonly token: string;
@@ -91,7 +93,8 @@ export class UiServer {
       send({ type: 'refused', message });
       ws.close(4001, 'refused');
     };
-    const helloTimer = setTimeout(() => refuse(`no token within ${HELLO_TIMEOUT_MS / 1000} s`), HELLO_TIMEOUT_MS);
+    const helloTimeoutMs = this.options.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
+    const helloTimer = setTimeout(() => refuse(`no token within ${helloTimeoutMs / 1000} s`), helloTimeoutMs);
     ws.on('message', (data, isBinary) => {
       let message: { type?: unknown; token?: unknown; id?: unknown; method?: unknown; request?: unknown };
       try {
