@@ -143,6 +143,8 @@ export const methods = {
   openReplay: object({ replay: literal(...BUILT_IN_REPLAYS.map((replay) => replay.id)) }),
   /** What a server sent, from a file: raw bytes, or hex text when `hex`. */
   openCapture: object({ name: string({ maxLength: 255 }), data: bytes(MAX_CAPTURE_BYTES), hex: boolean() }),
+  /** What a replay's screen showed once trace line `step` (from 0) had happened, for stepping through it. */
+  replayScreen: object({ sessionId, step: integer(0, 1 << 20) }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -169,6 +171,7 @@ export interface MethodResults {
   closeSession: void;
   openReplay: SessionDto;
   openCapture: SessionDto;
+  replayScreen: Uint8Array;
 }
 
 // ---- Events -------------------------------------------------------------------------------

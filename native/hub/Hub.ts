@@ -142,6 +142,12 @@ export class Hub implements RevtelHandlers {
     return this.addReplay(new ReplayHubSession(randomUUID(), request.name, message, content, this.emit));
   }
 
+  async replayScreen(request: MethodRequest<'replayScreen'>): Promise<Uint8Array> {
+    const session = this.session(request.sessionId);
+    if (!(session instanceof ReplayHubSession)) throw new ApiError(`${session.dto.title} is not a replay: only a replay can be stepped through`);
+    return session.screenAfter(request.step);
+  }
+
   /** A replay reports everything as it opens: after the answer that gives the page its tab. */
   private addReplay(session: ReplayHubSession): SessionDto {
     return this.add(session, () => setTimeout(() => {

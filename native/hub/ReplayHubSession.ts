@@ -1,5 +1,5 @@
 import { ApiError, type OptionStateDto, type SessionDto } from '../api/index.js';
-import type { Replay } from '../replay/Recording.js';
+import { screenAfter, type Replay } from '../replay/Recording.js';
 import type { Emit, HubSession } from './HubSession.js';
 
 /** As many trace entries per event as a live session's batch holds at most. */
@@ -23,6 +23,11 @@ export class ReplayHubSession implements HubSession {
       this.emit('sessionTrace', { sessionId, entries: trace.slice(start, start + ENTRIES_PER_EVENT) });
     }
     if (output.length > 0) this.emit('sessionData', { sessionId, data: output });
+  }
+
+  screenAfter(step: number): Uint8Array {
+    if (step >= this.content.trace.length) throw new ApiError(`${this.dto.title} has ${this.content.trace.length} trace lines: there is no line ${step + 1}`);
+    return screenAfter(this.content, step);
   }
 
   write(): void {

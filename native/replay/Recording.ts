@@ -21,6 +21,8 @@ export interface Replay {
   readonly trace: TraceEntryDto[];
   /** Commands past MAX_REPLAY_TRACE, counted and not described. */
   readonly omitted: number;
+  /** For each trace line: how many bytes of `output` the server had sent before it. */
+  readonly outputBefore: number[];
   /** What the server sent for the screen. */
   readonly output: Uint8Array;
 }
@@ -29,15 +31,25 @@ export class CaptureError extends Error {
   override readonly name = 'CaptureError';
 }
 
+/** What the server's screen showed once trace line `step` had happened: everything sent before the next line. */
+export function screenAfter(content: Replay, step: number): Uint8Array {
+  return content.output.subarray(0, content.outputBefore[step + 1] ?? content.output.length);
+}
+
 export function replay(chunks: readonly RecordingChunk[], time: number): Replay {
   const trace: TraceEntryDto[] = [];
   const output: Uint8Array[] = [];
+  const outputBefore: number[] = [];
+  let outputLength = 0;
   let omitted = 0;
   const listen = (from: Speaker): TelnetEngine => new TelnetEngine({
     policy: [],
     now: () => time,
     onEvent: (event) => {
-      if (event.type === 'data' && from === 'server') output.push(event.data.slice());
+      if (event.type === 'data' && from === 'server') {
+        output.push(event.data.slice());
+        outputLength += event.data.length;
+      }
       if (event.type !== 'trace' || event.entry.direction !== 'RCVD') return;
       if (trace.length >= MAX_REPLAY_TRACE) {
         omitted++;
@@ -45,19 +57,19 @@ export function replay(chunks: readonly RecordingChunk[], time: number): Replay 
       }
       const { entry } = event;
       const direction = from === 'client' ? 'SENT' : 'RCVD';
+      outputBefore.push(outputLength);
       trace.push({ time: entry.time, direction, text: `${direction}${entry.text.slice(4)}`, short: `${direction}${entry.short.slice(4)}`, bytes: entry.bytes });
     },
   });
   const engines = { client: listen('client'), server: listen('server') };
   for (const chunk of chunks) engines[chunk.from].receive(chunk.bytes);
-  const length = output.reduce((sum, part) => sum + part.length, 0);
-  const joined = new Uint8Array(length);
+  const joined = new Uint8Array(outputLength);
   let offset = 0;
   for (const part of output) {
     joined.set(part, offset);
     offset += part.length;
   }
-  return { trace, omitted, output: joined };
+  return { trace, omitted, outputBefore, output: joined };
 }
 
 /** "ff fb 03 …" as `revtel decode --hex` reads it: pairs of hex digits, spaces and newlines anywhere. */

@@ -27,7 +27,7 @@ function download(name: string, text: string): void {
 
 /** The negotiation of one tab: every SENT/RCVD line as it happens, and the option table. */
 export function TracePane({ view }: { view: SessionView }) {
-  const { store, api } = useServices();
+  const { store, api, terminals } = useServices();
   const act = useAction();
   const { prefs, trace, heldTrace, options } = view;
   const sessionId = view.dto.sessionId;
@@ -50,6 +50,10 @@ export function TracePane({ view }: { view: SessionView }) {
   const [chosenShape, setShape] = useState<'text' | 'ladder'>(replay ? 'ladder' : 'text');
   // A class sees the ladder: presenter mode always shows it.
   const shape = presenting ? 'ladder' : chosenShape;
+  // Stepping through a replay shows its screen as it stood at that arrow.
+  const showScreen = (step: number) => {
+    void act(async () => terminals.showScreen(sessionId, await api.replayScreen({ sessionId, step })));
+  };
   const headings = useMemo(() => (replay ? { left: 'Client', right: 'Server' } : { left: 'Client (Revtel)', right: `Server (${view.dto.title})` }), [replay, view.dto.title]);
 
   return (
@@ -74,7 +78,7 @@ export function TracePane({ view }: { view: SessionView }) {
       </div>
       {shape === 'text'
         ? <TraceList entries={trace} filter={prefs.traceFilter} names={prefs.traceNames} showBytes={prefs.showBytes} />
-        : <LadderView entries={trace} parties={CLIENT_PARTIES} headings={headings} names={prefs.traceNames} fontSize={fontSize} dark={dark} contrast={presenting} title={view.dto.title} />}
+        : <LadderView entries={trace} parties={CLIENT_PARTIES} headings={headings} names={prefs.traceNames} fontSize={fontSize} dark={dark} contrast={presenting} title={view.dto.title} {...(replay ? { onSelect: showScreen } : {})} />}
       {options.length > 0 && (shape === 'text' ? <OptionTable options={options} /> : <OptionStrip options={options} />)}
       {lineTrace && lineTrace.length > 0 && (
         <LineClients entries={lineTrace} names={prefs.traceNames} filter={prefs.traceFilter} ladder={shape === 'ladder' ? { fontSize, dark, contrast: presenting } : undefined} />

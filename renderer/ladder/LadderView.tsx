@@ -14,6 +14,8 @@ export interface LadderViewProps {
   readonly contrast?: boolean;
   /** For exported file names. */
   readonly title: string;
+  /** Told the trace line (from 0) of each arrow selected, for a replay's screen to follow. */
+  readonly onSelect?: (step: number) => void;
 }
 
 function hex(bytes: Uint8Array): string {
@@ -44,6 +46,11 @@ async function pngOf(svg: string, width: number, height: number): Promise<string
   return canvas.toDataURL('image/png');
 }
 
+/** How far a key moves the selection: arrows, a presenter's clicker (PageDown/PageUp), Home/End. */
+function stepFor(key: string, count: number): number | undefined {
+  return ({ ArrowDown: 1, ArrowRight: 1, PageDown: 1, ArrowUp: -1, ArrowLeft: -1, PageUp: -1, Home: -count, End: count } as Record<string, number>)[key];
+}
+
 /** The arrow `by` steps from `current` (none selected: from before the first, or after the last), kept in range. */
 function advance(current: number | undefined, by: number, count: number): number {
   return Math.min(count - 1, Math.max(0, current === undefined ? (by > 0 ? by - 1 : count + by) : current + by));
@@ -53,7 +60,7 @@ function advance(current: number | undefined, by: number, count: number): number
  * The ladder of a negotiation, with the selected arrow's bytes and explanation below it.
  * Click an arrow, or use ↑/↓ (and the buttons) to step through.
  */
-export function LadderView({ entries, parties, headings, names, fontSize, dark, contrast = false, title }: LadderViewProps) {
+export function LadderView({ entries, parties, headings, names, fontSize, dark, contrast = false, title, onSelect }: LadderViewProps) {
   const [selected, setSelected] = useState<number | undefined>(undefined);
   const scroller = useRef<HTMLDivElement>(null);
   const ladder = useMemo(() => ladderOf(entries, parties, headings, names), [entries, parties, headings, names]);
@@ -61,6 +68,13 @@ export function LadderView({ entries, parties, headings, names, fontSize, dark, 
   const count = ladder.arrows.length;
   const arrow = selected === undefined ? undefined : ladder.arrows[selected];
   const fileName = title.replace(/[^\w.-]+/g, '_');
+  // Told once per change of selection (the owner's callback may be a new function each render).
+  const tell = useRef(onSelect);
+  tell.current = onSelect;
+  const selectedStep = arrow?.step.index;
+  useEffect(() => {
+    if (selectedStep !== undefined) tell.current?.(selectedStep);
+  }, [selectedStep]);
 
   useEffect(() => {
     const element = scroller.current;
@@ -79,8 +93,9 @@ export function LadderView({ entries, parties, headings, names, fontSize, dark, 
   useEffect(() => {
     if (!contrast) return;
     const clicker = (event: globalThis.KeyboardEvent) => {
-      if ((event.target as Element | null)?.closest('input, textarea, select, .xterm')) return;
-      const by = { PageDown: 1, ArrowRight: 1, PageUp: -1, ArrowLeft: -1, Home: -count, End: count }[event.key];
+      // The ladder itself has the focus (and has stepped already), or a field or the terminal takes the keys.
+      if (event.defaultPrevented || (event.target as Element | null)?.closest('input, textarea, select, .xterm')) return;
+      const by = stepFor(event.key, count);
       if (by === undefined) return;
       event.preventDefault();
       setSelected((current) => advance(current, by, count));
@@ -93,9 +108,9 @@ export function LadderView({ entries, parties, headings, names, fontSize, dark, 
     if (group) setSelected(Number(group.getAttribute('data-index')));
   };
   const keys = (event: KeyboardEvent) => {
-    if (event.key === 'ArrowDown' || event.key === 'ArrowRight') step(1);
-    else if (event.key === 'ArrowUp' || event.key === 'ArrowLeft') step(-1);
-    else return;
+    const by = stepFor(event.key, count);
+    if (by === undefined) return;
+    step(by);
     event.preventDefault();
   };
   const geometry = ladderGeometry(ladder, fontSize);

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, scratchDir, waitFor } from '../support/peers.js';
-import { launchBrowser, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
 import { repoPath } from '../support/repo.js';
 import type { Served } from '../support/revtel.js';
 
@@ -141,6 +141,16 @@ describe('the ladder in the browser UI', () => {
     await page.locator('.ladder-drawing g.arrow[data-index="9"]').click();
     assert.match(await page.getByRole('region', { name: 'Explanation' }).innerText(), /The server agrees to stop sending GO AHEAD/);
     await screenshot(page, '21-replay-fig26-12');
+    // Stepping through shows the screen as it stood at each arrow: before the server's
+    // banner (line 20, the client agreeing to ECHO), with it (line 21, DO ECHO and the banner in one segment).
+    await page.locator('.ladder-drawing g.arrow[data-index="19"]').click();
+    await waitFor(async () => !(await terminalText(page)).includes('UNIX'), 'the screen before the banner');
+    await page.locator('.ladder-drawing').press('ArrowDown');
+    await waitForTerminal(page, 'UNIX(r) System V Release 4.0 (svr4)');
+    assert.doesNotMatch(await terminalText(page), /login:/);
+    await page.locator('.ladder-drawing').press('End');
+    assert.match(await page.locator('.ladder-position').innerText(), /^23 of 23$/);
+    await waitForTerminal(page, 'login:');
     // Nothing can be sent from a replay, and it says so.
     await page.locator('.terminal-area .xterm').click();
     await page.keyboard.type('x');
@@ -178,6 +188,11 @@ describe('the ladder in the browser UI', () => {
         assert.match(await position.innerText(), /^2 of \d+$/);
         await page.keyboard.press('PageUp');
         assert.match(await position.innerText(), /^1 of \d+$/);
+        // With the ladder focused, a key steps once, not twice.
+        await page.locator('.ladder-drawing').focus();
+        await page.keyboard.press('PageDown');
+        assert.match(await position.innerText(), /^2 of \d+$/);
+        await page.keyboard.press('PageUp');
         assert.match(await page.getByRole('region', { name: 'Explanation' }).first().innerText(), /^1\. Server .* → Client \(Revtel\): WILL ECHO\n+The server offers to echo back the characters it receives\./);
         const seen = await layout(page);
         await screenshot(page, `30-presenter-${width}x${height}`);
