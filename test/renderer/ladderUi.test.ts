@@ -92,6 +92,11 @@ describe('the ladder in the browser UI', () => {
     const arrows = (await arrowLabels()).length;
     await showAs('Text');
     assert.equal((await traceLines()).length, arrows, 'the text trace and the ladder show the same lines');
+    // The text trace explains a line in the panel too, chosen by click or by keyboard.
+    const willEcho = page.getByRole('list', { name: 'Trace lines' }).locator('li', { hasText: 'RCVD WILL ECHO' }).first();
+    await willEcho.focus();
+    await page.keyboard.press('Enter');
+    assert.match(await page.getByRole('region', { name: 'Explanation' }).innerText(), /^The server offers to echo back the characters it receives\.\n+ff fb 01$/);
     await showAs('Ladder');
   });
 
