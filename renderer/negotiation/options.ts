@@ -8,6 +8,8 @@ export interface OptionWords {
   readonly act: (owner: Party, other: Party) => string;
   /** What changes, on screen or on the wire, once it is on. */
   readonly on?: (owner: Party, other: Party) => string | undefined;
+  /** An infinitive for turning it off, where "no longer" + `act` would be a double negative. */
+  readonly undo?: string;
   /** What stays so when it is refused or turned off. */
   readonly off?: (owner: Party, other: Party) => string | undefined;
 }
@@ -34,6 +36,7 @@ export const OPTION_WORDS: Readonly<Record<string, OptionWords>> = {
   },
   SGA: {
     act: fixed('stop sending GO AHEAD after its output (suppress go-ahead)'),
+    undo: 'send GO AHEAD after its output again',
     on: (owner) => (owner.role === 'server'
       ? `the line is full duplex: with ${owner.name} also echoing, each key goes to it as you type it (character at a time)`
       : `${owner.name} will not send GO AHEAD either: the line is full duplex both ways`),

@@ -125,6 +125,7 @@ function explainNegotiation(verb: Verb, option: string, kind: StepKind, sender: 
   const other = owner === sender ? receiver : sender;
   const words = OPTION_WORDS[option] ?? unknownOption(option);
   const act = words.act(owner, other);
+  const stop = words.undo ?? `no longer ${act}`;
   const S = capitalized(sender.name);
   const R = receiver.name;
   const then = (effect: OptionWords['on']): string => {
@@ -134,14 +135,14 @@ function explainNegotiation(verb: Verb, option: string, kind: StepKind, sender: 
   switch (`${kind} ${verb}`) {
     case 'request WILL': return `${S} offers to ${act}.`;
     case 'request DO': return `${S} asks ${R} to ${act}.`;
-    case 'request WONT': return `${S} announces that it will no longer ${act}${then(words.off)}`;
-    case 'request DONT': return `${S} tells ${R} to stop: it is no longer to ${act}${then(words.off)}`;
+    case 'request WONT': return `${S} announces that it will ${stop}${then(words.off)}`;
+    case 'request DONT': return `${S} tells ${R} ${words.undo ? `to ${words.undo}` : `that it is no longer to ${act}`}${then(words.off)}`;
     case 'agree WILL': return `${S} agrees to ${act}${then(words.on)}`;
     case 'agree DO': return `${S} agrees that ${R} will ${act}${then(words.on)}`;
     case 'refuse WONT': return `${S} refuses to ${act}${then(words.off)}`;
     case 'refuse DONT': return `${S} refuses to let ${R} ${act}${then(words.off)}`;
-    case 'acknowledge WONT': return `${S} confirms that it will no longer ${act}.`;
-    case 'acknowledge DONT': return `${S} confirms that ${R} will no longer ${act}.`;
+    case 'acknowledge WONT': return `${S} confirms that it will ${stop}.`;
+    case 'acknowledge DONT': return `${S} confirms that ${R} will ${stop}.`;
     case 'repeat WILL': return `${S} says again that it will ${act}; that is already so, so nothing changes and no answer is due (RFC 1143).`;
     case 'repeat DO': return `${S} asks again for ${R} to ${act}; that is already so, so nothing changes and no answer is due (RFC 1143).`;
     case 'repeat WONT': return `${S} says that it will not ${act}; that is already so, so nothing changes.`;
