@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ApiError } from '../api/index.js';
+import { ApiError, showText } from '../api/index.js';
 import type { PortInfo } from '../serial/portList.js';
 import type { DeviceSupervisorOptions } from '../server/DeviceSupervisor.js';
 import { ConfigError, DEFAULT_BIND } from '../server/LineConfig.js';
@@ -97,14 +97,23 @@ export async function runServe(args: readonly string[], version: string): Promis
   // Before anything listens: a token file that cannot be used stops the start.
   const token = ui?.tokenFile === undefined ? undefined : await readOrCreateToken(ui.tokenFile);
   const log = (message: string): void => {
-    process.stderr.write(`${new Date().toISOString()} ${message}\n`);
+    // Every line, whatever it quotes from the network, is one line without control characters.
+    process.stderr.write(`${new Date().toISOString()} ${showText(message)}\n`);
   };
   // With the UI, a server without lines is fine: lines can be exposed from the browser.
   const configs = ui && flags.lines.length === 0 && !flags.demo && !flags.configFile ? [] : await asUsage(() => loadLineConfigs(flags));
   const server = new TerminalServer({ device, log, version });
   await asUsage(() => server.apply(configs));
   let stopUi: (() => Promise<void>) | undefined;
-  if (ui) stopUi = await startUi(server, ui, token, log);
+  if (ui) {
+    try {
+      stopUi = await startUi(server, ui, token, log);
+    } catch (error) {
+      // Serving on without the UI asked for would hide the mistake (and its warnings).
+      await server.stop();
+      throw error;
+    }
+  }
   for (const config of configs) {
     if (config.bind !== DEFAULT_BIND && config.bind !== '::1' && config.bind !== 'localhost') {
       log(`WARNING ${config.name} is exposed to the network on ${config.bind}:${config.tcpPort}${config.allow.length ? ` for ${config.allow.map((cidr) => cidr.text).join(', ')}` : ' to anyone who can reach this machine (limit it with --allow)'}${config.passwordHash ? '' : ', without a password'}`);
@@ -132,7 +141,14 @@ async function startUi(server: TerminalServer, ui: UiFlags, token: string | unde
   const watching = hub.start();
   const staticDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
   const uiServer = new UiServer({ hub, staticDir, port: ui.port, bind: ui.bind, log, ...(token === undefined ? {} : { token }) });
-  const url = await asUsage(() => uiServer.start());
+  let url: string;
+  try {
+    url = await asUsage(() => uiServer.start());
+  } catch (error) {
+    watching.dispose();
+    await hub.dispose();
+    throw error;
+  }
   if (ui.bind !== '127.0.0.1' && ui.bind !== '::1' && ui.bind !== 'localhost') {
     log(`WARNING the UI is reachable from the network on ${ui.bind}; anyone with the URL below controls every line`);
   }

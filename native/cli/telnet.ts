@@ -1,5 +1,6 @@
 import { DEFAULT_TERMINAL_TYPES, TelnetClientSession, type CloseReason, type RemoteSerialState, type SpecialCommand } from '../client/TelnetClientSession.js';
 import { parseSerialSettings, SettingsError, type SerialSettings } from '../serial/serialSettings.js';
+import { showText } from '../api/showText.js';
 import { EscapeReader } from './EscapeReader.js';
 import { parseCommandLine } from './args.js';
 import { CommandLineError } from './UsageError.js';
@@ -86,7 +87,7 @@ function describeRemotePort(remote: RemoteSerialState): string {
   if (remote.dtr !== undefined) parts.push(`DTR ${remote.dtr ? 'on' : 'off'}`);
   if (remote.rts !== undefined) parts.push(`RTS ${remote.rts ? 'on' : 'off'}`);
   if (remote.modemState !== undefined) parts.push(`modem lines 0x${remote.modemState.toString(16).padStart(2, '0')}`);
-  if (remote.signature) parts.push(`signature "${remote.signature}"`);
+  if (remote.signature) parts.push(`signature "${showText(remote.signature)}"`);
   return parts.join(', ');
 }
 

@@ -1,10 +1,13 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import { extname, join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, decodeFrame, dispatch, encodeFrame, isMethodName } from '../api/index.js';
 import type { Hub } from '../hub/Hub.js';
+import { endConnection } from '../net/endConnection.js';
 import { CONTENT_TYPES, RENDERER_CSP, rendererFile } from './rendererAssets.js';
 
 // `revtel serve --ui`: the renderer's files over HTTP and RevtelApi over a WebSocket at
@@ -43,11 +46,17 @@ export class UiServer {
 
   constructor(private readonly options: UiServerOptions) {
     this.token = options.token ?? randomBytes(24).toString('base64url');
-    this.http = createServer((request, response) => void this.serveFile(request, response));
+    this.http = createServer((request, response) => {
+      if (!this.ownHost(request)) {
+        response.writeHead(421).end();
+        return;
+      }
+      void this.serveFile(request, response);
+    });
     this.sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
-    this.http.on('upgrade', (request, socket, head) => {
-      if (request.url !== '/api' || !sameOrigin(request)) {
-        socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (request.url !== '/api' || !sameOrigin(request) || !this.ownHost(request)) {
+        endConnection(socket, 'HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
         return;
       }
       this.sockets.handleUpgrade(request, socket, head, (ws) => this.connected(ws, request));
@@ -73,6 +82,27 @@ export class UiServer {
   async stop(): Promise<void> {
     for (const client of this.sockets.clients) client.terminate();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  /**
+   * A DNS-rebinding page reaches us under a name of its own: only the address we are bound
+   * to, localhost or a loopback literal, with our port, is accepted as the Host (and any
+   * address literal of this machine when bound to all of them).
+   */
+  private ownHost(request: IncomingMessage): boolean {
+    const listening = this.http.address();
+    if (!request.headers.host || typeof listening !== 'object' || listening === null) return false;
+    let url: URL;
+    try {
+      url = new URL(`http://${request.headers.host}/`);
+    } catch {
+      return false;
+    }
+    if (url.port !== String(listening.port) && !(url.port === '' && listening.port === 80)) return false;
+    const name = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+    const bind = this.options.bind.toLowerCase();
+    if (name === bind || name === 'localhost' || name === '127.0.0.1' || name === '::1') return true;
+    return (bind === '0.0.0.0' || bind === '::') && isIP(name) !== 0;
   }
 
   private connected(ws: WebSocket, request: IncomingMessage): void {

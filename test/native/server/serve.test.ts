@@ -276,6 +276,27 @@ describe('bad starts give one clear sentence', () => {
     assert.match(result.stderr, /^revtel: No lines to serve: give --line TCPPORT:DEVICE\[:SETTINGS\], --demo or --config FILE\n$/);
   });
 
+  it('ends the process when the --ui port is taken', async () => {
+    const port = await freePort();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+    try {
+      const { status, stderr } = await run(['--line', `${await freePort()}:demo`, '--ui', String(port)]);
+      assert.equal(status, 2);
+      assert.match(stderr, new RegExp(`The UI port ${port} on 127\\.0\\.0\\.1 is already in use by another program`));
+      assert.doesNotMatch(stderr, /internal error/);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('refuses an access list entry with an empty prefix instead of admitting everyone', async () => {
+    const { status, stderr } = await run(['--line', `${await freePort()}:demo`, '--allow', '10.0.0.0/']);
+    assert.equal(status, 2);
+    assert.match(stderr, /"10\.0\.0\.0\/": the prefix length must be 0–32/);
+    assert.doesNotMatch(stderr, /listening/);
+  });
+
   it('a session log folder that cannot be made', async () => {
     const file = join(scratchDir(), 'notes.txt');
     writeFileSync(file, '');
