@@ -146,6 +146,10 @@ describe('the ladder in the browser UI', () => {
     await page.locator('.ladder-drawing g.arrow[data-index="9"]').click();
     assert.match(await page.getByRole('region', { name: 'Explanation' }).innerText(), /The server agrees to stop sending GO AHEAD/);
     await screenshot(page, '21-replay-fig26-12');
+    await page.getByRole('button', { name: 'Light theme' }).click();
+    assert.match(await page.locator('.ladder-drawing svg rect').first().getAttribute('fill') ?? '', /^#fff/i, 'the ladder follows the light theme');
+    await screenshot(page, '22-replay-light');
+    await page.getByRole('button', { name: 'Dark theme' }).click();
     // Stepping through shows the screen as it stood at each arrow: before the server's
     // banner (line 20, the client agreeing to ECHO), with it (line 21, DO ECHO and the banner in one segment).
     await page.locator('.ladder-drawing g.arrow[data-index="19"]').click();
