@@ -99,6 +99,7 @@ export const SPECIAL_COMMANDS = ['ayt', 'ip', 'ao', 'ec', 'el', 'nop', 'synch', 
 export const BUILT_IN_REPLAYS = [
   { id: 'fig26-12', title: 'Figure 26.12 (TCP/IP Illustrated)' },
   { id: 'ser2net', title: 'ser2net 4 on connect' },
+  { id: 'inetutils-linemode', title: 'inetutils telnetd with LINEMODE' },
 ] as const;
 
 /** A capture file a user opens (raw or hex, as `revtel decode` reads it) is at most this big: one message of the UI's transport. */

@@ -16,11 +16,6 @@ export interface OptionWords {
 
 const fixed = (text: string) => (): string => text;
 
-// Option 36: ENVIRON in the BSD/386 client of Figure 26.12, OLD-ENVIRON in today's clients.
-const OLD_ENVIRON: OptionWords = {
-  act: fixed('send environment variables such as USER and DISPLAY (the older ENVIRON option, RFC 1408)'),
-};
-
 export const OPTION_WORDS: Readonly<Record<string, OptionWords>> = {
   BINARY: {
     act: fixed('send 8-bit binary data, without the NVT translation of carriage returns'),
@@ -79,8 +74,9 @@ export const OPTION_WORDS: Readonly<Record<string, OptionWords>> = {
     act: fixed('tell its X display location (RFC 1096)'),
     on: (_owner, other) => `${other.name} will ask for it with SB XDISPLOC SEND`,
   },
-  ENVIRON: OLD_ENVIRON,
-  'OLD-ENVIRON': OLD_ENVIRON,
+  'OLD-ENVIRON': {
+    act: fixed('send environment variables such as USER and DISPLAY (the older ENVIRON option, RFC 1408)'),
+  },
   'NEW-ENVIRON': {
     act: fixed('send environment variables such as USER (NEW-ENVIRON, RFC 1572)'),
     on: (_owner, other) => `${other.name} will ask for them with SB NEW-ENVIRON SEND`,

@@ -169,10 +169,15 @@ function readLinemode(payload: Uint8Array): Subnegotiation | undefined {
   }
   if (command === 3) {
     const count = Math.floor((payload.length - 1) / 3);
+    const chars = `${count} special character${count === 1 ? '' : 's'} (SLC)`;
+    // Every triplet with its ACK bit (0x80): an answer that takes the other side's values.
+    const acked = count > 0 && Array.from({ length: count }, (_, i) => payload[2 + 3 * i]! & 0x80).every(Boolean);
     return {
       option: 'LINEMODE',
       label: `SB LINEMODE SLC (${count})`,
-      explain: (sender, receiver) => `${capitalized(sender.name)} tells ${receiver.name} ${count} special character${count === 1 ? '' : 's'} (SLC), such as which key interrupts, erases a character or erases the line, so that the client can act on them locally.`,
+      explain: (sender, receiver) => (acked
+        ? `${capitalized(sender.name)} accepts ${chars} as ${receiver.name} proposed them.`
+        : `${capitalized(sender.name)} tells ${receiver.name} ${chars}, such as which key interrupts, erases a character or erases the line, so that the client can act on them locally.`),
     };
   }
   const verb = (['WILL', 'WONT', 'DO', 'DONT'] as const)[(command ?? 0) - 251];

@@ -71,6 +71,7 @@ function allSentences(): string {
     section('Figure 26.12: BSD/386 client against SVR4', fixtureEntries('fig26-12-bsd-client-vs-svr4.script')),
     section('ser2net 4 on connect, answered by Revtel\'s client', fixtureEntries('ser2net-on-connect.script')),
     section('ser2net with RFC 2217', fixtureEntries('ser2net-rfc2217.script')),
+    section('inetutils telnetd with LINEMODE', fixtureEntries('inetutils-telnetd-linemode.script')),
     section('STATUS', fixtureEntries('status.script')),
     section('TIMING-MARK', fixtureEntries('timing-mark.script')),
     section('A remote client of an exposed line, seen by Revtel', [

@@ -166,6 +166,15 @@ describe('the ladder in the browser UI', () => {
     await page.getByRole('alert').getByText('This tab is a replay: nothing can be sent from it').first().waitFor();
   });
 
+  it('replays inetutils telnetd\'s LINEMODE exchange, MODE and SLC spelled out', async () => {
+    await page.getByRole('button', { name: 'Replay inetutils telnetd with LINEMODE' }).click();
+    await page.getByRole('tab', { name: /inetutils telnetd with LINEMODE/ }).waitFor();
+    await waitFor(async () => (await page.locator('.ladder-drawing g.arrow').count()) === 44, 'the 44 arrows of the LINEMODE exchange');
+    const labels = await arrowLabels();
+    assert.ok(labels.includes('← SB LINEMODE MODE EDIT|TRAPSIG') && labels.includes('→ SB LINEMODE MODE EDIT|TRAPSIG|ACK') && labels.includes('→ SB LINEMODE SLC (16)'), labels.join(', '));
+    await waitForTerminal(page, '# ');
+  });
+
   it('opens a capture file as `revtel decode` reads it, and names what is wrong with one that is not', async () => {
     await page.getByLabel('Capture file').setInputFiles(repoPath('test', 'fixtures', 'telnet', 'reference', 'ser2net-on-connect.hex'));
     await page.getByRole('tab', { name: /ser2net-on-connect\.hex/ }).waitFor();

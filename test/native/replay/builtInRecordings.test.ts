@@ -42,6 +42,15 @@ describe('built-in replays', () => {
     assert.equal(bytesFrom('ser2net', 'server'), `${fixture('reference', 'ser2net-on-connect.hex').trim()} ff fd 03`);
   });
 
+  it('inetutils telnetd with LINEMODE replays as the golden fixture traces it, from the bytes the engine sent', () => {
+    const { trace, output } = replay(BUILT_IN_RECORDINGS['inetutils-linemode'].chunks, 0);
+    const expected = fixture('inetutils-telnetd-linemode.expected').split('\n').filter((line) => line.startsWith('trace ')).map((line) => line.slice(6).split('  |  ')[0]!.replaceAll('\\n', '\n'));
+    assert.deepEqual(trace.map((entry) => entry.text), expected);
+    const sent = fixture('inetutils-telnetd-linemode.expected').split('\n').filter((line) => line.startsWith('send ')).map((line) => line.slice(5));
+    assert.equal(bytesFrom('inetutils-linemode', 'client'), sent.join(' '));
+    assert.ok(new TextDecoder('latin1').decode(output).endsWith('# '), 'the shell prompt is on the screen');
+  });
+
   it('reads a one-sided capture, and says what is wrong with text that is not hex', () => {
     const { trace } = replay([{ from: 'server', bytes: parseHexCapture(fixture('reference', 'ser2net-on-connect.hex')) }], 0);
     assert.deepEqual(trace.map((entry) => entry.short), ['RCVD WILL SGA', 'RCVD DO SGA', 'RCVD WILL ECHO', 'RCVD DONT ECHO', 'RCVD DO BINARY', 'RCVD WILL BINARY', 'RCVD DO COM-PORT']);
