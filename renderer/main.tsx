@@ -2,7 +2,7 @@ import { createRoot } from 'react-dom/client';
 import { EVENT_NAMES, type RevtelApi } from '../native/api/index.js';
 import { App } from './components/App.js';
 import { ServicesContext } from './components/context.js';
-import { createRevtelStore, type Destination } from './state/store.js';
+import { createRevtelStore, tabsOf, type Destination } from './state/store.js';
 import { TerminalRegistry } from './terminal/TerminalRegistry.js';
 import { connectWebSocketApi } from './transport/webSocketApi.js';
 
@@ -47,7 +47,19 @@ async function start(): Promise<void> {
   const [ports, lines, sessions] = await Promise.all([api.listPorts({}), api.listLines({}), api.listSessions({})]);
   store.getState().setPorts(ports);
   store.getState().setLines(lines);
-  for (const session of sessions) store.getState().opened(session);
+  for (const session of sessions) store.getState().applyEvent('sessionAdded', session);
+  // This page follows exactly the sessions it has tabs for; the back end keeps the others.
+  const follow = (): void => {
+    const tabs = tabsOf(store.getState());
+    for (const sessionId of tabs) terminals.subscribe(sessionId);
+    for (const sessionId of terminals.subscribed()) if (!tabs.includes(sessionId)) terminals.unsubscribe(sessionId);
+  };
+  store.subscribe(follow);
+  follow();
+  // A transport that cannot see the page go (Electron's IPC) is told; the WebSocket sees it close.
+  window.addEventListener('pagehide', () => {
+    for (const sessionId of terminals.subscribed()) void api.unsubscribeSession({ sessionId }).catch(() => {});
+  });
   root.render(
     <ServicesContext.Provider value={{ api, store, terminals }}>
       <App />

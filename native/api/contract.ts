@@ -58,6 +58,23 @@ export interface SessionDto {
   readonly port?: number;
   /** … or the serial device path ("demo" for the demo router). */
   readonly path?: string;
+  /** Left running without a tab: listed apart until someone attaches it again. */
+  readonly detached?: boolean;
+}
+
+/** How much trace history a session keeps, oldest dropped first (the hub and a tab alike). */
+export const SESSION_TRACE_LIMIT = 5000;
+
+/** What a page needs to show a session it has just subscribed to, as the hub holds it. */
+export interface SessionSnapshotDto {
+  readonly session: SessionDto;
+  /** The recent output (bounded), to replay into the terminal. */
+  readonly output: Uint8Array;
+  /** Position of the end of `output` in the session's output: live data from here on follows it. */
+  readonly end: number;
+  readonly trace: readonly TraceEntryDto[];
+  readonly mode?: { readonly localEcho: boolean; readonly lineEditing: boolean };
+  readonly modem?: ModemLinesDto;
 }
 
 export interface TraceEntryDto {
@@ -129,6 +146,13 @@ export const methods = {
   /** The terminal has parsed this many more bytes of the session's output (flow control). */
   acknowledgeOutput: object({ sessionId, bytes: integer(0, 1 << 30) }),
   closeSession: object({ sessionId }),
+  /** Leave a session running without a tab (detached: true), or give it its tab back. */
+  detachSession: object({ sessionId, detached: boolean() }),
+  /** Opens a closed session again on what it was opened on, in the same tab, its scrollback kept. */
+  reconnectSession: object({ sessionId }),
+  /** This page shows the session: its output, trace and modes come to it from now on. */
+  subscribeSession: object({ sessionId }),
+  unsubscribeSession: object({ sessionId }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -153,14 +177,27 @@ export interface MethodResults {
   optionStates: OptionStateDto[];
   acknowledgeOutput: void;
   closeSession: void;
+  detachSession: SessionDto;
+  reconnectSession: SessionDto;
+  subscribeSession: SessionSnapshotDto;
+  unsubscribeSession: void;
 }
 
 // ---- Events -------------------------------------------------------------------------------
 
 export interface ApiEvents {
   /** Output of a session, batched over a few milliseconds, as bytes. */
-  sessionData: { readonly sessionId: string; readonly data: Uint8Array };
+  sessionData: {
+    readonly sessionId: string;
+    readonly data: Uint8Array;
+    /** Position of data's first byte in the session's output (set by the hub), to line it up with a replay. */
+    readonly offset?: number;
+  };
   sessionState: SessionDto;
+  /** A session was opened (in any window): every page adds its tab at the end. */
+  sessionAdded: SessionDto;
+  /** A session was closed (in any window): every page removes its tab. */
+  sessionRemoved: { readonly sessionId: string; readonly title: string };
   sessionTrace: { readonly sessionId: string; readonly entries: readonly TraceEntryDto[] };
   sessionMode: { readonly sessionId: string; readonly localEcho: boolean; readonly lineEditing: boolean };
   modemLines: { readonly sessionId: string } & ModemLinesDto;
@@ -171,7 +208,10 @@ export interface ApiEvents {
 }
 
 export type EventName = keyof ApiEvents;
-export const EVENT_NAMES: readonly EventName[] = ['sessionData', 'sessionState', 'sessionTrace', 'sessionMode', 'modemLines', 'ports', 'lines', 'lineTrace'];
+
+/** Events about one session's content: a transport sends them only to the pages subscribed to it. */
+export const SESSION_CONTENT_EVENTS: readonly EventName[] = ['sessionData', 'sessionTrace', 'sessionMode', 'modemLines'];
+export const EVENT_NAMES: readonly EventName[] = ['sessionData', 'sessionState', 'sessionAdded', 'sessionRemoved', 'sessionTrace', 'sessionMode', 'modemLines', 'ports', 'lines', 'lineTrace'];
 
 /** What a UI holds: the methods as async functions, and a way to listen to events. */
 export type RevtelApi = {

@@ -22,6 +22,8 @@ import type { TerminalServer } from '../server/TerminalServer.js';
 import type { Emit, HubSession } from './HubSession.js';
 import { SerialHubSession } from './SerialHubSession.js';
 import { TelnetHubSession } from './TelnetHubSession.js';
+import { DEFAULT_SCROLLBACK, type ScrollbackLimits } from './Scrollback.js';
+import { SessionRecord, type SessionFactory } from './SessionRecord.js';
 import { TraceBatcher } from './TraceBatcher.js';
 
 export interface HubOptions {
@@ -29,6 +31,8 @@ export interface HubOptions {
   readonly device: DeviceSupervisorOptions;
   readonly listPorts: () => Promise<PortInfo[]>;
   readonly portPollMs?: number;
+  /** How much output each session keeps for pages that connect later. */
+  readonly scrollback?: ScrollbackLimits;
 }
 
 type Dispatched = { readonly event: EventName; readonly payload: ApiEvents[EventName] };
@@ -41,7 +45,8 @@ type Dispatched = { readonly event: EventName; readonly payload: ApiEvents[Event
 export class Hub implements RevtelHandlers {
   private readonly _onEvent = new Emitter<Dispatched>();
   readonly onEvent = this._onEvent.event;
-  private readonly sessions = new Map<string, HubSession>();
+  /** Every session, in the order of their tabs (the order they were opened in). */
+  private readonly sessions = new Map<string, SessionRecord>();
   private readonly watchedLines = new WeakSet<Line>();
   private portsTimer: ReturnType<typeof setInterval> | undefined;
   private lastPorts = '';
@@ -74,7 +79,7 @@ export class Hub implements RevtelHandlers {
   }
 
   async listSessions(_request: MethodRequest<'listSessions'>): Promise<SessionDto[]> {
-    return [...this.sessions.values()].map((session) => session.dto);
+    return [...this.sessions.values()].map((record) => record.dto);
   }
 
   async openSerial(request: MethodRequest<'openSerial'>): Promise<SessionDto> {
@@ -84,11 +89,10 @@ export class Hub implements RevtelHandlers {
     if (exposed) {
       throw new ApiError(`${request.path} is exposed as ${exposed.config.name} (TCP port ${exposed.config.tcpPort}): open a view of the line instead`);
     }
-    if ([...this.sessions.values()].some((session) => session instanceof SerialHubSession && session.path === request.path && request.path !== DEMO_DEVICE)) {
+    if (request.path !== DEMO_DEVICE && this.serialSession(request.path)) {
       throw new ApiError(`${request.path} is already open in another tab`);
     }
-    const session = new SerialHubSession(randomUUID(), request.path, settings, this.options.device, this.emit);
-    return this.add(session, () => session.open());
+    return this.add((sessionId, emit) => new SerialHubSession(sessionId, request.path, settings, this.options.device, emit));
   }
 
   async openDemo(_request: MethodRequest<'openDemo'>): Promise<SessionDto> {
@@ -97,24 +101,22 @@ export class Hub implements RevtelHandlers {
 
   async openTelnet(request: MethodRequest<'openTelnet'>): Promise<SessionDto> {
     const rfc2217 = request.rfc2217 === undefined ? undefined : userError(() => parseSerialSettings(request.rfc2217!));
-    const session = new TelnetHubSession(randomUUID(), 'telnet', `${request.host}:${request.port}`, {
+    return this.add((sessionId, emit) => new TelnetHubSession(sessionId, 'telnet', `${request.host}:${request.port}`, {
       host: request.host,
       port: request.port,
       ...(request.terminalType ? { terminalTypes: [request.terminalType.toUpperCase()] } : {}),
       ...(rfc2217 ? { rfc2217 } : {}),
-    }, this.emit);
-    return this.add(session, () => session.open());
+    }, emit));
   }
 
   async openLineView(request: MethodRequest<'openLineView'>): Promise<SessionDto> {
     const line = this.line(request.tcpPort);
     const host = line.config.bind === '0.0.0.0' || line.config.bind === '::' ? '127.0.0.1' : line.config.bind;
-    const session = new TelnetHubSession(randomUUID(), 'line-view', `${line.config.name} (${line.config.device})`, {
+    return this.add((sessionId, emit) => new TelnetHubSession(sessionId, 'line-view', `${line.config.name} (${line.config.device})`, {
       host,
       port: line.config.tcpPort,
       ...(line.config.protocol === 'raw' ? { raw: true } : { negotiate: 'always' as const }),
-    }, this.emit, line.config.tcpPort);
-    return this.add(session, () => session.open());
+    }, emit, line.config.tcpPort));
   }
 
   async exposeLine(request: MethodRequest<'exposeLine'>): Promise<LineDto> {
@@ -125,8 +127,7 @@ export class Hub implements RevtelHandlers {
     if (server.lines.some((line) => line.config.device === request.device && request.device !== DEMO_DEVICE)) {
       throw new ApiError(`${request.device} is already exposed`);
     }
-    const open = [...this.sessions.values()].find((session) => session instanceof SerialHubSession && session.path === request.device && request.device !== DEMO_DEVICE);
-    if (open) throw new ApiError(`${request.device} is open in a tab: close that tab first, then expose the line`);
+    if (request.device !== DEMO_DEVICE && this.serialSession(request.device)) throw new ApiError(`${request.device} is open in a tab: close that tab first, then expose the line`);
     const passwordHash = request.password ? await hashPassword(request.password) : undefined;
     const config = userError(() => makeLineConfig(request.tcpPort, request.device, {
       settings: request.settings,
@@ -190,34 +191,75 @@ export class Hub implements RevtelHandlers {
   }
 
   async acknowledgeOutput(request: MethodRequest<'acknowledgeOutput'>): Promise<void> {
-    this.sessions.get(request.sessionId)?.acknowledge(request.bytes);
+    this.sessions.get(request.sessionId)?.session.acknowledge(request.bytes);
   }
 
   async closeSession(request: MethodRequest<'closeSession'>): Promise<void> {
-    const session = this.sessions.get(request.sessionId);
-    if (!session) return;
+    const record = this.sessions.get(request.sessionId);
+    if (!record) return;
+    const { title } = record.dto;
     this.sessions.delete(request.sessionId);
-    await session.close();
+    this.emit('sessionRemoved', { sessionId: request.sessionId, title });
+    await record.close();
+  }
+
+  async detachSession(request: MethodRequest<'detachSession'>): Promise<SessionDto> {
+    const record = this.record(request.sessionId);
+    record.detached = request.detached;
+    this.emit('sessionState', record.dto);
+    return record.dto;
+  }
+
+  async reconnectSession(request: MethodRequest<'reconnectSession'>): Promise<SessionDto> {
+    const record = this.record(request.sessionId);
+    if (record.dto.state !== 'closed') throw new ApiError(`${record.dto.title} is still ${record.dto.state}: close it before reconnecting`);
+    await userErrorAsync(() => record.open());
+    this.emit('sessionState', record.dto);
+    return record.dto;
+  }
+
+  async subscribeSession(request: MethodRequest<'subscribeSession'>): Promise<MethodResults['subscribeSession']> {
+    const record = this.record(request.sessionId);
+    record.subscribe();
+    return record.snapshot();
+  }
+
+  async unsubscribeSession(request: MethodRequest<'unsubscribeSession'>): Promise<void> {
+    this.sessions.get(request.sessionId)?.unsubscribe();
   }
 
   async dispose(): Promise<void> {
     clearInterval(this.portsTimer);
-    await Promise.all([...this.sessions.values()].map((session) => session.close()));
+    await Promise.all([...this.sessions.values()].map((record) => record.close()));
     this.sessions.clear();
   }
 
   // ---- Helpers --------------------------------------------------------------------------------
 
-  private add(session: HubSession, open: () => void): SessionDto {
-    this.sessions.set(session.dto.sessionId, session);
-    open();
-    return session.dto;
+  private async add(factory: SessionFactory): Promise<SessionDto> {
+    const record = new SessionRecord(randomUUID(), factory, this.emit, this.options.scrollback ?? DEFAULT_SCROLLBACK);
+    await userErrorAsync(() => record.open());
+    this.sessions.set(record.sessionId, record);
+    this.emit('sessionAdded', record.dto);
+    return record.dto;
+  }
+
+  private record(sessionId: string): SessionRecord {
+    const record = this.sessions.get(sessionId);
+    if (!record) throw new ApiError('That session is closed');
+    return record;
   }
 
   private session(sessionId: string): HubSession {
-    const session = this.sessions.get(sessionId);
-    if (!session) throw new ApiError('That session is closed');
-    return session;
+    return this.record(sessionId).session;
+  }
+
+  /** The open serial session on a device, if any: a device has one owner. */
+  private serialSession(path: string): SerialHubSession | undefined {
+    for (const { session } of this.sessions.values()) {
+      if (session instanceof SerialHubSession && session.path === path) return session;
+    }
+    return undefined;
   }
 
   private line(tcpPort: number): Line {

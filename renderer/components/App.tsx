@@ -1,4 +1,6 @@
 import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { tabsOf } from '../state/store.js';
 import { Dialogs } from './Dialogs.js';
 import { SessionView } from './SessionView.js';
 import { Sidebar } from './Sidebar.js';
@@ -41,21 +43,21 @@ function Header() {
 }
 
 function Workspace() {
-  const order = useRevtel((state) => state.order);
+  const tabs = useRevtel(useShallow(tabsOf));
   const sessions = useRevtel((state) => state.sessions);
   const active = useRevtel((state) => state.active);
-  const { api, store, terminals } = useServices();
+  const { api, store } = useServices();
   const act = useAction();
+  // Closed here first, so this window does not report its own close as another's.
   const close = (sessionId: string) => {
-    void act(() => api.closeSession({ sessionId }));
-    terminals.dispose(sessionId);
     store.getState().closeTab(sessionId);
+    void act(() => api.closeSession({ sessionId }));
   };
   const view = active ? sessions[active] : undefined;
   return (
     <main className="workspace">
       <div className="tabs" role="tablist">
-        {order.map((sessionId) => {
+        {tabs.map((sessionId) => {
           const tab = sessions[sessionId];
           if (!tab) return null;
           return (

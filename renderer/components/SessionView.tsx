@@ -48,14 +48,10 @@ function bytes(count: number): string {
 }
 
 function StatusBar({ view }: { view: View }) {
-  const { api, store } = useServices();
+  const { api } = useServices();
   const act = useAction();
   const { dto } = view;
-  const reopen = () => act(async () => {
-    const next = await reopenSession(api, dto);
-    store.getState().closeTab(dto.sessionId);
-    store.getState().opened(next);
-  });
+  const sessionId = dto.sessionId;
   return (
     <div className="status-bar" role="status">
       <span className={`state ${dto.state}`} data-state={dto.state}>{STATE_TEXT[dto.state]}</span>
@@ -63,15 +59,10 @@ function StatusBar({ view }: { view: View }) {
       {dto.settings && <span className="settings">{dto.settings}</span>}
       {view.mode && <span className="mode">{view.mode.lineEditing ? 'line mode' : 'character mode'}, {view.mode.localEcho ? 'local echo' : 'remote echo'}</span>}
       <span className="counters">in {bytes(view.bytesIn)} · out {bytes(view.bytesOut)}</span>
-      {dto.state === 'closed' && <button type="button" onClick={() => void reopen()}>Reconnect</button>}
+      {dto.state === 'closed' && <button type="button" onClick={() => void act(() => api.reconnectSession({ sessionId }))}>Reconnect</button>}
+      <button type="button" title="Keep the session running without a tab; it is listed under Detached sessions" onClick={() => void act(() => api.detachSession({ sessionId, detached: true }))}>Detach</button>
     </div>
   );
-}
-
-async function reopenSession(api: ReturnType<typeof useServices>['api'], dto: SessionDto): Promise<SessionDto> {
-  if (dto.kind === 'line-view' && dto.tcpPort) return api.openLineView({ tcpPort: dto.tcpPort });
-  if (dto.kind === 'telnet' && dto.host && dto.port) return api.openTelnet({ host: dto.host, port: dto.port });
-  return api.openSerial({ path: dto.path ?? dto.title, settings: dto.settings ?? '9600,8N1' });
 }
 
 function Controls({ view }: { view: View }) {

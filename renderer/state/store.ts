@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { ApiEvents, EventName, LineDto, ModemLinesDto, OptionStateDto, PortDto, SessionDto, TraceEntryDto } from '../../native/api/index.js';
+import { SESSION_TRACE_LIMIT, type ApiEvents, type EventName, type LineDto, type ModemLinesDto, type OptionStateDto, type PortDto, type SessionDto, type SessionSnapshotDto, type TraceEntryDto } from '../../native/api/index.js';
 
 // The UI's state, in one zustand store with no DOM in it (unit-tested under Node). The
 // back end's events go in through applyEvent; terminals live outside (TerminalRegistry).
@@ -61,6 +61,7 @@ export interface RevtelState {
   readonly ports: readonly PortDto[];
   readonly lines: readonly LineDto[];
   readonly sessions: Readonly<Record<string, SessionView>>;
+  /** Every session the back end holds, in its order (the same in every window); detached ones have no tab. */
   readonly order: readonly string[];
   readonly active: string | undefined;
   readonly lineTraces: Readonly<Record<number, readonly LineTraceEntry[]>>;
@@ -72,7 +73,10 @@ export interface RevtelState {
   readonly connectionLost: string | undefined;
 
   applyEvent<E extends EventName>(event: E, payload: ApiEvents[E]): void;
+  /** This page opened the session: its tab comes to the front. */
   opened(dto: SessionDto): void;
+  /** The back end's copy of a session, just subscribed to: its trace, modes and byte count. */
+  replayed(snapshot: SessionSnapshotDto): void;
   closeTab(sessionId: string): void;
   activate(sessionId: string): void;
   setPrefs(sessionId: string, prefs: Partial<SessionPrefs>): void;
@@ -90,8 +94,8 @@ export interface RevtelState {
   lost(message: string): void;
 }
 
-/** How much trace a tab keeps (oldest dropped first), and how much per exposed line. */
-export const TRACE_LIMIT = 5000;
+/** How much trace a tab keeps (oldest dropped first), as the back end does, and how much per exposed line. */
+export const TRACE_LIMIT = SESSION_TRACE_LIMIT;
 const LINE_TRACE_LIMIT = 2000;
 
 const DEFAULT_PREFS: SessionPrefs = {
@@ -119,6 +123,18 @@ export interface StoreOptions {
   readonly onDestinationsChanged?: (destinations: readonly Destination[]) => void;
 }
 
+/** The sessions that have a tab, in order. */
+export function tabsOf(state: Pick<RevtelState, 'order' | 'sessions'>): string[] {
+  return state.order.filter((sessionId) => {
+    const view = state.sessions[sessionId];
+    return view !== undefined && !view.dto.detached;
+  });
+}
+
+function newView(dto: SessionDto): SessionView {
+  return { dto, trace: [], heldTrace: [], options: [], bytesIn: 0, bytesOut: 0, prefs: DEFAULT_PREFS };
+}
+
 export function createRevtelStore(options: StoreOptions = {}) {
   let nextError = 1;
   return createStore<RevtelState>()((set, get) => {
@@ -130,6 +146,23 @@ export function createRevtelStore(options: StoreOptions = {}) {
     const setDestinations = (destinations: readonly Destination[]): void => {
       set({ destinations });
       options.onDestinationsChanged?.(destinations);
+    };
+    /** A session the back end announced (listed, opened here or in another window). */
+    const added = (dto: SessionDto): void => {
+      const { sessions, order } = get();
+      set({
+        sessions: { ...sessions, [dto.sessionId]: { ...(sessions[dto.sessionId] ?? newView(dto)), dto } },
+        order: order.includes(dto.sessionId) ? order : [...order, dto.sessionId],
+      });
+    };
+    /** The active tab, or a neighbour of it once it has gone (closed or detached). */
+    const keepActive = (previousTabs: readonly string[]): void => {
+      const { active } = get();
+      const tabs = tabsOf(get());
+      if (active !== undefined && tabs.includes(active)) return;
+      const index = active === undefined ? 0 : Math.max(0, previousTabs.indexOf(active));
+      const survivors = previousTabs.filter((id) => tabs.includes(id));
+      set({ active: survivors[Math.min(index, survivors.length - 1)] ?? tabs[0] });
     };
     return {
       ports: [],
@@ -149,12 +182,28 @@ export function createRevtelStore(options: StoreOptions = {}) {
         switch (event) {
           case 'sessionState': {
             const dto = payload as ApiEvents['sessionState'];
+            const before = tabsOf(get());
             updateSession(dto.sessionId, () => ({ dto }));
+            keepActive(before);
+            break;
+          }
+          case 'sessionAdded':
+            added(payload as ApiEvents['sessionAdded']);
+            if (get().active === undefined) keepActive([]);
+            break;
+          case 'sessionRemoved': {
+            const { sessionId, title } = payload as ApiEvents['sessionRemoved'];
+            // Still here: it was closed from another window, and this one says so.
+            if (get().sessions[sessionId]) {
+              get().closeTab(sessionId);
+              get().showError(`${title} was closed in another window`);
+            }
             break;
           }
           case 'sessionData': {
-            const { sessionId, data } = payload as ApiEvents['sessionData'];
-            updateSession(sessionId, (view) => ({ bytesIn: view.bytesIn + data.length }));
+            const { sessionId, data, offset } = payload as ApiEvents['sessionData'];
+            // Counted by position when the hub gives one, so a replay and live data are not counted twice.
+            updateSession(sessionId, (view) => ({ bytesIn: offset === undefined ? view.bytesIn + data.length : Math.max(view.bytesIn, offset + data.length) }));
             break;
           }
           case 'sessionTrace': {
@@ -190,26 +239,31 @@ export function createRevtelStore(options: StoreOptions = {}) {
       },
 
       opened(dto) {
-        const { sessions, order } = get();
-        const view: SessionView = sessions[dto.sessionId] ?? { dto, trace: [], heldTrace: [], options: [], bytesIn: 0, bytesOut: 0, prefs: DEFAULT_PREFS };
-        set({
-          sessions: { ...sessions, [dto.sessionId]: { ...view, dto } },
-          order: order.includes(dto.sessionId) ? order : [...order, dto.sessionId],
-          active: dto.sessionId,
-        });
+        added(dto);
+        if (!dto.detached) set({ active: dto.sessionId });
+      },
+
+      replayed(snapshot) {
+        updateSession(snapshot.session.sessionId, (view) => ({
+          dto: snapshot.session,
+          trace: bounded([], snapshot.trace, TRACE_LIMIT),
+          heldTrace: [],
+          bytesIn: Math.max(view.bytesIn, snapshot.end),
+          ...(snapshot.mode ? { mode: snapshot.mode } : {}),
+          ...(snapshot.modem ? { modem: snapshot.modem } : {}),
+        }));
       },
 
       closeTab(sessionId) {
-        const { sessions, order, active } = get();
+        const { sessions, order } = get();
+        const before = tabsOf(get());
         const rest = Object.fromEntries(Object.entries(sessions).filter(([id]) => id !== sessionId));
-        const index = order.indexOf(sessionId);
-        const remaining = order.filter((id) => id !== sessionId);
-        const nextActive = active === sessionId ? remaining[Math.min(index, remaining.length - 1)] : active;
-        set({ sessions: rest, order: remaining, active: nextActive });
+        set({ sessions: rest, order: order.filter((id) => id !== sessionId) });
+        keepActive(before);
       },
 
       activate(sessionId) {
-        if (get().sessions[sessionId]) set({ active: sessionId });
+        if (tabsOf(get()).includes(sessionId)) set({ active: sessionId });
       },
 
       setPrefs(sessionId, prefs) {

@@ -1,11 +1,13 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { Terminal, type ITheme } from '@xterm/xterm';
-import type { RevtelApi } from '../../native/api/index.js';
+import type { ApiEvents, RevtelApi } from '../../native/api/index.js';
 import { OutputDecoder, encodeText, hexDump, pasteLines, translateEnter } from '../state/keyboard.js';
 import type { RevtelStore, SessionPrefs } from '../state/store.js';
 
-// One xterm.js terminal per tab, kept outside React. Output is written with xterm's
+// One xterm.js terminal per tab, kept outside React. A tab's terminal starts from the
+// back end's scrollback (subscribe), then follows live output, lined up by position so
+// nothing is shown twice or lost between the two. Live output is written with xterm's
 // write callback and acknowledged to the back end, whose watermarks pause the source
 // when the terminal falls behind: a flooding console cannot freeze the page or grow it.
 
@@ -30,18 +32,50 @@ interface Entry {
   logging: string[] | undefined;
   logLineOpen: boolean;
   pasting: { cancelled: boolean } | undefined;
+  /** Position in the session's output up to which this terminal has it; undefined until the replay. */
+  shownUpTo: number | undefined;
+  /** Live output that arrived before the replay, lined up once it is in. */
+  early: ApiEvents['sessionData'][];
 }
 
 export class TerminalRegistry {
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly api: RevtelApi, private readonly store: RevtelStore) {
-    api.on('sessionData', ({ sessionId, data }) => this.output(sessionId, data));
+    api.on('sessionData', (payload) => this.live(payload));
+  }
+
+  /** The sessions this page follows (the ones with a tab). */
+  subscribed(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Follows a session: a terminal for it, filled from the back end's scrollback. */
+  subscribe(sessionId: string): void {
+    if (this.entries.has(sessionId)) return;
+    const entry = this.create(sessionId);
+    this.api.subscribeSession({ sessionId }).then((snapshot) => {
+      if (this.entries.get(sessionId) !== entry) return;
+      this.store.getState().replayed(snapshot);
+      const prefs = this.store.getState().sessions[sessionId]?.prefs;
+      // The replay is the back end's copy: written, but never acknowledged (the source is not waiting on it).
+      if (prefs && snapshot.output.length > 0) this.write(entry, snapshot.output, prefs);
+      entry.shownUpTo = snapshot.end;
+      for (const early of entry.early.splice(0)) this.live(early);
+    }, (error: Error) => this.store.getState().showError(error.message));
+  }
+
+  /** Stops following a session (detached, or closed): its terminal goes. */
+  unsubscribe(sessionId: string): void {
+    if (!this.entries.has(sessionId)) return;
+    this.dispose(sessionId);
+    void this.api.unsubscribeSession({ sessionId }).catch(() => {});
   }
 
   /** The terminal of a tab, created on first use; its element is moved into `host`. */
   attach(sessionId: string, host: HTMLElement): void {
-    const entry = this.entries.get(sessionId) ?? this.create(sessionId);
+    this.subscribe(sessionId);
+    const entry = this.entries.get(sessionId)!;
     if (entry.element.parentElement !== host) host.appendChild(entry.element);
     if (!entry.terminal.element) entry.terminal.open(entry.element);
     this.fit(sessionId);
@@ -160,7 +194,10 @@ export class TerminalRegistry {
     const element = document.createElement('div');
     element.className = 'terminal-host';
     element.dataset['sessionId'] = sessionId;
-    const entry: Entry = { terminal, fit, search, element, decoder: new OutputDecoder(), pendingAck: 0, hexOffset: 0, recent: '', logging: undefined, logLineOpen: false, pasting: undefined };
+    const entry: Entry = {
+      terminal, fit, search, element, decoder: new OutputDecoder(), pendingAck: 0, hexOffset: 0, recent: '',
+      logging: undefined, logLineOpen: false, pasting: undefined, shownUpTo: undefined, early: [],
+    };
     this.entries.set(sessionId, entry);
     terminal.onData((text) => {
       const prefs = this.store.getState().sessions[sessionId]?.prefs;
@@ -185,26 +222,41 @@ export class TerminalRegistry {
     this.api.write({ sessionId, data }).catch((error: Error) => this.store.getState().showError(error.message));
   }
 
-  private output(sessionId: string, data: Uint8Array): void {
+  /** Live output: written after what the terminal already has, from the position where it stops. */
+  private live(payload: ApiEvents['sessionData']): void {
+    const { sessionId, offset } = payload;
+    const entry = this.entries.get(sessionId);
     const prefs = this.store.getState().sessions[sessionId]?.prefs;
-    if (!prefs) {
-      // A tab that is already closed: take the bytes, so that the source is not held back.
-      void this.api.acknowledgeOutput({ sessionId, bytes: data.length }).catch(() => {});
+    // Not followed here (no tab, or a transport that sends every session): the back end keeps it.
+    if (!entry || !prefs) return;
+    if (entry.shownUpTo === undefined) {
+      entry.early.push(payload);
       return;
     }
-    // A tab not shown yet still gets its terminal: xterm.js keeps what it is written.
-    const entry = this.entries.get(sessionId) ?? this.create(sessionId);
+    let data = payload.data;
+    if (offset !== undefined) {
+      const skip = Math.min(data.length, Math.max(0, entry.shownUpTo - offset));
+      // The part already in the replay is taken as read, so the source is not held back by it.
+      if (skip > 0) void this.api.acknowledgeOutput({ sessionId, bytes: skip }).catch(() => {});
+      data = data.subarray(skip);
+      entry.shownUpTo = Math.max(entry.shownUpTo, offset + payload.data.length);
+    }
+    if (data.length === 0) return;
+    this.write(entry, data, prefs, () => {
+      entry.pendingAck += data.length;
+      if (entry.pendingAck >= ACK_EVERY) this.flushAck(sessionId, entry);
+      else queueMicrotask(() => this.flushAck(sessionId, entry));
+    });
+  }
+
+  private write(entry: Entry, data: Uint8Array, prefs: SessionPrefs, parsed?: () => void): void {
     let text = entry.decoder.decode(data, prefs.encoding);
     entry.recent = (entry.recent + text).slice(-4096);
     if (entry.logging) this.log(entry, text);
     if (prefs.lfToCrlf) text = text.replace(/(?<!\r)\n/g, '\r\n');
     const shown = prefs.hexView ? hexDump(data, entry.hexOffset) : text;
     entry.hexOffset += data.length;
-    entry.terminal.write(shown, () => {
-      entry.pendingAck += data.length;
-      if (entry.pendingAck >= ACK_EVERY) this.flushAck(sessionId, entry);
-      else queueMicrotask(() => this.flushAck(sessionId, entry));
-    });
+    entry.terminal.write(shown, parsed);
   }
 
   private flushAck(sessionId: string, entry: Entry): void {
