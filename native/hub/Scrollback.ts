@@ -33,8 +33,8 @@ export class Scrollback {
 
   append(data: Uint8Array): void {
     if (data.length === 0) return;
-    // Copied: a session may hand out views of a buffer it reuses.
-    const chunk = { bytes: data.slice(), lines: countLines(data) };
+    // Copied (a Buffer's slice() would be a view): a session may hand out views of a buffer it reuses.
+    const chunk = { bytes: new Uint8Array(data), lines: countLines(data) };
     this.chunks.push(chunk);
     this.bytes += chunk.bytes.length;
     this.lines += chunk.lines;
