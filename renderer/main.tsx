@@ -14,6 +14,8 @@ declare global {
     revtel?: RevtelApi;
     /** For end-to-end tests: the text of a tab's terminal. */
     revtelTerminalText?: (sessionId: string) => string;
+    /** For end-to-end tests: where a tab's cells are drawn. */
+    revtelTerminalGeometry?: (sessionId: string) => ReturnType<TerminalRegistry['geometry']>;
   }
 }
 
@@ -44,6 +46,7 @@ async function start(): Promise<void> {
   for (const event of EVENT_NAMES) api.on(event, (payload) => store.getState().applyEvent(event, payload));
   const terminals = new TerminalRegistry(api, store);
   window.revtelTerminalText = (sessionId) => terminals.text(sessionId);
+  window.revtelTerminalGeometry = (sessionId) => terminals.geometry(sessionId);
   const [ports, lines, sessions] = await Promise.all([api.listPorts({}), api.listLines({}), api.listSessions({})]);
   store.getState().setPorts(ports);
   store.getState().setLines(lines);

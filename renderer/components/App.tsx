@@ -30,6 +30,7 @@ function Header() {
   const { store } = useServices();
   const theme = useRevtel((state) => state.theme);
   const fontSize = useRevtel((state) => state.fontSize);
+  const renderer = useRevtel((state) => state.renderer);
   return (
     <header className="header">
       <h1>Revtel</h1>
@@ -37,6 +38,10 @@ function Header() {
       <button type="button" aria-label="Smaller font" onClick={() => store.getState().setFontSize(fontSize - 1)}>A−</button>
       <span aria-label="Font size">{fontSize}px</span>
       <button type="button" aria-label="Larger font" onClick={() => store.getState().setFontSize(fontSize + 1)}>A+</button>
+      <select aria-label="Renderer" value={renderer} onChange={(event) => store.getState().setRenderer(event.target.value as 'auto' | 'dom')}>
+        <option value="auto">WebGL where available</option>
+        <option value="dom">DOM renderer</option>
+      </select>
       <button type="button" onClick={() => store.getState().setTheme(theme === 'dark' ? 'light' : 'dark')}>{theme === 'dark' ? 'Light theme' : 'Dark theme'}</button>
     </header>
   );

@@ -10,6 +10,7 @@ export function SessionView({ view }: { view: View }) {
   const { terminals } = useServices();
   const theme = useRevtel((state) => state.theme);
   const fontSize = useRevtel((state) => state.fontSize);
+  const renderer = useRevtel((state) => state.renderer);
   const sessionId = view.dto.sessionId;
 
   useEffect(() => {
@@ -18,7 +19,7 @@ export function SessionView({ view }: { view: View }) {
     window.addEventListener('resize', refit);
     return () => window.removeEventListener('resize', refit);
   }, [sessionId, terminals]);
-  useEffect(() => terminals.applyLook(theme, fontSize), [theme, fontSize, terminals]);
+  useEffect(() => terminals.applyLook(theme, fontSize, renderer), [theme, fontSize, renderer, terminals]);
 
   const hasTrace = view.dto.kind !== 'serial';
   return (

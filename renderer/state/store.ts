@@ -70,6 +70,8 @@ export interface RevtelState {
   readonly dialog: Dialog | undefined;
   readonly theme: 'dark' | 'light';
   readonly fontSize: number;
+  /** auto: WebGL where the browser has it, the DOM renderer otherwise; dom: always the DOM renderer. */
+  readonly renderer: 'auto' | 'dom';
   readonly connectionLost: string | undefined;
 
   applyEvent<E extends EventName>(event: E, payload: ApiEvents[E]): void;
@@ -91,8 +93,12 @@ export interface RevtelState {
   openDialog(dialog: Dialog | undefined): void;
   setTheme(theme: 'dark' | 'light'): void;
   setFontSize(size: number): void;
+  setRenderer(renderer: 'auto' | 'dom'): void;
   lost(message: string): void;
 }
+
+/** The font sizes the UI offers (A− and A+ step through them). */
+export const FONT_SIZES = { min: 8, max: 32 } as const;
 
 /** How much trace a tab keeps (oldest dropped first), as the back end does, and how much per exposed line. */
 export const TRACE_LIMIT = SESSION_TRACE_LIMIT;
@@ -177,6 +183,7 @@ export function createRevtelStore(options: StoreOptions = {}) {
       errors: [],
       theme: 'dark',
       fontSize: 14,
+      renderer: 'auto',
 
       applyEvent(event, payload) {
         switch (event) {
@@ -317,8 +324,12 @@ export function createRevtelStore(options: StoreOptions = {}) {
         set({ theme });
       },
 
+      setRenderer(renderer) {
+        set({ renderer });
+      },
+
       setFontSize(size) {
-        set({ fontSize: Math.max(8, Math.min(32, size)) });
+        set({ fontSize: Math.max(FONT_SIZES.min, Math.min(FONT_SIZES.max, size)) });
       },
 
       lost(message) {

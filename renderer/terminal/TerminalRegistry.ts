@@ -1,5 +1,6 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
+import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import type { ApiEvents, RevtelApi } from '../../native/api/index.js';
 import { OutputDecoder, encodeText, hexDump, pasteLines, translateEnter } from '../state/keyboard.js';
@@ -12,6 +13,13 @@ import type { RevtelStore, SessionPrefs } from '../state/store.js';
 // when the terminal falls behind: a flooding console cannot freeze the page or grow it.
 
 const ACK_EVERY = 16 * 1024;
+/**
+ * Rows a little taller than the font: at 1.0 xterm.js rounds the row down below the font's
+ * descent at some sizes (14 px among them) and the DOM renderer clips what hangs lowest —
+ * the underscore, so "a_b__c" read "a b  c"; at 1.1 and 1.15 the WebGL renderer still loses
+ * it at 10 px. test/renderer/rendering.test.ts looks at the pixels of every offered size.
+ */
+const LINE_HEIGHT = 1.2;
 const ECHO_WAIT_MS = 3000;
 
 const THEMES: Record<'dark' | 'light', ITheme> = {
@@ -36,6 +44,17 @@ interface Entry {
   shownUpTo: number | undefined;
   /** Live output that arrived before the replay, lined up once it is in. */
   early: ApiEvents['sessionData'][];
+  /** The WebGL renderer while this tab is visible; the DOM renderer draws it otherwise. */
+  webgl: WebglAddon | undefined;
+  /** Its WebGL context was lost once: the DOM renderer draws it from then on. */
+  webglLost: boolean;
+}
+
+/** Whether this browser gives WebGL 2 at all (asked once; a headless or GPU-less one may not). */
+let webglAvailable: boolean | undefined;
+function hasWebgl(): boolean {
+  webglAvailable ??= document.createElement('canvas').getContext('webgl2') !== null;
+  return webglAvailable;
 }
 
 export class TerminalRegistry {
@@ -78,6 +97,9 @@ export class TerminalRegistry {
     const entry = this.entries.get(sessionId)!;
     if (entry.element.parentElement !== host) host.appendChild(entry.element);
     if (!entry.terminal.element) entry.terminal.open(entry.element);
+    // Chromium allows 16 WebGL contexts a page: only the tab on screen holds one.
+    for (const [other, candidate] of this.entries) if (other !== sessionId) this.releaseWebgl(candidate);
+    this.useWebgl(entry);
     this.fit(sessionId);
     entry.terminal.focus();
   }
@@ -88,10 +110,12 @@ export class TerminalRegistry {
     entry.fit.fit();
   }
 
-  applyLook(theme: 'dark' | 'light', fontSize: number): void {
+  applyLook(theme: 'dark' | 'light', fontSize: number, renderer: 'auto' | 'dom'): void {
     for (const [sessionId, entry] of this.entries) {
       entry.terminal.options.theme = THEMES[theme];
       entry.terminal.options.fontSize = fontSize;
+      if (renderer === 'dom') this.releaseWebgl(entry);
+      else if (entry.element.isConnected) this.useWebgl(entry);
       this.fit(sessionId);
     }
   }
@@ -110,6 +134,16 @@ export class TerminalRegistry {
     const lines: string[] = [];
     for (let y = 0; y < buffer.length; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
     return lines.join('\n');
+  }
+
+  /** Where a tab's character cells are on the page, and which renderer draws them (tests look at the pixels). */
+  geometry(sessionId: string): { left: number; top: number; cellWidth: number; cellHeight: number; cols: number; rows: number; renderer: 'webgl' | 'dom' } | undefined {
+    const entry = this.entries.get(sessionId);
+    const screen = entry?.element.querySelector('.xterm-screen');
+    if (!entry || !screen) return undefined;
+    const box = screen.getBoundingClientRect();
+    const { cols, rows } = entry.terminal;
+    return { left: box.left, top: box.top, cellWidth: box.width / cols, cellHeight: box.height / rows, cols, rows, renderer: entry.webgl ? 'webgl' : 'dom' };
   }
 
   startLog(sessionId: string): void {
@@ -176,6 +210,27 @@ export class TerminalRegistry {
     return this.entries.get(sessionId)?.pasting !== undefined;
   }
 
+  private useWebgl(entry: Entry): void {
+    if (entry.webgl || entry.webglLost || this.store.getState().renderer === 'dom' || !hasWebgl()) return;
+    try {
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => {
+        entry.webglLost = true;
+        this.releaseWebgl(entry);
+      });
+      entry.terminal.loadAddon(webgl);
+      entry.webgl = webgl;
+    } catch {
+      // No context to be had after all: the DOM renderer goes on drawing.
+      entry.webglLost = true;
+    }
+  }
+
+  private releaseWebgl(entry: Entry): void {
+    entry.webgl?.dispose();
+    entry.webgl = undefined;
+  }
+
   dispose(sessionId: string): void {
     const entry = this.entries.get(sessionId);
     if (!entry) return;
@@ -186,7 +241,7 @@ export class TerminalRegistry {
 
   private create(sessionId: string): Entry {
     const { theme, fontSize } = this.store.getState();
-    const terminal = new Terminal({ theme: THEMES[theme], fontSize, scrollback: 10_000, convertEol: false, allowProposedApi: true });
+    const terminal = new Terminal({ theme: THEMES[theme], fontSize, lineHeight: LINE_HEIGHT, scrollback: 10_000, convertEol: false, allowProposedApi: true });
     const fit = new FitAddon();
     const search = new SearchAddon();
     terminal.loadAddon(fit);
@@ -196,7 +251,7 @@ export class TerminalRegistry {
     element.dataset['sessionId'] = sessionId;
     const entry: Entry = {
       terminal, fit, search, element, decoder: new OutputDecoder(), pendingAck: 0, hexOffset: 0, recent: '',
-      logging: undefined, logLineOpen: false, pasting: undefined, shownUpTo: undefined, early: [],
+      logging: undefined, logLineOpen: false, pasting: undefined, shownUpTo: undefined, early: [], webgl: undefined, webglLost: false,
     };
     this.entries.set(sessionId, entry);
     terminal.onData((text) => {
