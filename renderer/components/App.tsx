@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { tabsOf } from '../state/store.js';
 import { Dialogs } from './Dialogs.js';
@@ -9,6 +9,7 @@ import { useAction, useRevtel, useServices } from './context.js';
 export function App() {
   const theme = useRevtel((state) => state.theme);
   const lost = useRevtel((state) => state.connectionLost);
+  const sidebar = useRevtel((state) => state.layout.sidebar);
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
   }, [theme]);
@@ -17,7 +18,7 @@ export function App() {
       <Header />
       {lost && <div className="banner error" role="alert">{lost}</div>}
       <div className="main">
-        <Sidebar />
+        {sidebar && <Sidebar />}
         <Workspace />
       </div>
       <Errors />
@@ -31,8 +32,11 @@ function Header() {
   const theme = useRevtel((state) => state.theme);
   const fontSize = useRevtel((state) => state.fontSize);
   const renderer = useRevtel((state) => state.renderer);
+  const sidebar = useRevtel((state) => state.layout.sidebar);
   return (
     <header className="header">
+      <button type="button" className="sidebar-toggle" aria-pressed={sidebar} aria-label={sidebar ? 'Hide the sidebar' : 'Show the sidebar'}
+        onClick={() => store.getState().setLayout({ sidebar: !sidebar })}>☰</button>
       <h1>Revtel</h1>
       <span className="spacer" />
       <button type="button" aria-label="Smaller font" onClick={() => store.getState().setFontSize(fontSize - 1)}>A−</button>
@@ -59,9 +63,14 @@ function Workspace() {
     void act(() => api.closeSession({ sessionId }));
   };
   const view = active ? sessions[active] : undefined;
+  const tabBar = useRef<HTMLDivElement>(null);
+  // The tab bar scrolls: the active tab is brought into it.
+  useEffect(() => {
+    tabBar.current?.querySelector('.tab.active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [active, tabs.length]);
   return (
     <main className="workspace">
-      <div className="tabs" role="tablist">
+      <div className="tabs" role="tablist" ref={tabBar}>
         {tabs.map((sessionId) => {
           const tab = sessions[sessionId];
           if (!tab) return null;

@@ -1,36 +1,70 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import { SPECIAL_COMMANDS, type SessionDto } from '../../native/api/index.js';
-import type { SessionPrefs, SessionView as View } from '../state/store.js';
+import { TRACE_SIZE, type SessionPrefs, type SessionView as View } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
 import { TracePane } from './TracePane.js';
 
-/** One tab: the terminal, its controls, and (for telnet) the negotiation trace beside it. */
+/** One tab: one toolbar (state, menus), the terminal, and for telnet the negotiation trace beside or below it. */
 export function SessionView({ view }: { view: View }) {
   const host = useRef<HTMLDivElement>(null);
   const { terminals } = useServices();
   const theme = useRevtel((state) => state.theme);
   const fontSize = useRevtel((state) => state.fontSize);
   const renderer = useRevtel((state) => state.renderer);
+  const layout = useRevtel((state) => state.layout);
   const sessionId = view.dto.sessionId;
 
   useEffect(() => {
-    if (host.current) terminals.attach(sessionId, host.current);
-    const refit = () => terminals.fit(sessionId);
-    window.addEventListener('resize', refit);
-    return () => window.removeEventListener('resize', refit);
+    const element = host.current;
+    if (!element) return;
+    terminals.attach(sessionId, element);
+    // Whatever changes the terminal's room (the window, the sidebar, the trace pane) refits it.
+    const observer = new ResizeObserver(() => terminals.fit(sessionId));
+    observer.observe(element);
+    return () => observer.disconnect();
   }, [sessionId, terminals]);
   useEffect(() => terminals.applyLook(theme, fontSize, renderer), [theme, fontSize, renderer, terminals]);
 
   const hasTrace = view.dto.kind !== 'serial';
+  const traceShown = hasTrace && layout.trace !== 'hidden';
   return (
-    <div className={`session ${hasTrace ? 'with-trace' : ''}`}>
-      <StatusBar view={view} />
-      <Controls view={view} />
-      <div className="terminal-and-trace">
+    <div className="session">
+      <Toolbar view={view} />
+      <div className={`terminal-and-trace ${layout.trace === 'below' ? 'below' : 'beside'}`}>
         <div className="terminal-area" ref={host} aria-label={`Terminal of ${view.dto.title}`} />
-        {hasTrace && <TracePane view={view} />}
+        {traceShown && <Splitter />}
+        {traceShown && <TracePane view={view} />}
       </div>
     </div>
+  );
+}
+
+/** The edge between the terminal and the trace: drag it, or use the arrow keys on it. */
+function Splitter() {
+  const { store } = useServices();
+  const layout = useRevtel((state) => state.layout);
+  const below = layout.trace === 'below';
+  const drag = (event: PointerEvent<HTMLDivElement>) => {
+    const start = below ? event.clientY : event.clientX;
+    const size = layout.traceSize;
+    const target = event.currentTarget;
+    target.setPointerCapture(event.pointerId);
+    const move = (moved: globalThis.PointerEvent) => store.getState().setLayout({ traceSize: size - ((below ? moved.clientY : moved.clientX) - start) });
+    const stop = () => {
+      target.removeEventListener('pointermove', move);
+      target.removeEventListener('pointerup', stop);
+    };
+    target.addEventListener('pointermove', move);
+    target.addEventListener('pointerup', stop);
+  };
+  const keys = (event: KeyboardEvent<HTMLDivElement>) => {
+    const grow = below ? { ArrowUp: 20, ArrowDown: -20 } : { ArrowLeft: 20, ArrowRight: -20 };
+    const step = (grow as Record<string, number>)[event.key];
+    if (step) store.getState().setLayout({ traceSize: layout.traceSize + step });
+  };
+  return (
+    <div className="splitter" role="separator" tabIndex={0} aria-label="Trace pane size" aria-orientation={below ? 'horizontal' : 'vertical'}
+      aria-valuemin={TRACE_SIZE.min} aria-valuemax={TRACE_SIZE.max} aria-valuenow={layout.traceSize} onPointerDown={drag} onKeyDown={keys} />
   );
 }
 
@@ -48,27 +82,23 @@ function bytes(count: number): string {
   return `${(count / 1048576).toFixed(1)} MiB`;
 }
 
-function StatusBar({ view }: { view: View }) {
-  const { api } = useServices();
-  const act = useAction();
-  const { dto } = view;
-  const sessionId = dto.sessionId;
+/** A menu of the toolbar: a button that opens a panel of controls, closed again by Escape. */
+function Menu({ label, children }: { label: string; children: ReactNode }) {
+  const details = useRef<HTMLDetailsElement>(null);
   return (
-    <div className="status-bar" role="status">
-      <span className={`state ${dto.state}`} data-state={dto.state}>{STATE_TEXT[dto.state]}</span>
-      {dto.message && <span className="message">{dto.message}</span>}
-      {dto.settings && <span className="settings">{dto.settings}</span>}
-      {view.mode && <span className="mode">{view.mode.lineEditing ? 'line mode' : 'character mode'}, {view.mode.localEcho ? 'local echo' : 'remote echo'}</span>}
-      <span className="counters">in {bytes(view.bytesIn)} · out {bytes(view.bytesOut)}</span>
-      {dto.state === 'closed' && <button type="button" onClick={() => void act(() => api.reconnectSession({ sessionId }))}>Reconnect</button>}
-      <button type="button" title="Keep the session running without a tab; it is listed under Detached sessions" onClick={() => void act(() => api.detachSession({ sessionId, detached: true }))}>Detach</button>
-    </div>
+    <details className="menu" ref={details} onKeyDown={(event) => {
+      if (event.key === 'Escape' && details.current) details.current.open = false;
+    }}>
+      <summary>{label}</summary>
+      <div className="menu-panel" role="group" aria-label={label}>{children}</div>
+    </details>
   );
 }
 
-function Controls({ view }: { view: View }) {
+function Toolbar({ view }: { view: View }) {
   const { api, store, terminals } = useServices();
   const act = useAction();
+  const layout = useRevtel((state) => state.layout);
   const { dto, prefs, modem } = view;
   const sessionId = dto.sessionId;
   const [breakMs, setBreakMs] = useState(300);
@@ -99,20 +129,28 @@ function Controls({ view }: { view: View }) {
   };
 
   return (
-    <div className="controls">
-      <fieldset>
-        <legend>Line</legend>
+    <div className="toolbar" role="toolbar" aria-label={`Controls of ${dto.title}`}>
+      <span className="status-bar" role="status">
+        <span className={`state ${dto.state}`} data-state={dto.state}>{STATE_TEXT[dto.state]}</span>
+        {dto.message && <span className="message">{dto.message}</span>}
+        {dto.settings && <span className="settings">{dto.settings}</span>}
+        {view.mode && <span className="mode">{view.mode.lineEditing ? 'line mode' : 'character mode'}, {view.mode.localEcho ? 'local echo' : 'remote echo'}</span>}
+        <span className="counters">in {bytes(view.bytesIn)} · out {bytes(view.bytesOut)}</span>
+      </span>
+      {modem && (
+        <span className="lamps" aria-label="Modem lines">
+          {(['cts', 'dsr', 'dcd', 'ri'] as const).map((name) => (
+            <span key={name} className={`lamp ${modem[name] ? 'on' : 'off'}`} title={modem[name] === undefined ? `${name.toUpperCase()} not reported` : `${name.toUpperCase()} ${modem[name] ? 'on' : 'off'}`}>{name.toUpperCase()}</span>
+          ))}
+        </span>
+      )}
+      <span className="spacer" />
+      {dto.state === 'closed' && <button type="button" onClick={() => void act(() => api.reconnectSession({ sessionId }))}>Reconnect</button>}
+      <Menu label="Line">
         <label>BREAK <input type="number" min={10} max={10000} step={50} value={breakMs} aria-label="BREAK duration in ms" onChange={(event) => setBreakMs(Number(event.target.value))} /> ms</label>
         <button type="button" onClick={() => void act(() => api.sendBreak({ sessionId, durationMs: breakMs }))}>Send BREAK</button>
         <button type="button" aria-pressed={dtr} onClick={() => void toggleLine('dtr', !dtr)}>DTR</button>
         <button type="button" aria-pressed={rts} onClick={() => void toggleLine('rts', !rts)}>RTS</button>
-        {modem && (
-          <span className="lamps" aria-label="Modem lines">
-            {(['cts', 'dsr', 'dcd', 'ri'] as const).map((name) => (
-              <span key={name} className={`lamp ${modem[name] ? 'on' : 'off'}`} title={modem[name] === undefined ? `${name.toUpperCase()} not reported` : `${name.toUpperCase()} ${modem[name] ? 'on' : 'off'}`}>{name.toUpperCase()}</span>
-            ))}
-          </span>
-        )}
         {isTelnet && (
           <select aria-label="Telnet command" value="" onChange={(event) => {
             const command = event.target.value as (typeof SPECIAL_COMMANDS)[number];
@@ -122,9 +160,8 @@ function Controls({ view }: { view: View }) {
             {SPECIAL_COMMANDS.map((command) => <option key={command} value={command}>{command.toUpperCase()}</option>)}
           </select>
         )}
-      </fieldset>
-      <fieldset>
-        <legend>Terminal</legend>
+      </Menu>
+      <Menu label="Terminal">
         <select aria-label="Encoding" value={prefs.encoding} onChange={(event) => setPrefs({ encoding: event.target.value as SessionPrefs['encoding'] })}>
           <option value="utf-8">UTF-8</option>
           <option value="latin1">Latin-1</option>
@@ -137,19 +174,26 @@ function Controls({ view }: { view: View }) {
         <label><input type="checkbox" checked={prefs.lfToCrlf} onChange={(event) => setPrefs({ lfToCrlf: event.target.checked })} /> LF → CR LF</label>
         <label><input type="checkbox" checked={prefs.localEcho === 'on'} onChange={(event) => setPrefs({ localEcho: event.target.checked ? 'on' : 'auto' })} /> local echo</label>
         <label><input type="checkbox" checked={prefs.hexView} onChange={(event) => setPrefs({ hexView: event.target.checked })} /> hex</label>
-        <input aria-label="Search the scrollback" placeholder="search" value={search} onChange={(event) => setSearch(event.target.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' && !terminals.find(sessionId, search, event.shiftKey)) store.getState().showError(`"${search}" is not in the scrollback`);
-          }} />
         <button type="button" aria-pressed={logging} onClick={toggleLog}>{logging ? 'Stop log & save' : 'Log to file'}</button>
-      </fieldset>
-      <fieldset>
-        <legend>Paste pacing</legend>
+      </Menu>
+      <Menu label="Paste">
         <label><input type="number" min={0} max={1000} value={prefs.pasteCharDelayMs} aria-label="Delay per character in ms" onChange={(event) => setPrefs({ pasteCharDelayMs: Number(event.target.value) })} /> ms/char</label>
         <label><input type="number" min={0} max={10000} value={prefs.pasteLineDelayMs} aria-label="Delay per line in ms" onChange={(event) => setPrefs({ pasteLineDelayMs: Number(event.target.value) })} /> ms/line</label>
         <label><input type="checkbox" checked={prefs.pasteWaitForEcho} onChange={(event) => setPrefs({ pasteWaitForEcho: event.target.checked })} /> wait for echo</label>
         <button type="button" onClick={() => terminals.cancelPaste(sessionId)}>Stop paste</button>
-      </fieldset>
+      </Menu>
+      {isTelnet && (
+        <select aria-label="Trace pane" value={layout.trace} onChange={(event) => store.getState().setLayout({ trace: event.target.value as 'right' | 'below' | 'hidden' })}>
+          <option value="right">Trace: right</option>
+          <option value="below">Trace: below</option>
+          <option value="hidden">Trace: hidden</option>
+        </select>
+      )}
+      <input className="search" aria-label="Search the scrollback" placeholder="search" value={search} onChange={(event) => setSearch(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && !terminals.find(sessionId, search, event.shiftKey)) store.getState().showError(`"${search}" is not in the scrollback`);
+        }} />
+      <button type="button" title="Keep the session running without a tab; it is listed under Detached sessions" onClick={() => void act(() => api.detachSession({ sessionId, detached: true }))}>Detach</button>
     </div>
   );
 }

@@ -72,6 +72,7 @@ export interface RevtelState {
   readonly fontSize: number;
   /** auto: WebGL where the browser has it, the DOM renderer otherwise; dom: always the DOM renderer. */
   readonly renderer: 'auto' | 'dom';
+  readonly layout: Layout;
   readonly connectionLost: string | undefined;
 
   applyEvent<E extends EventName>(event: E, payload: ApiEvents[E]): void;
@@ -94,8 +95,21 @@ export interface RevtelState {
   setTheme(theme: 'dark' | 'light'): void;
   setFontSize(size: number): void;
   setRenderer(renderer: 'auto' | 'dom'): void;
+  setLayout(layout: Partial<Layout>): void;
   lost(message: string): void;
 }
+
+/** Where things are around the terminal: all of it can be made to give the terminal room. */
+export interface Layout {
+  readonly sidebar: boolean;
+  /** The negotiation trace beside the terminal, below it, or hidden. */
+  readonly trace: 'right' | 'below' | 'hidden';
+  /** Its width (beside) or height (below), in CSS pixels. */
+  readonly traceSize: number;
+}
+
+export const TRACE_SIZE = { min: 160, max: 900 } as const;
+const DEFAULT_LAYOUT: Layout = { sidebar: true, trace: 'right', traceSize: 300 };
 
 /** The font sizes the UI offers (A− and A+ step through them). */
 export const FONT_SIZES = { min: 8, max: 32 } as const;
@@ -184,6 +198,7 @@ export function createRevtelStore(options: StoreOptions = {}) {
       theme: 'dark',
       fontSize: 14,
       renderer: 'auto',
+      layout: DEFAULT_LAYOUT,
 
       applyEvent(event, payload) {
         switch (event) {
@@ -322,6 +337,11 @@ export function createRevtelStore(options: StoreOptions = {}) {
 
       setTheme(theme) {
         set({ theme });
+      },
+
+      setLayout(layout) {
+        const next = { ...get().layout, ...layout };
+        set({ layout: { ...next, traceSize: Math.max(TRACE_SIZE.min, Math.min(TRACE_SIZE.max, Math.round(next.traceSize))) } });
       },
 
       setRenderer(renderer) {

@@ -130,8 +130,10 @@ describe('the browser UI', () => {
       await dialog.getByLabel('Or a device path').fill(pty.device);
       await dialog.getByRole('button', { name: 'Open' }).click();
       await page.locator('.status-bar [data-state="open"]').waitFor();
+      await page.locator('summary', { hasText: 'Paste' }).click();
       await page.getByLabel('Delay per line in ms').fill('2');
       await page.getByLabel('wait for echo').check();
+      await page.locator('summary', { hasText: 'Paste' }).click();
       const config = Array.from({ length: 200 }, (_, n) => `interface GigabitEthernet0/${n} description paste line ${n}`).join('\n') + '\n';
       await pasteInto(page, config);
       await waitFor(() => received.includes('paste line 199\r'), 'the last pasted line on the device', 60_000);
