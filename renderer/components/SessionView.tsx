@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { SPECIAL_COMMANDS, type SessionDto } from '../../native/api/index.js';
 import { TRACE_SIZE, type SessionPrefs, type SessionView as View } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
+import { Menu } from './Menu.js';
 import { TracePane } from './TracePane.js';
 
 /** One tab: one toolbar (state, menus), the terminal, and for telnet the negotiation trace beside or below it. */
@@ -82,23 +83,11 @@ function bytes(count: number): string {
   return `${(count / 1048576).toFixed(1)} MiB`;
 }
 
-/** A menu of the toolbar: a button that opens a panel of controls, closed again by Escape. */
-function Menu({ label, children }: { label: string; children: ReactNode }) {
-  const details = useRef<HTMLDetailsElement>(null);
-  return (
-    <details className="menu" ref={details} onKeyDown={(event) => {
-      if (event.key === 'Escape' && details.current) details.current.open = false;
-    }}>
-      <summary>{label}</summary>
-      <div className="menu-panel" role="group" aria-label={label}>{children}</div>
-    </details>
-  );
-}
-
 function Toolbar({ view }: { view: View }) {
   const { api, store, terminals } = useServices();
   const act = useAction();
   const layout = useRevtel((state) => state.layout);
+  const pasting = useRevtel((state) => state.pasting[view.dto.sessionId]);
   const { dto, prefs, modem } = view;
   const sessionId = dto.sessionId;
   const [breakMs, setBreakMs] = useState(300);
@@ -145,6 +134,13 @@ function Toolbar({ view }: { view: View }) {
         </span>
       )}
       <span className="spacer" />
+      {pasting && (
+        <span className="paste-progress" role="status" aria-label="Paste progress">
+          <progress max={pasting.total} value={pasting.sent} /> pasting line {pasting.sent} of {pasting.total}
+          {prefs.pasteWaitForEcho ? ', each after its echo' : prefs.pasteLineDelayMs > 0 ? `, ${prefs.pasteLineDelayMs} ms apart` : ''}
+          <button type="button" onClick={() => terminals.cancelPaste(sessionId)}>Stop</button>
+        </span>
+      )}
       {dto.state === 'closed' && <button type="button" onClick={() => void act(() => api.reconnectSession({ sessionId }))}>Reconnect</button>}
       <Menu label="Line">
         <label>BREAK <input type="number" min={10} max={10000} step={50} value={breakMs} aria-label="BREAK duration in ms" onChange={(event) => setBreakMs(Number(event.target.value))} /> ms</label>

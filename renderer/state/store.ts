@@ -49,7 +49,19 @@ export type Dialog =
   | { readonly kind: 'serial'; readonly path?: string }
   | { readonly kind: 'telnet'; readonly host?: string; readonly port?: number }
   | { readonly kind: 'expose'; readonly device: string }
-  | { readonly kind: 'clients'; readonly tcpPort: number };
+  | { readonly kind: 'clients'; readonly tcpPort: number }
+  /** A paste of several lines, waiting for the user to say send. */
+  | { readonly kind: 'paste'; readonly sessionId: string; readonly text: string };
+
+/** How copy and paste behave, for every tab. */
+export interface ClipboardPrefs {
+  /** PuTTY's habit: selecting text copies it. */
+  readonly copyOnSelect: boolean;
+  /** PuTTY's habit: the right mouse button pastes (instead of the browser's menu). */
+  readonly rightClickPaste: boolean;
+  /** A paste of more than one line asks before it is sent. */
+  readonly confirmMultiline: boolean;
+}
 
 export interface Destination {
   readonly host: string;
@@ -73,6 +85,9 @@ export interface RevtelState {
   /** auto: WebGL where the browser has it, the DOM renderer otherwise; dom: always the DOM renderer. */
   readonly renderer: 'auto' | 'dom';
   readonly layout: Layout;
+  readonly clipboard: ClipboardPrefs;
+  /** Pastes under way, per tab: lines sent of how many. */
+  readonly pasting: Readonly<Record<string, { readonly sent: number; readonly total: number }>>;
   readonly connectionLost: string | undefined;
 
   applyEvent<E extends EventName>(event: E, payload: ApiEvents[E]): void;
@@ -96,6 +111,8 @@ export interface RevtelState {
   setFontSize(size: number): void;
   setRenderer(renderer: 'auto' | 'dom'): void;
   setLayout(layout: Partial<Layout>): void;
+  setClipboard(prefs: Partial<ClipboardPrefs>): void;
+  setPasting(sessionId: string, progress: { sent: number; total: number } | undefined): void;
   lost(message: string): void;
 }
 
@@ -199,6 +216,8 @@ export function createRevtelStore(options: StoreOptions = {}) {
       fontSize: 14,
       renderer: 'auto',
       layout: DEFAULT_LAYOUT,
+      clipboard: { copyOnSelect: false, rightClickPaste: false, confirmMultiline: true },
+      pasting: {},
 
       applyEvent(event, payload) {
         switch (event) {
@@ -337,6 +356,15 @@ export function createRevtelStore(options: StoreOptions = {}) {
 
       setTheme(theme) {
         set({ theme });
+      },
+
+      setClipboard(prefs) {
+        set({ clipboard: { ...get().clipboard, ...prefs } });
+      },
+
+      setPasting(sessionId, progress) {
+        const others = Object.fromEntries(Object.entries(get().pasting).filter(([id]) => id !== sessionId));
+        set({ pasting: progress ? { ...others, [sessionId]: progress } : others });
       },
 
       setLayout(layout) {

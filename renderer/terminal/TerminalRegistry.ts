@@ -3,7 +3,7 @@ import { SearchAddon } from '@xterm/addon-search';
 import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import type { ApiEvents, RevtelApi } from '../../native/api/index.js';
-import { OutputDecoder, encodeText, hexDump, pasteLines, translateEnter } from '../state/keyboard.js';
+import { OutputDecoder, clipboardKey, encodeText, hexDump, pasteLineCount, pasteLines, translateEnter } from '../state/keyboard.js';
 import type { RevtelStore, SessionPrefs } from '../state/store.js';
 
 // One xterm.js terminal per tab, kept outside React. A tab's terminal starts from the
@@ -166,8 +166,18 @@ export class TerminalRegistry {
     return this.entries.get(sessionId)?.logging !== undefined;
   }
 
-  /** Sends a paste line by line, paced as the tab's settings say; cancel() stops it. */
-  async paste(sessionId: string, text: string): Promise<void> {
+  /** A paste from the user: several lines are confirmed first (if they asked for that), then sent. */
+  paste(sessionId: string, text: string): void {
+    if (!text) return;
+    if (this.store.getState().clipboard.confirmMultiline && pasteLineCount(text) > 1) {
+      this.store.getState().openDialog({ kind: 'paste', sessionId, text });
+      return;
+    }
+    void this.sendPaste(sessionId, text);
+  }
+
+  /** Sends a paste line by line, paced as the tab's settings say, its progress shown; cancelPaste() stops it. */
+  async sendPaste(sessionId: string, text: string): Promise<void> {
     const entry = this.entries.get(sessionId);
     const view = this.store.getState().sessions[sessionId];
     if (!entry || !view) return;
@@ -179,8 +189,12 @@ export class TerminalRegistry {
     }
     const token = { cancelled: false };
     entry.pasting = token;
+    const lines = pasteLines(text, prefs.enterSends);
+    let sent = 0;
+    const progress = this.store.getState().setPasting;
+    progress(sessionId, { sent, total: lines.length });
     try {
-      for (const line of pasteLines(text, prefs.enterSends)) {
+      for (const line of lines) {
         if (token.cancelled) return;
         entry.recent = '';
         if (prefs.pasteCharDelayMs > 0) {
@@ -195,10 +209,31 @@ export class TerminalRegistry {
         const typed = line.replace(/[\r\n]+$/, '').trim();
         if (prefs.pasteWaitForEcho && typed) await waitUntil(() => entry.recent.includes(typed) || token.cancelled, ECHO_WAIT_MS);
         if (prefs.pasteLineDelayMs > 0) await sleep(prefs.pasteLineDelayMs);
+        progress(sessionId, { sent: ++sent, total: lines.length });
       }
     } finally {
-      if (entry.pasting === token) entry.pasting = undefined;
+      if (entry.pasting === token) {
+        entry.pasting = undefined;
+        progress(sessionId, undefined);
+      }
     }
+  }
+
+  /** Copies a tab's selection to the clipboard; false when nothing is selected. */
+  copy(sessionId: string): boolean {
+    const terminal = this.entries.get(sessionId)?.terminal;
+    const text = terminal?.getSelection();
+    if (!terminal || !text) return false;
+    navigator.clipboard.writeText(text).catch(() => this.store.getState().showError('The browser did not allow copying to the clipboard'));
+    return true;
+  }
+
+  /** Pastes what the clipboard holds (the right button, or a key where the browser gives no paste event). */
+  pasteClipboard(sessionId: string): void {
+    navigator.clipboard.readText().then(
+      (text) => this.paste(sessionId, text),
+      () => this.store.getState().showError('The browser did not allow reading the clipboard: use Ctrl+Shift+V or Shift+Insert'),
+    );
   }
 
   cancelPaste(sessionId: string): void {
@@ -259,14 +294,33 @@ export class TerminalRegistry {
       if (prefs) this.send(sessionId, translateEnter(text, prefs.enterSends), prefs);
     });
     terminal.onResize(({ cols, rows }) => void this.api.resize({ sessionId, cols, rows }).catch(() => {}));
-    // Pasting goes through the pacing, not straight through xterm.
+    // Pasting goes through the confirmation and the pacing, not straight through xterm.
     element.addEventListener('paste', (event) => {
       const text = event.clipboardData?.getData('text/plain');
       if (!text) return;
       event.preventDefault();
       event.stopImmediatePropagation();
-      void this.paste(sessionId, text);
+      this.paste(sessionId, text);
     }, true);
+    // Returning false keeps a key from the device; the browser then does its own paste (a paste event).
+    terminal.attachCustomKeyEventHandler((event) => {
+      const action = clipboardKey(event, terminal.hasSelection(), isMac());
+      if (action === 'copy') {
+        event.preventDefault();
+        this.copy(sessionId);
+        terminal.clearSelection();
+        return false;
+      }
+      return action !== 'paste';
+    });
+    terminal.onSelectionChange(() => {
+      if (this.store.getState().clipboard.copyOnSelect && terminal.hasSelection()) this.copy(sessionId);
+    });
+    element.addEventListener('contextmenu', (event) => {
+      if (!this.store.getState().clipboard.rightClickPaste) return;
+      event.preventDefault();
+      this.pasteClipboard(sessionId);
+    });
     return entry;
   }
 
@@ -336,6 +390,10 @@ export class TerminalRegistry {
       entry.logging!.push(part.replace(/\r$/, ''));
     });
   }
+}
+
+function isMac(): boolean {
+  return /Mac|iPhone|iPad/.test(navigator.platform);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -136,6 +136,10 @@ describe('the browser UI', () => {
       await page.locator('summary', { hasText: 'Paste' }).click();
       const config = Array.from({ length: 200 }, (_, n) => `interface GigabitEthernet0/${n} description paste line ${n}`).join('\n') + '\n';
       await pasteInto(page, config);
+      // Several lines ask first, saying how they will be paced.
+      const ask = page.getByRole('dialog', { name: 'Paste 200 lines?' });
+      await ask.getByText('each line after the device echoes the one before').waitFor();
+      await ask.getByRole('button', { name: 'Send 200 lines' }).click();
       await waitFor(() => received.includes('paste line 199\r'), 'the last pasted line on the device', 60_000);
       const lines = received.split('\r').filter(Boolean);
       assert.equal(lines.length, 200);
