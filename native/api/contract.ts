@@ -60,6 +60,8 @@ export interface SessionDto {
   readonly path?: string;
   /** Left running without a tab: listed apart until someone attaches it again. */
   readonly detached?: boolean;
+  /** A telnet session opened with RFC 2217 (COM-PORT-OPTION) settings: DTR, RTS and BREAK reach a port. */
+  readonly rfc2217?: string;
 }
 
 /** How much trace history a session keeps, oldest dropped first (the hub and a tab alike). */

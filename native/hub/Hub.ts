@@ -23,6 +23,7 @@ import type { Emit, HubSession } from './HubSession.js';
 import { SerialHubSession } from './SerialHubSession.js';
 import { TelnetHubSession } from './TelnetHubSession.js';
 import { DEFAULT_SCROLLBACK, type ScrollbackLimits } from './Scrollback.js';
+import { notASerialPort } from './serialPath.js';
 import { SessionRecord, type SessionFactory } from './SessionRecord.js';
 import { TraceBatcher } from './TraceBatcher.js';
 
@@ -89,6 +90,8 @@ export class Hub implements RevtelHandlers {
     if (exposed) {
       throw new ApiError(`${request.path} is exposed as ${exposed.config.name} (TCP port ${exposed.config.tcpPort}): open a view of the line instead`);
     }
+    const wrongKind = notASerialPort(request.path);
+    if (wrongKind) throw new ApiError(wrongKind);
     if (request.path !== DEMO_DEVICE && this.serialSession(request.path)) {
       throw new ApiError(`${request.path} is already open in another tab`);
     }
@@ -106,7 +109,7 @@ export class Hub implements RevtelHandlers {
       port: request.port,
       ...(request.terminalType ? { terminalTypes: [request.terminalType.toUpperCase()] } : {}),
       ...(rfc2217 ? { rfc2217 } : {}),
-    }, emit));
+    }, emit), rfc2217 ? { rfc2217: formatSerialSettings(rfc2217) } : {});
   }
 
   async openLineView(request: MethodRequest<'openLineView'>): Promise<SessionDto> {
@@ -236,8 +239,8 @@ export class Hub implements RevtelHandlers {
 
   // ---- Helpers --------------------------------------------------------------------------------
 
-  private async add(factory: SessionFactory): Promise<SessionDto> {
-    const record = new SessionRecord(randomUUID(), factory, this.emit, this.options.scrollback ?? DEFAULT_SCROLLBACK);
+  private async add(factory: SessionFactory, extra: Partial<SessionDto> = {}): Promise<SessionDto> {
+    const record = new SessionRecord(randomUUID(), factory, this.emit, this.options.scrollback ?? DEFAULT_SCROLLBACK, extra);
     await userErrorAsync(() => record.open());
     this.sessions.set(record.sessionId, record);
     this.emit('sessionAdded', record.dto);
@@ -304,7 +307,11 @@ export class Hub implements RevtelHandlers {
       line.onClientsChanged(() => this.emitLines());
       line.onDeviceStatus(() => this.emitLines());
       line.onClientConnected((client) => {
-        const batcher = new TraceBatcher((entries) => this.emit('lineTrace', { tcpPort: line.config.tcpPort, client: client.address, entries }));
+        const batcher = new TraceBatcher((entries) => {
+          this.emit('lineTrace', { tcpPort: line.config.tcpPort, client: client.address, entries });
+          // What the client has negotiated changed: the clients list says so as it happens.
+          this.emitLines();
+        });
         client.onTrace((entry) => batcher.push(entry));
       });
     }

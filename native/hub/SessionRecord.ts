@@ -34,6 +34,8 @@ export class SessionRecord {
     private readonly factory: SessionFactory,
     private readonly emit: Emit,
     scrollback: ScrollbackLimits,
+    /** What the hub knows of the session beyond what the session reports (how it was opened). */
+    private readonly extra: Partial<SessionDto> = {},
   ) {
     this.scrollback = new Scrollback(scrollback);
   }
@@ -43,8 +45,11 @@ export class SessionRecord {
   }
 
   get dto(): SessionDto {
-    const dto = this.current!.dto;
-    return this.detached ? { ...dto, detached: true } : dto;
+    return this.decorate(this.current!.dto);
+  }
+
+  private decorate(dto: SessionDto): SessionDto {
+    return { ...dto, ...this.extra, ...(this.detached ? { detached: true } : {}) };
   }
 
   /** Makes and opens the session (again, for a reconnect: the scrollback and trace stay). */
@@ -112,7 +117,7 @@ export class SessionRecord {
         return payload;
       }
       case 'sessionState':
-        return (this.detached ? { ...(payload as SessionDto), detached: true } : payload) as ApiEvents[E];
+        return this.decorate(payload as SessionDto) as ApiEvents[E];
       default:
         return payload;
     }

@@ -103,7 +103,9 @@ function Workspace() {
 }
 
 function Errors() {
-  const errors = useRevtel((state) => state.errors);
+  const all = useRevtel((state) => state.errors);
+  const active = useRevtel((state) => state.active);
+  const errors = all.filter((error) => error.sessionId === undefined || error.sessionId === active);
   const { store } = useServices();
   return (
     <div className="errors" aria-live="assertive">

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } fr
 import { SPECIAL_COMMANDS, type SessionDto } from '../../native/api/index.js';
 import { TRACE_SIZE, type SessionPrefs, type SessionView as View } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
+import { sentence } from '../state/sentences.js';
 import { Menu } from './Menu.js';
 import { TracePane } from './TracePane.js';
 
@@ -85,7 +86,7 @@ function bytes(count: number): string {
 
 function Toolbar({ view }: { view: View }) {
   const { api, store, terminals } = useServices();
-  const act = useAction();
+  const act = useAction(view.dto.sessionId);
   const layout = useRevtel((state) => state.layout);
   const pasting = useRevtel((state) => state.pasting[view.dto.sessionId]);
   const { dto, prefs, modem } = view;
@@ -97,6 +98,8 @@ function Toolbar({ view }: { view: View }) {
   const [logging, setLogging] = useState(false);
   const setPrefs = (change: Partial<SessionPrefs>) => store.getState().setPrefs(sessionId, change);
   const isTelnet = dto.kind !== 'serial';
+  // DTR and RTS reach a port only on a serial tab or over RFC 2217.
+  const hasControlLines = dto.kind === 'serial' || dto.rfc2217 !== undefined;
 
   const toggleLine = (line: 'dtr' | 'rts', value: boolean) => act(async () => {
     await api.setControlLines({ sessionId, [line]: value });
@@ -121,7 +124,7 @@ function Toolbar({ view }: { view: View }) {
     <div className="toolbar" role="toolbar" aria-label={`Controls of ${dto.title}`}>
       <span className="status-bar" role="status">
         <span className={`state ${dto.state}`} data-state={dto.state}>{STATE_TEXT[dto.state]}</span>
-        {dto.message && <span className="message">{dto.message}</span>}
+        {dto.message && <span className="message" title={sentence(dto.message)}>{sentence(dto.message)}</span>}
         {dto.settings && <span className="settings">{dto.settings}</span>}
         {view.mode && <span className="mode">{view.mode.lineEditing ? 'line mode' : 'character mode'}, {view.mode.localEcho ? 'local echo' : 'remote echo'}</span>}
         <span className="counters">in {bytes(view.bytesIn)} · out {bytes(view.bytesOut)}</span>
@@ -145,8 +148,8 @@ function Toolbar({ view }: { view: View }) {
       <Menu label="Line">
         <label>BREAK <input type="number" min={10} max={10000} step={50} value={breakMs} aria-label="BREAK duration in ms" onChange={(event) => setBreakMs(Number(event.target.value))} /> ms</label>
         <button type="button" onClick={() => void act(() => api.sendBreak({ sessionId, durationMs: breakMs }))}>Send BREAK</button>
-        <button type="button" aria-pressed={dtr} onClick={() => void toggleLine('dtr', !dtr)}>DTR</button>
-        <button type="button" aria-pressed={rts} onClick={() => void toggleLine('rts', !rts)}>RTS</button>
+        {hasControlLines && <button type="button" aria-pressed={dtr} onClick={() => void toggleLine('dtr', !dtr)}>DTR</button>}
+        {hasControlLines && <button type="button" aria-pressed={rts} onClick={() => void toggleLine('rts', !rts)}>RTS</button>}
         {isTelnet && (
           <select aria-label="Telnet command" value="" onChange={(event) => {
             const command = event.target.value as (typeof SPECIAL_COMMANDS)[number];
@@ -187,7 +190,7 @@ function Toolbar({ view }: { view: View }) {
       )}
       <input className="search" aria-label="Search the scrollback" placeholder="search" value={search} onChange={(event) => setSearch(event.target.value)}
         onKeyDown={(event) => {
-          if (event.key === 'Enter' && !terminals.find(sessionId, search, event.shiftKey)) store.getState().showError(`"${search}" is not in the scrollback`);
+          if (event.key === 'Enter' && !terminals.find(sessionId, search, event.shiftKey)) store.getState().showError(`"${search}" is not in the scrollback`, sessionId);
         }} />
       <button type="button" title="Keep the session running without a tab; it is listed under Detached sessions" onClick={() => void act(() => api.detachSession({ sessionId, detached: true }))}>Detach</button>
     </div>

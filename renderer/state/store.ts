@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import { sentence } from './sentences.js';
 import { SESSION_TRACE_LIMIT, type ApiEvents, type EventName, type LineDto, type ModemLinesDto, type OptionStateDto, type PortDto, type SessionDto, type SessionSnapshotDto, type TraceEntryDto } from '../../native/api/index.js';
 
 // The UI's state, in one zustand store with no DOM in it (unit-tested under Node). The
@@ -78,7 +79,8 @@ export interface RevtelState {
   readonly active: string | undefined;
   readonly lineTraces: Readonly<Record<number, readonly LineTraceEntry[]>>;
   readonly destinations: readonly Destination[];
-  readonly errors: readonly { readonly id: number; readonly message: string }[];
+  /** Toasts: each fades after a while; one about a tab shows only with that tab. */
+  readonly errors: readonly { readonly id: number; readonly message: string; readonly sessionId?: string }[];
   readonly dialog: Dialog | undefined;
   readonly theme: 'dark' | 'light';
   readonly fontSize: number;
@@ -104,7 +106,7 @@ export interface RevtelState {
   setLines(lines: readonly LineDto[]): void;
   saveDestination(destination: Destination): void;
   forgetDestination(destination: Destination): void;
-  showError(message: string): void;
+  showError(message: string, sessionId?: string): void;
   dismissError(id: number): void;
   openDialog(dialog: Dialog | undefined): void;
   setTheme(theme: 'dark' | 'light'): void;
@@ -155,7 +157,11 @@ function bounded<T>(list: readonly T[], more: readonly T[], limit: number): read
   return all;
 }
 
+/** How long a toast stays. */
+const TOAST_MS = 8000;
+
 export interface StoreOptions {
+  readonly toastMs?: number;
   readonly destinations?: readonly Destination[];
   readonly onDestinationsChanged?: (destinations: readonly Destination[]) => void;
 }
@@ -299,7 +305,7 @@ export function createRevtelStore(options: StoreOptions = {}) {
         const { sessions, order } = get();
         const before = tabsOf(get());
         const rest = Object.fromEntries(Object.entries(sessions).filter(([id]) => id !== sessionId));
-        set({ sessions: rest, order: order.filter((id) => id !== sessionId) });
+        set({ sessions: rest, order: order.filter((id) => id !== sessionId), errors: get().errors.filter((error) => error.sessionId !== sessionId) });
         keepActive(before);
       },
 
@@ -342,8 +348,10 @@ export function createRevtelStore(options: StoreOptions = {}) {
         setDestinations(get().destinations.filter((saved) => saved.host !== destination.host || saved.port !== destination.port));
       },
 
-      showError(message) {
-        set({ errors: [...get().errors, { id: nextError++, message }] });
+      showError(message, sessionId) {
+        const id = nextError++;
+        set({ errors: [...get().errors, { id, message: sentence(message), ...(sessionId ? { sessionId } : {}) }] });
+        setTimeout(() => get().dismissError(id), options.toastMs ?? TOAST_MS);
       },
 
       dismissError(id) {
