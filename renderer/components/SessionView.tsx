@@ -32,6 +32,9 @@ export function SessionView({ view }: { view: View }) {
   return (
     <div className="session">
       <Toolbar view={view} />
+      {view.dto.message && view.dto.state !== 'open' && (
+        <div className={`session-notice ${view.dto.state}`} role="alert" aria-label={`State of ${view.dto.title}`}>{sentence(view.dto.message)}</div>
+      )}
       <div className={`terminal-and-trace ${layout.trace === 'below' ? 'below' : 'beside'}`}>
         <div className="terminal-area" ref={host} aria-label={`Terminal of ${view.dto.title}`} />
         {traceShown && <Splitter />}
@@ -124,7 +127,7 @@ function Toolbar({ view }: { view: View }) {
     <div className="toolbar" role="toolbar" aria-label={`Controls of ${dto.title}`}>
       <span className="status-bar" role="status">
         <span className={`state ${dto.state}`} data-state={dto.state}>{STATE_TEXT[dto.state]}</span>
-        {dto.message && <span className="message" title={sentence(dto.message)}>{sentence(dto.message)}</span>}
+        {dto.message && dto.state === 'open' && <span className="message" title={sentence(dto.message)}>{sentence(dto.message)}</span>}
         {dto.settings && <span className="settings">{dto.settings}</span>}
         {view.mode && <span className="mode">{view.mode.lineEditing ? 'line mode' : 'character mode'}, {view.mode.localEcho ? 'local echo' : 'remote echo'}</span>}
         <span className="counters">in {bytes(view.bytesIn)} · out {bytes(view.bytesOut)}</span>

@@ -44,7 +44,7 @@ describe('errors and controls', () => {
   it('says at once that a device is missing, and that a file or /dev/null is not a serial port', async () => {
     const missing = join(dir, 'ttyUSB9');
     await openSerial(missing);
-    await page.locator('.status-bar .message').getByText(`${missing} does not exist — is the adapter plugged in?`).waitFor({ timeout: 1000 });
+    await page.getByRole('alert', { name: /^State of / }).getByText(`${missing} does not exist — is the adapter plugged in?`).waitFor({ timeout: 1000 });
     await screenshot(page, '50-missing-device');
     await page.getByRole('tab').getByRole('button', { name: /^Close / }).click();
 

@@ -154,7 +154,7 @@ describe('the browser UI', () => {
   it('says when the device is unplugged and recovers when it is back', async () => {
     await pty.stop();
     await page.locator('.status-bar [data-state="unplugged"]').waitFor({ timeout: 5000 });
-    assert.match(await page.locator('.status-bar .message').innerText(), /device unplugged, waiting for it/);
+    assert.match(await page.getByRole('alert', { name: /^State of / }).innerText(), /device unplugged, waiting for it/);
     await screenshot(page, '06-unplugged');
     pty = await startPtyPair(dir);
     await page.locator('.status-bar [data-state="open"]').waitFor({ timeout: 5000 });
