@@ -2,7 +2,7 @@ import { createRoot } from 'react-dom/client';
 import { EVENT_NAMES, type RevtelApi } from '../native/api/index.js';
 import { App } from './components/App.js';
 import { ServicesContext } from './components/context.js';
-import { createRevtelStore, tabsOf, type Destination } from './state/store.js';
+import { createRevtelStore, settingsOf, tabsOf } from './state/store.js';
 import { TerminalRegistry } from './terminal/TerminalRegistry.js';
 import { connectWebSocketApi } from './transport/webSocketApi.js';
 
@@ -19,23 +19,12 @@ declare global {
   }
 }
 
-const DESTINATIONS_KEY = 'revtel.destinations';
-
-function savedDestinations(): Destination[] {
-  try {
-    const saved = JSON.parse(localStorage.getItem(DESTINATIONS_KEY) ?? '[]') as unknown;
-    return Array.isArray(saved) ? saved.filter((entry): entry is Destination => typeof entry?.host === 'string' && typeof entry?.port === 'number') : [];
-  } catch {
-    return [];
-  }
-}
+/** Settings are saved this long after the last change (a dragged splitter is one save). */
+const SAVE_DELAY_MS = 400;
 
 async function start(): Promise<void> {
   const root = createRoot(document.getElementById('root')!);
-  const store = createRevtelStore({
-    destinations: savedDestinations(),
-    onDestinationsChanged: (destinations) => localStorage.setItem(DESTINATIONS_KEY, JSON.stringify(destinations)),
-  });
+  const store = createRevtelStore();
   let api: RevtelApi;
   try {
     api = window.revtel ?? await connectWebSocketApi(window.location, (message) => store.getState().lost(message));
@@ -47,7 +36,25 @@ async function start(): Promise<void> {
   const terminals = new TerminalRegistry(api, store);
   window.revtelTerminalText = (sessionId) => terminals.text(sessionId);
   window.revtelTerminalGeometry = (sessionId) => terminals.geometry(sessionId);
-  const [ports, lines, sessions] = await Promise.all([api.listPorts({}), api.listLines({}), api.listSessions({})]);
+  const [ports, lines, sessions, saved] = await Promise.all([api.listPorts({}), api.listLines({}), api.listSessions({}), api.getSettings({})]);
+  store.getState().applySettings(saved.settings);
+  if (saved.problem) store.getState().showError(saved.problem);
+  // Saved to the settings file in the back end, so another window and a restart find them.
+  let written = JSON.stringify(settingsOf(store.getState()));
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  api.on('settings', ({ settings }) => {
+    written = JSON.stringify(settings);
+    store.getState().applySettings(settings);
+  });
+  store.subscribe((state) => {
+    const settings = settingsOf(state);
+    if (JSON.stringify(settings) === written) return;
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => {
+      written = JSON.stringify(settings);
+      api.saveSettings({ settings }).catch((error: Error) => store.getState().showError(error.message));
+    }, SAVE_DELAY_MS);
+  });
   store.getState().setPorts(ports);
   store.getState().setLines(lines);
   for (const session of sessions) store.getState().applyEvent('sessionAdded', session);

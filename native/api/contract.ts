@@ -113,6 +113,26 @@ const settings = string({ maxLength: 64 });
 
 export const SPECIAL_COMMANDS = ['ayt', 'ip', 'ao', 'ec', 'el', 'nop', 'synch', 'eof', 'susp', 'abort', 'ga'] as const;
 
+/** What the settings file keeps for the UI: font, theme, layout, clipboard habits, saved telnet destinations. */
+export const uiSettings = object({
+  fontSize: optional(integer(8, 32)),
+  theme: optional(literal('dark', 'light')),
+  renderer: optional(literal('auto', 'dom')),
+  layout: optional(object({ sidebar: boolean(), trace: literal('right', 'below', 'hidden'), traceSize: integer(160, 900) })),
+  clipboard: optional(object({ copyOnSelect: boolean(), rightClickPaste: boolean(), confirmMultiline: boolean() })),
+  destinations: optional(array(object({ host: string({ maxLength: 255 }), port: tcpPort, rfc2217: optional(settings) }), 256)),
+});
+
+export type UiSettingsDto = Infer<typeof uiSettings>;
+
+export interface SettingsDto {
+  readonly settings: UiSettingsDto;
+  /** Where the file is (one file for the desktop app and `revtel serve`). */
+  readonly path: string;
+  /** Why the file could not be read, and where it was kept, as a sentence. */
+  readonly problem?: string;
+}
+
 /** Every method: its request schema. Results are typed by `MethodResults`. */
 export const methods = {
   listPorts: object({}),
@@ -155,6 +175,8 @@ export const methods = {
   /** This page shows the session: its output, trace and modes come to it from now on. */
   subscribeSession: object({ sessionId }),
   unsubscribeSession: object({ sessionId }),
+  getSettings: object({}),
+  saveSettings: object({ settings: uiSettings }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -183,6 +205,8 @@ export interface MethodResults {
   reconnectSession: SessionDto;
   subscribeSession: SessionSnapshotDto;
   unsubscribeSession: void;
+  getSettings: SettingsDto;
+  saveSettings: void;
 }
 
 // ---- Events -------------------------------------------------------------------------------
@@ -205,6 +229,8 @@ export interface ApiEvents {
   modemLines: { readonly sessionId: string } & ModemLinesDto;
   ports: { readonly ports: readonly PortDto[] };
   lines: { readonly lines: readonly LineDto[] };
+  /** The settings were saved (from any window): every page follows. */
+  settings: { readonly settings: UiSettingsDto };
   /** A remote client's negotiation with an exposed line, for the trainer's pane. */
   lineTrace: { readonly tcpPort: number; readonly client: string; readonly entries: readonly TraceEntryDto[] };
 }
@@ -213,7 +239,7 @@ export type EventName = keyof ApiEvents;
 
 /** Events about one session's content: a transport sends them only to the pages subscribed to it. */
 export const SESSION_CONTENT_EVENTS: readonly EventName[] = ['sessionData', 'sessionTrace', 'sessionMode', 'modemLines'];
-export const EVENT_NAMES: readonly EventName[] = ['sessionData', 'sessionState', 'sessionAdded', 'sessionRemoved', 'sessionTrace', 'sessionMode', 'modemLines', 'ports', 'lines', 'lineTrace'];
+export const EVENT_NAMES: readonly EventName[] = ['sessionData', 'sessionState', 'sessionAdded', 'sessionRemoved', 'sessionTrace', 'sessionMode', 'modemLines', 'ports', 'lines', 'lineTrace', 'settings'];
 
 /** What a UI holds: the methods as async functions, and a way to listen to events. */
 export type RevtelApi = {

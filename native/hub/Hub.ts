@@ -24,6 +24,7 @@ import { SerialHubSession } from './SerialHubSession.js';
 import { TelnetHubSession } from './TelnetHubSession.js';
 import { DEFAULT_SCROLLBACK, type ScrollbackLimits } from './Scrollback.js';
 import { notASerialPort } from './serialPath.js';
+import { SettingsFile } from './SettingsFile.js';
 import { SessionRecord, type SessionFactory } from './SessionRecord.js';
 import { TraceBatcher } from './TraceBatcher.js';
 
@@ -34,6 +35,8 @@ export interface HubOptions {
   readonly portPollMs?: number;
   /** How much output each session keeps for pages that connect later. */
   readonly scrollback?: ScrollbackLimits;
+  /** The settings file; the user's own (defaultSettingsPath) unless a test gives another. */
+  readonly settings?: SettingsFile;
 }
 
 type Dispatched = { readonly event: EventName; readonly payload: ApiEvents[EventName] };
@@ -53,7 +56,11 @@ export class Hub implements RevtelHandlers {
   private lastPorts = '';
   private readonly emit: Emit = (event, payload) => this._onEvent.fire({ event, payload });
 
-  constructor(private readonly options: HubOptions) {}
+  readonly settings: SettingsFile;
+
+  constructor(private readonly options: HubOptions) {
+    this.settings = options.settings ?? new SettingsFile();
+  }
 
   /** Starts watching for hot-plugged ports and the lines' clients. */
   start(): Disposable {
@@ -229,6 +236,19 @@ export class Hub implements RevtelHandlers {
 
   async unsubscribeSession(request: MethodRequest<'unsubscribeSession'>): Promise<void> {
     this.sessions.get(request.sessionId)?.unsubscribe();
+  }
+
+  async getSettings(_request: MethodRequest<'getSettings'>): Promise<MethodResults['getSettings']> {
+    return this.settings.dto;
+  }
+
+  async saveSettings(request: MethodRequest<'saveSettings'>): Promise<void> {
+    try {
+      this.settings.save(request.settings);
+    } catch (error) {
+      throw new ApiError(`The settings could not be saved: ${(error as Error).message}`);
+    }
+    this.emit('settings', { settings: request.settings });
   }
 
   async dispose(): Promise<void> {

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import { sentence } from './sentences.js';
-import { SESSION_TRACE_LIMIT, type ApiEvents, type EventName, type LineDto, type ModemLinesDto, type OptionStateDto, type PortDto, type SessionDto, type SessionSnapshotDto, type TraceEntryDto } from '../../native/api/index.js';
+import { SESSION_TRACE_LIMIT, type ApiEvents, type EventName, type LineDto, type ModemLinesDto, type OptionStateDto, type PortDto, type SessionDto, type SessionSnapshotDto, type TraceEntryDto, type UiSettingsDto } from '../../native/api/index.js';
 
 // The UI's state, in one zustand store with no DOM in it (unit-tested under Node). The
 // back end's events go in through applyEvent; terminals live outside (TerminalRegistry).
@@ -113,6 +113,8 @@ export interface RevtelState {
   setFontSize(size: number): void;
   setRenderer(renderer: 'auto' | 'dom'): void;
   setLayout(layout: Partial<Layout>): void;
+  /** The settings as the file has them (at start, or saved from another window). */
+  applySettings(settings: UiSettingsDto): void;
   setClipboard(prefs: Partial<ClipboardPrefs>): void;
   setPasting(sessionId: string, progress: { sent: number; total: number } | undefined): void;
   lost(message: string): void;
@@ -163,7 +165,18 @@ const TOAST_MS = 8000;
 export interface StoreOptions {
   readonly toastMs?: number;
   readonly destinations?: readonly Destination[];
-  readonly onDestinationsChanged?: (destinations: readonly Destination[]) => void;
+}
+
+/** What of the UI's state the settings file keeps. */
+export function settingsOf(state: RevtelState): UiSettingsDto {
+  return {
+    fontSize: state.fontSize,
+    theme: state.theme,
+    renderer: state.renderer,
+    layout: state.layout,
+    clipboard: state.clipboard,
+    destinations: state.destinations.map(({ host, port, rfc2217 }) => (rfc2217 ? { host, port, rfc2217 } : { host, port })),
+  };
 }
 
 /** The sessions that have a tab, in order. */
@@ -188,7 +201,6 @@ export function createRevtelStore(options: StoreOptions = {}) {
     };
     const setDestinations = (destinations: readonly Destination[]): void => {
       set({ destinations });
-      options.onDestinationsChanged?.(destinations);
     };
     /** A session the back end announced (listed, opened here or in another window). */
     const added = (dto: SessionDto): void => {
@@ -364,6 +376,17 @@ export function createRevtelStore(options: StoreOptions = {}) {
 
       setTheme(theme) {
         set({ theme });
+      },
+
+      applySettings(saved) {
+        set({
+          ...(saved.fontSize !== undefined ? { fontSize: saved.fontSize } : {}),
+          ...(saved.theme ? { theme: saved.theme } : {}),
+          ...(saved.renderer ? { renderer: saved.renderer } : {}),
+          ...(saved.layout ? { layout: saved.layout } : {}),
+          ...(saved.clipboard ? { clipboard: saved.clipboard } : {}),
+          ...(saved.destinations ? { destinations: saved.destinations } : {}),
+        });
       },
 
       setClipboard(prefs) {

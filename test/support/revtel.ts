@@ -2,7 +2,7 @@
 // it, and telnet sessions (Revtel's client) whose output can be awaited.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { TelnetClientSession, type StateChange, type TelnetClientOptions } from '../../native/client/TelnetClientSession.js';
-import { startProcess, waitFor, type Peer } from './peers.js';
+import { scratchDir, startProcess, waitFor, type Peer } from './peers.js';
 import { repoPath } from './repo.js';
 
 export const revtelBin = repoPath('dist', 'native', 'cli', 'main.js');
@@ -16,9 +16,15 @@ export interface Served {
   exited: Promise<number | null>;
 }
 
-/** Starts `revtel serve ARGS` and waits until `listening` lines have been logged. */
-export async function startServe(args: readonly string[], listening = 1): Promise<Served> {
-  const child = spawn(process.execPath, [revtelBin, 'serve', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * Starts `revtel serve ARGS` and waits until `listening` lines have been logged. Its settings
+ * file is in `configHome` (a fresh scratch folder unless given): never the user's own.
+ */
+export async function startServe(args: readonly string[], listening = 1, configHome = scratchDir()): Promise<Served> {
+  const child = spawn(process.execPath, [revtelBin, 'serve', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, XDG_CONFIG_HOME: configHome },
+  });
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
