@@ -60,6 +60,8 @@ export interface SessionDto {
   readonly path?: string;
   /** Left running without a tab: listed apart until someone attaches it again. */
   readonly detached?: boolean;
+  /** The file the back end is logging this session to. */
+  readonly logFile?: string;
   /** A telnet session opened with RFC 2217 (COM-PORT-OPTION) settings: DTR, RTS and BREAK reach a port. */
   readonly rfc2217?: string;
 }
@@ -175,6 +177,13 @@ export const methods = {
   /** This page shows the session: its output, trace and modes come to it from now on. */
   subscribeSession: object({ sessionId }),
   unsubscribeSession: object({ sessionId }),
+  /**
+   * Logs the session's output to a file, in the back end, as it arrives: each line time-stamped,
+   * escape sequences kept (raw) or stripped; the name from a template ({title} {host} {port}
+   * {path} {date} {time}).
+   */
+  startLog: object({ sessionId, stripped: boolean(), template: optional(string({ maxLength: 200 })) }),
+  stopLog: object({ sessionId }),
   getSettings: object({}),
   saveSettings: object({ settings: uiSettings }),
 } as const;
@@ -205,6 +214,8 @@ export interface MethodResults {
   reconnectSession: SessionDto;
   subscribeSession: SessionSnapshotDto;
   unsubscribeSession: void;
+  startLog: SessionDto;
+  stopLog: SessionDto;
   getSettings: SettingsDto;
   saveSettings: void;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import {
   ApiError,
   type ApiEvents,
@@ -23,6 +24,8 @@ import type { Emit, HubSession } from './HubSession.js';
 import { SerialHubSession } from './SerialHubSession.js';
 import { TelnetHubSession } from './TelnetHubSession.js';
 import { DEFAULT_SCROLLBACK, type ScrollbackLimits } from './Scrollback.js';
+import { SessionLogError } from '../server/SessionLog.js';
+import { DEFAULT_LOG_TEMPLATE, logName } from './logName.js';
 import { notASerialPort } from './serialPath.js';
 import { SettingsFile } from './SettingsFile.js';
 import { SessionRecord, type SessionFactory } from './SessionRecord.js';
@@ -35,6 +38,8 @@ export interface HubOptions {
   readonly portPollMs?: number;
   /** How much output each session keeps for pages that connect later. */
   readonly scrollback?: ScrollbackLimits;
+  /** Where session logs are written (beside the settings file by default). */
+  readonly logDir?: string;
   /** The settings file; the user's own (defaultSettingsPath) unless a test gives another. */
   readonly settings?: SettingsFile;
 }
@@ -236,6 +241,31 @@ export class Hub implements RevtelHandlers {
 
   async unsubscribeSession(request: MethodRequest<'unsubscribeSession'>): Promise<void> {
     this.sessions.get(request.sessionId)?.unsubscribe();
+  }
+
+  async startLog(request: MethodRequest<'startLog'>): Promise<SessionDto> {
+    const record = this.record(request.sessionId);
+    const name = logName(request.template || DEFAULT_LOG_TEMPLATE, record.dto, new Date());
+    try {
+      record.startLog(this.logDir, name, request.stripped, (message) => this.emit('sessionState', { ...record.dto, message }));
+    } catch (error) {
+      if (error instanceof SessionLogError) throw new ApiError(`The session log cannot be started: ${error.message}`);
+      throw error;
+    }
+    this.emit('sessionState', record.dto);
+    return record.dto;
+  }
+
+  async stopLog(request: MethodRequest<'stopLog'>): Promise<SessionDto> {
+    const record = this.record(request.sessionId);
+    record.stopLog();
+    this.emit('sessionState', record.dto);
+    return record.dto;
+  }
+
+  /** Session logs go beside the settings file unless told otherwise. */
+  private get logDir(): string {
+    return this.options.logDir ?? join(dirname(this.settings.path), 'logs');
   }
 
   async getSettings(_request: MethodRequest<'getSettings'>): Promise<MethodResults['getSettings']> {

@@ -7,6 +7,8 @@ import {
   type SessionSnapshotDto,
   type TraceEntryDto,
 } from '../api/index.js';
+import { SessionLog } from '../server/SessionLog.js';
+import { EscapeStripper } from './EscapeStripper.js';
 import type { Emit, HubSession } from './HubSession.js';
 import { Scrollback, type ScrollbackLimits } from './Scrollback.js';
 
@@ -27,6 +29,7 @@ export class SessionRecord {
   private mode: SessionSnapshotDto['mode'];
   private modem: ModemLinesDto | undefined;
   private readers = 0;
+  private log: { readonly file: SessionLog; readonly stripper: EscapeStripper | undefined } | undefined;
   detached = false;
 
   constructor(
@@ -49,7 +52,7 @@ export class SessionRecord {
   }
 
   private decorate(dto: SessionDto): SessionDto {
-    return { ...dto, ...this.extra, ...(this.detached ? { detached: true } : {}) };
+    return { ...dto, ...this.extra, ...(this.detached ? { detached: true } : {}), ...(this.log ? { logFile: this.log.file.file } : {}) };
   }
 
   /** Makes and opens the session (again, for a reconnect: the scrollback and trace stay). */
@@ -68,6 +71,18 @@ export class SessionRecord {
   async close(): Promise<void> {
     this.generation++;
     await this.current?.close();
+    this.stopLog();
+  }
+
+  /** Logs output from now on (a log already running goes on); throws SessionLogError when the file cannot be made. */
+  startLog(dir: string, name: string, stripped: boolean, report: (message: string) => void): void {
+    if (this.log) return;
+    this.log = { file: new SessionLog({ dir, name, report }), stripper: stripped ? new EscapeStripper() : undefined };
+  }
+
+  stopLog(): void {
+    this.log?.file.close();
+    this.log = undefined;
   }
 
   snapshot(): SessionSnapshotDto {
@@ -96,6 +111,7 @@ export class SessionRecord {
         const { data } = payload as ApiEvents['sessionData'];
         const offset = this.scrollback.end;
         this.scrollback.append(data);
+        if (this.log) this.log.file.write(this.log.stripper ? this.log.stripper.strip(data) : data);
         // Nobody is reading: the scrollback has taken it, so the source must not wait for a terminal.
         if (this.readers === 0) queueMicrotask(() => this.current?.acknowledge(data.length));
         return { ...(payload as ApiEvents['sessionData']), offset } as ApiEvents[E];

@@ -98,7 +98,8 @@ function Toolbar({ view }: { view: View }) {
   const [dtr, setDtr] = useState(true);
   const [rts, setRts] = useState(true);
   const [search, setSearch] = useState('');
-  const [logging, setLogging] = useState(false);
+  const [logStripped, setLogStripped] = useState(false);
+  const [logTemplate, setLogTemplate] = useState('{title}-{date}-{time}');
   const setPrefs = (change: Partial<SessionPrefs>) => store.getState().setPrefs(sessionId, change);
   const isTelnet = dto.kind !== 'serial';
   // DTR and RTS reach a port only on a serial tab or over RFC 2217.
@@ -109,19 +110,9 @@ function Toolbar({ view }: { view: View }) {
     if (line === 'dtr') setDtr(value);
     else setRts(value);
   });
-  const toggleLog = () => {
-    if (!logging) {
-      terminals.startLog(sessionId);
-      setLogging(true);
-      return;
-    }
-    const log = terminals.stopLog(sessionId) ?? '';
-    setLogging(false);
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([log], { type: 'text/plain' }));
-    link.download = `${dto.title.replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`;
-    link.click();
-  };
+  const toggleLog = () => act(() => (dto.logFile
+    ? api.stopLog({ sessionId })
+    : api.startLog({ sessionId, stripped: logStripped, ...(logTemplate.trim() ? { template: logTemplate.trim() } : {}) })));
 
   return (
     <div className="toolbar" role="toolbar" aria-label={`Controls of ${dto.title}`}>
@@ -131,6 +122,7 @@ function Toolbar({ view }: { view: View }) {
         {dto.settings && <span className="settings">{dto.settings}</span>}
         {view.mode && <span className="mode">{view.mode.lineEditing ? 'line mode' : 'character mode'}, {view.mode.localEcho ? 'local echo' : 'remote echo'}</span>}
         <span className="counters">in {bytes(view.bytesIn)} · out {bytes(view.bytesOut)}</span>
+        {dto.logFile && <span className="logging" title={dto.logFile} aria-label="Logging to">● log {dto.logFile}</span>}
       </span>
       {modem && (
         <span className="lamps" aria-label="Modem lines">
@@ -176,7 +168,11 @@ function Toolbar({ view }: { view: View }) {
         <label><input type="checkbox" checked={prefs.lfToCrlf} onChange={(event) => setPrefs({ lfToCrlf: event.target.checked })} /> LF → CR LF</label>
         <label><input type="checkbox" checked={prefs.localEcho === 'on'} onChange={(event) => setPrefs({ localEcho: event.target.checked ? 'on' : 'auto' })} /> local echo</label>
         <label><input type="checkbox" checked={prefs.hexView} onChange={(event) => setPrefs({ hexView: event.target.checked })} /> hex</label>
-        <button type="button" aria-pressed={logging} onClick={toggleLog}>{logging ? 'Stop log & save' : 'Log to file'}</button>
+        <fieldset className="log-options" disabled={dto.logFile !== undefined}>
+          <label>Log file name <input aria-label="Log file name" value={logTemplate} onChange={(event) => setLogTemplate(event.target.value)} title="{title} {host} {port} {path} {date} {time}" /></label>
+          <label><input type="checkbox" checked={logStripped} onChange={(event) => setLogStripped(event.target.checked)} /> without escape sequences</label>
+        </fieldset>
+        <button type="button" aria-pressed={dto.logFile !== undefined} onClick={() => void toggleLog()}>{dto.logFile ? 'Stop log' : 'Log to file'}</button>
       </Menu>
       <Menu label="Paste">
         <label><input type="number" min={0} max={1000} value={prefs.pasteCharDelayMs} aria-label="Delay per character in ms" onChange={(event) => setPrefs({ pasteCharDelayMs: Number(event.target.value) })} /> ms/char</label>

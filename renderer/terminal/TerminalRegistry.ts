@@ -37,8 +37,6 @@ interface Entry {
   hexOffset: number;
   /** Decoded text since the last paste line was sent, for "wait for the echo". */
   recent: string;
-  logging: string[] | undefined;
-  logLineOpen: boolean;
   pasting: { cancelled: boolean } | undefined;
   /** Position in the session's output up to which this terminal has it; undefined until the replay. */
   shownUpTo: number | undefined;
@@ -144,26 +142,6 @@ export class TerminalRegistry {
     const box = screen.getBoundingClientRect();
     const { cols, rows } = entry.terminal;
     return { left: box.left, top: box.top, cellWidth: box.width / cols, cellHeight: box.height / rows, cols, rows, renderer: entry.webgl ? 'webgl' : 'dom' };
-  }
-
-  startLog(sessionId: string): void {
-    const entry = this.entries.get(sessionId);
-    if (entry) {
-      entry.logging = [];
-      entry.logLineOpen = false;
-    }
-  }
-
-  /** Ends logging and returns the log: each line of output with the time it began. */
-  stopLog(sessionId: string): string | undefined {
-    const entry = this.entries.get(sessionId);
-    const log = entry?.logging?.join('');
-    if (entry) entry.logging = undefined;
-    return log;
-  }
-
-  isLogging(sessionId: string): boolean {
-    return this.entries.get(sessionId)?.logging !== undefined;
   }
 
   /** A paste from the user: several lines are confirmed first (if they asked for that), then sent. */
@@ -286,7 +264,7 @@ export class TerminalRegistry {
     element.dataset['sessionId'] = sessionId;
     const entry: Entry = {
       terminal, fit, search, element, decoder: new OutputDecoder(), pendingAck: 0, hexOffset: 0, recent: '',
-      logging: undefined, logLineOpen: false, pasting: undefined, shownUpTo: undefined, early: [], webgl: undefined, webglLost: false,
+      pasting: undefined, shownUpTo: undefined, early: [], webgl: undefined, webglLost: false,
     };
     this.entries.set(sessionId, entry);
     terminal.onData((text) => {
@@ -361,7 +339,6 @@ export class TerminalRegistry {
   private write(entry: Entry, data: Uint8Array, prefs: SessionPrefs, parsed?: () => void): void {
     let text = entry.decoder.decode(data, prefs.encoding);
     entry.recent = (entry.recent + text).slice(-4096);
-    if (entry.logging) this.log(entry, text);
     if (prefs.lfToCrlf) text = text.replace(/(?<!\r)\n/g, '\r\n');
     const shown = prefs.hexView ? hexDump(data, entry.hexOffset) : text;
     entry.hexOffset += data.length;
@@ -373,22 +350,6 @@ export class TerminalRegistry {
     const bytes = entry.pendingAck;
     entry.pendingAck = 0;
     void this.api.acknowledgeOutput({ sessionId, bytes }).catch(() => {});
-  }
-
-  private log(entry: Entry, text: string): void {
-    const lines = text.split('\n');
-    lines.forEach((part, index) => {
-      if (index > 0) {
-        entry.logging!.push('\n');
-        entry.logLineOpen = false;
-      }
-      if (part === '') return;
-      if (!entry.logLineOpen) {
-        entry.logging!.push(`[${new Date().toISOString()}] `);
-        entry.logLineOpen = true;
-      }
-      entry.logging!.push(part.replace(/\r$/, ''));
-    });
   }
 }
 
