@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, startUi } from '../support/browser.js';
+import { launchBrowser, openSerialDialog, openTelnetDialog, openUiPage, screenshot, startUi } from '../support/browser.js';
 import { freePort, scratchDir } from '../support/peers.js';
 import type { Served } from '../support/revtel.js';
 
@@ -23,22 +23,14 @@ describe('errors and controls', () => {
     let url: string;
     ({ served, url } = await startUi(['--line', `${linePort}:demo`]));
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
-    await page.goto(url);
-    await page.getByRole('heading', { name: 'Serial ports' }).waitFor();
+    page = await openUiPage(browser, url);
   });
   after(async () => {
     await browser?.close();
     await served?.stop();
   });
 
-  const openSerial = async (path: string): Promise<void> => {
-    await page.getByRole('button', { name: 'New serial session…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'New serial session' });
-    await dialog.getByLabel('Or a device path').fill(path);
-    await dialog.getByRole('button', { name: 'Open' }).click();
-  };
+  const openSerial = (path: string): Promise<void> => openSerialDialog(page, path);
   const alerts = () => page.locator('.errors').innerText();
 
   it('says at once that a device is missing, and that a file or /dev/null is not a serial port', async () => {
@@ -72,11 +64,7 @@ describe('errors and controls', () => {
     await toast.waitFor();
     await page.locator('summary', { hasText: 'Line' }).click();
 
-    await page.getByRole('button', { name: 'New telnet session…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'New telnet session' });
-    await dialog.getByLabel('Host').fill('127.0.0.1');
-    await dialog.getByLabel('Port', { exact: true }).fill(String(linePort));
-    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await openTelnetDialog(page, '127.0.0.1', linePort);
     await page.getByRole('tab', { name: new RegExp(`127\\.0\\.0\\.1:${linePort}`) }).waitFor();
     // The demo tab's toast is not shown over the telnet tab …
     await toast.waitFor({ state: 'detached' });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, pasteInto, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, openSerialDialog, pasteInto, screenshot, startUi, waitForTerminal } from '../support/browser.js';
 import { openPtyEnd, scratchDir, startPtyPair, waitFor, type PtyPair } from '../support/peers.js';
 import type { Served } from '../support/revtel.js';
 
@@ -25,10 +25,7 @@ describe('clipboard and keys', () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 720 }, permissions: ['clipboard-read', 'clipboard-write'] });
     page = await context.newPage();
     await page.goto(url);
-    await page.getByRole('button', { name: 'New serial session…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'New serial session' });
-    await dialog.getByLabel('Or a device path').fill(pty.device);
-    await dialog.getByRole('button', { name: 'Open' }).click();
+    await openSerialDialog(page, pty.device);
     await page.locator('.status-bar [data-state="open"]').waitFor();
     device = openPtyEnd(pty.remote);
     device.input.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, openTelnetDialog, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
 import { startTelnetd, type Peer } from '../support/peers.js';
 import type { Served } from '../support/revtel.js';
 
@@ -19,10 +19,7 @@ describe('room for the terminal', () => {
     telnetd = await startTelnetd('/bin/sh');
     ({ served, url } = await startUi([]));
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
-    await page.goto(url);
-    await page.getByRole('heading', { name: 'Serial ports' }).waitFor();
+    page = await openUiPage(browser, url);
   });
   after(async () => {
     await browser?.close();
@@ -44,11 +41,7 @@ describe('room for the terminal', () => {
   };
 
   it('gives a telnet tab at least 80 columns at 1280×720 with the sidebar and the trace open', async () => {
-    await page.getByRole('button', { name: 'New telnet session…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'New telnet session' });
-    await dialog.getByLabel('Host').fill('127.0.0.1');
-    await dialog.getByLabel('Port', { exact: true }).fill(String(telnetd.port));
-    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await openTelnetDialog(page, '127.0.0.1', telnetd.port);
     await page.getByRole('list', { name: 'Trace lines' }).getByText('SENT SB NAWS', { exact: false }).first().waitFor();
     await page.getByRole('heading', { name: 'Serial ports' }).waitFor();
     const size = await sttySize();

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, openSerialDialog, screenshot, startUi, waitForTerminal } from '../support/browser.js';
 import { openPtyEnd, scratchDir, startPtyPair, waitFor, type PtyPair } from '../support/peers.js';
 import type { Served } from '../support/revtel.js';
 
@@ -35,10 +35,7 @@ describe('session logs in the back end', () => {
   });
 
   it('holds every byte the device sent across a reload, each line time-stamped', async () => {
-    await page.getByRole('button', { name: 'New serial session…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'New serial session' });
-    await dialog.getByLabel('Or a device path').fill(pty.device);
-    await dialog.getByRole('button', { name: 'Open' }).click();
+    await openSerialDialog(page, pty.device);
     await page.locator('.status-bar [data-state="open"]').waitFor();
     await page.locator('summary', { hasText: 'Terminal' }).click();
     await page.getByLabel('Log file name').fill('{host}-{date}');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, openSerialDialog, screenshot, startUi, waitForTerminal } from '../support/browser.js';
 import { openPtyEnd, scratchDir, startPtyPair, type PtyPair } from '../support/peers.js';
 import { decodePng } from '../support/png.js';
 import type { Served } from '../support/revtel.js';
@@ -63,10 +63,7 @@ describe('glyphs on screen', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, deviceScaleFactor });
     await page.goto(url);
     await page.getByLabel('Renderer').selectOption(choice);
-    await page.getByRole('button', { name: 'New serial session…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'New serial session' });
-    await dialog.getByLabel('Or a device path').fill(pty.device);
-    await dialog.getByRole('button', { name: 'Open' }).click();
+    await openSerialDialog(page, pty.device);
     await page.locator('.status-bar [data-state="open"]').waitFor();
     const device = openPtyEnd(pty.remote);
     try {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { freePort } from '../support/peers.js';
-import { launchBrowser, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, openTelnetDialog, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
 import type { Served } from '../support/revtel.js';
 
 // Sessions belong to `revtel serve`, not to a page: a reload or a second window finds the
@@ -25,13 +25,7 @@ describe('sessions that survive the page', () => {
     await served?.stop();
   });
 
-  const newPage = async (): Promise<Page> => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
-    await page.goto(url);
-    await page.getByRole('heading', { name: 'Serial ports' }).waitFor();
-    return page;
-  };
+  const newPage = (): Promise<Page> => openUiPage(browser, url, { width: 1400, height: 860 });
   const tabTitles = async (page: Page): Promise<string[]> => (await page.getByRole('tab').allInnerTexts()).map((title) => title.replace(/×/g, '').trim());
   const showTab = (page: Page, title: RegExp) => page.getByRole('tab', { name: title }).locator('.tab-title').click();
 
@@ -47,11 +41,7 @@ describe('sessions that survive the page', () => {
     await page.keyboard.press('Enter');
     await waitForTerminal(page, 'Configuration register is 0x2102');
 
-    await page.getByRole('button', { name: 'New telnet session…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'New telnet session' });
-    await dialog.getByLabel('Host').fill('127.0.0.1');
-    await dialog.getByLabel('Port', { exact: true }).fill(String(linePort));
-    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await openTelnetDialog(page, '127.0.0.1', linePort);
     const trace = page.getByRole('list', { name: 'Trace lines' });
     await trace.getByText('RCVD WILL ECHO').first().waitFor();
     await waitForTerminal(page, `[revtel] port ${linePort}: demo 9600,8N1`);

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, startUi } from '../support/browser.js';
+import { launchBrowser, openUiPage, screenshot, startUi } from '../support/browser.js';
 import { scratchDir, waitFor } from '../support/peers.js';
 import type { Served } from '../support/revtel.js';
 
@@ -29,10 +29,7 @@ describe('the settings file', () => {
   const open = async (): Promise<Page> => {
     let url: string;
     ({ served, url } = await startUi([], 0, configHome));
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(url);
-    await page.getByRole('heading', { name: 'Serial ports' }).waitFor();
-    return page;
+    return openUiPage(browser, url);
   };
 
   it('prints where it is, and keeps font, theme, layout and destinations across a restart', async () => {
