@@ -1,16 +1,10 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_TERMINAL_TYPES, TelnetClientSession, type CloseReason, type RemoteSerialState, type SpecialCommand } from '../client/TelnetClientSession.js';
 import { parseSerialSettings, SettingsError, type SerialSettings } from '../serial/serialSettings.js';
+import { showText } from '../api/showText.js';
 import { EscapeReader } from './EscapeReader.js';
-import { UsageError } from './UsageError.js';
+import { parseCommandLine } from './args.js';
+import { CommandLineError } from './UsageError.js';
 
-export const TELNET_USAGE = `revtel telnet HOST [PORT] [--trace] [--term TYPE] [--raw] [--negotiate auto|always|never]
-             [--rfc2217 SETTINGS] [--reconnect] [--linger MS]
-  Standard input goes to the connection and the connection to standard output. Ctrl-] opens
-  the telnet> prompt: send brk [MS] | send ayt|ip|ao|ec|el|nop|synch|eof|susp|abort|ga,
-  set dtr|rts on|off, status, toggle trace, close. --trace prints the negotiation on
-  standard error as the BSD client's 'toggle options' does. Exit status: 0 closed,
-  2 usage, 3 could not connect, 4 connection lost.`;
 
 const EXIT_CODES: Record<CloseReason, number> = { user: 0, peer: 0, 'connect-failed': 3, lost: 4 };
 const PROMPT_HELP = [
@@ -34,43 +28,38 @@ interface TelnetCommandLine {
 }
 
 function parseTelnetArgs(args: readonly string[], env: NodeJS.ProcessEnv): TelnetCommandLine {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        trace: { type: 'boolean' },
-        term: { type: 'string' },
-        raw: { type: 'boolean' },
-        negotiate: { type: 'string' },
-        rfc2217: { type: 'string' },
-        reconnect: { type: 'boolean' },
-        linger: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      trace: { type: 'boolean' },
+      term: { type: 'string' },
+      raw: { type: 'boolean' },
+      negotiate: { type: 'string' },
+      rfc2217: { type: 'string' },
+      reconnect: { type: 'boolean' },
+      linger: { type: 'string' },
+    },
+  });
   const { values, positionals } = parsed;
   const [host, portText, ...extra] = positionals;
-  if (!host) throw new UsageError('telnet needs a host: revtel telnet HOST [PORT]');
-  if (extra.length > 0) throw new UsageError(`telnet takes a host and a port, not "${extra.join(' ')}"`);
+  if (!host) throw new CommandLineError('telnet needs a host');
+  if (extra.length > 0) throw new CommandLineError(`telnet takes a host and a port, not "${extra.join(' ')}"`);
   const port = portText === undefined ? 23 : Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`"${portText}" is not a TCP port (1–65535)`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CommandLineError(`"${portText}" is not a TCP port (1–65535)`);
   const negotiate = values.negotiate ?? 'auto';
   if (negotiate !== 'auto' && negotiate !== 'always' && negotiate !== 'never') {
-    throw new UsageError(`--negotiate ${negotiate}: use auto, always or never`);
+    throw new CommandLineError(`--negotiate ${negotiate}: use auto, always or never`);
   }
   const lingerMs = values.linger === undefined ? 1000 : Number(values.linger);
-  if (!Number.isFinite(lingerMs) || lingerMs < 0) throw new UsageError(`--linger ${values.linger}: give milliseconds`);
+  if (!Number.isFinite(lingerMs) || lingerMs < 0) throw new CommandLineError(`--linger ${values.linger}: give milliseconds`);
   let rfc2217: SerialSettings | undefined;
   if (values.rfc2217 !== undefined) {
-    if (values.raw) throw new UsageError('--rfc2217 needs telnet: it cannot be used with --raw');
+    if (values.raw) throw new CommandLineError('--rfc2217 needs telnet: it cannot be used with --raw');
     try {
       rfc2217 = parseSerialSettings(values.rfc2217);
     } catch (error) {
-      if (error instanceof SettingsError) throw new UsageError(`--rfc2217 ${error.message}`);
+      if (error instanceof SettingsError) throw new CommandLineError(`--rfc2217 ${error.message}`);
       throw error;
     }
   }
@@ -98,7 +87,7 @@ function describeRemotePort(remote: RemoteSerialState): string {
   if (remote.dtr !== undefined) parts.push(`DTR ${remote.dtr ? 'on' : 'off'}`);
   if (remote.rts !== undefined) parts.push(`RTS ${remote.rts ? 'on' : 'off'}`);
   if (remote.modemState !== undefined) parts.push(`modem lines 0x${remote.modemState.toString(16).padStart(2, '0')}`);
-  if (remote.signature) parts.push(`signature "${remote.signature}"`);
+  if (remote.signature) parts.push(`signature "${showText(remote.signature)}"`);
   return parts.join(', ');
 }
 

@@ -14,6 +14,7 @@ import {
 import { Emitter, type Disposable } from '../events/Emitter.js';
 import { parseSerialSettings, formatSerialSettings, SettingsError } from '../serial/serialSettings.js';
 import { SerialError } from '../serial/SerialLine.js';
+import { serialDeviceProblem } from '../serial/devicePath.js';
 import type { PortInfo } from '../serial/portList.js';
 import type { DeviceSupervisorOptions } from '../server/DeviceSupervisor.js';
 import type { Line } from '../server/Line.js';
@@ -26,7 +27,6 @@ import { TelnetHubSession } from './TelnetHubSession.js';
 import { DEFAULT_SCROLLBACK, type ScrollbackLimits } from './Scrollback.js';
 import { SessionLogError } from '../server/SessionLog.js';
 import { DEFAULT_LOG_TEMPLATE, logName } from './logName.js';
-import { notASerialPort } from './serialPath.js';
 import { SettingsFile } from './SettingsFile.js';
 import { SessionRecord, type SessionFactory } from './SessionRecord.js';
 import { TraceBatcher } from './TraceBatcher.js';
@@ -97,13 +97,13 @@ export class Hub implements RevtelHandlers {
 
   async openSerial(request: MethodRequest<'openSerial'>): Promise<SessionDto> {
     const settings = userError(() => parseSerialSettings(request.settings));
+    const problem = request.path === DEMO_DEVICE ? undefined : serialDeviceProblem(request.path);
+    if (problem) throw new ApiError(problem);
     // Each demo console is its own simulated router; a real device has one owner.
     const exposed = this.options.server.lines.find((line) => line.config.device === request.path && request.path !== DEMO_DEVICE);
     if (exposed) {
       throw new ApiError(`${request.path} is exposed as ${exposed.config.name} (TCP port ${exposed.config.tcpPort}): open a view of the line instead`);
     }
-    const wrongKind = notASerialPort(request.path);
-    if (wrongKind) throw new ApiError(wrongKind);
     if (request.path !== DEMO_DEVICE && this.serialSession(request.path)) {
       throw new ApiError(`${request.path} is already open in another tab`);
     }

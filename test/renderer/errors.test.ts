@@ -43,10 +43,10 @@ describe('errors and controls', () => {
     const file = join(dir, 'router.cfg');
     writeFileSync(file, 'hostname r1\n');
     await openSerial(file);
-    await page.getByRole('alert').filter({ hasText: `${file} is a file, not a serial port — pick a device such as /dev/ttyUSB0` }).waitFor();
+    await page.getByRole('alert').filter({ hasText: `${file} is a file, not a serial device — give a tty such as /dev/ttyUSB0` }).waitFor();
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     await openSerial('/dev/null');
-    await page.getByRole('alert').filter({ hasText: '/dev/null is not a serial port' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: '/dev/null is a character device that is not a terminal, not a serial device' }).waitFor();
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await page.getByRole('tab').count(), 0, 'no tab for what cannot be opened');
     assert.doesNotMatch(await alerts(), /ioctl|ENOENT|errno/i);

@@ -92,11 +92,11 @@ describe('revtel telnet on pipes', () => {
 
   it('exits 2 with the reason for a wrong command line', async () => {
     const cases: [string[], RegExp][] = [
-      [['telnet'], /^revtel: telnet needs a host: revtel telnet HOST \[PORT\]\n$/],
-      [['telnet', 'router', '99999'], /^revtel: "99999" is not a TCP port \(1–65535\)\n$/],
+      [['telnet'], /^revtel: telnet needs a host\nUsage: revtel telnet HOST \[PORT\]/],
+      [['telnet', 'router', '99999'], /^revtel: "99999" is not a TCP port \(1–65535\)\nUsage: revtel telnet HOST/],
       [['telnet', 'router', '--rfc2217', '9600,8X1'], /^revtel: --rfc2217 "9600,8X1": parity "X" is not one of N, E, O, M, S/],
-      [['telnet', 'router', '--negotiate', 'sometimes'], /^revtel: --negotiate sometimes: use auto, always or never\n$/],
-      [['telnet', 'router', '--rfc2217', '9600', '--raw'], /^revtel: --rfc2217 needs telnet: it cannot be used with --raw\n$/],
+      [['telnet', 'router', '--negotiate', 'sometimes'], /^revtel: --negotiate sometimes: use auto, always or never\nUsage: revtel telnet HOST/],
+      [['telnet', 'router', '--rfc2217', '9600', '--raw'], /^revtel: --rfc2217 needs telnet: it cannot be used with --raw\nUsage: revtel telnet HOST/],
     ];
     for (const [args, message] of cases) {
       const run = await revtel(args);
