@@ -37,13 +37,19 @@ async function start(): Promise<void> {
   window.revtelTerminalText = (sessionId) => terminals.text(sessionId);
   window.revtelTerminalGeometry = (sessionId) => terminals.geometry(sessionId);
   const [ports, lines, sessions, saved] = await Promise.all([api.listPorts({}), api.listLines({}), api.listSessions({}), api.getSettings({})]);
+  store.getState().setPorts(ports);
+  store.getState().setLines(lines);
   store.getState().applySettings(saved.settings);
   if (saved.problem) store.getState().showError(saved.problem);
   // Saved to the settings file in the back end, so another window and a restart find them.
   let written = JSON.stringify(settingsOf(store.getState()));
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Saves of this page not yet echoed back: their echo must not undo a change made since. */
+  const echoes = new Set<string>();
   api.on('settings', ({ settings }) => {
-    written = JSON.stringify(settings);
+    const text = JSON.stringify(settings);
+    if (echoes.delete(text)) return;
+    written = text;
     store.getState().applySettings(settings);
   });
   store.subscribe((state) => {
@@ -52,11 +58,13 @@ async function start(): Promise<void> {
     clearTimeout(saveTimer);
     saveTimer = setTimeout(() => {
       written = JSON.stringify(settings);
-      api.saveSettings({ settings }).catch((error: Error) => store.getState().showError(error.message));
+      echoes.add(written);
+      api.saveSettings({ settings }).catch((error: Error) => {
+        echoes.delete(JSON.stringify(settings));
+        store.getState().showError(error.message);
+      });
     }, SAVE_DELAY_MS);
   });
-  store.getState().setPorts(ports);
-  store.getState().setLines(lines);
   for (const session of sessions) store.getState().applyEvent('sessionAdded', session);
   // This page follows exactly the sessions it has tabs for; the back end keeps the others.
   const follow = (): void => {

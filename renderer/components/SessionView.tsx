@@ -122,7 +122,7 @@ function Toolbar({ view }: { view: View }) {
         {dto.settings && <span className="settings">{dto.settings}</span>}
         {view.mode && <span className="mode">{view.mode.lineEditing ? 'line mode' : 'character mode'}, {view.mode.localEcho ? 'local echo' : 'remote echo'}</span>}
         <span className="counters">in {bytes(view.bytesIn)} · out {bytes(view.bytesOut)}</span>
-        {dto.logFile && <span className="logging" title={dto.logFile} aria-label="Logging to">● log {dto.logFile}</span>}
+        {dto.logFile && <span className="logging" title={`Logging to ${dto.logFile}`} aria-label="Logging to">● log {dto.logFile.split(/[\\/]/).pop()}</span>}
       </span>
       {modem && (
         <span className="lamps" aria-label="Modem lines">

@@ -62,7 +62,9 @@ describe('glyphs on screen', () => {
   const underscoresAt = async (deviceScaleFactor: number, choice: 'auto' | 'dom'): Promise<void> => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, deviceScaleFactor });
     await page.goto(url);
+    await page.locator('summary', { hasText: 'Settings' }).click();
     await page.getByLabel('Renderer').selectOption(choice);
+    await page.locator('summary', { hasText: 'Settings' }).click();
     await openSerialDialog(page, pty.device);
     await page.locator('.status-bar [data-state="open"]').waitFor();
     const device = openPtyEnd(pty.remote);
