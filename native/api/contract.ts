@@ -77,7 +77,7 @@ export interface SessionSnapshotDto {
   /** Position of the end of `output` in the session's output: live data from here on follows it. */
   readonly end: number;
   readonly trace: readonly TraceEntryDto[];
-  readonly mode?: { readonly localEcho: boolean; readonly lineEditing: boolean };
+  readonly mode?: TerminalModeDto;
   readonly modem?: ModemLinesDto;
 }
 
@@ -222,6 +222,20 @@ export interface MethodResults {
 
 // ---- Events -------------------------------------------------------------------------------
 
+/** How a telnet session treats typing, for the status line. */
+export interface TerminalModeDto {
+  readonly localEcho: boolean;
+  readonly lineEditing: boolean;
+  /** Real LINEMODE (RFC 1184) rather than kludge line mode; absent from older back ends. */
+  readonly linemode?: boolean;
+}
+
+/** "linemode, local edit", "kludge line mode, local edit", "character mode, remote echo". */
+export function describeTerminalMode(mode: TerminalModeDto): string {
+  const kind = mode.linemode ? 'linemode' : mode.lineEditing ? 'kludge line mode' : 'character mode';
+  return `${kind}, ${mode.lineEditing ? 'local edit' : mode.localEcho ? 'local echo' : 'remote echo'}`;
+}
+
 export interface ApiEvents {
   /** Output of a session, batched over a few milliseconds, as bytes. */
   sessionData: {
@@ -236,7 +250,7 @@ export interface ApiEvents {
   /** A session was closed (in any window): every page removes its tab. */
   sessionRemoved: { readonly sessionId: string; readonly title: string };
   sessionTrace: { readonly sessionId: string; readonly entries: readonly TraceEntryDto[] };
-  sessionMode: { readonly sessionId: string; readonly localEcho: boolean; readonly lineEditing: boolean };
+  sessionMode: { readonly sessionId: string } & TerminalModeDto;
   modemLines: { readonly sessionId: string } & ModemLinesDto;
   ports: { readonly ports: readonly PortDto[] };
   lines: { readonly lines: readonly LineDto[] };

@@ -12,12 +12,13 @@ const SERVE_USAGE = `revtel serve --line TCPPORT:DEVICE[:SETTINGS] … [--bind A
   SIGHUP rereads the config file; lines whose settings did not change keep their sessions.`;
 
 const TELNET_USAGE = `revtel telnet HOST [PORT] [--trace] [--term TYPE] [--raw] [--negotiate auto|always|never]
+             [-l USER] [--env NAME=VALUE]... [--size COLSxROWS] [--crlf] [-e CHAR]
              [--rfc2217 SETTINGS] [--reconnect] [--linger MS]
-  Standard input goes to the connection and the connection to standard output. Ctrl-] opens
-  the telnet> prompt: send brk [MS] | send ayt|ip|ao|ec|el|nop|synch|eof|susp|abort|ga,
-  set dtr|rts on|off, status, toggle trace, close. --trace prints the negotiation on
-  standard error as the BSD client's 'toggle options' does. Exit status: 0 closed,
-  2 usage, 3 could not connect, 4 connection lost.`;
+  Standard input goes to the connection and the connection to standard output. Ctrl-] (or
+  -e CHAR) opens the telnet> prompt; 'help' there lists its commands. --trace prints the
+  negotiation on standard error as the BSD client's 'toggle options' does; Revtel's own
+  messages there start with 'revtel:'. Exit status: 0 closed, 2 usage, 3 could not
+  connect, 4 connection lost.`;
 
 export const COMMAND_USAGE = {
   serve: SERVE_USAGE,

@@ -123,8 +123,8 @@ export class SessionRecord {
         return payload;
       }
       case 'sessionMode': {
-        const { localEcho, lineEditing } = payload as ApiEvents['sessionMode'];
-        this.mode = { localEcho, lineEditing };
+        const { localEcho, lineEditing, linemode } = payload as ApiEvents['sessionMode'];
+        this.mode = linemode === undefined ? { localEcho, lineEditing } : { localEcho, lineEditing, linemode };
         return payload;
       }
       case 'modemLines': {

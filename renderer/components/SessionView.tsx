@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import { SPECIAL_COMMANDS, type SessionDto } from '../../native/api/index.js';
+import { SPECIAL_COMMANDS, describeTerminalMode, type SessionDto } from '../../native/api/index.js';
 import { TRACE_SIZE, type SessionPrefs, type SessionView as View } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
 import { sentence } from '../state/sentences.js';
@@ -120,7 +120,7 @@ function Toolbar({ view }: { view: View }) {
         <span className={`state ${dto.state}`} data-state={dto.state}>{STATE_TEXT[dto.state]}</span>
         {dto.message && dto.state === 'open' && <span className="message" title={sentence(dto.message)}>{sentence(dto.message)}</span>}
         {dto.settings && <span className="settings">{dto.settings}</span>}
-        {view.mode && <span className="mode">{view.mode.lineEditing ? 'line mode' : 'character mode'}, {view.mode.localEcho ? 'local echo' : 'remote echo'}</span>}
+        {view.mode && <span className="mode">{describeTerminalMode(view.mode)}</span>}
         <span className="counters">in {bytes(view.bytesIn)} · out {bytes(view.bytesOut)}</span>
         {dto.logFile && <span className="logging" title={`Logging to ${dto.logFile}`} aria-label="Logging to">● log {dto.logFile.split(/[\\/]/).pop()}</span>}
       </span>

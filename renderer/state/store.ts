@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import { sentence } from './sentences.js';
-import { SESSION_TRACE_LIMIT, type ApiEvents, type EventName, type LineDto, type ModemLinesDto, type OptionStateDto, type PortDto, type SessionDto, type SessionSnapshotDto, type TraceEntryDto, type UiSettingsDto } from '../../native/api/index.js';
+import { SESSION_TRACE_LIMIT, type ApiEvents, type EventName, type LineDto, type ModemLinesDto, type OptionStateDto, type PortDto, type SessionDto, type SessionSnapshotDto, type TerminalModeDto, type TraceEntryDto, type UiSettingsDto } from '../../native/api/index.js';
 
 // The UI's state, in one zustand store with no DOM in it (unit-tested under Node). The
 // back end's events go in through applyEvent; terminals live outside (TerminalRegistry).
@@ -30,7 +30,7 @@ export interface SessionPrefs {
 
 export interface SessionView {
   readonly dto: SessionDto;
-  readonly mode?: { readonly localEcho: boolean; readonly lineEditing: boolean };
+  readonly mode?: TerminalModeDto;
   readonly modem?: ModemLinesDto;
   readonly trace: readonly TraceEntryDto[];
   /** Entries that arrived while the pane was paused, shown when it resumes. */
@@ -273,8 +273,8 @@ export function createRevtelStore(options: StoreOptions = {}) {
             break;
           }
           case 'sessionMode': {
-            const { sessionId, localEcho, lineEditing } = payload as ApiEvents['sessionMode'];
-            updateSession(sessionId, () => ({ mode: { localEcho, lineEditing } }));
+            const { sessionId, ...mode } = payload as ApiEvents['sessionMode'];
+            updateSession(sessionId, () => ({ mode }));
             break;
           }
           case 'modemLines': {

@@ -3,7 +3,7 @@
 // calls in after(); every process is also killed, and every scratch folder removed, when
 // the test process exits. What the peers write on stderr is kept and shown only when a
 // test fails (node:test reports it with the failure), so a passing run stays quiet.
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import tty from 'node:tty';
 import { createServer } from 'node:net';
@@ -183,13 +183,40 @@ export async function startTelnetd(program = '/bin/cat'): Promise<Peer & { reado
   return { ...peer, port };
 }
 
-/** ser2net 4 exposing `device` with the RFC 2217 telnet accepter on a loopback port. */
-export async function startSer2net(dir: string, device: string, settings = '9600n81'): Promise<Peer & { readonly port: number }> {
+/** busybox's telnetd serving `program` on a loopback port (character mode, no LINEMODE). */
+export async function startBusyboxTelnetd(program = '/bin/sh'): Promise<Peer & { readonly port: number }> {
+  const port = await freePort();
+  const peer = startProcess('busybox', ['telnetd', '-F', '-b', `127.0.0.1:${port}`, '-l', program]);
+  await waitForPort(port);
+  return { ...peer, port };
+}
+
+/** The pids of `pid`'s descendants running `command` (argv[0] and args, space-joined). */
+export function descendantsRunning(pid: number, command: string): number[] {
+  const table = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,args=']).toString().trim().split('\n').map((line) => {
+    const [, child, parent, args] = /^\s*(\d+)\s+(\d+)\s(.*)$/.exec(line) ?? [];
+    return { pid: Number(child), ppid: Number(parent), args: (args ?? '').trim() };
+  });
+  const family = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const row of table) {
+      if (family.has(row.ppid) && !family.has(row.pid)) {
+        family.add(row.pid);
+        grew = true;
+      }
+    }
+  }
+  return table.filter((row) => family.has(row.pid) && row.pid !== pid && row.args === command).map((row) => row.pid);
+}
+
+/** ser2net 4 exposing `device` with the telnet accepter (RFC 2217 unless told otherwise) on a loopback port. */
+export async function startSer2net(dir: string, device: string, settings = '9600n81', rfc2217 = true): Promise<Peer & { readonly port: number }> {
   const port = await freePort();
   const config = join(dir, 'ser2net.yaml');
   writeFileSync(config, [
     'connection: &con1',
-    `  accepter: telnet(rfc2217),tcp,127.0.0.1,${port}`,
+    `  accepter: telnet${rfc2217 ? '(rfc2217)' : ''},tcp,127.0.0.1,${port}`,
     `  connector: serialdev,${device},${settings},local`,
     '',
   ].join('\n'));
