@@ -7,7 +7,10 @@ const ENTRIES_PER_EVENT = 1000;
 
 const READ_ONLY = 'This tab is a replay: nothing can be sent from it';
 
-/** A recorded negotiation in a read-only tab: its trace, and what the server sent to the screen. */
+/**
+ * A recorded negotiation in a read-only tab: its trace, and what the server sent to the
+ * screen, reported as it opens (its SessionRecord keeps them for the pages that show it).
+ */
 export class ReplayHubSession implements HubSession {
   readonly dto: SessionDto;
 

@@ -54,10 +54,13 @@ export function TracePane({ view }: { view: SessionView }) {
   const showScreen = (step: number) => {
     void act(async () => terminals.showScreen(sessionId, await api.replayScreen({ sessionId, step })));
   };
+  const layout = useRevtel((state) => state.layout);
+  // Presenter mode lays the page out itself: terminal and ladder side by side, half each.
+  const size: CSSProperties = presenting ? {} : layout.trace === 'below' ? { height: layout.traceSize } : { width: layout.traceSize };
   const headings = useMemo(() => (replay ? { left: 'Client', right: 'Server' } : { left: 'Client (Revtel)', right: `Server (${view.dto.title})` }), [replay, view.dto.title]);
 
   return (
-    <aside className="trace-pane" aria-label="Negotiation trace" style={{ '--ui-font-size': `${fontSize}px` } as CSSProperties}>
+    <aside className="trace-pane" aria-label="Negotiation trace" style={{ ...size, ...({ '--ui-font-size': `${fontSize}px` } as CSSProperties) }}>
       <div className="trace-toolbar">
         <div role="group" aria-label="Trace as">
           <button type="button" aria-pressed={shape === 'text'} onClick={() => setShape('text')} disabled={presenting}>Text</button>
