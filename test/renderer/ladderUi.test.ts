@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, scratchDir, waitFor } from '../support/peers.js';
-import { launchBrowser, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, openTelnetDialog, openUiPage, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
 import { repoPath } from '../support/repo.js';
 import type { Served } from '../support/revtel.js';
 
@@ -45,7 +45,6 @@ async function layout(page: Page): Promise<Layout> {
   })()`);
 }
 
-
 describe('the ladder in the browser UI', () => {
   let browser: Browser;
   let served: Served;
@@ -57,10 +56,7 @@ describe('the ladder in the browser UI', () => {
     linePort = await freePort();
     ({ served, url } = await startUi(['--line', `${linePort}:demo`]));
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 860 }, acceptDownloads: true });
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
-    await page.goto(url);
-    await page.getByRole('heading', { name: 'Serial ports' }).waitFor();
+    page = await openUiPage(browser, url, { width: 1400, height: 860 });
   });
   after(async () => {
     await browser?.close();
@@ -72,11 +68,7 @@ describe('the ladder in the browser UI', () => {
   const showAs = async (shape: 'Text' | 'Ladder'): Promise<void> => page.getByRole('group', { name: 'Trace as' }).getByRole('button', { name: shape }).click();
 
   it('draws every line of a live negotiation as an arrow, in order and direction, and new ones as they happen', async () => {
-    await page.getByRole('button', { name: 'New telnet session…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'New telnet session' });
-    await dialog.getByLabel('Host').fill('127.0.0.1');
-    await dialog.getByLabel('Port', { exact: true }).fill(String(linePort));
-    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await openTelnetDialog(page, '127.0.0.1', linePort);
     await page.getByRole('list', { name: 'Trace lines' }).getByText('SENT SB NAWS').first().waitFor();
     const text = await traceLines();
     await showAs('Ladder');
