@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SessionDto, TraceEntryDto } from '../../native/api/index.js';
-import { explain } from '../../renderer/state/explain.js';
 import { encodeText, hexDump, OutputDecoder, pasteLines, translateEnter } from '../../renderer/state/keyboard.js';
-import { createRevtelStore, TRACE_LIMIT, type Destination } from '../../renderer/state/store.js';
+import { createRevtelStore, settingsOf, TRACE_LIMIT, type Destination } from '../../renderer/state/store.js';
 
 const session = (sessionId: string, state: SessionDto['state'] = 'open'): SessionDto => ({ sessionId, kind: 'telnet', title: `host-${sessionId}:23`, state });
 const entry = (short: string, direction: 'SENT' | 'RCVD' = 'RCVD'): TraceEntryDto => ({ time: 0, direction, text: short, short: `${direction} ${short}`, bytes: new Uint8Array() });
@@ -56,15 +55,36 @@ describe('the UI store', () => {
     assert.equal(trace.at(-1)!.short, `RCVD IAC NOP ${TRACE_LIMIT + 9}`);
   });
 
-  it('saves telnet destinations once each, and tells the page to persist them', () => {
+  it('saves telnet destinations once each, as the settings file keeps them', () => {
     let persisted: readonly Destination[] = [];
-    const store = createRevtelStore({ onDestinationsChanged: (destinations) => (persisted = destinations) });
+    const store = createRevtelStore();
+    store.subscribe((state) => (persisted = settingsOf(state).destinations ?? []));
     store.getState().saveDestination({ host: 'ts1.lab', port: 2001 });
     store.getState().saveDestination({ host: 'ts1.lab', port: 2001, rfc2217: '9600,8N1' });
     store.getState().saveDestination({ host: 'ts1.lab', port: 2002 });
     assert.deepEqual(persisted, [{ host: 'ts1.lab', port: 2001, rfc2217: '9600,8N1' }, { host: 'ts1.lab', port: 2002 }]);
     store.getState().forgetDestination({ host: 'ts1.lab', port: 2001 });
     assert.deepEqual(store.getState().destinations, [{ host: 'ts1.lab', port: 2002 }]);
+  });
+
+  it('puts contract field names and errno text in words', () => {
+    const store = createRevtelStore();
+    store.getState().showError('openTelnet.port must be a whole number from 1 to 65535');
+    store.getState().showError('/dev/ttyS9 could not be opened: Inappropriate ioctl for device');
+    store.getState().showError('listLines.extra is not expected');
+    assert.deepEqual(store.getState().errors.map((error) => error.message), [
+      'The port must be a whole number from 1 to 65535.',
+      '/dev/ttyS9 is not a serial port — pick a device such as /dev/ttyUSB0',
+      'This page and the Revtel server do not agree on that request: reload the page.',
+    ]);
+  });
+
+  it('lets a toast fade after its time', async () => {
+    const store = createRevtelStore({ toastMs: 20 });
+    store.getState().showError('Something the user should read');
+    assert.equal(store.getState().errors.length, 1);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    assert.equal(store.getState().errors.length, 0);
   });
 
   it('collects errors as sentences to show and dismiss, and bounds the font size', () => {
@@ -104,15 +124,5 @@ describe('keyboard, paste and trace helpers', () => {
 
   it('dumps bytes in hex with offsets', () => {
     assert.equal(hexDump(Uint8Array.of(0x41, 0x0d, 0x0a), 16), `00000010  ${'41 0d 0a'.padEnd(47)}  A..\r\n`);
-  });
-
-  it('explains a trace line in a sentence', () => {
-    assert.match(explain(entry('WILL ECHO')), /^The peer offers \(or agrees\) to echo back the characters it receives\. When the other side agrees/);
-    assert.match(explain(entry('DO NAWS', 'RCVD')), /The client answers with its size/);
-    assert.match(explain(entry('IAC BRK', 'SENT')), /^Revtel sends BRK\. BREAK/);
-    assert.match(explain(entry('SB TTYPE IS "VT100"', 'SENT')), /^Revtel says its terminal type is "VT100"\.$/);
-    assert.equal(explain(entry('WONT SGA')), 'The peer will not (or will no longer) suppress go-ahead, so that the line is full duplex and characters go one at a time. Without SGA the client falls back to line mode: it edits each line locally and sends it on Enter.');
-    assert.equal(explain(entry('DO ECHO', 'SENT')), 'Revtel asks the other side to echo back the characters it receives (or agrees that it should). Agreeing means the server echoes what is typed, so the client stops echoing locally.');
-    assert.equal(explain(entry('SB COM-PORT NOTIFY-MODEMSTATE 0x30 (DSR CTS)')), 'The peer sends an RFC 2217 serial-port command: NOTIFY-MODEMSTATE 0x30 (DSR CTS).');
   });
 });
