@@ -167,7 +167,8 @@ describe('a line driven with random telnet', () => {
           const random = seededRandom(seed + 2);
           for (let n = 0; n < 12; n++) await drive(line.port, randomSession(random, 3000), random, line.log);
           assert.ok(line.device.written > 0, 'typed bytes reach the device');
-          assert.ok(line.device.calls.some((call) => call.startsWith('settings')), 'RFC 2217 settings reach the device');
+          // The Device carries requests out in order: a settings change may wait behind a timed BREAK.
+          await waitFor(() => line.device.calls.some((call) => call.startsWith('settings')), 'RFC 2217 settings to reach the device');
           // Still serving: a new client gets the banner.
           const socket = connect(line.port, '127.0.0.1');
           let text = '';
