@@ -26,6 +26,7 @@ import {
   stopBitsFromCode,
 } from '../serial/rfc2217Values.js';
 import type { SerialSettings } from '../serial/serialSettings.js';
+import { Backoff } from './Backoff.js';
 import { LineEditor } from './LineEditor.js';
 import { describeSocketError } from './socketErrors.js';
 
@@ -96,8 +97,6 @@ export interface TelnetClientOptions {
 export const DEFAULT_TERMINAL_TYPES = ['XTERM-256COLOR', 'XTERM', 'VT100'];
 const TABLE_OPTIONS = [Opt.BINARY, Opt.ECHO, Opt.SGA, Opt.STATUS, Opt.TTYPE, Opt.NAWS, Opt.TSPEED, Opt.LFLOW, Opt.LINEMODE, Opt.NEW_ENVIRON, Opt.COM_PORT];
 const TELNET_PORT = 23;
-const FIRST_RETRY_MS = 500;
-const LAST_RETRY_MS = 30_000;
 
 /**
  * One outbound telnet session (the telnet client's role): the socket, the engine and
@@ -133,7 +132,7 @@ export class TelnetClientSession {
   private currentMode: TerminalMode;
   private remoteSerial: RemoteSerialState = { settings: {} };
   private windowSize: WindowSize | undefined;
-  private retryDelayMs = FIRST_RETRY_MS;
+  private readonly backoff = new Backoff();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly breakTimers = new Set<ReturnType<typeof setTimeout>>();
   private userClosed = false;
@@ -316,7 +315,7 @@ export class TelnetClientSession {
     socket.once('connect', () => {
       connected = true;
       socket.setTimeout(0);
-      this.retryDelayMs = FIRST_RETRY_MS;
+      this.backoff.reset();
       this.engine = this.options.raw ? undefined : this.createEngine(socket);
       this.setState({ state: 'open' });
       if (this.engine && this.shouldInitiate()) this.initiate();
@@ -369,8 +368,7 @@ export class TelnetClientSession {
       this.finish(reason, message);
       return;
     }
-    const delayMs = this.retryDelayMs;
-    this.retryDelayMs = Math.min(LAST_RETRY_MS, delayMs * 2);
+    const delayMs = this.backoff.next();
     this.setState({ state: 'reconnecting', message, delayMs });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
