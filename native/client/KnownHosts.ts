@@ -4,9 +4,10 @@
 // (@cert-authority) are not used by Revtel: such lines are skipped.
 import { createHmac } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { patternListMatches, wildcardMatches } from '../ssh/patterns.js';
 import { formatPublicKey, keyTypeName, parsePublicKeyField, type PublicKey } from '../ssh/publicKeys.js';
+import { userConfigDir } from '../ssh/userFolders.js';
 
 export type HostKeyCheck =
   | { readonly status: 'known'; readonly line: number }
@@ -28,9 +29,7 @@ interface Entry {
 
 /** Where OpenSSH's own file would be, but Revtel's: the user's config folder. */
 export function defaultKnownHostsPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  if (platform === 'win32' && env['APPDATA']) return join(env['APPDATA'], 'revtel', 'known_hosts');
-  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'revtel', 'known_hosts');
-  return join(env['XDG_CONFIG_HOME'] || join(homedir(), '.config'), 'revtel', 'known_hosts');
+  return join(userConfigDir(env, platform), 'known_hosts');
 }
 
 /** How a host is named in the file: the bare name on port 22, "[host]:port" elsewhere. */
@@ -108,17 +107,9 @@ export class KnownHosts {
   }
 }
 
-/** OpenSSH's rules: a negated pattern that matches wins; otherwise any positive match. */
 function hostMatches(patterns: string, name: string): boolean {
   if (patterns.startsWith('|1|')) return hashedMatches(patterns, name);
-  let matched = false;
-  for (const pattern of patterns.split(',')) {
-    const negated = pattern.startsWith('!');
-    if (!wildcardMatches(negated ? pattern.slice(1) : pattern, name)) continue;
-    if (negated) return false;
-    matched = true;
-  }
-  return matched;
+  return patternListMatches(patterns.split(','), (pattern) => wildcardMatches(pattern, name));
 }
 
 /** "|1|base64(salt)|base64(HMAC-SHA1(salt, name))" (OpenSSH's HashKnownHosts). */
@@ -126,9 +117,4 @@ function hashedMatches(field: string, name: string): boolean {
   const [, , salt, hash] = field.split('|');
   if (!salt || !hash) return false;
   return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
-}
-
-function wildcardMatches(pattern: string, name: string): boolean {
-  const expression = pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
-  return new RegExp(`^${expression}$`).test(name);
 }
