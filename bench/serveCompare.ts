@@ -197,14 +197,33 @@ function rssKiB(pid: number): number {
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
 
+/**
+ * Idle resident memory: `revtel serve` with one line on a pty, nobody connected, beside a
+ * bare `node -e` that only waits. Target: Revtel ≤ bare node + 15 MiB.
+ */
+async function idleMemory(dir: string): Promise<string> {
+  const idle = await startRevtel(mkdtempSync(join(dir, 'idle-')), 1, 1);
+  const bare = run(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)']);
+  await sleep(1500);
+  const revtelKiB = rssKiB(idle.process.pid!);
+  const bareKiB = rssKiB(bare.pid!);
+  idle.process.kill();
+  bare.kill();
+  const overMiB = (revtelKiB - bareKiB) / 1024;
+  return `idle memory            revtel serve (1 line, idle) ${(revtelKiB / 1024).toFixed(1)} MiB  bare node -e ${(bareKiB / 1024).toFixed(1)} MiB  (+${overMiB.toFixed(1)} MiB; target ≤ +15 MiB: ${verdict(overMiB <= 15)})`;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'revtel-bench-'));
+  // First, while nothing else of this bench runs.
+  const idle = await idleMemory(dir);
   const revtel = await startRevtel(dir, 1, 4);
   const ser2net = await startSer2net(dir);
   const socat = await startSocat(dir);
   const mb = BULK_BYTES / 1e6;
 
   console.log(`terminal server comparison (${BULK_BYTES / 1048576} MiB bulk, ${ECHO_SAMPLES} echo samples after ${ECHO_WARM_UP} unmeasured, telnet protocol; socat is raw)`);
+  console.log(idle);
   const single: Record<string, number> = {};
   for (const server of [revtel, ser2net, socat]) single[server.name] = mb / (await bulk(server, 1));
   console.log(`bulk device→1 client   revtel ${single['revtel']!.toFixed(1)} MB/s  ser2net ${single['ser2net']!.toFixed(1)} MB/s  socat ${single['socat']!.toFixed(1)} MB/s  ratio ${(single['revtel']! / single['ser2net']!).toFixed(2)}× ser2net (target ≥ 1.5×: ${verdict(single['revtel']! >= 1.5 * single['ser2net']!)})`);

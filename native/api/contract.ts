@@ -157,12 +157,26 @@ export interface MethodResults {
 
 // ---- Events -------------------------------------------------------------------------------
 
+/** How a telnet session treats typing, for the status line. */
+export interface TerminalModeDto {
+  readonly localEcho: boolean;
+  readonly lineEditing: boolean;
+  /** Real LINEMODE (RFC 1184) rather than kludge line mode; absent from older back ends. */
+  readonly linemode?: boolean;
+}
+
+/** "linemode, local edit", "kludge line mode, local edit", "character mode, remote echo". */
+export function describeTerminalMode(mode: TerminalModeDto): string {
+  const kind = mode.linemode ? 'linemode' : mode.lineEditing ? 'kludge line mode' : 'character mode';
+  return `${kind}, ${mode.lineEditing ? 'local edit' : mode.localEcho ? 'local echo' : 'remote echo'}`;
+}
+
 export interface ApiEvents {
   /** Output of a session, batched over a few milliseconds, as bytes. */
   sessionData: { readonly sessionId: string; readonly data: Uint8Array };
   sessionState: SessionDto;
   sessionTrace: { readonly sessionId: string; readonly entries: readonly TraceEntryDto[] };
-  sessionMode: { readonly sessionId: string; readonly localEcho: boolean; readonly lineEditing: boolean };
+  sessionMode: { readonly sessionId: string } & TerminalModeDto;
   modemLines: { readonly sessionId: string } & ModemLinesDto;
   ports: { readonly ports: readonly PortDto[] };
   lines: { readonly lines: readonly LineDto[] };

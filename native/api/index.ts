@@ -3,3 +3,4 @@ export * from './contract.js';
 export * from './channels.js';
 export * from './frames.js';
 export { ApiError } from './schema.js';
+export { showText } from './showText.js';

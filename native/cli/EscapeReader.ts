@@ -21,7 +21,8 @@ export class EscapeReader {
   /** The last command ended with CR: an LF right after it belongs to that CR. */
   private swallowLf = false;
 
-  constructor(private readonly escapeByte = 0x1d) {}
+  /** The escape key (`set escape`); undefined: none, everything goes to the session. */
+  constructor(public escapeByte: number | undefined = 0x1d) {}
 
   feed(input: Uint8Array): EscapeAction[] {
     const actions: EscapeAction[] = [];

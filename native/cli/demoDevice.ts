@@ -2,7 +2,8 @@ import { DemoConsole } from '../demo/DemoConsole.js';
 import { SerialPortLine } from '../serial/SerialPortLine.js';
 import { SerialError } from '../serial/SerialLine.js';
 import { DEFAULT_SETTINGS, parseSerialSettings, SettingsError } from '../serial/serialSettings.js';
-import { UsageError } from './UsageError.js';
+import { parseCommandLine } from './args.js';
+import { CommandLineError, UsageError } from './UsageError.js';
 
 /**
  * `revtel demo-device PATH [SETTINGS]`: the demo router console on a real serial device —
@@ -11,13 +12,14 @@ import { UsageError } from './UsageError.js';
  */
 /** Resolves to the exit status: 0 when stopped by a signal, 4 when the device went away. */
 export async function runDemoDevice(args: readonly string[]): Promise<number> {
-  const [path, settingsText, ...extra] = args;
-  if (!path || extra.length > 0) throw new UsageError('demo-device takes a device path and optional settings: revtel demo-device PATH [9600,8N1]');
+  const { positionals } = parseCommandLine({ args: [...args], options: {}, allowPositionals: true });
+  const [path, settingsText, ...extra] = positionals;
+  if (!path || extra.length > 0) throw new CommandLineError('demo-device takes a device path and optional settings');
   let settings = DEFAULT_SETTINGS;
   try {
     if (settingsText) settings = parseSerialSettings(settingsText);
   } catch (error) {
-    if (error instanceof SettingsError) throw new UsageError(error.message);
+    if (error instanceof SettingsError) throw new CommandLineError(error.message);
     throw error;
   }
   let line: SerialPortLine;

@@ -1,106 +1,101 @@
 #!/usr/bin/env node
+// The `revtel` command. Each command's module is loaded only when that command runs, so
+// that `revtel serve` does not carry the telnet client's or the decoder's code, and
+// `--help` loads nothing at all.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { decodeCapture, readCapture } from './decode.js';
-import { runDemoDevice } from './demoDevice.js';
-import { runPorts } from './ports.js';
-import { runServe, SERVE_USAGE } from './serve.js';
-import { runTelnet, TELNET_USAGE } from './telnet.js';
-import { hashPassword } from '../server/passwords.js';
-import { UsageError } from './UsageError.js';
+import { CommandLineError, UsageError } from './UsageError.js';
+import { COMMAND_USAGE, type CommandName } from './usage.js';
 
-const HELP = `revtel — serial consoles as reverse-telnet lines, and a telnet client that shows its negotiation
+type Run = (args: readonly string[]) => Promise<void>;
+
+const COMMANDS: Record<CommandName, Run> = {
+  serve: async (args) => (await import('./serve.js')).runServe(args, packageVersion()),
+  telnet: async (args) => {
+    const status = await (await import('./telnet.js')).runTelnet(args);
+    // Exit once standard output has been written out: the session's handles are closed,
+    // but a paused standard input could keep the process waiting.
+    process.stdout.write('', () => process.exit(status));
+  },
+  ports: async (args) => {
+    const { parseCommandLine } = await import('./args.js');
+    const { values } = parseCommandLine({ args: [...args], options: { json: { type: 'boolean' } }, allowPositionals: false });
+    process.stdout.write(await (await import('./ports.js')).runPorts(values.json === true));
+  },
+  'demo-device': async (args) => {
+    process.exitCode = await (await import('./demoDevice.js')).runDemoDevice(args);
+  },
+  'hash-password': async (args) => {
+    if (args.length > 0) throw new CommandLineError(`hash-password takes no arguments; it reads the password on standard input`);
+    await (await import('./hashPassword.js')).runHashPassword();
+  },
+  decode: async (args) => {
+    const { parseCommandLine } = await import('./args.js');
+    const { values, positionals } = parseCommandLine({ args: [...args], options: { hex: { type: 'boolean' }, short: { type: 'boolean' } }, allowPositionals: true });
+    if (positionals.length > 1) throw new CommandLineError('decode takes one capture file (or - for standard input)');
+    const { decodeCapture, readCapture } = await import('./decode.js');
+    const file = positionals[0] ?? '-';
+    const lines = await decodeCapture({ file, hex: values.hex === true, short: values.short === true }, readCapture(file));
+    process.stdout.write(lines.map((line) => `${line}\n`).join(''));
+  },
+};
+
+const isCommand = (name: string | undefined): name is CommandName => name !== undefined && Object.hasOwn(COMMANDS, name);
+
+function help(): string {
+  const sections = Object.values(COMMAND_USAGE).map((usage) => `  ${usage.replaceAll('\n', '\n  ')}`);
+  return `revtel — serial consoles as reverse-telnet lines, and a telnet client that shows its negotiation
 
 Usage:
-  ${SERVE_USAGE.replaceAll('\n', '\n  ')}
+${sections.join('\n\n')}
 
-  ${TELNET_USAGE.replaceAll('\n', '\n  ')}
-
-  revtel ports [--json]
-  Lists the serial ports with their names, USB IDs, serial numbers and chips.
-
-  revtel demo-device PATH [SETTINGS]
-  Runs the demo router console on a serial device (e.g. one end of a socat pty pair);
-  exits 4 if the device goes away.
-
-  revtel hash-password
-  Reads a password on standard input and prints the line for a --password-file.
-
-  revtel decode [--hex] [--short] [FILE|-]
-  Prints the telnet commands in a capture of what one peer sent, as the BSD client's
-  'toggle options' does.
-
-  revtel --version
-  revtel help
+  revtel --version | -v
+  revtel help [COMMAND] | revtel COMMAND --help | -h
 `;
+}
+
+/** The synopsis of a command's usage: the lines before its description. */
+function usageLine(command: CommandName): string {
+  const lines = COMMAND_USAGE[command].split('\n');
+  const description = lines.findIndex((line) => /^ {2}\S/.test(line));
+  return lines.slice(0, description === -1 ? lines.length : description).join('\n');
+}
+
+/** Options up to a '--' that ends them. */
+const asksForHelp = (args: readonly string[]): boolean => {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+};
 
 async function main(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(HELP);
-      return;
-    case '--version':
-      process.stdout.write(`revtel ${packageVersion()}\n`);
-      return;
-    case 'decode': {
-      const { values, positionals } = asUsageError(() => parseArgs({
-        args: rest,
-        options: { hex: { type: 'boolean' }, short: { type: 'boolean' } },
-        allowPositionals: true,
-      }));
-      if (positionals.length > 1) throw new UsageError('decode takes one capture file (or - for standard input)');
-      const file = positionals[0] ?? '-';
-      const options = { file, hex: values.hex === true, short: values.short === true };
-      const lines = await decodeCapture(options, readCapture(file));
-      process.stdout.write(lines.map((line) => `${line}\n`).join(''));
-      return;
-    }
-    case 'serve':
-      await runServe(rest, packageVersion());
-      return;
-    case 'ports': {
-      const { values } = asUsageError(() => parseArgs({ args: rest, options: { json: { type: 'boolean' } } }));
-      process.stdout.write(await runPorts(values.json === true));
-      return;
-    }
-    case 'demo-device':
-      process.exitCode = await runDemoDevice(rest);
-      return;
-    case 'hash-password': {
-      const password = (await readStandardInput()).replace(/\r?\n$/, '');
-      if (!password) throw new UsageError('hash-password reads the password on standard input, e.g. printf %s "secret" | revtel hash-password');
-      process.stdout.write(`${await hashPassword(password)}\n`);
-      return;
-    }
-    case 'telnet': {
-      const status = await runTelnet(rest);
-      // Exit once standard output has been written out: the session's handles are closed,
-      // but a paused standard input could keep the process waiting.
-      process.stdout.write('', () => process.exit(status));
-      return;
-    }
-    default:
-      throw new UsageError(`Unknown command "${command}": run "revtel help" for the list`);
+  if (command === undefined || command === '--help' || command === '-h') {
+    process.stdout.write(help());
+    return;
   }
-}
-
-/** parseArgs throws plain errors ("Unknown option '--x'"); they are the user's to fix. */
-function asUsageError<T>(parse: () => T): T {
+  if (command === 'help') {
+    const [topic, ...extra] = rest;
+    if (topic === undefined) process.stdout.write(help());
+    else if (isCommand(topic) && extra.length === 0) process.stdout.write(`Usage: ${COMMAND_USAGE[topic]}\n`);
+    else throw new UsageError(`There is no command "${rest.join(' ')}": run "revtel help" for the list`);
+    return;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`revtel ${packageVersion()}\n`);
+    return;
+  }
+  if (!isCommand(command)) {
+    throw new UsageError(command.startsWith('-') ? `Unknown option "${command}": run "revtel help" for the commands and their options` : `Unknown command "${command}": run "revtel help" for the list`);
+  }
+  if (asksForHelp(rest)) {
+    process.stdout.write(`Usage: ${COMMAND_USAGE[command]}\n`);
+    return;
+  }
   try {
-    return parse();
+    await COMMANDS[command](rest);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    if (error instanceof CommandLineError) error.usage = usageLine(command);
+    throw error;
   }
-}
-
-async function readStandardInput(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function packageVersion(): string {
@@ -118,12 +113,12 @@ process.on('uncaughtException', (error) => {
   process.exit(1);
 });
 
+// A failed start exits even if something it started (a listener) is still open.
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) {
-    process.stderr.write(`revtel: ${error.message}\n`);
-    process.exitCode = 2;
+    const usage = error instanceof CommandLineError && error.usage ? `Usage: ${error.usage}\n` : '';
+    process.stderr.write(`revtel: ${error.message}\n${usage}`, () => process.exit(2));
   } else {
-    process.stderr.write(`revtel: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.stderr.write(`revtel: internal error: ${error instanceof Error ? error.message : String(error)}\n`, () => process.exit(1));
   }
 });

@@ -1,78 +1,78 @@
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { ApiError } from '../api/index.js';
-import { Hub } from '../hub/Hub.js';
+import { ApiError, showText } from '../api/index.js';
+import type { PortInfo } from '../serial/portList.js';
 import type { DeviceSupervisorOptions } from '../server/DeviceSupervisor.js';
-import { UiServer } from '../transport/UiServer.js';
-import { listPorts } from '../serial/portList.js';
 import { ConfigError, DEFAULT_BIND } from '../server/LineConfig.js';
-import { openDevice } from '../hub/openDevice.js';
 import { loadLineConfigs, type ServeFlags } from '../server/serveConfig.js';
 import { TerminalServer } from '../server/TerminalServer.js';
-import { UsageError } from './UsageError.js';
+import { parseCommandLine } from './args.js';
+import { readOrCreateToken } from './tokenFile.js';
+import { CommandLineError, UsageError } from './UsageError.js';
 
-export const SERVE_USAGE = `revtel serve --line TCPPORT:DEVICE[:SETTINGS] … [--bind ADDR] [--protocol telnet|raw]
-             [--multi exclusive|kick|shared|spectate] [--max-clients N] [--allow CIDR …]
-             [--password-file FILE] [--idle-timeout SECONDS] [--banner TEXT] [--log-dir DIR]
-             [--config FILE] [--demo] [--ui [PORT]] [--ui-bind ADDR]
-  Serves each serial device as telnet on its TCP port (2001 → line 1), on 127.0.0.1 unless
-  --bind says otherwise. --demo adds a simulated router console on port 2001. --ui serves
-  the Revtel UI to a browser (port 8020 by default) and prints the URL with its token.
-  SIGHUP rereads the config file; lines whose settings did not change keep their sessions.`;
+// What a command line does not ask for is not loaded: the UI server (and its WebSocket
+// library) only with --ui, the serial port library only when a port is opened or listed,
+// the YAML parser only with --config (in serveConfig). A Raspberry Pi has little memory.
+const listPorts = async (): Promise<PortInfo[]> => (await import('../serial/portList.js')).listPorts();
+const device: DeviceSupervisorOptions = {
+  open: async (path, settings) => (await import('../hub/openDevice.js')).openDevice(path, settings),
+  listPorts,
+};
 
 export interface UiFlags {
   readonly port: number;
   readonly bind: string;
+  /** Where the token is kept between runs (--ui-token-file); a new one each run otherwise. */
+  readonly tokenFile?: string;
 }
 
 /** `--ui [PORT]` takes an optional value, which parseArgs cannot say: it is taken out first. */
 function takeUiFlag(args: readonly string[]): { rest: string[]; ui?: UiFlags } {
   const rest = [...args];
   const at = rest.indexOf('--ui');
-  if (at === -1) return { rest };
+  const take = (flag: string): string | undefined => {
+    const flagAt = rest.indexOf(flag);
+    if (flagAt === -1) return undefined;
+    const value = rest[flagAt + 1];
+    if (!value || value.startsWith('-')) throw new CommandLineError(`${flag} needs a value`);
+    rest.splice(flagAt, 2);
+    return value;
+  };
+  if (at === -1) {
+    for (const flag of ['--ui-bind', '--ui-token-file']) if (rest.includes(flag)) throw new CommandLineError(`${flag} goes with --ui`);
+    return { rest };
+  }
   let port = 8020;
   const next = rest[at + 1];
   const takesValue = next !== undefined && /^\d+$/.test(next);
   if (takesValue) {
     port = Number(next);
-    if (port > 65535) throw new UsageError(`--ui ${next}: not a TCP port (1–65535, or 0 for any free port)`);
+    if (port > 65535) throw new CommandLineError(`--ui ${next}: not a TCP port (1–65535, or 0 for any free port)`);
   }
   rest.splice(at, takesValue ? 2 : 1);
-  let bind = '127.0.0.1';
-  const bindAt = rest.indexOf('--ui-bind');
-  if (bindAt !== -1) {
-    bind = rest[bindAt + 1] ?? '';
-    if (!bind) throw new UsageError('--ui-bind needs an address');
-    rest.splice(bindAt, 2);
-  }
-  return { rest, ui: { port, bind } };
+  const bind = take('--ui-bind') ?? '127.0.0.1';
+  const tokenFile = take('--ui-token-file');
+  return { rest, ui: { port, bind, ...(tokenFile === undefined ? {} : { tokenFile }) } };
 }
 
 function parseServeArgs(args: readonly string[]): ServeFlags {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: false,
-      options: {
-        line: { type: 'string', multiple: true },
-        bind: { type: 'string' },
-        protocol: { type: 'string' },
-        multi: { type: 'string' },
-        'max-clients': { type: 'string' },
-        allow: { type: 'string', multiple: true },
-        'password-file': { type: 'string' },
-        'idle-timeout': { type: 'string' },
-        banner: { type: 'string' },
-        'log-dir': { type: 'string' },
-        config: { type: 'string' },
-        demo: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values } = parsed;
+  const { values } = parseCommandLine({
+    args: [...args],
+    allowPositionals: false,
+    options: {
+      line: { type: 'string', multiple: true },
+      bind: { type: 'string' },
+      protocol: { type: 'string' },
+      multi: { type: 'string' },
+      'max-clients': { type: 'string' },
+      allow: { type: 'string', multiple: true },
+      'password-file': { type: 'string' },
+      'idle-timeout': { type: 'string' },
+      banner: { type: 'string' },
+      'log-dir': { type: 'string' },
+      config: { type: 'string' },
+      demo: { type: 'boolean' },
+    },
+  });
   const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
   return {
     lines: values.line ?? [],
@@ -94,16 +94,26 @@ function parseServeArgs(args: readonly string[]): ServeFlags {
 export async function runServe(args: readonly string[], version: string): Promise<void> {
   const { rest, ui } = takeUiFlag(args);
   const flags = parseServeArgs(rest);
+  // Before anything listens: a token file that cannot be used stops the start.
+  const token = ui?.tokenFile === undefined ? undefined : await readOrCreateToken(ui.tokenFile);
   const log = (message: string): void => {
-    process.stderr.write(`${new Date().toISOString()} ${message}\n`);
+    // Every line, whatever it quotes from the network, is one line without control characters.
+    process.stderr.write(`${new Date().toISOString()} ${showText(message)}\n`);
   };
   // With the UI, a server without lines is fine: lines can be exposed from the browser.
   const configs = ui && flags.lines.length === 0 && !flags.demo && !flags.configFile ? [] : await asUsage(() => loadLineConfigs(flags));
-  const device = { open: openDevice, listPorts };
   const server = new TerminalServer({ device, log, version });
   await asUsage(() => server.apply(configs));
   let stopUi: (() => Promise<void>) | undefined;
-  if (ui) stopUi = await startUi(server, device, ui, log);
+  if (ui) {
+    try {
+      stopUi = await startUi(server, ui, token, log);
+    } catch (error) {
+      // Serving on without the UI asked for would hide the mistake (and its warnings).
+      await server.stop();
+      throw error;
+    }
+  }
   for (const config of configs) {
     if (config.bind !== DEFAULT_BIND && config.bind !== '::1' && config.bind !== 'localhost') {
       log(`WARNING ${config.name} is exposed to the network on ${config.bind}:${config.tcpPort}${config.allow.length ? ` for ${config.allow.map((cidr) => cidr.text).join(', ')}` : ' to anyone who can reach this machine (limit it with --allow)'}${config.passwordHash ? '' : ', without a password'}`);
@@ -125,12 +135,20 @@ export async function runServe(args: readonly string[], version: string): Promis
   });
 }
 
-async function startUi(server: TerminalServer, device: DeviceSupervisorOptions, ui: UiFlags, log: (message: string) => void): Promise<() => Promise<void>> {
+async function startUi(server: TerminalServer, ui: UiFlags, token: string | undefined, log: (message: string) => void): Promise<() => Promise<void>> {
+  const [{ Hub }, { UiServer }] = await Promise.all([import('../hub/Hub.js'), import('../transport/UiServer.js')]);
   const hub = new Hub({ server, device, listPorts });
   const watching = hub.start();
   const staticDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
-  const uiServer = new UiServer({ hub, staticDir, port: ui.port, bind: ui.bind, log });
-  const url = await asUsage(() => uiServer.start());
+  const uiServer = new UiServer({ hub, staticDir, port: ui.port, bind: ui.bind, log, ...(token === undefined ? {} : { token }) });
+  let url: string;
+  try {
+    url = await asUsage(() => uiServer.start());
+  } catch (error) {
+    watching.dispose();
+    await hub.dispose();
+    throw error;
+  }
   if (ui.bind !== '127.0.0.1' && ui.bind !== '::1' && ui.bind !== 'localhost') {
     log(`WARNING the UI is reachable from the network on ${ui.bind}; anyone with the URL below controls every line`);
   }

@@ -4,7 +4,9 @@ import {
   CLIENT_POLICY,
   Cmd,
   Control,
+  ModeBit,
   Opt,
+  SlcTable,
   TelnetEngine,
   decodeComPort,
   encodeComPort,
@@ -27,7 +29,8 @@ import {
 } from '../serial/rfc2217Values.js';
 import type { SerialSettings } from '../serial/serialSettings.js';
 import { Backoff } from './Backoff.js';
-import { LineEditor } from './LineEditor.js';
+import { LineEditor, type KeySettings } from './LineEditor.js';
+import { OutputGate } from './OutputGate.js';
 import { describeSocketError } from './socketErrors.js';
 
 export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -44,8 +47,12 @@ export type StateChange =
 export interface TerminalMode {
   /** Show typed characters locally: the server does not echo. */
   readonly localEcho: boolean;
-  /** Edit the line locally and send it on Enter: the server does not suppress go-ahead. */
+  /** Edit the line locally and send it on Enter: LINEMODE EDIT, or kludge line mode. */
   readonly lineEditing: boolean;
+  /** Real LINEMODE (RFC 1184) is on: the server sets the mode and the special characters. */
+  readonly linemode: boolean;
+  /** Interrupt, quit, suspend and abort-output keys are sent as telnet commands. */
+  readonly localSignals: boolean;
 }
 
 /** The remote serial port as an RFC 2217 server reports it. */
@@ -59,6 +66,13 @@ export interface RemoteSerialState {
 }
 
 export type SpecialCommand = 'brk' | 'ip' | 'ao' | 'ayt' | 'ec' | 'el' | 'nop' | 'synch' | 'eof' | 'susp' | 'abort' | 'ga';
+
+/** Local flow control as an LFLOW server (RFC 1372) has set it. */
+export interface LocalFlow {
+  readonly on: boolean;
+  /** Any key restarts stopped output, not only XON. */
+  readonly restartAny: boolean;
+}
 
 const SPECIAL_COMMANDS: Record<SpecialCommand, number> = {
   brk: Cmd.BRK,
@@ -87,14 +101,37 @@ export interface TelnetClientOptions {
   readonly terminalTypes?: readonly string[];
   /** Ask for COM-PORT-OPTION and set the remote serial port to these settings. */
   readonly rfc2217?: SerialSettings;
+  /** Sent by NAWS; without a terminal, this size (80×24 by default) still goes after DO NAWS. */
   readonly windowSize?: WindowSize;
+  /** Sent by TERMINAL-SPEED (38400,38400 by default, what a pty reports). */
+  readonly terminalSpeed?: { readonly transmit: number; readonly receive: number };
+  /** NEW-ENVIRON's USER (the BSD client's `-l USER`). */
+  readonly user?: string;
+  /** NEW-ENVIRON's DISPLAY. */
+  readonly display?: string;
+  /** More variables to export by NEW-ENVIRON. */
+  readonly environment?: readonly { readonly name: string; readonly value: string }[];
+  /** Enter as CR LF in every mode (the BSD client's `toggle crlf`). */
+  readonly crlf?: boolean;
   readonly connectTimeoutMs?: number;
+  /** How long output is discarded at most after a signal key, waiting for the TIMING-MARK answer. */
+  readonly flushTimeoutMs?: number;
   /** Reconnect with back-off when the connection fails or is lost (console sessions). */
   readonly reconnect?: boolean;
   readonly now?: () => number;
 }
 
 export const DEFAULT_TERMINAL_TYPES = ['XTERM-256COLOR', 'XTERM', 'VT100'];
+export const DEFAULT_WINDOW_SIZE: WindowSize = { cols: 80, rows: 24 };
+const DEFAULT_TERMINAL_SPEED = { transmit: 38400, receive: 38400 };
+/** The terminal's own special characters, used outside LINEMODE. */
+const TERMINAL_CHARACTERS = new SlcTable();
+const CR_LF = Uint8Array.of(0x0d, 0x0a);
+const FLUSH_TIMEOUT_MS = 5000;
+/** Output held after XOFF before the socket stops being read. */
+const STOPPED_OUTPUT_LIMIT = 64 * 1024;
+const CR_ONLY = Uint8Array.of(0x0d);
+const LF_ONLY = Uint8Array.of(0x0a);
 const TABLE_OPTIONS = [Opt.BINARY, Opt.ECHO, Opt.SGA, Opt.STATUS, Opt.TTYPE, Opt.NAWS, Opt.TSPEED, Opt.LFLOW, Opt.LINEMODE, Opt.NEW_ENVIRON, Opt.COM_PORT];
 const TELNET_PORT = 23;
 
@@ -124,6 +161,9 @@ export class TelnetClientSession {
   private readonly _onDrain = new Emitter<void>();
   /** write() returned false, and the session takes input again. */
   readonly onDrain = this._onDrain.event;
+  private readonly _onWire = new Emitter<{ readonly direction: 'SENT' | 'RCVD'; readonly bytes: Uint8Array }>();
+  /** Every byte on the connection (the BSD client's `toggle netdata`). */
+  readonly onWire = this._onWire.event;
 
   private socket: Socket | undefined;
   private engine: TelnetEngine | undefined;
@@ -131,7 +171,14 @@ export class TelnetClientSession {
   private currentState: ClientState = 'closed';
   private currentMode: TerminalMode;
   private remoteSerial: RemoteSerialState = { settings: {} };
-  private windowSize: WindowSize | undefined;
+  private windowSize: WindowSize;
+  private crlf: boolean;
+  /** `toggle localchars` outside LINEMODE; undefined: as the mode has it (on in kludge line mode). */
+  private localChars: boolean | undefined;
+  private flow: LocalFlow | undefined;
+  private pausedByReader = false;
+  /** The flush after a signal key, and output held after XOFF. */
+  private readonly outputGate: OutputGate;
   private readonly backoff = new Backoff();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly breakTimers = new Set<ReturnType<typeof setTimeout>>();
@@ -145,9 +192,21 @@ export class TelnetClientSession {
   private inputEnded = false;
 
   constructor(private readonly options: TelnetClientOptions) {
-    this.windowSize = options.windowSize;
+    this.windowSize = options.windowSize ?? DEFAULT_WINDOW_SIZE;
+    this.crlf = options.crlf ?? false;
     // With telnet, the BSD default until the server says otherwise: local echo, line editing.
-    this.currentMode = options.raw ? { localEcho: false, lineEditing: false } : { localEcho: true, lineEditing: true };
+    this.outputGate = new OutputGate({
+      deliver: (data) => this._onData.fire(data),
+      pauseSource: () => this.socket?.pause(),
+      resumeSource: () => {
+        if (!this.pausedByReader) this.socket?.resume();
+      },
+      flushTimeoutMs: options.flushTimeoutMs ?? FLUSH_TIMEOUT_MS,
+      holdLimit: STOPPED_OUTPUT_LIMIT,
+    });
+    this.currentMode = options.raw
+      ? { localEcho: false, lineEditing: false, linemode: false, localSignals: false }
+      : { localEcho: true, lineEditing: true, linemode: false, localSignals: true };
   }
 
   get state(): ClientState {
@@ -177,16 +236,56 @@ export class TelnetClientSession {
     if (this.currentState !== 'open') return true;
     if (this.heldInput) {
       this.heldInput.push(input);
-    } else if (!this.currentMode.lineEditing) {
-      if (this.currentMode.localEcho) this._onEcho.fire(input);
-      this.sendData(input);
+    } else if (!this.engine) {
+      this.socket?.write(input);
     } else {
-      const { lines, echo } = this.lineEditor.edit(input);
-      if (echo.length > 0 && this.currentMode.localEcho) this._onEcho.fire(echo);
-      // One write for all the lines of a chunk: a piped file is thousands of lines.
-      if (lines.length > 0) this.sendData(lines.length === 1 ? lines[0]! : Buffer.concat(lines));
+      this.type(input, this.engine);
     }
     return this.takesInput();
+  }
+
+  private type(input: Uint8Array, engine: TelnetEngine): void {
+    const { actions, echo } = this.lineEditor.edit(input, this.keySettings(engine));
+    if (echo.length > 0) this._onEcho.fire(echo);
+    for (const action of actions) {
+      if (action.kind === 'data') {
+        engine.sendData(action.bytes);
+      } else if (action.kind === 'flow') {
+        this.outputGate.setStopped(action.stop);
+      } else {
+        engine.sendCommand(action.command);
+        // The BSD client's flush: throw away what the server sends until it answers this;
+        // not with a peer that has never spoken telnet (it would never answer), and never
+        // for longer than flushTimeoutMs.
+        if (action.flush && this.negotiating) {
+          engine.requestTimingMark();
+          this.outputGate.flushUntilMark();
+        }
+      }
+    }
+  }
+
+  private keySettings(engine: TelnetEngine): KeySettings {
+    const mode = this.currentMode;
+    const linemode = engine.linemode;
+    const binary = engine.isEnabled('local', Opt.BINARY);
+    const slc = linemode?.slc ?? TERMINAL_CHARACTERS;
+    const flow = this.flow?.on ? { restartAny: this.flow.restartAny, stopped: this.outputGate.stopped } : undefined;
+    return {
+      edit: mode.lineEditing,
+      echo: mode.localEcho,
+      signals: mode.localSignals,
+      linemode: linemode !== undefined,
+      softTab: ((linemode?.mode ?? 0) & ModeBit.SOFT_TAB) !== 0,
+      litEcho: ((linemode?.mode ?? 0) & ModeBit.LIT_ECHO) !== 0,
+      // RFC 854 and the BSD client: an edited line ends CR LF, in BINARY as the terminal's
+      // LF; Enter at a time is CR (CR NUL in NVT text); `crlf` makes both CR LF.
+      lineEnd: this.crlf || !binary ? CR_LF : LF_ONLY,
+      enter: this.crlf ? CR_LF : CR_ONLY,
+      character: (func) => slc.character(func),
+      ...(linemode?.forwardMask ? { forwardMask: linemode.forwardMask } : {}),
+      ...(flow ? { flow } : {}),
+    };
   }
 
   /** The input has ended (a piped file): a line still being edited goes out as it stands. */
@@ -204,6 +303,61 @@ export class TelnetClientSession {
   /** Bytes written to the session that have not yet been handed to the operating system. */
   get unsentBytes(): number {
     return (this.socket?.writableLength ?? 0) + (this.heldInput ?? []).reduce((sum, input) => sum + input.length, 0);
+  }
+
+  /** Enter as CR LF in every mode (true) or as the BSD client sends it (false). */
+  setCrlf(crlf: boolean): void {
+    this.crlf = crlf;
+  }
+
+  get sendsCrlf(): boolean {
+    return this.crlf;
+  }
+
+  /** Outside LINEMODE, whether signal keys become telnet commands (`toggle localchars`). */
+  setLocalChars(on: boolean): void {
+    this.localChars = on;
+    if (this.engine) this.updateMode(this.engine);
+  }
+
+  /**
+   * The BSD client's `mode line` and `mode character`: LINEMODE on or off, or, where the
+   * server does not do LINEMODE, kludge line mode (go-ahead and echo back to us) or not.
+   */
+  setLineMode(line: boolean): void {
+    const engine = this.engine;
+    if (!engine) return;
+    if (line) {
+      engine.disableRemote(Opt.SGA);
+      engine.enableLocal(Opt.LINEMODE);
+      engine.disableRemote(Opt.ECHO);
+    } else {
+      engine.enableRemote(Opt.SGA);
+      engine.disableLocal(Opt.LINEMODE);
+      engine.enableRemote(Opt.ECHO);
+    }
+  }
+
+  /** `toggle binary`: BINARY off both ways if it is on both ways, else asked for both ways. */
+  toggleBinary(): 'on' | 'off' | undefined {
+    const engine = this.engine;
+    if (!engine) return undefined;
+    const on = engine.isEnabled('local', Opt.BINARY) && engine.isEnabled('remote', Opt.BINARY);
+    if (on) {
+      engine.disableLocal(Opt.BINARY);
+      engine.disableRemote(Opt.BINARY);
+    } else {
+      engine.enableLocal(Opt.BINARY);
+      engine.enableRemote(Opt.BINARY);
+    }
+    return on ? 'off' : 'on';
+  }
+
+  /** `send getstatus`: asks a server that does STATUS for its view; false when it does not. */
+  requestStatus(): boolean {
+    if (!this.engine?.isEnabled('remote', Opt.STATUS)) return false;
+    this.engine.subnegotiate(Opt.STATUS, Uint8Array.of(1));
+    return true;
   }
 
   /** The terminal's size: sent when the server has asked for NAWS, and on every change. */
@@ -253,12 +407,16 @@ export class TelnetClientSession {
 
   /** Stops reading the socket (the terminal is behind); TCP carries the pause to the server. */
   pause(): void {
+    this.pausedByReader = true;
     this.socket?.pause();
   }
 
   resume(): void {
-    this.socket?.resume();
+    this.pausedByReader = false;
+    if (!this.outputGate.stopped) this.socket?.resume();
   }
+
+
 
   close(): void {
     this.userClosed = true;
@@ -288,15 +446,26 @@ export class TelnetClientSession {
     const { host, port } = this.options;
     if (this.currentState !== 'open' || !this.engine) return [`Not connected (${this.currentState}).`];
     const engine = this.engine;
-    const options = [Opt.BINARY, Opt.ECHO, Opt.SGA, Opt.TTYPE, Opt.NAWS, Opt.COM_PORT];
+    const options = [Opt.BINARY, Opt.ECHO, Opt.SGA, Opt.TTYPE, Opt.NAWS, Opt.TSPEED, Opt.LFLOW, Opt.LINEMODE, Opt.NEW_ENVIRON, Opt.STATUS, Opt.COM_PORT];
     const on = (side: 'local' | 'remote', option: number): string[] => (engine.isEnabled(side, option) ? [shortOptionName(option)!] : []);
-    return [
-      `Connected to ${host} port ${port}.`,
-      this.currentMode.lineEditing ? 'Operating in line mode (local line editing).' : 'Operating in single character mode.',
-      `Local echo ${this.currentMode.localEcho ? 'on' : 'off'}.`,
+    const mode = this.currentMode;
+    // The BSD client's status lines, then the options in force.
+    const lines = [`Connected to ${host} port ${port}.`];
+    if (mode.linemode) {
+      lines.push('Operating with LINEMODE option', `${mode.lineEditing ? 'Local' : 'No'} line editing`, `${mode.localSignals ? 'Local' : 'No'} catching of signals`);
+    } else if (mode.lineEditing || !engine.isEnabled('remote', Opt.SGA)) {
+      lines.push('Operating in obsolete linemode');
+    } else {
+      lines.push('Operating in single character mode');
+      if (mode.localSignals) lines.push('Catching signals locally');
+    }
+    lines.push(`${mode.localEcho ? 'Local' : 'Remote'} character echo`);
+    if (engine.isEnabled('local', Opt.LFLOW)) lines.push(`${this.flow?.on ? 'Local' : 'No'} flow control`);
+    lines.push(
       `Options we perform: ${options.flatMap((option) => on('local', option)).join(' ') || 'none'}.`,
       `Options the server performs: ${options.flatMap((option) => on('remote', option)).join(' ') || 'none'}.`,
-    ];
+    );
+    return lines;
   }
 
   // ---- Connection -----------------------------------------------------------------------
@@ -325,6 +494,7 @@ export class TelnetClientSession {
       socket.destroy();
     });
     socket.on('data', (chunk: Buffer) => {
+      this._onWire.fire({ direction: 'RCVD', bytes: chunk });
       if (this.engine) {
         this.engine.receive(chunk);
       } else {
@@ -343,6 +513,8 @@ export class TelnetClientSession {
       this.socket = undefined;
       this.engine = undefined;
       this.heldInput = undefined;
+      this.outputGate.reset();
+      this.flow = undefined;
       for (const timer of this.breakTimers) clearTimeout(timer);
       this.breakTimers.clear();
       this.afterClose(connected, failure);
@@ -390,13 +562,20 @@ export class TelnetClientSession {
   private createEngine(socket: Socket): TelnetEngine {
     let policy = CLIENT_POLICY;
     if (this.options.rfc2217) policy = withOption(policy, { option: Opt.COM_PORT, local: true, remote: false });
+    const { user, display, environment = [] } = this.options;
     const engine = new TelnetEngine({
       policy,
       terminalTypes: this.options.terminalTypes ?? DEFAULT_TERMINAL_TYPES,
+      terminalSpeed: this.options.terminalSpeed ?? DEFAULT_TERMINAL_SPEED,
+      environment: [
+        ...(user !== undefined ? [{ name: 'USER', value: user }] : []),
+        ...(display !== undefined ? [{ name: 'DISPLAY', value: display }] : []),
+        ...environment,
+      ],
       onEvent: (event) => this.onEngineEvent(event, socket),
       ...(this.options.now ? { now: this.options.now } : {}),
     });
-    if (this.windowSize) engine.setWindowSize(this.windowSize);
+    engine.setWindowSize(this.windowSize);
     this.updateMode(engine);
     return engine;
   }
@@ -413,17 +592,23 @@ export class TelnetClientSession {
     engine.enableRemote(Opt.SGA);
     engine.enableLocal(Opt.TTYPE);
     engine.enableLocal(Opt.NAWS);
+    engine.enableLocal(Opt.TSPEED);
+    engine.enableLocal(Opt.LFLOW);
+    engine.enableLocal(Opt.LINEMODE);
+    engine.enableLocal(Opt.NEW_ENVIRON);
+    engine.enableRemote(Opt.STATUS);
     if (this.options.rfc2217) engine.enableLocal(Opt.COM_PORT);
   }
 
   private onEngineEvent(event: TelnetEvent, socket: Socket): void {
     switch (event.type) {
       case 'send':
+        this._onWire.fire({ direction: 'SENT', bytes: event.data });
         socket.write(event.data);
         break;
       case 'data':
         this.dataReceived = true;
-        this._onData.fire(event.data);
+        this.outputGate.data(event.data);
         break;
       case 'trace':
         if (event.entry.direction === 'RCVD' && !this.negotiating) {
@@ -434,17 +619,28 @@ export class TelnetClientSession {
         this._onTrace.fire(event.entry);
         break;
       case 'option':
+        if (event.option === Opt.LFLOW && event.side === 'local') {
+          // RFC 1372: flow control is on locally until the server says otherwise.
+          this.flow = event.enabled ? { on: true, restartAny: false } : undefined;
+          if (!event.enabled) this.outputGate.setStopped(false);
+        }
         if (this.engine) this.updateMode(this.engine);
         if (event.option === Opt.COM_PORT && event.side === 'local' && event.enabled) this.sendRfc2217Settings();
         break;
+      case 'linemode':
+        if (this.engine) this.updateMode(this.engine);
+        break;
       case 'subnegotiation':
         if (event.option === Opt.COM_PORT) this.onComPort(event.payload);
+        if (event.option === Opt.LFLOW && this.engine?.isEnabled('local', Opt.LFLOW)) this.onFlowControl(event.payload);
+        break;
+      case 'timing-mark':
+        this.outputGate.markAnswered();
         break;
       case 'warning':
         this._onWarning.fire(event.message);
         break;
       case 'command':
-      case 'timing-mark':
         break;
     }
   }
@@ -454,12 +650,30 @@ export class TelnetClientSession {
     else this.socket?.write(bytes);
   }
 
+  // RFC 1372: OFF, ON, RESTART-ANY, RESTART-XON.
+  private onFlowControl(payload: Uint8Array): void {
+    const flow = this.flow ?? { on: true, restartAny: false };
+    switch (payload[0]) {
+      case 0: this.flow = { ...flow, on: false }; this.outputGate.setStopped(false); break;
+      case 1: this.flow = { ...flow, on: true }; break;
+      case 2: this.flow = { ...flow, restartAny: true }; break;
+      case 3: this.flow = { ...flow, restartAny: false }; break;
+    }
+  }
+
   private updateMode(engine: TelnetEngine): void {
-    const mode: TerminalMode = {
-      localEcho: !engine.isEnabled('remote', Opt.ECHO),
-      lineEditing: !engine.isEnabled('remote', Opt.SGA),
-    };
-    if (mode.localEcho === this.currentMode.localEcho && mode.lineEditing === this.currentMode.lineEditing) return;
+    const localEcho = !engine.isEnabled('remote', Opt.ECHO);
+    const linemode = engine.linemode;
+    const suppressGoAhead = engine.isEnabled('remote', Opt.SGA);
+    // In LINEMODE the server's MODE says it all. Without it, kludge line mode (the server
+    // does not suppress go-ahead) edits locally when we echo; with the server echoing,
+    // keys go at once so that typing is seen as it happens.
+    const mode: TerminalMode = linemode
+      ? { localEcho, lineEditing: (linemode.mode & ModeBit.EDIT) !== 0, linemode: true, localSignals: (linemode.mode & ModeBit.TRAPSIG) !== 0 }
+      : { localEcho, lineEditing: !suppressGoAhead && localEcho, linemode: false, localSignals: this.localChars ?? !suppressGoAhead };
+    const current = this.currentMode;
+    if (mode.localEcho === current.localEcho && mode.lineEditing === current.lineEditing
+      && mode.linemode === current.linemode && mode.localSignals === current.localSignals) return;
     const leavingLineMode = this.currentMode.lineEditing && !mode.lineEditing;
     this.currentMode = mode;
     if (leavingLineMode) {

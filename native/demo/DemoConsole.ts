@@ -12,6 +12,18 @@ export interface DemoConsoleOptions {
   readonly bootStepMs?: number;
 }
 
+const BOOT_STEP_MS = 250;
+
+/**
+ * REVTEL_DEMO_BOOT_STEP_MS speeds up (or slows down) the boot of every demo router a
+ * process runs — `serve --demo` lines and `demo-device` alike — for tests and live demos.
+ */
+function bootStepFromEnvironment(): number {
+  const text = process.env['REVTEL_DEMO_BOOT_STEP_MS'];
+  const value = text === undefined ? NaN : Number(text);
+  return Number.isInteger(value) && value > 0 && value <= 10_000 ? value : BOOT_STEP_MS;
+}
+
 const BOOT_MESSAGES = [
   'System Bootstrap, Version 15.0(1r)M16, RELEASE SOFTWARE (fc1)',
   'Technical Support: http://www.cisco.com/techsupport',
@@ -71,7 +83,7 @@ export class DemoConsole {
 
   constructor(options: DemoConsoleOptions = {}) {
     this.hostname = options.hostname ?? 'Router';
-    this.bootStepMs = options.bootStepMs ?? 250;
+    this.bootStepMs = options.bootStepMs ?? bootStepFromEnvironment();
   }
 
   /** Power on: the boot messages, one every bootStepMs; a BREAK meanwhile reaches ROMMON. */

@@ -13,6 +13,7 @@ import {
 import { Emitter, type Disposable } from '../events/Emitter.js';
 import { parseSerialSettings, formatSerialSettings, SettingsError } from '../serial/serialSettings.js';
 import { SerialError } from '../serial/SerialLine.js';
+import { serialDeviceProblem } from '../serial/devicePath.js';
 import type { PortInfo } from '../serial/portList.js';
 import type { DeviceSupervisorOptions } from '../server/DeviceSupervisor.js';
 import type { Line } from '../server/Line.js';
@@ -79,6 +80,8 @@ export class Hub implements RevtelHandlers {
 
   async openSerial(request: MethodRequest<'openSerial'>): Promise<SessionDto> {
     const settings = userError(() => parseSerialSettings(request.settings));
+    const problem = request.path === DEMO_DEVICE ? undefined : serialDeviceProblem(request.path);
+    if (problem) throw new ApiError(problem);
     // Each demo console is its own simulated router; a real device has one owner.
     const exposed = this.options.server.lines.find((line) => line.config.device === request.path && request.path !== DEMO_DEVICE);
     if (exposed) {

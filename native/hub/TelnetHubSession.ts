@@ -32,7 +32,7 @@ export class TelnetHubSession implements HubSession {
     this.session.onData((data) => this.output.push(data));
     this.session.onEcho((echo) => this.output.push(echo));
     this.session.onTrace((entry) => this.trace.push(entry));
-    this.session.onMode((mode) => emit('sessionMode', { sessionId, ...mode }));
+    this.session.onMode(({ localEcho, lineEditing, linemode }) => emit('sessionMode', { sessionId, localEcho, lineEditing, linemode }));
     this.session.onState((change) => {
       if (change.state === 'closed') this.output.flush();
       this.current = { ...this.base, state: change.state, ...('message' in change ? { message: change.message } : {}) };

@@ -3,11 +3,15 @@ import { Emitter } from '../events/Emitter.js';
 import { sendBreak, SerialError, type ControlLines } from '../serial/SerialLine.js';
 import { formatSerialSettings, type SerialSettings } from '../serial/serialSettings.js';
 import { ModemState } from '../telnet/index.js';
+import { showText } from '../api/showText.js';
+import { endConnection } from '../net/endConnection.js';
 import { isAllowed } from './accessList.js';
 import { DeviceSupervisor, type DeviceSupervisorOptions, type DeviceStatus } from './DeviceSupervisor.js';
 import { ConfigError, DEFAULT_BIND, type LineConfig } from './LineConfig.js';
 import { LineClient, type LinePort } from './LineClient.js';
-import { SessionLog, SessionLogError } from './SessionLog.js';
+import { describeDuration, LoginGuard } from './LoginGuard.js';
+import { SessionLog, SessionLogError, sessionLogName } from './SessionLog.js';
+import { WarningLimiter } from './WarningLimiter.js';
 
 export interface LineOptions {
   readonly device: DeviceSupervisorOptions;
@@ -15,6 +19,8 @@ export interface LineOptions {
   readonly log: (message: string) => void;
   readonly version: string;
   readonly modemPollMs?: number;
+  /** Shared by every line of the process (TerminalServer makes one); a line of its own otherwise. */
+  readonly loginGuard?: LoginGuard;
 }
 
 /**
@@ -40,8 +46,12 @@ export class Line implements LinePort {
   private modemTimer: ReturnType<typeof setInterval> | undefined;
   private modemLinesReadable = true;
   private present = false;
+  readonly loginGuard: LoginGuard;
+  /** What peers can make happen over and over (refusals, BREAK, settings): a few, then counted. */
+  private readonly notices = new WarningLimiter((message) => this.log(message));
 
   constructor(readonly config: LineConfig, private readonly options: LineOptions) {
+    this.loginGuard = options.loginGuard ?? new LoginGuard(undefined, (message) => this.log(message));
     this.supervisor = new DeviceSupervisor(config.device, config.settings, options.device);
     this.sessionLog = config.logDir ? this.openSessionLog(config.logDir) : undefined;
     this.supervisor.onData((data) => {
@@ -56,7 +66,7 @@ export class Line implements LinePort {
     try {
       return new SessionLog({
         dir,
-        name: this.config.name.replace(/[^\w.-]+/g, '-'),
+        name: sessionLogName(this.config.name),
         report: (message) => this.log(`session log: ${message}`),
       });
     } catch (error) {
@@ -122,6 +132,7 @@ export class Line implements LinePort {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.supervisor.close();
     this.sessionLog?.close();
+    this.notices.flush();
   }
 
   // ---- LinePort: what clients ask for ---------------------------------------------------
@@ -145,8 +156,8 @@ export class Line implements LinePort {
   sendBreak(client: LineClient, durationMs = 300): void {
     const line = this.supervisor.line;
     if (!line) return;
-    this.log(`client ${client.address} sent BREAK (${durationMs} ms)`);
-    sendBreak(line, durationMs).catch((error: Error) => this.log(`BREAK failed: ${error.message}`));
+    this.notices.report('break', `client ${client.address} sent BREAK (${durationMs} ms)`);
+    sendBreak(line, durationMs).catch((error: Error) => this.notices.report('break-failed', `BREAK failed: ${error.message}`));
   }
 
   async setBreak(on: boolean): Promise<void> {
@@ -157,7 +168,7 @@ export class Line implements LinePort {
     const before = formatSerialSettings(this.supervisor.settings);
     const settings = { ...this.supervisor.settings, ...change };
     await this.supervisor.applySettings(settings);
-    if (formatSerialSettings(settings) !== before) this.log(`settings changed to ${formatSerialSettings(settings)}`);
+    if (formatSerialSettings(settings) !== before) this.notices.report('settings', `settings changed to ${formatSerialSettings(settings)}`);
     return settings;
   }
 
@@ -167,7 +178,7 @@ export class Line implements LinePort {
     } catch (error) {
       // A pty has no modem lines: keep our copy, say so, and answer as asked.
       if (!(error instanceof SerialError)) throw error;
-      this.log(`cannot set ${Object.keys(lines).join('/').toUpperCase()}: ${error.message}`);
+      this.notices.report('control-lines', `cannot set ${Object.keys(lines).join('/').toUpperCase()}: ${error.message}`);
     }
   }
 
@@ -187,6 +198,12 @@ export class Line implements LinePort {
       const holder = others[0]!;
       this.log(`client ${client.address} refused: the line is held by ${holder.address}`);
       client.disconnect(`[revtel] ${name} is in use by ${holder.address} since ${holder.connectedAt.toISOString().slice(11, 19)} UTC (${describeAge(holder.connectedAt)}); try again later`);
+      return;
+    }
+    // Clients at the password prompt hold no slot: the count is checked once they are through.
+    if (multi !== 'kick' && others.length >= this.config.maxClients) {
+      this.log(`client ${client.address} refused: ${this.describeMaxClients()} already`);
+      client.disconnect(`[revtel] ${name} already has ${this.describeMaxClients()}; try again later`);
       return;
     }
     if (multi === 'kick') {
@@ -250,23 +267,17 @@ export class Line implements LinePort {
   }
 
   log(message: string): void {
-    this.options.log(`${this.config.name}: ${message}`);
+    this.options.log(showText(`${this.config.name}: ${message}`));
   }
 
   // ---- Connections and the device -------------------------------------------------------
 
   private accept(socket: Socket): void {
     const address = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    // The access list is checked before a single byte is sent.
-    if (!isAllowed(socket.remoteAddress ?? '', this.config.allow)) {
-      this.log(`client ${address} refused by the access list`);
-      socket.destroy();
-      return;
-    }
-    if (this.clients.length >= this.config.maxClients) {
-      const clients = `${this.config.maxClients} client${this.config.maxClients === 1 ? '' : 's'}`;
-      this.log(`client ${address} refused: ${clients} already`);
-      socket.end(`\r\n[revtel] ${this.config.name} already has ${clients}; try again later\r\n`);
+    const refusal = this.refusal(socket.remoteAddress ?? '');
+    if (refusal) {
+      this.notices.report(`refused${refusal.why}`, `client ${address} refused${refusal.why}`);
+      endConnection(socket, refusal.tell === undefined ? undefined : `\r\n[revtel] ${refusal.tell}\r\n`);
       return;
     }
     const client = new LineClient(socket, this);
@@ -276,6 +287,35 @@ export class Line implements LinePort {
     client.start(this.banner());
     if (!this.present && client.active) client.say(`[revtel] ${this.config.name}: the device is not there yet; waiting for it`);
     this.watchModemLines();
+  }
+
+  /**
+   * Why a new connection is refused, checked before a byte is sent (the access list says
+   * nothing at all). A connection that will be asked for a password takes a pending slot;
+   * one admitted at once needs a client slot.
+   */
+  private refusal(host: string): { why: string; tell?: string } | undefined {
+    const { name, maxClients, passwordHash, allow } = this.config;
+    if (!isAllowed(host, allow)) return { why: ' by the access list' };
+    const lockedMs = this.loginGuard.lockedOut(host);
+    if (lockedMs > 0) return { why: ': too many wrong passwords', tell: `${name}: too many wrong passwords from your address; try again in ${describeDuration(lockedMs)}` };
+    if (!passwordHash) {
+      if (this.clients.filter((client) => client.active).length >= maxClients) return { why: `: ${this.describeMaxClients()} already`, tell: `${name} already has ${this.describeMaxClients()}; try again later` };
+      return undefined;
+    }
+    const limits = this.loginGuard.limits;
+    if (this.clients.filter((client) => !client.active).length >= limits.maxPendingPerLine) {
+      return { why: `: ${limits.maxPendingPerLine} connections already at the password prompt`, tell: `${name} has too many connections logging in; try again later` };
+    }
+    if (!this.loginGuard.enterPending(host)) {
+      return { why: `: ${limits.maxPendingPerAddress} connections from it already at a password prompt`, tell: `${name}: too many connections logging in from your address; try again later` };
+    }
+    return undefined;
+  }
+
+  private describeMaxClients(): string {
+    const count = this.config.maxClients;
+    return `${count} client${count === 1 ? '' : 's'}`;
   }
 
   // Plain ASCII: a client's terminal may not be UTF-8.

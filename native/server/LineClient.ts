@@ -27,8 +27,12 @@ import {
 } from '../serial/rfc2217Values.js';
 import type { SerialSettings } from '../serial/serialSettings.js';
 import type { ControlLines } from '../serial/SerialLine.js';
+import { showText } from '../api/showText.js';
+import { endConnection } from '../net/endConnection.js';
 import type { LineConfig } from './LineConfig.js';
+import { describeDuration, type LoginGuard } from './LoginGuard.js';
 import { verifyPassword } from './passwords.js';
+import { WarningLimiter } from './WarningLimiter.js';
 
 /** What a client asks of its line; the Line implements it. */
 export interface LinePort {
@@ -36,6 +40,8 @@ export interface LinePort {
   readonly settings: SerialSettings;
   readonly controlLines: ControlLines | undefined;
   readonly signature: string;
+  /** Password attempts and pending connections, per source address across the process. */
+  readonly loginGuard: LoginGuard;
   /** Bytes typed by an admitted client (the line decides whether they reach the device). */
   input(client: LineClient, data: Uint8Array): void;
   sendBreak(client: LineClient, durationMs?: number): void;
@@ -66,6 +72,8 @@ export class LineClient {
   readonly onTrace = this._onTrace.event;
 
   readonly address: string;
+  /** The peer's IP address alone, the key of the password limits. */
+  private readonly host: string;
   readonly connectedAt = new Date();
   role: 'writer' | 'reader' = 'writer';
   private phase: 'password' | 'active' | 'closed' = 'password';
@@ -78,6 +86,10 @@ export class LineClient {
   private held: Uint8Array[] = [];
   private heldBytes = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private loginTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private dropping = false;
+  private readonly warnings: WarningLimiter;
   private readonlyNoticeSent = false;
   private terminalType: string | undefined;
   private windowSize: string | undefined;
@@ -89,7 +101,9 @@ export class LineClient {
     private readonly line: LinePort,
     now: () => number = Date.now,
   ) {
-    this.address = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.host = socket.remoteAddress ?? '?';
+    this.address = `${this.host}:${socket.remotePort ?? '?'}`;
+    this.warnings = new WarningLimiter((message) => this.line.log(`client ${this.address}: ${message}`));
     socket.setNoDelay(true);
     if (line.config.protocol === 'telnet') {
       this.engine = new TelnetEngine({ policy: SERVER_POLICY, now, onEvent: (event) => this.onEngineEvent(event) });
@@ -139,6 +153,11 @@ export class LineClient {
     this.say(banner);
     if (this.line.config.passwordHash) {
       this.write(Buffer.from('Password: '));
+      const timeoutMs = this.line.loginGuard.limits.loginTimeoutMs;
+      this.loginTimer = setTimeout(() => {
+        this.line.log(`client ${this.address} gave no right password within ${describeDuration(timeoutMs)}: disconnected`);
+        this.disconnect('% Login timed out');
+      }, timeoutMs);
     } else {
       this.phase = 'active';
       this.line.admit(this);
@@ -176,10 +195,8 @@ export class LineClient {
   disconnect(text: string): void {
     if (this.phase === 'closed') return;
     this.say(text);
-    this.phase = 'closed';
-    this.socket.end();
-    // A client that does not read would keep the socket half-open for ever.
-    setTimeout(() => this.socket.destroy(), 2000).unref();
+    this.leavePassword('closed');
+    endConnection(this.socket);
   }
 
   /** Tells an RFC 2217 client how the modem lines stand, as far as its mask asks. */
@@ -204,6 +221,9 @@ export class LineClient {
   }
 
   private dropSlow(): void {
+    // Its own farewell goes through write() too, and may find the buffer still full.
+    if (this.dropping) return;
+    this.dropping = true;
     this.line.log(`client ${this.address} fell more than ${SLOW_CLIENT_LIMIT / 1024} KiB behind: dropped`);
     this.held = [];
     this.heldBytes = 0;
@@ -213,7 +233,10 @@ export class LineClient {
   private onEngineEvent(event: TelnetEvent): void {
     switch (event.type) {
       case 'send':
-        if (!this.socket.destroyed) this.socket.write(event.data);
+        if (this.socket.destroyed) break;
+        this.socket.write(event.data);
+        // Answers too (AYT, negotiation) pile up for a peer that sends and never reads.
+        if (this.socket.writableLength > SLOW_CLIENT_LIMIT && this.phase !== 'closed') this.dropSlow();
         break;
       case 'data':
         this.fromUser(event.data);
@@ -234,7 +257,7 @@ export class LineClient {
         this._onTrace.fire(event.entry);
         break;
       case 'warning':
-        this.line.log(`client ${this.address}: ${event.message}`);
+        this.warnings.report(event.code, event.message);
         break;
       case 'timing-mark':
         break;
@@ -247,7 +270,7 @@ export class LineClient {
       if (size) this.windowSize = `${size.cols}x${size.rows}`;
     } else if (option === Opt.TTYPE) {
       const message = decodeTerminalType(payload);
-      if (message?.kind === 'is') this.terminalType = message.name;
+      if (message?.kind === 'is') this.terminalType = showText(message.name.slice(0, 64));
     } else if (option === Opt.COM_PORT && this.engine?.isEnabled('remote', Opt.COM_PORT)) {
       const message = decodeComPort(payload);
       if (message && !message.fromServer) void this.onComPort(message);
@@ -297,32 +320,56 @@ export class LineClient {
   }
 
   private async checkPassword(attempt: string): Promise<void> {
+    const guard = this.line.loginGuard;
+    const turn = guard.passwordTurn(this.host);
+    if (turn.kind === 'locked-out') {
+      this.disconnect('% Access denied');
+      return;
+    }
+    if (turn.kind === 'wait') {
+      // Not checked, and not counted: this address has a guess in flight or waits after a wrong one.
+      this.write(Buffer.from(`\r\n% Too many wrong passwords from your address: wait ${describeDuration(turn.waitMs)}\r\nPassword: `));
+      return;
+    }
     this.checkingPassword = true;
     const right = await verifyPassword(attempt, this.line.config.passwordHash!).catch(() => false);
+    if (right) guard.succeeded(this.host);
+    const { delayMs, lockedOut } = right ? { delayMs: 0, lockedOut: false } : guard.failed(this.host, this.line.config.tcpPort);
     if (this.phase !== 'password') return;
     if (right) {
       this.checkingPassword = false;
-      this.phase = 'active';
+      this.leavePassword('active');
       this.write(Buffer.from('\r\n'));
       this.line.admit(this);
       // What followed the password's own line end (its LF or NUL) belongs to the device.
       const typed = Uint8Array.from(this.typedAhead);
       this.typedAhead = [];
       const start = typed[0] === 0x0a || typed[0] === 0x00 ? 1 : 0;
-      if (typed.length > start && this.phase === 'active') this.fromUser(typed.subarray(start));
+      if (typed.length > start && this.active) this.fromUser(typed.subarray(start));
       return;
     }
     this.passwordFailures++;
-    this.line.log(`client ${this.address}: wrong password (${this.passwordFailures} of ${PASSWORD_ATTEMPTS})`);
-    // Each failure waits twice as long as the last before the next try.
-    await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** (this.passwordFailures - 1)));
-    this.checkingPassword = false;
-    if (this.phase !== 'password') return;
-    if (this.passwordFailures >= PASSWORD_ATTEMPTS) {
+    this.line.log(`client ${this.address}: wrong password (${this.passwordFailures} of ${PASSWORD_ATTEMPTS} on this connection)`);
+    if (lockedOut) {
       this.disconnect('% Access denied');
-    } else {
-      this.write(Buffer.from('\r\n% Wrong password\r\nPassword: '));
+      return;
     }
+    // The wait doubles with each wrong password from this address, on any connection.
+    this.retryTimer = setTimeout(() => {
+      this.checkingPassword = false;
+      if (this.passwordFailures >= PASSWORD_ATTEMPTS) this.disconnect('% Access denied');
+      else this.write(Buffer.from('\r\n% Wrong password\r\nPassword: '));
+    }, delayMs);
+  }
+
+  /** Leaves the password prompt: its timer and its pending slot go with it. */
+  private leavePassword(next: 'active' | 'closed'): void {
+    if (this.phase === 'password' && this.line.config.passwordHash) {
+      clearTimeout(this.loginTimer);
+      clearTimeout(this.retryTimer);
+      this.line.loginGuard.leavePending(this.host);
+    }
+    this.phase = next;
   }
 
   private touch(): void {
@@ -342,7 +389,8 @@ export class LineClient {
   private finish(): void {
     clearTimeout(this.idleTimer);
     const wasActive = this.phase === 'active';
-    this.phase = 'closed';
+    this.leavePassword('closed');
+    this.warnings.flush();
     if (wasActive && this.suspended) this.line.suspendOutput(this, false);
     this.line.closed(this);
   }
@@ -403,7 +451,7 @@ export class LineClient {
           return;
       }
     } catch (error) {
-      this.line.log(`client ${this.address}: ${message.command} failed: ${(error as Error).message}`);
+      this.warnings.report(`${message.command} failed`, `${message.command} failed: ${(error as Error).message}`);
     }
   }
 
@@ -411,7 +459,7 @@ export class LineClient {
     try {
       return await this.line.applySettings(change);
     } catch (error) {
-      this.line.log(`client ${this.address}: cannot change the settings: ${(error as Error).message}`);
+      this.warnings.report('settings refused', `cannot change the settings: ${(error as Error).message}`);
       return this.line.settings;
     }
   }

@@ -1,6 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { serialDeviceProblem } from '../serial/devicePath.js';
 import { parseSerialSettings, SettingsError, type SerialSettings } from '../serial/serialSettings.js';
 import { parseCidr, type Cidr } from './accessList.js';
+import { logDirProblem, sessionLogName } from './SessionLog.js';
 
 export type LineProtocol = 'telnet' | 'raw';
 
@@ -38,6 +41,7 @@ export class ConfigError extends Error {
 export const DEFAULT_BIND = '127.0.0.1';
 export const DEMO_DEVICE = 'demo';
 const MULTI: readonly MultiClientPolicy[] = ['exclusive', 'kick', 'shared', 'spectate'];
+export const MAX_IDLE_SECONDS = 24 * 24 * 3600;
 
 /** Cisco's numbering: TCP port 2000+N is async line N. */
 function defaultLineName(tcpPort: number): string {
@@ -67,7 +71,8 @@ export function parseLineSpec(spec: string, exists: (path: string) => boolean = 
 }
 
 export function parseTcpPort(text: string | number, where: string): number {
-  const port = Number(text);
+  // Only digits: Number('') is 0 and Number(true) (YAML's `port: true`) is 1.
+  const port = typeof text === 'number' || /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`${where}: "${text}" is not a TCP port (1–65535)`);
   return port;
 }
@@ -106,6 +111,8 @@ export function makeLineConfig(tcpPort: number, device: string, options: LineOpt
   if (!Number.isInteger(maxClients) || maxClients < 1) fail(`max clients "${options.maxClients}" is not a whole number of at least 1`);
   const idle = options.idleTimeout === undefined ? undefined : Number(options.idleTimeout);
   if (idle !== undefined && (!Number.isFinite(idle) || idle < 0)) fail(`idle timeout "${options.idleTimeout}" is not a number of seconds`);
+  // Node's timers hold at most 2^31-1 ms (24.8 days); a longer one fires at once.
+  if (idle !== undefined && idle > MAX_IDLE_SECONDS) fail(`idle timeout ${options.idleTimeout} s is longer than ${MAX_IDLE_SECONDS} s (24 days); give fewer seconds, or 0 for none`);
   let allow: Cidr[];
   try {
     allow = (options.allow ?? []).map(parseCidr);
@@ -113,6 +120,10 @@ export function makeLineConfig(tcpPort: number, device: string, options: LineOpt
     return fail((error as Error).message);
   }
   if (!device) fail('no device');
+  const deviceProblem = device === DEMO_DEVICE ? undefined : serialDeviceProblem(device);
+  if (deviceProblem) fail(deviceProblem);
+  const logDirIssue = options.logDir === undefined ? undefined : logDirProblem(options.logDir);
+  if (logDirIssue) fail(logDirIssue);
   return {
     name: options.name ?? defaultLineName(tcpPort),
     tcpPort,
@@ -128,6 +139,42 @@ export function makeLineConfig(tcpPort: number, device: string, options: LineOpt
     ...(options.banner !== undefined ? { banner: options.banner } : {}),
     ...(options.logDir !== undefined ? { logDir: options.logDir } : {}),
   };
+}
+
+/**
+ * What lines cannot share: a TCP port, a device (two owners of one port would fight over
+ * it), and a session log file (names that differ only in what the file name cannot hold).
+ */
+export function checkLinesTogether(configs: readonly LineConfig[]): void {
+  const ports = new Map<number, LineConfig>();
+  const devices = new Map<string, LineConfig>();
+  const logs = new Map<string, LineConfig>();
+  for (const config of configs) {
+    const samePort = ports.get(config.tcpPort);
+    if (samePort) throw new ConfigError(`TCP port ${config.tcpPort} is given to both ${samePort.device} and ${config.device}`);
+    ports.set(config.tcpPort, config);
+    if (config.device !== DEMO_DEVICE) {
+      const device = realDevicePath(config.device);
+      const sameDevice = devices.get(device);
+      if (sameDevice) throw new ConfigError(`${config.device} is given to both TCP port ${sameDevice.tcpPort} and TCP port ${config.tcpPort}; a device can serve one line — remove one`);
+      devices.set(device, config);
+    }
+    if (config.logDir !== undefined) {
+      const file = resolve(config.logDir, `${sessionLogName(config.name)}.log`);
+      const sameLog = logs.get(file);
+      if (sameLog) throw new ConfigError(`the lines "${sameLog.name}" and "${config.name}" would write one session log, ${file} — rename one of them`);
+      logs.set(file, config);
+    }
+  }
+}
+
+/** /dev/serial/by-id/… and /dev/ttyUSB0 are one device. */
+function realDevicePath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** Two configurations that would run the same line the same way (SIGHUP keeps such a line). */

@@ -1,5 +1,5 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 // A line's session log: every byte read from the device, each line of it stamped with the
 // time it started. Written with writeSync as the bytes arrive, so whatever the device sent
@@ -25,6 +25,33 @@ export class SessionLogError extends Error {
 }
 
 const NEWLINE = 0x0a;
+
+/** The log file's name for a line: "core sw1" and "core/sw1" both give "core-sw1". */
+export function sessionLogName(lineName: string): string {
+  return lineName.replace(/[^\w.-]+/g, '-');
+}
+
+// statfs magic numbers of the kernel's own file systems (linux/magic.h): files there are
+// not files, and writing one can hang or spin (/proc/…, /sys/…).
+const PSEUDO_FILE_SYSTEMS = new Map<number, string>([
+  [0x9fa0, 'proc'], [0x62656572, 'sysfs'], [0x1cd1, 'devpts'], [0x1373, 'devfs'], [0x27e0eb, 'cgroup'],
+  [0x63677270, 'cgroup2'], [0x64626720, 'debugfs'], [0x74726163, 'tracefs'], [0x73636673, 'securityfs'],
+  [0x62656570, 'configfs'], [0xcafe4a11, 'bpf'], [0xde5e81e4, 'efivarfs'], [0x6165676c, 'pstore'],
+]);
+
+/** Why `dir` cannot hold session logs, if it is on a kernel pseudo-file-system such as /proc. */
+export function logDirProblem(dir: string): string | undefined {
+  let existing = resolve(dir);
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  let type: number;
+  try {
+    type = statfsSync(existing).type;
+  } catch {
+    return undefined;
+  }
+  const name = PSEUDO_FILE_SYSTEMS.get(type);
+  return name ? `the log folder ${dir} is on the kernel's ${name} file system, which holds no real files — pick a folder on a disk` : undefined;
+}
 
 export class SessionLog {
   private fd: number;

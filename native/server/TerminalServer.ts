@@ -1,5 +1,6 @@
 import { Line, type LineOptions } from './Line.js';
-import { sameLine, type LineConfig } from './LineConfig.js';
+import { checkLinesTogether, sameLine, type LineConfig } from './LineConfig.js';
+import { LoginGuard } from './LoginGuard.js';
 
 /**
  * The lines of `revtel serve`. `apply` moves from one configuration to the next as
@@ -8,14 +9,19 @@ import { sameLine, type LineConfig } from './LineConfig.js';
  */
 export class TerminalServer {
   private readonly running = new Map<number, Line>();
+  /** One for every line, so that password guesses spread over lines are counted together. */
+  private readonly loginGuard: LoginGuard;
 
-  constructor(private readonly options: LineOptions) {}
+  constructor(private readonly options: LineOptions) {
+    this.loginGuard = options.loginGuard ?? new LoginGuard(undefined, options.log);
+  }
 
   get lines(): Line[] {
     return [...this.running.values()];
   }
 
   async apply(configs: readonly LineConfig[]): Promise<void> {
+    checkLinesTogether(configs);
     const wanted = new Map(configs.map((config) => [config.tcpPort, config]));
     for (const [port, line] of this.running) {
       const next = wanted.get(port);
@@ -28,7 +34,7 @@ export class TerminalServer {
     try {
       for (const config of configs) {
         if (this.running.has(config.tcpPort)) continue;
-        const line = new Line(config, this.options);
+        const line = new Line(config, { ...this.options, loginGuard: this.loginGuard });
         await line.start();
         this.running.set(config.tcpPort, line);
         started.push(line);

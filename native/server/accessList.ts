@@ -20,7 +20,8 @@ export function parseCidr(text: string): Cidr {
   const family = isIPv4(address) ? 4 : isIPv6(address) ? 6 : undefined;
   if (!family || rest.length > 0) throw new AccessListError(`"${text}" is not an address or CIDR range (e.g. 192.168.1.0/24 or ::1)`);
   const bits = family === 4 ? 32 : 128;
-  const prefix = prefixText === undefined ? bits : Number(prefixText);
+  // "10.0.0.0/" must not read as /0, which would admit every address.
+  const prefix = prefixText === undefined ? bits : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) throw new AccessListError(`"${text}": the prefix length must be 0–${bits}`);
   return { text, family, network: mask(toBigInt(address, family), prefix, bits), prefix };
 }

@@ -51,8 +51,17 @@ export async function readPasswordFile(path: string): Promise<PasswordTable> {
     if (!/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/.test(hash) || words.length > 2) {
       throw new PasswordFileError(`${path} line ${index + 1}: expected "[TCPPORT] scrypt$…" (make one with: revtel hash-password)`);
     }
-    if (words.length === 2) byPort.set(Number(words[0]), hash);
-    else fallback = hash;
+    if (words.length === 2) {
+      const port = /^\d{1,5}$/.test(words[0]!) ? Number(words[0]) : NaN;
+      // A port that cannot be read would leave its line with no password at all.
+      if (!(port >= 1 && port <= 65535)) throw new PasswordFileError(`${path} line ${index + 1}: "${words[0]}" is not a TCP port (1–65535); write "2001 scrypt$…", or the hash alone for every line`);
+      if (byPort.has(port)) throw new PasswordFileError(`${path} line ${index + 1}: TCP port ${port} has a password already; keep one line per port`);
+      byPort.set(port, hash);
+    } else if (fallback !== undefined) {
+      throw new PasswordFileError(`${path} line ${index + 1}: a second password for every line; keep one, or put a TCP port before it`);
+    } else {
+      fallback = hash;
+    }
   });
   return fallback ? { byPort, default: fallback } : { byPort };
 }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { ConfigError, DEMO_DEVICE, makeLineConfig, parseLineSpec, parseTcpPort, type LineConfig, type LineOptions } from './LineConfig.js';
+import { checkLinesTogether, ConfigError, DEMO_DEVICE, makeLineConfig, parseLineSpec, parseTcpPort, type LineConfig, type LineOptions } from './LineConfig.js';
 import { readPasswordFile, PasswordFileError, type PasswordTable } from './passwords.js';
 
 // `revtel serve`'s flags and its YAML config file say the same things; the file can also
@@ -30,10 +29,10 @@ const DEMO_PORT = 2001;
 
 /** Every line's configuration, from the flags and the config file; a ConfigError names any mistake. */
 export async function loadLineConfigs(flags: ServeFlags): Promise<LineConfig[]> {
-  const file = flags.configFile ? await readConfigFile(flags.configFile) : {};
-  const where = flags.configFile ?? '';
-  const fileDefaults = lineOptionsFrom(file, `${where}`);
+  const { values: file, placeOf } = flags.configFile ? await readConfigFile(flags.configFile) : { values: {}, placeOf: () => '' };
+  const fileDefaults = lineOptionsFrom(file, (key) => placeOf([key]));
   const defaults: LineOptions = { ...withoutUndefined(flags), ...fileDefaults };
+  if (file['password-file'] !== undefined && typeof file['password-file'] !== 'string') throw new ConfigError(`${placeOf(['password-file'])}: password-file must be the path of a file`);
   const passwordFile = (file['password-file'] as string | undefined) ?? flags.passwordFile;
   const passwords = passwordFile ? await readPasswords(passwordFile) : undefined;
   const hashFor = (port: number): string | undefined => passwords?.byPort.get(port) ?? passwords?.default;
@@ -44,51 +43,62 @@ export async function loadLineConfigs(flags: ServeFlags): Promise<LineConfig[]> 
     configs.push(makeLineConfig(tcpPort, device, settings ? { ...defaults, settings } : defaults, `--line ${spec}`, hashFor(tcpPort)));
   }
   const fileLines = file['lines'] ?? [];
-  if (!Array.isArray(fileLines)) throw new ConfigError(`${where}: "lines" must be a list`);
+  if (!Array.isArray(fileLines)) throw new ConfigError(`${placeOf(['lines'])}: "lines" must be a list`);
   fileLines.forEach((entry: unknown, index) => {
-    const at = `${where} lines[${index}]`;
+    const at = `${placeOf(['lines', index])}, lines[${index}]`;
     if (typeof entry !== 'object' || entry === null) throw new ConfigError(`${at}: expected port, device and settings`);
     const line = entry as Record<string, unknown>;
     for (const key of Object.keys(line)) {
       if (!PER_LINE_KEYS.has(key)) throw new ConfigError(`${at}: unknown key "${key}" (known: ${[...PER_LINE_KEYS].join(', ')})`);
     }
     if (line['port'] === undefined || typeof line['device'] !== 'string') throw new ConfigError(`${at}: every line needs a port and a device`);
+    if (typeof line['port'] !== 'number') throw new ConfigError(`${at}: port ${JSON.stringify(line['port'])} is not a TCP port; write a whole number 1–65535, such as port: 2001`);
     const tcpPort = parseTcpPort(line['port'] as number, at);
-    configs.push(makeLineConfig(tcpPort, line['device'], { ...defaults, ...lineOptionsFrom(line, at) }, at, hashFor(tcpPort)));
+    configs.push(makeLineConfig(tcpPort, line['device'], { ...defaults, ...lineOptionsFrom(line, () => at) }, at, hashFor(tcpPort)));
   });
+  if (file['demo'] !== undefined && typeof file['demo'] !== 'boolean') throw new ConfigError(`${placeOf(['demo'])}: demo must be true or false`);
   if (flags.demo || file['demo'] === true) {
     configs.push(makeLineConfig(DEMO_PORT, DEMO_DEVICE, defaults, '--demo', hashFor(DEMO_PORT)));
   }
-  const seen = new Map<number, LineConfig>();
-  for (const config of configs) {
-    const other = seen.get(config.tcpPort);
-    if (other) throw new ConfigError(`TCP port ${config.tcpPort} is given to both ${other.device} and ${config.device}`);
-    seen.set(config.tcpPort, config);
-  }
+  checkLinesTogether(configs);
   if (configs.length === 0) throw new ConfigError('No lines to serve: give --line TCPPORT:DEVICE[:SETTINGS], --demo or --config FILE');
   return configs;
 }
 
-async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+/** A config file's values, and where in it a value is: "revtel.yaml line 7". */
+interface ConfigFile {
+  readonly values: Record<string, unknown>;
+  placeOf(path: readonly (string | number)[]): string;
+}
+
+async function readConfigFile(path: string): Promise<ConfigFile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new ConfigError(`The config file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  let document: unknown;
-  try {
-    document = parseYaml(text);
-  } catch (error) {
-    if (error instanceof YAMLParseError) throw new ConfigError(`${path}: ${error.message.split('\n')[0]}`);
-    throw error;
+  // Loaded only for a config file: a server of --line flags does not carry the YAML parser.
+  const { LineCounter, parseDocument, YAMLParseError } = await import('yaml');
+  const lineCounter = new LineCounter();
+  const parsed = parseDocument(text, { lineCounter });
+  const problem = parsed.errors[0];
+  if (problem) {
+    if (problem instanceof YAMLParseError) throw new ConfigError(`${path}: ${problem.message.split('\n')[0]}`);
+    throw problem;
   }
-  if (document === null || document === undefined) return {};
+  const document: unknown = parsed.toJS();
+  const placeOf = (at: readonly (string | number)[]): string => {
+    const node = parsed.getIn(at, true) as { range?: [number, number, number] } | undefined;
+    const offset = node?.range?.[0];
+    return offset === undefined ? path : `${path} line ${lineCounter.linePos(offset).line}`;
+  };
+  if (document === null || document === undefined) return { values: {}, placeOf };
   if (typeof document !== 'object' || Array.isArray(document)) throw new ConfigError(`${path}: expected keys such as "lines:" at the top`);
   for (const key of Object.keys(document)) {
-    if (!TOP_KEYS.has(key)) throw new ConfigError(`${path}: unknown key "${key}" (known: ${[...TOP_KEYS].join(', ')})`);
+    if (!TOP_KEYS.has(key)) throw new ConfigError(`${placeOf([key])}: unknown key "${key}" (known: ${[...TOP_KEYS].join(', ')})`);
   }
-  return document as Record<string, unknown>;
+  return { values: document as Record<string, unknown>, placeOf };
 }
 
 async function readPasswords(path: string): Promise<PasswordTable> {
@@ -100,15 +110,15 @@ async function readPasswords(path: string): Promise<PasswordTable> {
   }
 }
 
-function lineOptionsFrom(source: Record<string, unknown>, where: string): LineOptions {
+function lineOptionsFrom(source: Record<string, unknown>, placeOf: (key: string) => string): LineOptions {
   const text = (key: string): string | undefined => {
     const value = source[key];
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string' || typeof value === 'number') return String(value);
-    throw new ConfigError(`${where}: "${key}" must be a single value`);
+    throw new ConfigError(`${placeOf(key)}: "${key}" must be a single value, not ${JSON.stringify(value)}`);
   };
   const allow = source['allow'];
-  if (allow !== undefined && !(Array.isArray(allow) || typeof allow === 'string')) throw new ConfigError(`${where}: "allow" must be a list of CIDR ranges`);
+  if (allow !== undefined && !(Array.isArray(allow) || typeof allow === 'string')) throw new ConfigError(`${placeOf('allow')}: "allow" must be a list of CIDR ranges`);
   return withoutUndefined({
     name: text('name'),
     settings: text('settings'),
@@ -116,7 +126,10 @@ function lineOptionsFrom(source: Record<string, unknown>, where: string): LineOp
     protocol: text('protocol'),
     multi: text('multi'),
     maxClients: text('max-clients'),
-    allow: allow === undefined ? undefined : ([] as unknown[]).concat(allow).map(String),
+    allow: allow === undefined ? undefined : ([] as unknown[]).concat(allow).map((entry) => {
+      if (typeof entry !== 'string') throw new ConfigError(`${placeOf('allow')}: allow entry ${JSON.stringify(entry)} is not a CIDR range such as 10.0.0.0/8`);
+      return entry;
+    }),
     idleTimeout: text('idle-timeout'),
     banner: text('banner'),
     logDir: text('log-dir'),

@@ -6,6 +6,9 @@ import { commandBytes, negotiationBytes, wrapSubnegotiation } from './wire.js';
 import { decodeStatus, encodeStatus, type StatusEntry } from './options/status.js';
 import { TerminalTypeCycle, decodeTerminalType, encodeTerminalType } from './options/terminalType.js';
 import { encodeWindowSize, type WindowSize } from './options/windowSize.js';
+import { encodeTerminalSpeed } from './options/terminalSpeed.js';
+import { decodeEnviron, encodeEnviron, type EnvironVariable } from './options/environ.js';
+import { LinemodeCommand, ModeBit, SlcTable, decodeSlc, encodeMode, encodeSlc } from './options/linemode.js';
 
 /** `local`: an option we perform (WILL/WONT from us). `remote`: one the peer performs. */
 export type Side = 'local' | 'remote';
@@ -37,6 +40,8 @@ export type TelnetEvent =
   | { readonly type: 'option'; readonly option: number; readonly side: Side; readonly enabled: boolean }
   /** A complete subnegotiation, unescaped, without IAC SB <option> and IAC SE. */
   | { readonly type: 'subnegotiation'; readonly option: number; readonly payload: Uint8Array }
+  /** LINEMODE (RFC 1184) changed: the server set a MODE, the SLC table or the forward mask. */
+  | { readonly type: 'linemode'; readonly mode: number }
   /** The peer answered our DO TIMING-MARK (RFC 860). */
   | { readonly type: 'timing-mark'; readonly willing: boolean }
   | { readonly type: 'warning'; readonly code: WarningCode; readonly message: string }
@@ -53,7 +58,24 @@ export interface TelnetEngineOptions {
   readonly terminalTypes?: readonly string[];
   /** Cap on one subnegotiation's payload, in bytes. */
   readonly maxSubnegotiationLength?: number;
+  /** Our answer to TERMINAL-SPEED SEND (RFC 1079), in bits per second. */
+  readonly terminalSpeed?: { readonly transmit: number; readonly receive: number };
+  /** The variables we export by NEW-ENVIRON (RFC 1572): USER, DISPLAY and any the user names. */
+  readonly environment?: readonly { readonly name: string; readonly value: string }[];
 }
+
+/** The client's LINEMODE state (RFC 1184) while LINEMODE is on. */
+export interface LinemodeState {
+  /** The MODE in force (EDIT, TRAPSIG, SOFT_TAB, LIT_ECHO bits; never ACK). */
+  readonly mode: number;
+  /** The special characters as agreed with the server. */
+  readonly slc: SlcTable;
+  /** DO FORWARDMASK from the server: bit n of the mask set means character n ends a buffer. */
+  readonly forwardMask: Uint8Array | undefined;
+}
+
+// RFC 1572's well-known variables go as VAR; anything else as USERVAR.
+const WELL_KNOWN_VARIABLES = new Set(['USER', 'JOB', 'ACCT', 'PRINTER', 'SYSTEMTYPE', 'DISPLAY']);
 
 const NO_BYTES = new Uint8Array(0);
 const NUL = 0x00;
@@ -94,6 +116,11 @@ export class TelnetEngine {
   private readonly terminalTypes: TerminalTypeCycle;
   private windowSize: WindowSize | undefined;
   private timingMarksAwaited = 0;
+  private readonly terminalSpeed: TelnetEngineOptions['terminalSpeed'];
+  private readonly environment: NonNullable<TelnetEngineOptions['environment']>;
+  private linemodeMode = 0;
+  private readonly slc = new SlcTable();
+  private forwardMask: Uint8Array | undefined;
 
   private parserState = DATA;
   private verb: NegotiationVerb = WILL;
@@ -118,6 +145,8 @@ export class TelnetEngine {
     this.now = options.now ?? (() => 0);
     this.maxSubnegotiation = options.maxSubnegotiationLength ?? DEFAULT_MAX_SUBNEGOTIATION;
     this.terminalTypes = new TerminalTypeCycle(options.terminalTypes ?? ['UNKNOWN']);
+    this.terminalSpeed = options.terminalSpeed;
+    this.environment = options.environment ?? [];
     for (const { option, local, remote } of options.policy) {
       this.acceptLocal[option] = local ? 1 : 0;
       this.acceptRemote[option] = remote ? 1 : 0;
@@ -394,7 +423,60 @@ export class TelnetEngine {
       this.subnegotiate(Opt.TTYPE, encodeTerminalType({ kind: 'is', name: this.terminalTypes.answer() }));
     } else if (option === Opt.STATUS && decodeStatus(payload)?.kind === 'send') {
       this.subnegotiate(Opt.STATUS, encodeStatus({ kind: 'is', options: this.enabledOptions(), subnegotiations: [] }));
+    } else if (option === Opt.TSPEED && payload.length === 1 && payload[0] === 1 && this.terminalSpeed) {
+      this.subnegotiate(Opt.TSPEED, encodeTerminalSpeed({ kind: 'is', ...this.terminalSpeed }));
+    } else if (option === Opt.NEW_ENVIRON) {
+      this.answerEnviron(payload);
+    } else if (option === Opt.LINEMODE) {
+      this.handleLinemode(payload);
     }
+  }
+
+  // RFC 1572 SEND: the variables asked for (those we do not have go without a value), or,
+  // when none is named, all of ours: user variables first, then the well-known ones, as
+  // the BSD client orders them.
+  private answerEnviron(payload: Uint8Array): void {
+    const request = decodeEnviron(payload);
+    if (request?.kind !== 'send') return;
+    const ours = new Map(this.environment.map(({ name, value }) => [name, value]));
+    const names = request.variables.length > 0
+      ? request.variables.map((variable) => variable.name)
+      : [...this.environment.filter(({ name }) => !WELL_KNOWN_VARIABLES.has(name)), ...this.environment.filter(({ name }) => WELL_KNOWN_VARIABLES.has(name))]
+        .map(({ name }) => name);
+    const variables: EnvironVariable[] = names.map((name) => {
+      const value = ours.get(name);
+      const type = WELL_KNOWN_VARIABLES.has(name) ? 'var' : 'uservar';
+      return value === undefined ? { type, name } : { type, name, value };
+    });
+    this.subnegotiate(Opt.NEW_ENVIRON, encodeEnviron({ kind: 'is', variables }));
+  }
+
+  // The client side of RFC 1184, as the BSD client answers: a new MODE is acknowledged
+  // (one with ACK, or the mode already in force, is not answered); SLC triplets go through
+  // the table; FORWARDMASK is accepted.
+  private handleLinemode(payload: Uint8Array): void {
+    const [command, argument] = payload;
+    if (command === LinemodeCommand.MODE && payload.length === 2) {
+      const mode = argument! & ~ModeBit.ACK & 0x1f;
+      if (mode === this.linemodeMode || argument! & ModeBit.ACK) return;
+      this.linemodeMode = mode;
+      this.subnegotiate(Opt.LINEMODE, encodeMode(mode | ModeBit.ACK));
+      this.emit({ type: 'linemode', mode });
+    } else if (command === LinemodeCommand.SLC) {
+      const replies = this.slc.receive(decodeSlc(payload));
+      if (replies.length > 0) this.subnegotiate(Opt.LINEMODE, encodeSlc(replies));
+      this.emit({ type: 'linemode', mode: this.linemodeMode });
+    } else if ((command === DO || command === DONT) && argument === LinemodeCommand.FORWARDMASK) {
+      this.forwardMask = command === DO ? payload.slice(2) : undefined;
+      this.subnegotiate(Opt.LINEMODE, Uint8Array.of(command === DO ? WILL : WONT, LinemodeCommand.FORWARDMASK));
+      this.emit({ type: 'linemode', mode: this.linemodeMode });
+    }
+  }
+
+  /** LINEMODE as agreed, or undefined while it is off. */
+  get linemode(): LinemodeState | undefined {
+    if (!this.isEnabled('local', Opt.LINEMODE)) return undefined;
+    return { mode: this.linemodeMode, slc: this.slc, forwardMask: this.forwardMask };
   }
 
   private enabledOptions(): StatusEntry[] {
@@ -522,6 +604,13 @@ export class TelnetEngine {
     this.emit({ type: 'option', option, side: isLocal ? 'local' : 'remote', enabled });
     if (enabled && isLocal && option === Opt.NAWS && this.windowSize) {
       this.subnegotiate(Opt.NAWS, encodeWindowSize(this.windowSize));
+    }
+    if (enabled && isLocal && option === Opt.LINEMODE) {
+      // The BSD client's slc_init(): a fresh start, our characters offered at once.
+      this.linemodeMode = 0;
+      this.forwardMask = undefined;
+      this.slc.reset();
+      this.subnegotiate(Opt.LINEMODE, encodeSlc(this.slc.exported()));
     }
   }
 

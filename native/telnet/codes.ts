@@ -73,8 +73,8 @@ export function commandName(command: number): string | undefined {
   return SHORT_COMMAND_NAMES[command - FIRST_COMMAND];
 }
 
-// Option names as BSD's telopts[] prints them (0–39). Option 36 keeps its RFC 1408 name
-// ENVIRON, which is what the BSD client of TCP/IP Illustrated prints (Figure 26.12).
+// Option names as BSD's telopts[] prints them (0–39). Option 36 is OLD-ENVIRON as in
+// today's inetutils and netkit clients (the BSD/386 client of Figure 26.12 said ENVIRON).
 const BSD_OPTION_NAMES = [
   'BINARY', 'ECHO', 'RCP', 'SUPPRESS GO AHEAD', 'NAME',
   'STATUS', 'TIMING MARK', 'RCTE', 'NAOL', 'NAOP',
@@ -83,7 +83,7 @@ const BSD_OPTION_NAMES = [
   'DATA ENTRY TERMINAL', 'SUPDUP', 'SUPDUP OUTPUT', 'SEND LOCATION', 'TERMINAL TYPE',
   'END OF RECORD', 'TACACS UID', 'OUTPUT MARKING', 'TTYLOC', '3270 REGIME',
   'X.3 PAD', 'NAWS', 'TSPEED', 'LFLOW', 'LINEMODE',
-  'XDISPLOC', 'ENVIRON', 'AUTHENTICATION', 'ENCRYPT', 'NEW-ENVIRON',
+  'XDISPLOC', 'OLD-ENVIRON', 'AUTHENTICATION', 'ENCRYPT', 'NEW-ENVIRON',
 ];
 
 // Options registered after BSD's table was frozen (IANA "Telnet Options").

@@ -5,6 +5,7 @@ export * from './trace.js';
 export * from './TelnetEngine.js';
 export * from './options/comPort.js';
 export * from './options/environ.js';
+export * from './options/linemode.js';
 export * from './options/status.js';
 export * from './options/terminalSpeed.js';
 export * from './options/terminalType.js';

@@ -29,9 +29,10 @@ export const SERVER_POLICY: OptionPolicy = [
 ];
 
 /**
- * A terminal user's client: character-at-a-time with the server echoing, BINARY when
- * offered, terminal type and window size on request. COM-PORT-OPTION is added by
- * `withOption` when the user asks for RFC 2217.
+ * A terminal user's client, as the BSD client: character-at-a-time with the server
+ * echoing, or LINEMODE (RFC 1184) when the server asks; BINARY when offered; terminal
+ * type, speed, window size, environment and flow control on request. COM-PORT-OPTION is
+ * added by `withOption` when the user asks for RFC 2217.
  */
 export const CLIENT_POLICY: OptionPolicy = [
   { option: Opt.BINARY, local: true, remote: true },
@@ -40,6 +41,10 @@ export const CLIENT_POLICY: OptionPolicy = [
   { option: Opt.STATUS, local: false, remote: true },
   { option: Opt.TTYPE, local: true, remote: false },
   { option: Opt.NAWS, local: true, remote: false },
+  { option: Opt.TSPEED, local: true, remote: false },
+  { option: Opt.LFLOW, local: true, remote: false },
+  { option: Opt.LINEMODE, local: true, remote: false },
+  { option: Opt.NEW_ENVIRON, local: true, remote: false },
 ];
 
 /** The policy with one entry added or replaced. */

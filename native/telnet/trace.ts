@@ -1,6 +1,7 @@
 import { Opt, bsdCommandName, commandName, optionName, shortOptionName, verbName, type NegotiationVerb } from './codes.js';
 import { decodeComPort, describeComPortValue } from './options/comPort.js';
 import { decodeStatus } from './options/status.js';
+import { describeLinemode } from './options/linemode.js';
 import { wrapSubnegotiation } from './wire.js';
 
 // Trace lines in the format of the BSD telnet client's `toggle options` (its
@@ -137,6 +138,8 @@ function describeSubnegotiation(
       return `${named('STATUS')}${describeStatus(payload, names, lineBreak)}`;
     case Opt.NEW_ENVIRON:
       return `${named('NEW-ENVIRON')} ${describeEnviron(payload)}`;
+    case Opt.LINEMODE:
+      return `${named('LINEMODE')} ${describeLinemode(payload)}`;
     case Opt.COM_PORT: {
       const message = decodeComPort(payload);
       if (!message) break;
@@ -161,30 +164,27 @@ function describeStatus(payload: Uint8Array, names: OptionNamer, lineBreak: stri
   return lines.join(lineBreak);
 }
 
-// NEW-ENVIRON as the BSD client prints it: IS VAR "USER" VALUE "root".
+// NEW-ENVIRON as the BSD client prints it, spaces and all: IS VAR "USER" VALUE "root";
+// a keyword or an octal byte is followed by a space, so "SEND " ends in one.
 function describeEnviron(payload: Uint8Array): string {
   const qualifier = ['IS', 'SEND', 'INFO'][payload[0] ?? -1];
   if (qualifier === undefined) return `${payload[0] ?? ''} (unknown)${unexpected(payload.subarray(1))}`;
-  const words = [qualifier];
-  let quoted: string | undefined;
-  const closeQuote = (): void => {
-    if (quoted !== undefined) words.push(`"${quoted}"`);
-    quoted = undefined;
-  };
+  let text = `${qualifier} `;
+  let quoted = false;
   for (const byte of payload.subarray(1)) {
     const keyword = ['VAR', 'VALUE', 'ESC', 'USERVAR'][byte];
     if (keyword !== undefined) {
-      closeQuote();
-      words.push(keyword);
+      text += `${quoted ? '" ' : ''}${keyword} `;
+      quoted = false;
     } else if (byte >= 0x20 && byte < 0x7f && byte !== 0x22) {
-      quoted = (quoted ?? '') + String.fromCharCode(byte);
+      text += `${quoted ? '' : '"'}${String.fromCharCode(byte)}`;
+      quoted = true;
     } else {
-      closeQuote();
-      words.push(byte.toString(8).padStart(3, '0'));
+      text += `${quoted ? '" ' : ''}${byte.toString(8).padStart(3, '0')} `;
+      quoted = false;
     }
   }
-  closeQuote();
-  return words.join(' ');
+  return quoted ? `${text}"` : text;
 }
 
 function printable(bytes: Uint8Array): string {

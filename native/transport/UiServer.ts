@@ -1,10 +1,13 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import { extname, join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, decodeFrame, dispatch, encodeFrame, isMethodName } from '../api/index.js';
 import type { Hub } from '../hub/Hub.js';
+import { endConnection } from '../net/endConnection.js';
 import { CONTENT_TYPES, RENDERER_CSP, rendererFile } from './rendererAssets.js';
 
 // `revtel serve --ui`: the renderer's files over HTTP and RevtelApi over a WebSocket at
@@ -20,8 +23,10 @@ export interface UiServerOptions {
   readonly port: number;
   readonly bind: string;
   readonly log: (message: string) => void;
-  /** For tests; a random one otherwise. */
+  /** From --ui-token-file (or a test); a random one otherwise. */
   readonly token?: string;
+  /** How long a connection may take to present the token (default HELLO_TIMEOUT_MS). */
+  readonly helloTimeoutMs?: number;
 }
 
 const MAX_MESSAGE = 2 * 1024 * 1024;
@@ -32,7 +37,7 @@ const MAX_MESSAGE = 2 * 1024 * 1024;
  */
 const MAX_UNREAD = 8 * 1024 * 1024;
 /** A connection that has not presented the token by then is closed. */
-const HELLO_TIMEOUT_MS = 10_000;
+export const HELLO_TIMEOUT_MS = 10_000;
 
 export class UiServer {
   readonly token: string;
@@ -41,11 +46,17 @@ export class UiServer {
 
   constructor(private readonly options: UiServerOptions) {
     this.token = options.token ?? randomBytes(24).toString('base64url');
-    this.http = createServer((request, response) => void this.serveFile(request, response));
+    this.http = createServer((request, response) => {
+      if (!this.ownHost(request)) {
+        response.writeHead(421).end();
+        return;
+      }
+      void this.serveFile(request, response);
+    });
     this.sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
-    this.http.on('upgrade', (request, socket, head) => {
-      if (request.url !== '/api' || !sameOrigin(request)) {
-        socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (request.url !== '/api' || !sameOrigin(request) || !this.ownHost(request)) {
+        endConnection(socket, 'HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
         return;
       }
       this.sockets.handleUpgrade(request, socket, head, (ws) => this.connected(ws, request));
@@ -73,6 +84,27 @@ export class UiServer {
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
 
+  /**
+   * A DNS-rebinding page reaches us under a name of its own: only the address we are bound
+   * to, localhost or a loopback literal, with our port, is accepted as the Host (and any
+   * address literal of this machine when bound to all of them).
+   */
+  private ownHost(request: IncomingMessage): boolean {
+    const listening = this.http.address();
+    if (!request.headers.host || typeof listening !== 'object' || listening === null) return false;
+    let url: URL;
+    try {
+      url = new URL(`http://${request.headers.host}/`);
+    } catch {
+      return false;
+    }
+    if (url.port !== String(listening.port) && !(url.port === '' && listening.port === 80)) return false;
+    const name = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+    const bind = this.options.bind.toLowerCase();
+    if (name === bind || name === 'localhost' || name === '127.0.0.1' || name === '::1') return true;
+    return (bind === '0.0.0.0' || bind === '::') && isIP(name) !== 0;
+  }
+
   private connected(ws: WebSocket, request: IncomingMessage): void {
     const peer = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
     let authenticated = false;
@@ -91,7 +123,8 @@ export class UiServer {
       send({ type: 'refused', message });
       ws.close(4001, 'refused');
     };
-    const helloTimer = setTimeout(() => refuse(`no token within ${HELLO_TIMEOUT_MS / 1000} s`), HELLO_TIMEOUT_MS);
+    const helloTimeoutMs = this.options.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
+    const helloTimer = setTimeout(() => refuse(`no token within ${helloTimeoutMs / 1000} s`), helloTimeoutMs);
     ws.on('message', (data, isBinary) => {
       let message: { type?: unknown; token?: unknown; id?: unknown; method?: unknown; request?: unknown };
       try {

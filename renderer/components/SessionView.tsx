@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { SPECIAL_COMMANDS, type SessionDto } from '../../native/api/index.js';
+import { SPECIAL_COMMANDS, describeTerminalMode, type SessionDto } from '../../native/api/index.js';
 import type { SessionPrefs, SessionView as View } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
 import { TracePane } from './TracePane.js';
@@ -61,7 +61,7 @@ function StatusBar({ view }: { view: View }) {
       <span className={`state ${dto.state}`} data-state={dto.state}>{STATE_TEXT[dto.state]}</span>
       {dto.message && <span className="message">{dto.message}</span>}
       {dto.settings && <span className="settings">{dto.settings}</span>}
-      {view.mode && <span className="mode">{view.mode.lineEditing ? 'line mode' : 'character mode'}, {view.mode.localEcho ? 'local echo' : 'remote echo'}</span>}
+      {view.mode && <span className="mode">{describeTerminalMode(view.mode)}</span>}
       <span className="counters">in {bytes(view.bytesIn)} · out {bytes(view.bytesOut)}</span>
       {dto.state === 'closed' && <button type="button" onClick={() => void reopen()}>Reconnect</button>}
     </div>

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { ApiEvents, EventName, LineDto, ModemLinesDto, OptionStateDto, PortDto, SessionDto, TraceEntryDto } from '../../native/api/index.js';
+import type { ApiEvents, EventName, LineDto, ModemLinesDto, OptionStateDto, PortDto, SessionDto, TerminalModeDto, TraceEntryDto } from '../../native/api/index.js';
 
 // The UI's state, in one zustand store with no DOM in it (unit-tested under Node). The
 // back end's events go in through applyEvent; terminals live outside (TerminalRegistry).
@@ -29,7 +29,7 @@ export interface SessionPrefs {
 
 export interface SessionView {
   readonly dto: SessionDto;
-  readonly mode?: { readonly localEcho: boolean; readonly lineEditing: boolean };
+  readonly mode?: TerminalModeDto;
   readonly modem?: ModemLinesDto;
   readonly trace: readonly TraceEntryDto[];
   /** Entries that arrived while the pane was paused, shown when it resumes. */
@@ -165,8 +165,8 @@ export function createRevtelStore(options: StoreOptions = {}) {
             break;
           }
           case 'sessionMode': {
-            const { sessionId, localEcho, lineEditing } = payload as ApiEvents['sessionMode'];
-            updateSession(sessionId, () => ({ mode: { localEcho, lineEditing } }));
+            const { sessionId, ...mode } = payload as ApiEvents['sessionMode'];
+            updateSession(sessionId, () => ({ mode }));
             break;
           }
           case 'modemLines': {

@@ -89,6 +89,8 @@ describe('the browser UI', () => {
     await page.getByLabel('Option names').selectOption('rfc');
     await trace.getByText('RCVD WILL SUPPRESS GO AHEAD').first().waitFor();
     await waitForTerminal(page, `[revtel] port ${linePort}: demo 9600,8N1`);
+    // The status line names the mode the server's options put the client in.
+    await page.getByRole('status').getByText('character mode, remote echo').first().waitFor();
     // The line's own pane lists the remote client's negotiation with Revtel.
     await page.getByRole('button', { name: 'View' }).first().click();
     await page.getByRole('region', { name: 'Clients of this line' }).getByText('SENT WILL ECHO').first().waitFor();

@@ -1,17 +1,47 @@
 // Real peers for the tests, from Debian's packages: socat pty pairs as serial ports,
 // inetutils telnetd, ser2net, OpenSSH's sshd and ssh-keygen. Each start function returns a
-// handle whose stop() the test calls in after(); every process is also killed when the test
-// process exits.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// handle whose stop() the test calls in after(); every process is also killed, and every
+// scratch folder removed, when the test process exits. What the peers write on stderr is
+// kept and shown only when a test fails (node:test reports it with the failure), so a
+// passing run stays quiet.
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import tty from 'node:tty';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'node:test';
+
+interface Started {
+  readonly label: string;
+  readonly child: ChildProcess;
+  stderr(): string;
+  endedAt?: number;
+}
 
 const running = new Set<ChildProcess>();
+const started: Started[] = [];
+const scratchDirs: string[] = [];
+let lastTestEnd = 0;
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+// A failed test gets the stderr of every peer that was running during it.
+afterEach((context) => {
+  const now = Date.now();
+  // `passed` is in Node 20's TestContext, not yet in @types/node 20.
+  if (!(context as { passed?: boolean }).passed) {
+    const during = started.filter((peer) => peer.endedAt === undefined || peer.endedAt >= lastTestEnd);
+    for (const peer of during) {
+      const text = peer.stderr().trimEnd();
+      if (text) process.stderr.write(`--- stderr of ${peer.label} (pid ${peer.child.pid ?? '?'}) ---\n${text}\n`);
+    }
+  }
+  lastTestEnd = now;
+  // Forget what ended before this test: it cannot be of use to the next failure.
+  for (let at = started.length - 1; at >= 0; at--) if (started[at]!.endedAt !== undefined) started.splice(at, 1);
 });
 
 export interface Peer {
@@ -21,21 +51,53 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
-export function startProcess(command: string, args: readonly string[]): Peer {
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+export interface ProcessOptions {
+  /** Replaces the environment (default: this process's). */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** 'pipe' keeps standard input open for process.stdin writes (default: ignored). */
+  readonly stdin?: 'pipe' | 'ignore';
+  /** Standard output: kept (see StartedProcess.stdout), or ignored (default). */
+  readonly stdout?: 'pipe' | 'ignore';
+}
+
+export interface StartedProcess extends Peer {
+  /** What the process has written on stdout so far ('' unless options.stdout is 'pipe'). */
+  stdout(): string;
+  /** The exit code (null when killed by a signal), once it has exited. */
+  readonly exited: Promise<number | null>;
+}
+
+/** The one process starter of the tests: stderr kept for failures, killed at exit. */
+export function startProcess(command: string, args: readonly string[], options: ProcessOptions = {}): StartedProcess {
+  const spawnOptions: SpawnOptions = { stdio: [options.stdin ?? 'ignore', options.stdout ?? 'ignore', 'pipe'] };
+  if (options.env) spawnOptions.env = options.env;
+  if (options.cwd) spawnOptions.cwd = options.cwd;
+  const child = spawn(command, args, spawnOptions);
   running.add(child);
   let stderr = '';
+  let stdout = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('exit', (code, signal) => {
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const record: Started = { label: [command, ...args].join(' ').slice(0, 120), child, stderr: () => stderr };
+  started.push(record);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
     running.delete(child);
-    if (code && !signal && stderr) process.stderr.write(`${command} exited ${code}: ${stderr}\n`);
+    record.endedAt = Date.now();
+    resolve(code);
+  }));
+  // A command that is not installed: the test fails on what it waits for, and says why.
+  child.once('error', (error) => {
+    stderr += `${command} could not be started: ${error.message}\n`;
+    if (child.pid === undefined) child.emit('exit', null, null);
   });
   return {
     process: child,
     stderr: () => stderr,
+    stdout: () => stdout,
+    exited,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) child.kill('SIGTERM');
       await exited;
     },
   };
@@ -72,8 +134,11 @@ export async function waitForPort(port: number): Promise<void> {
   await waitFor(listening, `port ${port} to listen`);
 }
 
+/** A fresh folder under the system's temporary folder, removed when the test process exits. */
 export function scratchDir(): string {
-  return mkdtempSync(join(tmpdir(), 'revtel-test-'));
+  const dir = mkdtempSync(join(tmpdir(), 'revtel-test-'));
+  scratchDirs.push(dir);
+  return dir;
 }
 
 /** A virtual serial cable: open `device` as the port, play the other end on `remote`. */
@@ -119,13 +184,40 @@ export async function startTelnetd(program = '/bin/cat'): Promise<Peer & { reado
   return { ...peer, port };
 }
 
-/** ser2net 4 exposing `device` with the RFC 2217 telnet accepter on a loopback port. */
-export async function startSer2net(dir: string, device: string, settings = '9600n81'): Promise<Peer & { readonly port: number }> {
+/** busybox's telnetd serving `program` on a loopback port (character mode, no LINEMODE). */
+export async function startBusyboxTelnetd(program = '/bin/sh'): Promise<Peer & { readonly port: number }> {
+  const port = await freePort();
+  const peer = startProcess('busybox', ['telnetd', '-F', '-b', `127.0.0.1:${port}`, '-l', program]);
+  await waitForPort(port);
+  return { ...peer, port };
+}
+
+/** The pids of `pid`'s descendants running `command` (argv[0] and args, space-joined). */
+export function descendantsRunning(pid: number, command: string): number[] {
+  const table = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,args=']).toString().trim().split('\n').map((line) => {
+    const [, child, parent, args] = /^\s*(\d+)\s+(\d+)\s(.*)$/.exec(line) ?? [];
+    return { pid: Number(child), ppid: Number(parent), args: (args ?? '').trim() };
+  });
+  const family = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const row of table) {
+      if (family.has(row.ppid) && !family.has(row.pid)) {
+        family.add(row.pid);
+        grew = true;
+      }
+    }
+  }
+  return table.filter((row) => family.has(row.pid) && row.pid !== pid && row.args === command).map((row) => row.pid);
+}
+
+/** ser2net 4 exposing `device` with the telnet accepter (RFC 2217 unless told otherwise) on a loopback port. */
+export async function startSer2net(dir: string, device: string, settings = '9600n81', rfc2217 = true): Promise<Peer & { readonly port: number }> {
   const port = await freePort();
   const config = join(dir, 'ser2net.yaml');
   writeFileSync(config, [
     'connection: &con1',
-    `  accepter: telnet(rfc2217),tcp,127.0.0.1,${port}`,
+    `  accepter: telnet${rfc2217 ? '(rfc2217)' : ''},tcp,127.0.0.1,${port}`,
     `  connector: serialdev,${device},${settings},local`,
     '',
   ].join('\n'));

@@ -1,11 +1,28 @@
 // Revtel's own processes and clients for end-to-end tests: `revtel serve` as a user runs
-// it, and telnet sessions (Revtel's client) whose output can be awaited.
-import { spawn, type ChildProcess } from 'node:child_process';
+// it, a pty line with the demo router behind it, and telnet sessions (Revtel's client)
+// whose output can be awaited.
+import type { ChildProcess } from 'node:child_process';
 import { TelnetClientSession, type StateChange, type TelnetClientOptions } from '../../native/client/TelnetClientSession.js';
-import { startProcess, waitFor, type Peer } from './peers.js';
+import { freePort, scratchDir, startProcess, startPtyPair, waitFor, type Peer, type ProcessOptions, type PtyPair } from './peers.js';
 import { repoPath } from './repo.js';
 
 export const revtelBin = repoPath('dist', 'native', 'cli', 'main.js');
+
+/** The demo router's boot in tests: fast, but still a window in which a BREAK can land. */
+export const TEST_BOOT_STEP_MS = 80;
+
+/**
+ * `revtel ARGS` as a user runs it (stderr kept for failures, killed at exit), its demo
+ * routers booting in TEST_BOOT_STEP_MS steps.
+ */
+export function startRevtel(args: readonly string[], options: ProcessOptions = {}): ReturnType<typeof startProcess> {
+  return startProcess(process.execPath, [revtelBin, ...args], { ...options, env: testEnvironment(options.env) });
+}
+
+/** The environment of Revtel's processes in tests. */
+export function testEnvironment(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...base, REVTEL_DEMO_BOOT_STEP_MS: String(TEST_BOOT_STEP_MS) };
+}
 
 export interface Served {
   readonly process: ChildProcess;
@@ -16,36 +33,79 @@ export interface Served {
   exited: Promise<number | null>;
 }
 
-/** Starts `revtel serve ARGS` and waits until `listening` lines have been logged. */
-export async function startServe(args: readonly string[], listening = 1): Promise<Served> {
-  const child = spawn(process.execPath, [revtelBin, 'serve', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+export interface ServeWaits {
+  /** "listening on" lines to wait for (default 1). */
+  readonly listening?: number;
+  /** "device … open" lines to wait for: typing before a line's device is open is discarded. */
+  readonly open?: number;
+}
+
+/**
+ * Starts `revtel serve ARGS` and waits until `listening` lines have been logged (and, given
+ * `{ open }`, until that many devices are open).
+ */
+export async function startServe(args: readonly string[], waits: number | ServeWaits = 1): Promise<Served> {
+  const { listening = 1, open = 0 } = typeof waits === 'number' ? { listening: waits } : waits;
+  const peer = startRevtel(['serve', ...args]);
   const served: Served = {
-    process: child,
-    log: () => log,
-    waitForLog: (pattern, what = String(pattern), timeoutMs = 5000) => waitFor(() => pattern.test(log), what, timeoutMs),
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-    exited,
+    process: peer.process,
+    log: peer.stderr,
+    waitForLog: (pattern, what = String(pattern), timeoutMs = 5000) => waitFor(() => pattern.test(peer.stderr()), what, timeoutMs),
+    stop: peer.stop,
+    exited: peer.exited,
   };
-  process.on('exit', () => child.kill('SIGKILL'));
-  if (listening > 0) {
-    await waitFor(() => (log.match(/listening on/g) ?? []).length >= listening || child.exitCode !== null, '`revtel serve` to listen');
-    if (child.exitCode !== null) throw new Error(`revtel serve exited: ${log}`);
-  }
+  const count = (pattern: RegExp): number => (peer.stderr().match(pattern) ?? []).length;
+  const exitedEarly = (): boolean => peer.process.exitCode !== null || peer.process.signalCode !== null;
+  await waitFor(() => (count(/listening on/g) >= listening && count(/device \S+ open\b/g) >= open) || exitedEarly(), '`revtel serve` to listen and open its devices');
+  if (exitedEarly()) throw new Error(`revtel serve exited: ${peer.stderr()}`);
   return served;
 }
 
 /** `revtel demo-device PATH` on the far end of a pty pair: the router behind the line, once it listens. */
 export async function startDemoDevice(path: string): Promise<Peer> {
-  const peer = startProcess(process.execPath, [revtelBin, 'demo-device', path]);
+  const peer = startRevtel(['demo-device', path]);
   // Opening a port flushes what waits in it: nothing typed before this point would arrive.
-  await waitFor(() => peer.stderr().includes('demo console on'), 'the demo router to open its port');
+  await waitFor(() => peer.stderr().includes('demo console on') || peer.process.exitCode !== null, 'the demo router to open its port');
+  if (peer.process.exitCode !== null) throw new Error(`revtel demo-device exited: ${peer.stderr()}`);
   return peer;
+}
+
+/** A serial line under test: a pty pair, (optionally) the demo router on its far end, and `revtel serve` on it. */
+export interface PtyLine {
+  readonly dir: string;
+  readonly port: number;
+  pty: PtyPair;
+  router: Peer | undefined;
+  readonly served: Served;
+  /** Stops serve, the router and the pty, in that order. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The set-up of most serve tests: a socat pty pair, the demo router on its far end (unless
+ * `router: false`), `revtel serve --line PORT:PTY[:SETTINGS] ARGS`, waiting until the
+ * line's device is open so that what a test types reaches it.
+ */
+export async function startPtyLine(options: { settings?: string; args?: readonly string[]; router?: boolean; dir?: string } = {}): Promise<PtyLine> {
+  const dir = options.dir ?? scratchDir();
+  const pty = await startPtyPair(dir);
+  const router = options.router === false ? undefined : await startDemoDevice(pty.remote);
+  const port = await freePort();
+  const line = `${port}:${pty.device}${options.settings ? `:${options.settings}` : ''}`;
+  const served = await startServe(['--line', line, ...(options.args ?? [])], { open: 1 });
+  const handle: PtyLine = {
+    dir,
+    port,
+    pty,
+    router,
+    served,
+    stop: async () => {
+      await served.stop();
+      await handle.router?.stop();
+      await handle.pty.stop();
+    },
+  };
+  return handle;
 }
 
 /** A telnet session whose output (as text) and state changes tests can wait on. */

@@ -43,7 +43,7 @@ describe('revtel decode', () => {
     const cases: [string[], RegExp][] = [
       [['decode', '/no/such/capture'], /^revtel: \/no\/such\/capture: no such file\n$/],
       [['decode', '--hex', repoPath('README.md')], /^revtel: The capture is not hex text: expected pairs of hex digits/],
-      [['decode', '--colour'], /^revtel: Unknown option '--colour'/],
+      [['decode', '--colour'], /^revtel: Unknown option "--colour"\nUsage: revtel decode \[--hex\] \[--short\] \[FILE\|-\]\n$/],
       [['decode', 'a', 'b'], /^revtel: decode takes one capture file/],
       [['sreve'], /^revtel: Unknown command "sreve": run "revtel help" for the list\n$/],
     ];

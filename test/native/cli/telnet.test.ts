@@ -44,14 +44,28 @@ describe('revtel telnet on pipes', () => {
     assert.ok(stderr.includes('SENT IAC SB TERMINAL-TYPE IS "VT100"'), 'the type comes from $TERM');
   });
 
-  it('obeys the escape prompt: status, send ayt, toggle trace, close', async () => {
-    const run = await revtel(['telnet', '127.0.0.1', String(telnetd.port)], '\x1dstatus\n\x1dtoggle trace\n\x1dsend ayt\n\x1dbogus\n\x1dclose\n');
+  it('obeys the escape prompt as the BSD client does: status, send ayt, toggle options, help, close', async () => {
+    const run = await revtel(['telnet', '127.0.0.1', String(telnetd.port)], '\x1dstatus\n\x1dtoggle options\n\x1dsend ayt\n\x1dbogus\n\x1d?\n\x1dsend ?\n\x1dclose\n');
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /telnet> /);
-    assert.match(run.stderr, new RegExp(`Connected to 127.0.0.1 port ${telnetd.port}\\.\\nOperating in (line|single character) mode`));
-    assert.match(run.stderr, /Trace of option negotiation on\.\nSENT IAC AYT\n/);
-    assert.match(run.stderr, /\?Invalid command "bogus"\. Commands:\n {2}send brk \[MS\]/);
+    assert.match(run.stderr, new RegExp(`Connected to 127.0.0.1 port ${telnetd.port}\\.\\nOperating (in single character mode|in obsolete linemode|with LINEMODE option)\\n`));
+    assert.match(run.stderr, /Escape character is '\^\]'\.\n/);
+    assert.match(run.stderr, /Will show option processing\.\nSENT IAC AYT\n/);
+    assert.match(run.stderr, /\?Invalid command\n'help' or '\?' lists the commands\.\n/);
+    assert.match(run.stderr, /Commands may be abbreviated\. {2}Commands are:\n/);
+    assert.match(run.stderr, /getstatus {3}Send request for STATUS\n/);
     assert.match(run.stderr, /Connection closed\.\n$/);
+  });
+
+  it('takes another escape character with -e, and none with -e off', async () => {
+    const tilde = await revtel(['telnet', '127.0.0.1', String(telnetd.port), '-e', '~'], '~status\n~close\n');
+    assert.equal(tilde.status, 0, tilde.stderr);
+    assert.match(tilde.stderr, /Escape character is '~'\.\n/);
+    assert.match(tilde.stderr, /Operating /);
+    const none = await revtel(['telnet', '127.0.0.1', String(telnetd.port), '-e', 'off', '--linger', '300'], '\x1dstatus\n');
+    assert.equal(none.status, 0, none.stderr);
+    assert.doesNotMatch(none.stdout, /telnet>/, 'Ctrl-] is sent like any other key');
+    assert.match(none.stdout, /\x1dstatus/, 'and comes back from cat');
   });
 
   it('exits 3 with one line when nothing listens', async () => {
@@ -92,11 +106,14 @@ describe('revtel telnet on pipes', () => {
 
   it('exits 2 with the reason for a wrong command line', async () => {
     const cases: [string[], RegExp][] = [
-      [['telnet'], /^revtel: telnet needs a host: revtel telnet HOST \[PORT\]\n$/],
-      [['telnet', 'router', '99999'], /^revtel: "99999" is not a TCP port \(1–65535\)\n$/],
+      [['telnet'], /^revtel: telnet needs a host\nUsage: revtel telnet HOST \[PORT\]/],
+      [['telnet', 'router', '99999'], /^revtel: "99999" is not a TCP port \(1–65535\)\nUsage: revtel telnet HOST/],
       [['telnet', 'router', '--rfc2217', '9600,8X1'], /^revtel: --rfc2217 "9600,8X1": parity "X" is not one of N, E, O, M, S/],
-      [['telnet', 'router', '--negotiate', 'sometimes'], /^revtel: --negotiate sometimes: use auto, always or never\n$/],
-      [['telnet', 'router', '--rfc2217', '9600', '--raw'], /^revtel: --rfc2217 needs telnet: it cannot be used with --raw\n$/],
+      [['telnet', 'router', '--negotiate', 'sometimes'], /^revtel: --negotiate sometimes: use auto, always or never\nUsage: revtel telnet HOST/],
+      [['telnet', 'router', '--rfc2217', '9600', '--raw'], /^revtel: --rfc2217 needs telnet: it cannot be used with --raw\nUsage: revtel telnet HOST/],
+      [['telnet', 'router', '--env', 'NOVALUE'], /^revtel: --env NOVALUE: give NAME=VALUE\n/],
+      [['telnet', 'router', '--size', '80by24'], /^revtel: --size 80by24: give COLSxROWS, such as 80x24\n/],
+      [['telnet', 'router', '-e', 'ab'], /^revtel: -e ab: give one character, such as \^\] or ~, or off\n/],
     ];
     for (const [args, message] of cases) {
       const run = await revtel(args);

@@ -9,6 +9,7 @@ import { Cmd, encodeComPort, Opt, SERVER_POLICY, TelnetEngine, withOption, type 
 import { repoPath } from '../../support/repo.js';
 import { collect, freePort, scratchDir, startPtyPair, startSer2net, startTelnetd, waitFor, waitForPort, type PtyPair } from '../../support/peers.js';
 import { startServe, type Served } from '../../support/revtel.js';
+import { scriptedServer } from '../../support/scriptedServer.js';
 
 /** A session with everything it emits collected, for assertions. */
 function observe(options: TelnetClientOptions) {
@@ -310,3 +311,224 @@ describe('telnet client held back by an RFC 2217 server', () => {
   });
 });
 
+
+/** Opens the session; the server then echoes and suppresses go-ahead (character mode). */
+async function openInCharacterMode(client: ReturnType<typeof observe>, server: Awaited<ReturnType<typeof scriptedServer>>): Promise<void> {
+  client.session.open();
+  await waitFor(server.ready, 'the connection');
+  server.engine().enableLocal(Opt.SGA);
+  server.engine().enableLocal(Opt.ECHO);
+}
+
+describe('telnet client in LINEMODE (RFC 1184) against a scripted server', () => {
+  it('edits locally in MODE EDIT, sends the line on Enter, and turns Ctrl-C into IAC IP with the BSD flush', async () => {
+    const server = await scriptedServer({ remote: [Opt.LINEMODE], local: [Opt.SGA] }, (command, engine) => {
+      // Output already on its way when the interrupt arrives: the client must drop it.
+      if (command === Cmd.IP) engine.sendData(Buffer.from('output before the mark;'));
+    });
+    const client = observe({ host: '127.0.0.1', port: server.port, negotiate: 'never' });
+    let echo = '';
+    client.session.onEcho((bytes) => (echo += Buffer.from(bytes).toString('latin1')));
+    try {
+      client.session.open();
+      await waitFor(server.ready, 'the connection');
+      server.engine().enableRemote(Opt.LINEMODE);
+      server.engine().enableLocal(Opt.SGA);
+      await waitFor(() => client.lines().includes('RCVD DO LINEMODE'), 'DO LINEMODE');
+      server.engine().subnegotiate(Opt.LINEMODE, Uint8Array.of(1, 3));
+      await waitFor(() => client.session.mode.linemode && client.session.mode.lineEditing, 'MODE EDIT|TRAPSIG in force');
+      assert.deepEqual(client.session.mode, { localEcho: true, lineEditing: true, linemode: true, localSignals: true });
+      assert.ok(client.lines().includes('SENT IAC SB LINEMODE MODE EDIT|TRAPSIG|ACK'));
+
+      client.session.write(Buffer.from('ls -l\x7f\x7fx'));
+      client.session.sendCommand('nop');
+      client.session.write(Buffer.from('\r'));
+      await waitFor(() => server.received().endsWith('ls x\r\n'), 'the edited line');
+      assert.match(server.received(), /<NOP>ls x\r\n$/, 'nothing of the line went before Enter');
+      assert.equal(echo, 'ls -l\b \b\b \bx\r\n', 'typing and erasing are shown locally');
+
+      client.session.write(Buffer.from('sleep 30\x03'));
+      await waitFor(() => server.received().endsWith('<IP>'), 'IAC IP');
+      assert.ok(client.lines().includes('SENT IAC IP') && client.lines().includes('SENT DO TIMING MARK'), 'IP, then the flush');
+      await waitFor(() => client.lines().includes('RCVD WILL TIMING MARK'), 'the mark');
+      server.engine().sendData(Buffer.from('output after the mark'));
+      await waitFor(() => client.output().includes('output after the mark'), 'output after the mark');
+      assert.doesNotMatch(client.output(), /before the mark/, 'output up to the mark was discarded');
+      assert.doesNotMatch(server.received(), /sleep/, 'the interrupted line was dropped');
+    } finally {
+      client.session.close();
+      await client.closed;
+      server.close();
+    }
+  });
+
+  it('sends Enter as CR NUL in NVT text, CR in BINARY, and CR LF with crlf, character at a time', async () => {
+    const server = await scriptedServer({ local: [Opt.SGA, Opt.ECHO, Opt.BINARY], remote: [Opt.BINARY] });
+    const client = observe({ host: '127.0.0.1', port: server.port, negotiate: 'never' });
+    try {
+      await openInCharacterMode(client, server);
+      await waitFor(() => !client.session.mode.lineEditing && !client.session.mode.localEcho, 'character mode, remote echo');
+      client.session.write(Buffer.from('a\r'));
+      await waitFor(() => server.received() === 'a\r', 'the NVT Enter');
+      // The engine on the server side turns CR NUL back into CR: look at the trace of bytes instead.
+      const wire: number[] = [];
+      client.session.onWire(({ direction, bytes }) => direction === 'SENT' && wire.push(...bytes));
+      client.session.write(Buffer.from('\r'));
+      await waitFor(() => wire.length >= 2, 'the bytes of Enter');
+      assert.deepEqual(wire, [13, 0], 'CR NUL in NVT text');
+
+      server.engine().enableRemote(Opt.BINARY);
+      await waitFor(() => client.lines().includes('SENT WILL BINARY'), 'BINARY');
+      wire.length = 0;
+      client.session.write(Buffer.from('\r'));
+      await waitFor(() => wire.length >= 1, 'the bytes of Enter');
+      assert.deepEqual(wire, [13], 'CR alone in BINARY, as the BSD client sends it');
+
+      client.session.setCrlf(true);
+      wire.length = 0;
+      client.session.write(Buffer.from('\r'));
+      await waitFor(() => wire.length >= 2, 'the bytes of Enter');
+      assert.deepEqual(wire, [13, 10], 'CR LF with crlf');
+    } finally {
+      client.session.close();
+      await client.closed;
+      server.close();
+    }
+  });
+
+  it('opens as the BSD client does, sends USER and DISPLAY by NEW-ENVIRON, and NAWS at 80x24 without a terminal', async () => {
+    const server = await scriptedServer({ remote: [Opt.TTYPE, Opt.NAWS, Opt.TSPEED, Opt.LFLOW, Opt.NEW_ENVIRON], local: [Opt.SGA, Opt.STATUS] });
+    const client = observe({ host: '127.0.0.1', port: server.port, negotiate: 'always', user: 'trainer', display: 'lab:0', environment: [{ name: 'ROOM', value: '4b' }] });
+    try {
+      client.session.open();
+      await waitFor(() => client.lines().includes('SENT DO STATUS'), 'the opening requests');
+      assert.deepEqual(client.lines().slice(0, 8), [
+        'SENT DO SUPPRESS GO AHEAD', 'SENT WILL TERMINAL TYPE', 'SENT WILL NAWS', 'SENT WILL TSPEED',
+        'SENT WILL LFLOW', 'SENT WILL LINEMODE', 'SENT WILL NEW-ENVIRON', 'SENT DO STATUS',
+      ]);
+      await waitFor(() => client.lines().includes('SENT IAC SB NAWS 0 80 (80) 0 24 (24)'), 'the default size after DO NAWS');
+      server.engine().subnegotiate(Opt.NEW_ENVIRON, Uint8Array.of(1));
+      await waitFor(() => client.lines().some((line) => line.startsWith('SENT IAC SB NEW-ENVIRON IS')), 'the environment');
+      assert.ok(client.lines().includes('SENT IAC SB NEW-ENVIRON IS USERVAR "ROOM" VALUE "4b" VAR "USER" VALUE "trainer" VAR "DISPLAY" VALUE "lab:0"'), client.lines().join('\n'));
+    } finally {
+      client.session.close();
+      await client.closed;
+      server.close();
+    }
+  });
+
+  it('stops output on Ctrl-S and restarts it on Ctrl-Q under LFLOW, sending neither', async () => {
+    const server = await scriptedServer({ remote: [Opt.LFLOW], local: [Opt.SGA, Opt.ECHO] });
+    const client = observe({ host: '127.0.0.1', port: server.port, negotiate: 'never' });
+    try {
+      await openInCharacterMode(client, server);
+      server.engine().enableRemote(Opt.LFLOW);
+      await waitFor(() => client.lines().includes('SENT WILL LFLOW') && !client.session.mode.localEcho, 'LFLOW in character mode');
+      client.session.write(Buffer.from('a\x13b'));
+      await waitFor(() => server.received() === 'ab', 'the keys around Ctrl-S');
+      server.engine().sendData(Buffer.from('held output'));
+      server.engine().sendCommand(Cmd.NOP);
+      await waitFor(() => client.lines().includes('RCVD IAC NOP'), 'what follows the output');
+      assert.equal(client.output(), '', 'output waits while stopped');
+      client.session.write(Buffer.from('\x11'));
+      assert.equal(client.output(), 'held output');
+      client.session.sendCommand('nop');
+      await waitFor(() => server.received().endsWith('<NOP>'), 'the NOP after Ctrl-Q');
+      assert.equal(server.received(), 'ab<NOP>', 'Ctrl-S and Ctrl-Q stayed local');
+    } finally {
+      client.session.close();
+      await client.closed;
+      server.close();
+    }
+  });
+});
+
+describe('telnet client against ser2net in character mode on a socat pty', () => {
+  const dir = scratchDir();
+  let pty: PtyPair;
+  let ser2net: Awaited<ReturnType<typeof startSer2net>>;
+  before(async () => {
+    pty = await startPtyPair(dir, 'plain');
+    ser2net = await startSer2net(dir, pty.device, '9600n81', false);
+  });
+  after(async () => {
+    await ser2net.stop();
+    await pty.stop();
+  });
+
+  it('sends each key as it is typed and Enter as the bare CR a console expects', async () => {
+    const device = collect(pty.remote);
+    const client = observe({ host: '127.0.0.1', port: ser2net.port });
+    try {
+      client.session.open();
+      await waitFor(() => client.lines().includes('RCVD WILL SUPPRESS GO AHEAD') && !client.session.mode.lineEditing, 'character mode');
+      await waitFor(() => client.lines().includes('SENT WILL BINARY'), 'BINARY');
+      client.session.write(Buffer.from('s'));
+      await waitFor(() => device.text() === 's', 'the first key at the device, alone');
+      client.session.write(Buffer.from('h\r'));
+      await waitFor(() => device.text().length >= 3, 'the rest');
+      assert.equal(device.text(), 'sh\r', 'no LF and no NUL after the CR');
+    } finally {
+      device.stop();
+      client.session.close();
+      await client.closed;
+    }
+  });
+});
+
+describe('telnet client flush after a signal key, against servers that do not answer it', () => {
+  async function rawServer() {
+    let socket: Socket | undefined;
+    let received = Buffer.alloc(0);
+    const listener = createServer((connection) => {
+      socket = connection;
+      connection.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+      connection.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    return { port: (listener.address() as AddressInfo).port, socket: () => socket, received: () => received, close: () => listener.close() };
+  }
+
+  it('does not wait for a TIMING-MARK from a peer that never spoke telnet', async () => {
+    const server = await rawServer();
+    const client = observe({ host: '127.0.0.1', port: server.port });
+    try {
+      client.session.open();
+      await waitFor(() => server.socket() !== undefined, 'the connection');
+      assert.equal(client.session.mode.localSignals, true, 'line mode by default, signals caught locally');
+      client.session.write(Buffer.from('\x03'));
+      await waitFor(() => server.received().length >= 2, 'IAC IP');
+      assert.deepEqual([...server.received()], [Cmd.IAC, Cmd.IP], 'no DO TIMING-MARK that would never be answered');
+      server.socket()!.write('still here');
+      await waitFor(() => client.output() === 'still here', 'output after the interrupt');
+    } finally {
+      client.session.close();
+      await client.closed;
+      server.close();
+    }
+  });
+
+  it('shows output again after flushTimeoutMs when a telnet peer ignores DO TIMING-MARK', async () => {
+    const server = await rawServer();
+    const client = observe({ host: '127.0.0.1', port: server.port, flushTimeoutMs: 50 });
+    try {
+      client.session.open();
+      await waitFor(() => server.socket() !== undefined, 'the connection');
+      server.socket()!.write(Buffer.from([Cmd.IAC, Cmd.WILL, Opt.SGA]));
+      await waitFor(() => client.lines().includes('SENT DO SUPPRESS GO AHEAD'), 'SGA');
+      client.session.setLocalChars(true);
+      client.session.write(Buffer.from('\x03'));
+      await waitFor(() => client.lines().includes('SENT DO TIMING MARK'), 'the flush');
+      // The peer never answers; what it sends later is shown once the flush gives up.
+      await waitFor(async () => {
+        server.socket()!.write('x');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return client.output().includes('x');
+      }, 'output after the flush timed out');
+    } finally {
+      client.session.close();
+      await client.closed;
+      server.close();
+    }
+  });
+});

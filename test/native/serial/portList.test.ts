@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cachedUntilDevicesChange, chipOf, listLinuxPorts } from '../../../native/serial/portList.js';
@@ -89,13 +89,32 @@ describe('serial port listing', () => {
     assert.equal(chipOf('2341', '0043'), undefined);
   });
 
-  it('`revtel ports` works on this machine, which has no udevadm', () => {
-    assert.equal(spawnSync('sh', ['-c', 'command -v udevadm']).status !== 0, true, 'this test is about a machine without udevadm');
-    const json = spawnSync(process.execPath, [revtelBin, 'ports', '--json'], { encoding: 'utf8' });
+  // Each test sets the child's PATH: whether this machine has udevadm does not matter.
+  const ports = (path: string, args: string[]): SpawnSyncReturns<string> =>
+    spawnSync(process.execPath, [revtelBin, 'ports', ...args], { encoding: 'utf8', env: { ...process.env, PATH: path } });
+
+  it('`revtel ports` works where there is no udevadm (reading /sys)', () => {
+    const emptyPath = scratchDir();
+    const json = ports(emptyPath, ['--json']);
     assert.equal(json.status, 0, json.stderr);
     assert.ok(Array.isArray(JSON.parse(json.stdout)));
-    const table = spawnSync(process.execPath, [revtelBin, 'ports'], { encoding: 'utf8' });
-    assert.equal(table.status, 0);
+    const table = ports(emptyPath, []);
+    assert.equal(table.status, 0, table.stderr);
     assert.match(table.stdout, /^(PORT +NAME|No serial ports found)/);
+  });
+
+  it('`revtel ports` works where udevadm is on the PATH (serialport asks it)', () => {
+    // udev is a test dependency (.ci/run installs it): a machine without it fails here, saying so.
+    const udevadm = ['/usr/bin/udevadm', '/bin/udevadm', '/sbin/udevadm', '/usr/sbin/udevadm'].find((path) => existsSync(path));
+    assert.ok(udevadm, 'udevadm is not installed: apt-get install udev');
+    // The real udevadm behind a wrapper that notes each call: proof that this path was taken.
+    const onlyUdevadm = scratchDir();
+    const calls = join(onlyUdevadm, 'calls');
+    writeFileSync(join(onlyUdevadm, 'udevadm'), `#!/bin/sh\necho "$@" >> '${calls}'\nexec '${udevadm}' "$@"\n`, { mode: 0o755 });
+    const json = ports(onlyUdevadm, ['--json']);
+    assert.equal(json.status, 0, json.stderr);
+    assert.ok(Array.isArray(JSON.parse(json.stdout)));
+    assert.equal(json.stderr, '', 'no complaint from serialport or udevadm');
+    assert.match(readFileSync(calls, 'utf8'), /info/, 'the listing asked udevadm');
   });
 });

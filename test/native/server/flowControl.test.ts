@@ -7,21 +7,23 @@ import { freePort, scratchDir, startPtyPair, waitFor, type PtyPair } from '../..
 import { startServe, TestClient, type Served } from '../../support/revtel.js';
 
 /** An RFC 2217 client driven byte by byte: Revtel's engine on a plain socket. */
-async function comPortClient(port: number): Promise<{ socket: Socket; engine: TelnetEngine; text: () => string }> {
+async function comPortClient(port: number): Promise<{ socket: Socket; engine: TelnetEngine; text: () => string; trace: () => string[] }> {
   const socket = connect(port, '127.0.0.1');
   let text = '';
+  const trace: string[] = [];
   const engine = new TelnetEngine({
     policy: withOption(CLIENT_POLICY, { option: Opt.COM_PORT, local: true, remote: false }),
     onEvent: (event) => {
       if (event.type === 'send') socket.write(event.data);
       if (event.type === 'data') text += Buffer.from(event.data).toString('latin1');
+      if (event.type === 'trace') trace.push(event.entry.text);
     },
   });
   socket.on('data', (chunk) => engine.receive(chunk));
   await new Promise((resolve) => socket.once('connect', resolve));
   engine.enableLocal(Opt.COM_PORT);
   await waitFor(() => engine.isEnabled('local', Opt.COM_PORT), 'COM-PORT-OPTION to be agreed');
-  return { socket, engine, text: () => text };
+  return { socket, engine, text: () => text, trace: () => trace };
 }
 
 describe('RFC 2217 flow control and line limits', () => {
@@ -49,8 +51,12 @@ describe('RFC 2217 flow control and line limits', () => {
     const client = await comPortClient(port);
     await waitFor(() => client.text().includes('[revtel]'), 'the banner');
     client.engine.subnegotiate(Opt.COM_PORT, encodeComPort({ fromServer: false, command: 'FLOWCONTROL-SUSPEND' }));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The server handles a client's commands in order: its answer to a later query means the suspend is in force.
+    client.engine.subnegotiate(Opt.COM_PORT, encodeComPort({ fromServer: false, command: 'SET-BAUDRATE', value: 0 }));
+    await waitFor(() => client.trace().some((line) => line.startsWith('RCVD IAC SB COM-PORT-OPTION SET-BAUDRATE')), 'the answer to the baud rate query');
     writeFileSync(pty.remote, 'while suspended\r\n');
+    // A sole client's suspend stops the reading of the device, so nothing positive can come
+    // first here: the output is given half a second in which it would have arrived.
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.doesNotMatch(client.text(), /while suspended/, 'nothing arrives while suspended');
     client.engine.subnegotiate(Opt.COM_PORT, encodeComPort({ fromServer: false, command: 'FLOWCONTROL-RESUME' }));

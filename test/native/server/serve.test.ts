@@ -5,31 +5,22 @@ import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { hashPassword } from '../../../native/server/passwords.js';
-import { freePort, scratchDir, startPtyPair, waitFor, type Peer, type PtyPair } from '../../support/peers.js';
-import { revtelBin, startDemoDevice, startServe, TestClient, type Served } from '../../support/revtel.js';
+import { freePort, scratchDir, startPtyPair, waitFor, type PtyPair } from '../../support/peers.js';
+import { revtelBin, startDemoDevice, startPtyLine, startServe, TestClient, type PtyLine, type Served } from '../../support/revtel.js';
 
 // `revtel serve` end to end: real processes, socat ptys as serial ports, the demo console
 // behind them, and real clients from Debian (telnet, plink, pyserial's rfc2217).
 
 describe('a pty line with the demo router behind it', () => {
-  let dir: string;
-  let pty: PtyPair;
-  let router: Peer;
-  let served: Served;
+  let line: PtyLine;
   let port: number;
+  let pty: PtyPair;
+  let served: Served;
   before(async () => {
-    dir = scratchDir();
-    pty = await startPtyPair(dir);
-    router = await startDemoDevice(pty.remote);
-    port = await freePort();
-    served = await startServe(['--line', `${port}:${pty.device}:9600,8N1`, '--multi', 'kick']);
-    await served.waitForLog(/device .* open/);
+    line = await startPtyLine({ settings: '9600,8N1', args: ['--multi', 'kick'] });
+    ({ port, pty, served } = line);
   });
-  after(async () => {
-    await served.stop();
-    await router.stop();
-    await pty.stop();
-  });
+  after(() => line.stop());
 
   it("Debian's telnet, on a terminal, reaches the router and enables", async () => {
     const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', `revtel-serve-${process.pid}`, ...args]).toString();
@@ -84,7 +75,7 @@ describe('BREAK and RFC 2217 control on the in-process demo line', () => {
   let port: number;
   before(async () => {
     port = await freePort();
-    served = await startServe(['--line', `${port}:demo`]);
+    served = await startServe(['--line', `${port}:demo`], { open: 1 });
   });
   after(() => served.stop());
 
@@ -138,7 +129,7 @@ describe('multi-client policies', () => {
       ...Object.entries(ports).flatMap(([policy, tcpPort]) => [`  - port: ${tcpPort}`, '    device: demo', `    multi: ${policy}`, `    name: ${policy}`]),
       '',
     ].join('\n'));
-    served = await startServe(['--config', config], 4);
+    served = await startServe(['--config', config], { listening: 4, open: 4 });
   });
   after(() => served.stop());
 
@@ -215,7 +206,7 @@ describe('access, passwords and idle sessions', () => {
       `password-file: ${passwords}`,
       '',
     ].join('\n'));
-    served = await startServe(['--config', config], 2);
+    served = await startServe(['--config', config], { listening: 2, open: 2 });
   });
   after(() => served.stop());
 
@@ -285,6 +276,27 @@ describe('bad starts give one clear sentence', () => {
     assert.match(result.stderr, /^revtel: No lines to serve: give --line TCPPORT:DEVICE\[:SETTINGS\], --demo or --config FILE\n$/);
   });
 
+  it('ends the process when the --ui port is taken', async () => {
+    const port = await freePort();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+    try {
+      const { status, stderr } = await run(['--line', `${await freePort()}:demo`, '--ui', String(port)]);
+      assert.equal(status, 2);
+      assert.match(stderr, new RegExp(`The UI port ${port} on 127\\.0\\.0\\.1 is already in use by another program`));
+      assert.doesNotMatch(stderr, /internal error/);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('refuses an access list entry with an empty prefix instead of admitting everyone', async () => {
+    const { status, stderr } = await run(['--line', `${await freePort()}:demo`, '--allow', '10.0.0.0/']);
+    assert.equal(status, 2);
+    assert.match(stderr, /"10\.0\.0\.0\/": the prefix length must be 0–32/);
+    assert.doesNotMatch(stderr, /listening/);
+  });
+
   it('a session log folder that cannot be made', async () => {
     const file = join(scratchDir(), 'notes.txt');
     writeFileSync(file, '');
@@ -320,38 +332,29 @@ describe('bad starts give one clear sentence', () => {
 
 describe('unplugging and replugging the device', () => {
   let dir: string;
-  let served: Served;
+  let line: PtyLine;
   let port: number;
-  let pty: PtyPair;
-  let router: Peer;
   before(async () => {
     dir = scratchDir();
-    pty = await startPtyPair(dir);
-    router = await startDemoDevice(pty.remote);
-    port = await freePort();
-    served = await startServe(['--line', `${port}:${pty.device}:19200,8N1`, '--log-dir', join(dir, 'logs')]);
-    await served.waitForLog(/device .* open/);
+    line = await startPtyLine({ dir, settings: '19200,8N1', args: ['--log-dir', join(dir, 'logs')] });
+    port = line.port;
   });
-  after(async () => {
-    await served.stop();
-    await router.stop();
-    await pty.stop();
-  });
+  after(() => line.stop());
 
   it('keeps the client, tells it, and reopens the same path with the same settings', async () => {
     const client = await TestClient.connect(port);
     client.type('\r');
     await client.expect('Router>');
-    await router.stop();
-    await pty.stop();
+    await line.router!.stop();
+    await line.pty.stop();
     await client.expect(/\[revtel\] port \d+: device unplugged, waiting for it/, 3000);
     assert.equal(client.session.state, 'open', 'the client stays connected');
 
     // The line looks for the device every 200 ms (no wall-clock assertion: machines here are noisy).
-    pty = await startPtyPair(dir);
-    router = await startDemoDevice(pty.remote);
+    line.pty = await startPtyPair(dir);
+    line.router = await startDemoDevice(line.pty.remote);
     await client.expect('device back, reopened with 19200,8N1', 3000);
-    assert.match(execFileSync('stty', ['-F', pty.device]).toString(), /speed 19200 baud/);
+    assert.match(execFileSync('stty', ['-F', line.pty.device]).toString(), /speed 19200 baud/);
     client.type('\r');
     await waitFor(() => (client.output.match(/Router>/g) ?? []).length >= 2, 'the router again');
     client.close();
@@ -362,20 +365,16 @@ describe('unplugging and replugging the device', () => {
 
 describe('the session log and a client that never reads', () => {
   let dir: string;
+  let line: PtyLine;
   let served: Served;
   let port: number;
   let pty: PtyPair;
   before(async () => {
     dir = scratchDir();
-    pty = await startPtyPair(dir);
-    port = await freePort();
-    served = await startServe(['--line', `${port}:${pty.device}`, '--multi', 'shared', '--log-dir', join(dir, 'logs')]);
-    await served.waitForLog(/device .* open/);
+    line = await startPtyLine({ dir, router: false, args: ['--multi', 'shared', '--log-dir', join(dir, 'logs')] });
+    ({ served, port, pty } = line);
   });
-  after(async () => {
-    await served.stop();
-    await pty.stop();
-  });
+  after(() => line.stop());
 
   it('drops the client that stopped reading, keeps the one that reads, and logs every byte until the unplug', async () => {
     const stalled = connect(port, '127.0.0.1');
@@ -421,7 +420,8 @@ describe('SIGHUP reloads the configuration', () => {
       '',
     ].join('\n'));
     write('first banner', true);
-    const served = await startServe(['--config', config], 3);
+    // Typing before a line's device is open is discarded: wait for all three.
+    const served = await startServe(['--config', config], { listening: 3, open: 3 });
     try {
       const kept = await TestClient.connect(keep);
       kept.type('\renable\r');

@@ -19,8 +19,10 @@ function referenceLines(name: string): string[] {
 }
 
 describe('trace text against real clients', () => {
-  it('is Figure 26.12 of TCP/IP Illustrated line for line (BSD/386 client against SVR4)', () => {
-    assert.deepEqual(traceLines('fig26-12-bsd-client-vs-svr4.script'), referenceLines('bsd-client-vs-svr4.trace'));
+  it('is Figure 26.12 of TCP/IP Illustrated line for line (BSD/386 client against SVR4), option 36 named as today', () => {
+    // The one listed difference: option 36 is OLD-ENVIRON in inetutils and netkit, ENVIRON in BSD/386.
+    const expected = referenceLines('bsd-client-vs-svr4.trace').map((line) => line.replace(/ ENVIRON$/, ' OLD-ENVIRON'));
+    assert.deepEqual(traceLines('fig26-12-bsd-client-vs-svr4.script'), expected);
   });
 
   it('is what netkit telnet printed against ser2net, with option 44 named COM-PORT-OPTION', () => {

@@ -6,6 +6,8 @@
 //   terminal-types A B …               answers to TERMINAL-TYPE SEND
 //   window COLS ROWS                   setWindowSize
 //   max-sb N                           cap on a subnegotiation
+//   terminal-speed TX RX               answer to TERMINAL-SPEED SEND
+//   environ NAME=VALUE …               variables exported by NEW-ENVIRON
 //   enable|disable local|remote OPT    enableLocal/disableLocal/enableRemote/disableRemote
 //   send-data "text"                   sendData
 //   send-command NAME                  sendCommand (AYT, BRK, …)
@@ -20,6 +22,7 @@ import {
   SERVER_POLICY,
   TelnetEngine,
   commandName,
+  describeMode,
   shortOptionName,
   withOption,
   type OptionPolicy,
@@ -34,6 +37,8 @@ export interface TelnetScript {
   readonly policy: OptionPolicy;
   readonly terminalTypes?: readonly string[];
   readonly maxSubnegotiationLength?: number;
+  readonly terminalSpeed?: { readonly transmit: number; readonly receive: number };
+  readonly environment?: readonly { readonly name: string; readonly value: string }[];
   readonly steps: readonly Step[];
 }
 
@@ -50,6 +55,8 @@ export function parseScript(source: string): TelnetScript {
   let policy: OptionPolicy = [];
   let terminalTypes: string[] | undefined;
   let maxSubnegotiationLength: number | undefined;
+  let terminalSpeed: { transmit: number; receive: number } | undefined;
+  let environment: { name: string; value: string }[] | undefined;
   const steps: Step[] = [];
   source.split('\n').forEach((raw, index) => {
     const line = raw.trim();
@@ -74,6 +81,15 @@ export function parseScript(source: string): TelnetScript {
       }
       case 'terminal-types':
         terminalTypes = args;
+        break;
+      case 'terminal-speed':
+        terminalSpeed = { transmit: Number(args[0]), receive: Number(args[1]) };
+        break;
+      case 'environ':
+        environment = args.map((pair) => {
+          const [name, ...value] = pair.split('=');
+          return { name: name!, value: value.join('=') };
+        });
         break;
       case 'max-sb':
         maxSubnegotiationLength = Number(args[0]);
@@ -122,6 +138,8 @@ export function parseScript(source: string): TelnetScript {
     steps,
     ...(terminalTypes ? { terminalTypes } : {}),
     ...(maxSubnegotiationLength ? { maxSubnegotiationLength } : {}),
+    ...(terminalSpeed ? { terminalSpeed } : {}),
+    ...(environment ? { environment } : {}),
   };
 }
 
@@ -180,6 +198,8 @@ export function runScript(script: TelnetScript, delivery: Delivery = { kind: 'as
     now: () => ++clock,
     ...(script.terminalTypes ? { terminalTypes: script.terminalTypes } : {}),
     ...(script.maxSubnegotiationLength ? { maxSubnegotiationLength: script.maxSubnegotiationLength } : {}),
+    ...(script.terminalSpeed ? { terminalSpeed: script.terminalSpeed } : {}),
+    ...(script.environment ? { environment: script.environment } : {}),
   });
   const steps = delivery.kind === 'merged' ? mergeReceives(script.steps) : script.steps;
   steps.forEach((step, index) => {
@@ -246,6 +266,7 @@ function describeEvent(event: TelnetEvent): string {
     case 'option': return `option ${event.side} ${shortOptionName(event.option) ?? event.option} ${event.enabled ? 'on' : 'off'}`;
     case 'subnegotiation': return `subnegotiation ${shortOptionName(event.option) ?? event.option} ${hex(event.payload)}`.trimEnd();
     case 'timing-mark': return `timing-mark ${event.willing ? 'WILL' : 'WONT'}`;
+    case 'linemode': return `linemode ${describeMode(event.mode)}`;
     case 'warning': return `warning ${event.code}: ${event.message}`;
     case 'trace': return `trace ${event.entry.text.replaceAll('\n', '\\n')}  |  ${event.entry.short}`;
   }
