@@ -2,7 +2,7 @@ import { createRoot } from 'react-dom/client';
 import { EVENT_NAMES, type RevtelApi } from '../native/api/index.js';
 import { App } from './components/App.js';
 import { ServicesContext } from './components/context.js';
-import { createRevtelStore, type Destination } from './state/store.js';
+import { createRevtelStore, settingsOf, tabsOf } from './state/store.js';
 import { TerminalRegistry } from './terminal/TerminalRegistry.js';
 import { connectWebSocketApi } from './transport/webSocketApi.js';
 
@@ -14,26 +14,17 @@ declare global {
     revtel?: RevtelApi;
     /** For end-to-end tests: the text of a tab's terminal. */
     revtelTerminalText?: (sessionId: string) => string;
+    /** For end-to-end tests: where a tab's cells are drawn. */
+    revtelTerminalGeometry?: (sessionId: string) => ReturnType<TerminalRegistry['geometry']>;
   }
 }
 
-const DESTINATIONS_KEY = 'revtel.destinations';
-
-function savedDestinations(): Destination[] {
-  try {
-    const saved = JSON.parse(localStorage.getItem(DESTINATIONS_KEY) ?? '[]') as unknown;
-    return Array.isArray(saved) ? saved.filter((entry): entry is Destination => typeof entry?.host === 'string' && typeof entry?.port === 'number') : [];
-  } catch {
-    return [];
-  }
-}
+/** Settings are saved this long after the last change (a dragged splitter is one save). */
+const SAVE_DELAY_MS = 400;
 
 async function start(): Promise<void> {
   const root = createRoot(document.getElementById('root')!);
-  const store = createRevtelStore({
-    destinations: savedDestinations(),
-    onDestinationsChanged: (destinations) => localStorage.setItem(DESTINATIONS_KEY, JSON.stringify(destinations)),
-  });
+  const store = createRevtelStore();
   let api: RevtelApi;
   try {
     api = window.revtel ?? await connectWebSocketApi(window.location, (message) => store.getState().lost(message));
@@ -44,10 +35,49 @@ async function start(): Promise<void> {
   for (const event of EVENT_NAMES) api.on(event, (payload) => store.getState().applyEvent(event, payload));
   const terminals = new TerminalRegistry(api, store);
   window.revtelTerminalText = (sessionId) => terminals.text(sessionId);
-  const [ports, lines, sessions] = await Promise.all([api.listPorts({}), api.listLines({}), api.listSessions({})]);
+  window.revtelTerminalGeometry = (sessionId) => terminals.geometry(sessionId);
+  const [ports, lines, sessions, saved] = await Promise.all([api.listPorts({}), api.listLines({}), api.listSessions({}), api.getSettings({})]);
   store.getState().setPorts(ports);
   store.getState().setLines(lines);
-  for (const session of sessions) store.getState().opened(session);
+  store.getState().applySettings(saved.settings);
+  if (saved.problem) store.getState().showError(saved.problem);
+  // Saved to the settings file in the back end, so another window and a restart find them.
+  let written = JSON.stringify(settingsOf(store.getState()));
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Saves of this page not yet echoed back: their echo must not undo a change made since. */
+  const echoes = new Set<string>();
+  api.on('settings', ({ settings }) => {
+    const text = JSON.stringify(settings);
+    if (echoes.delete(text)) return;
+    written = text;
+    store.getState().applySettings(settings);
+  });
+  store.subscribe((state) => {
+    const settings = settingsOf(state);
+    if (JSON.stringify(settings) === written) return;
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => {
+      written = JSON.stringify(settings);
+      echoes.add(written);
+      api.saveSettings({ settings }).catch((error: Error) => {
+        echoes.delete(JSON.stringify(settings));
+        store.getState().showError(error.message);
+      });
+    }, SAVE_DELAY_MS);
+  });
+  for (const session of sessions) store.getState().applyEvent('sessionAdded', session);
+  // This page follows exactly the sessions it has tabs for; the back end keeps the others.
+  const follow = (): void => {
+    const tabs = tabsOf(store.getState());
+    for (const sessionId of tabs) terminals.subscribe(sessionId);
+    for (const sessionId of terminals.subscribed()) if (!tabs.includes(sessionId)) terminals.unsubscribe(sessionId);
+  };
+  store.subscribe(follow);
+  follow();
+  // A transport that cannot see the page go (Electron's IPC) is told; the WebSocket sees it close.
+  window.addEventListener('pagehide', () => {
+    for (const sessionId of terminals.subscribed()) void api.unsubscribeSession({ sessionId }).catch(() => {});
+  });
   root.render(
     <ServicesContext.Provider value={{ api, store, terminals }}>
       <App />

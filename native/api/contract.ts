@@ -58,6 +58,27 @@ export interface SessionDto {
   readonly port?: number;
   /** … or the serial device path ("demo" for the demo router). */
   readonly path?: string;
+  /** Left running without a tab: listed apart until someone attaches it again. */
+  readonly detached?: boolean;
+  /** The file the back end is logging this session to. */
+  readonly logFile?: string;
+  /** A telnet session opened with RFC 2217 (COM-PORT-OPTION) settings: DTR, RTS and BREAK reach a port. */
+  readonly rfc2217?: string;
+}
+
+/** How much trace history a session keeps, oldest dropped first (the hub and a tab alike). */
+export const SESSION_TRACE_LIMIT = 5000;
+
+/** What a page needs to show a session it has just subscribed to, as the hub holds it. */
+export interface SessionSnapshotDto {
+  readonly session: SessionDto;
+  /** The recent output (bounded), to replay into the terminal. */
+  readonly output: Uint8Array;
+  /** Position of the end of `output` in the session's output: live data from here on follows it. */
+  readonly end: number;
+  readonly trace: readonly TraceEntryDto[];
+  readonly mode?: TerminalModeDto;
+  readonly modem?: ModemLinesDto;
 }
 
 export interface TraceEntryDto {
@@ -94,6 +115,26 @@ const settings = string({ maxLength: 64 });
 
 export const SPECIAL_COMMANDS = ['ayt', 'ip', 'ao', 'ec', 'el', 'nop', 'synch', 'eof', 'susp', 'abort', 'ga'] as const;
 
+/** What the settings file keeps for the UI: font, theme, layout, clipboard habits, saved telnet destinations. */
+export const uiSettings = object({
+  fontSize: optional(integer(8, 32)),
+  theme: optional(literal('dark', 'light')),
+  renderer: optional(literal('auto', 'dom')),
+  layout: optional(object({ sidebar: boolean(), trace: literal('right', 'below', 'hidden'), traceSize: integer(160, 900) })),
+  clipboard: optional(object({ copyOnSelect: boolean(), rightClickPaste: boolean(), confirmMultiline: boolean() })),
+  destinations: optional(array(object({ host: string({ maxLength: 255 }), port: tcpPort, rfc2217: optional(settings) }), 256)),
+});
+
+export type UiSettingsDto = Infer<typeof uiSettings>;
+
+export interface SettingsDto {
+  readonly settings: UiSettingsDto;
+  /** Where the file is (one file for the desktop app and `revtel serve`). */
+  readonly path: string;
+  /** Why the file could not be read, and where it was kept, as a sentence. */
+  readonly problem?: string;
+}
+
 /** Every method: its request schema. Results are typed by `MethodResults`. */
 export const methods = {
   listPorts: object({}),
@@ -129,6 +170,22 @@ export const methods = {
   /** The terminal has parsed this many more bytes of the session's output (flow control). */
   acknowledgeOutput: object({ sessionId, bytes: integer(0, 1 << 30) }),
   closeSession: object({ sessionId }),
+  /** Leave a session running without a tab (detached: true), or give it its tab back. */
+  detachSession: object({ sessionId, detached: boolean() }),
+  /** Opens a closed session again on what it was opened on, in the same tab, its scrollback kept. */
+  reconnectSession: object({ sessionId }),
+  /** This page shows the session: its output, trace and modes come to it from now on. */
+  subscribeSession: object({ sessionId }),
+  unsubscribeSession: object({ sessionId }),
+  /**
+   * Logs the session's output to a file, in the back end, as it arrives: each line time-stamped,
+   * escape sequences kept (raw) or stripped; the name from a template ({title} {host} {port}
+   * {path} {date} {time}).
+   */
+  startLog: object({ sessionId, stripped: boolean(), template: optional(string({ maxLength: 200 })) }),
+  stopLog: object({ sessionId }),
+  getSettings: object({}),
+  saveSettings: object({ settings: uiSettings }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -153,6 +210,14 @@ export interface MethodResults {
   optionStates: OptionStateDto[];
   acknowledgeOutput: void;
   closeSession: void;
+  detachSession: SessionDto;
+  reconnectSession: SessionDto;
+  subscribeSession: SessionSnapshotDto;
+  unsubscribeSession: void;
+  startLog: SessionDto;
+  stopLog: SessionDto;
+  getSettings: SettingsDto;
+  saveSettings: void;
 }
 
 // ---- Events -------------------------------------------------------------------------------
@@ -173,19 +238,33 @@ export function describeTerminalMode(mode: TerminalModeDto): string {
 
 export interface ApiEvents {
   /** Output of a session, batched over a few milliseconds, as bytes. */
-  sessionData: { readonly sessionId: string; readonly data: Uint8Array };
+  sessionData: {
+    readonly sessionId: string;
+    readonly data: Uint8Array;
+    /** Position of data's first byte in the session's output (set by the hub), to line it up with a replay. */
+    readonly offset?: number;
+  };
   sessionState: SessionDto;
+  /** A session was opened (in any window): every page adds its tab at the end. */
+  sessionAdded: SessionDto;
+  /** A session was closed (in any window): every page removes its tab. */
+  sessionRemoved: { readonly sessionId: string; readonly title: string };
   sessionTrace: { readonly sessionId: string; readonly entries: readonly TraceEntryDto[] };
   sessionMode: { readonly sessionId: string } & TerminalModeDto;
   modemLines: { readonly sessionId: string } & ModemLinesDto;
   ports: { readonly ports: readonly PortDto[] };
   lines: { readonly lines: readonly LineDto[] };
+  /** The settings were saved (from any window): every page follows. */
+  settings: { readonly settings: UiSettingsDto };
   /** A remote client's negotiation with an exposed line, for the trainer's pane. */
   lineTrace: { readonly tcpPort: number; readonly client: string; readonly entries: readonly TraceEntryDto[] };
 }
 
 export type EventName = keyof ApiEvents;
-export const EVENT_NAMES: readonly EventName[] = ['sessionData', 'sessionState', 'sessionTrace', 'sessionMode', 'modemLines', 'ports', 'lines', 'lineTrace'];
+
+/** Events about one session's content: a transport sends them only to the pages subscribed to it. */
+export const SESSION_CONTENT_EVENTS: readonly EventName[] = ['sessionData', 'sessionTrace', 'sessionMode', 'modemLines'];
+export const EVENT_NAMES: readonly EventName[] = ['sessionData', 'sessionState', 'sessionAdded', 'sessionRemoved', 'sessionTrace', 'sessionMode', 'modemLines', 'ports', 'lines', 'lineTrace', 'settings'];
 
 /** What a UI holds: the methods as async functions, and a way to listen to events. */
 export type RevtelApi = {

@@ -138,6 +138,8 @@ export async function runServe(args: readonly string[], version: string): Promis
 async function startUi(server: TerminalServer, ui: UiFlags, token: string | undefined, log: (message: string) => void): Promise<() => Promise<void>> {
   const [{ Hub }, { UiServer }] = await Promise.all([import('../hub/Hub.js'), import('../transport/UiServer.js')]);
   const hub = new Hub({ server, device, listPorts });
+  log(`settings: ${hub.settings.path}`);
+  if (hub.settings.problem) log(`WARNING ${hub.settings.problem}`);
   const watching = hub.start();
   const staticDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
   const uiServer = new UiServer({ hub, staticDir, port: ui.port, bind: ui.bind, log, ...(token === undefined ? {} : { token }) });

@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { extname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiError, decodeFrame, dispatch, encodeFrame, isMethodName } from '../api/index.js';
+import { ApiError, SESSION_CONTENT_EVENTS, decodeFrame, dispatch, encodeFrame, isMethodName } from '../api/index.js';
 import type { Hub } from '../hub/Hub.js';
 import { endConnection } from '../net/endConnection.js';
 import { CONTENT_TYPES, RENDERER_CSP, rendererFile } from './rendererAssets.js';
@@ -109,6 +109,8 @@ export class UiServer {
     const peer = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
     let authenticated = false;
     let unsubscribe: (() => void) | undefined;
+    /** The sessions this page shows: only their output, trace and modes are sent to it. */
+    const shown = new Set<string>();
     const send = (message: unknown): void => {
       if (ws.readyState !== ws.OPEN) return;
       if (ws.bufferedAmount > MAX_UNREAD) {
@@ -141,7 +143,10 @@ export class UiServer {
         if (message.type !== 'hello' || typeof message.token !== 'string' || !sameSecret(message.token, this.token)) return refuse('wrong or missing token');
         authenticated = true;
         clearTimeout(helloTimer);
-        const subscription = this.options.hub.onEvent(({ event, payload }) => send({ type: 'event', event, payload }));
+        const subscription = this.options.hub.onEvent(({ event, payload }) => {
+          if (SESSION_CONTENT_EVENTS.includes(event) && !shown.has((payload as { sessionId: string }).sessionId)) return;
+          send({ type: 'event', event, payload });
+        });
         unsubscribe = () => subscription.dispose();
         send({ type: 'welcome' });
         return;
@@ -151,9 +156,20 @@ export class UiServer {
         return;
       }
       const id = message.id;
-      dispatch(this.options.hub, message.method, message.request).then(
-        (result) => send({ type: 'result', id, result: result ?? null }),
+      const method = message.method;
+      const sessionId = (message.request as { sessionId?: unknown } | undefined)?.sessionId;
+      // Shown before the hub takes its snapshot, so no output falls between the two.
+      if (method === 'subscribeSession' && typeof sessionId === 'string') {
+        if (shown.has(sessionId)) void this.options.hub.unsubscribeSession({ sessionId });
+        shown.add(sessionId);
+      }
+      dispatch(this.options.hub, method, message.request).then(
+        (result) => {
+          if (method === 'unsubscribeSession' && typeof sessionId === 'string') shown.delete(sessionId);
+          send({ type: 'result', id, result: result ?? null });
+        },
         (error: Error) => {
+          if (method === 'subscribeSession' && typeof sessionId === 'string') shown.delete(sessionId);
           if (!(error instanceof ApiError)) this.options.log(`ui: ${String(message.method)} failed: ${error.stack ?? error.message}`);
           send({ type: 'error', id, message: error instanceof ApiError ? error.message : `Revtel could not do that (${error.message})` });
         },
@@ -162,6 +178,8 @@ export class UiServer {
     ws.on('close', () => {
       clearTimeout(helloTimer);
       unsubscribe?.();
+      // A page that went away reads nothing more: the hub takes its sessions' output again.
+      for (const sessionId of shown) void this.options.hub.unsubscribeSession({ sessionId });
     });
     ws.on('error', () => ws.terminate());
   }

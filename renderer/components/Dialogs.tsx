@@ -1,4 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { pasteLineCount } from '../state/keyboard.js';
 import type { Dialog } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
 
@@ -13,6 +14,7 @@ export function Dialogs() {
     case 'telnet': return <TelnetDialog dialog={dialog} />;
     case 'expose': return <ExposeDialog dialog={dialog} />;
     case 'clients': return <ClientsDialog tcpPort={dialog.tcpPort} />;
+    case 'paste': return <PasteDialog dialog={dialog} />;
   }
 }
 
@@ -34,6 +36,26 @@ function Frame({ title, onSubmit, children, submit }: { title: string; onSubmit?
         </div>
       </form>
     </div>
+  );
+}
+
+/** A paste of several lines: what it is and how it will be paced, before anything is sent. */
+function PasteDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'paste' }> }) {
+  const { terminals } = useServices();
+  const prefs = useRevtel((state) => state.sessions[dialog.sessionId]?.prefs);
+  const title = useRevtel((state) => state.sessions[dialog.sessionId]?.dto.title ?? 'the tab');
+  const lines = pasteLineCount(dialog.text);
+  const pacing = !prefs ? '' : prefs.pasteWaitForEcho ? 'each line after the device echoes the one before'
+    : prefs.pasteLineDelayMs > 0 || prefs.pasteCharDelayMs > 0 ? `${prefs.pasteCharDelayMs} ms per character, ${prefs.pasteLineDelayMs} ms per line`
+      : 'all at once (set pacing in the Paste menu)';
+  return (
+    <Frame title={`Paste ${lines} lines?`} submit={`Send ${lines} lines`} onSubmit={async () => {
+      void terminals.sendPaste(dialog.sessionId, dialog.text);
+      return true;
+    }}>
+      <p>{lines} lines to {title}, {pacing}.</p>
+      <pre className="paste-preview">{dialog.text.split(/\r?\n/).slice(0, 8).join('\n')}{lines > 8 ? '\n…' : ''}</pre>
+    </Frame>
   );
 }
 

@@ -1,35 +1,75 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { SPECIAL_COMMANDS, describeTerminalMode, type SessionDto } from '../../native/api/index.js';
-import type { SessionPrefs, SessionView as View } from '../state/store.js';
+import { TRACE_SIZE, type SessionPrefs, type SessionView as View } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
+import { sentence } from '../state/sentences.js';
+import { Menu } from './Menu.js';
 import { TracePane } from './TracePane.js';
 
-/** One tab: the terminal, its controls, and (for telnet) the negotiation trace beside it. */
+/** One tab: one toolbar (state, menus), the terminal, and for telnet the negotiation trace beside or below it. */
 export function SessionView({ view }: { view: View }) {
   const host = useRef<HTMLDivElement>(null);
   const { terminals } = useServices();
   const theme = useRevtel((state) => state.theme);
   const fontSize = useRevtel((state) => state.fontSize);
+  const renderer = useRevtel((state) => state.renderer);
+  const layout = useRevtel((state) => state.layout);
   const sessionId = view.dto.sessionId;
 
   useEffect(() => {
-    if (host.current) terminals.attach(sessionId, host.current);
-    const refit = () => terminals.fit(sessionId);
-    window.addEventListener('resize', refit);
-    return () => window.removeEventListener('resize', refit);
+    const element = host.current;
+    if (!element) return;
+    terminals.attach(sessionId, element);
+    // Whatever changes the terminal's room (the window, the sidebar, the trace pane) refits it.
+    const observer = new ResizeObserver(() => terminals.fit(sessionId));
+    observer.observe(element);
+    return () => observer.disconnect();
   }, [sessionId, terminals]);
-  useEffect(() => terminals.applyLook(theme, fontSize), [theme, fontSize, terminals]);
+  useEffect(() => terminals.applyLook(theme, fontSize, renderer), [theme, fontSize, renderer, terminals]);
 
   const hasTrace = view.dto.kind !== 'serial';
+  const traceShown = hasTrace && layout.trace !== 'hidden';
   return (
-    <div className={`session ${hasTrace ? 'with-trace' : ''}`}>
-      <StatusBar view={view} />
-      <Controls view={view} />
-      <div className="terminal-and-trace">
+    <div className="session">
+      <Toolbar view={view} />
+      {view.dto.message && view.dto.state !== 'open' && (
+        <div className={`session-notice ${view.dto.state}`} role="alert" aria-label={`State of ${view.dto.title}`}>{sentence(view.dto.message)}</div>
+      )}
+      <div className={`terminal-and-trace ${layout.trace === 'below' ? 'below' : 'beside'}`}>
         <div className="terminal-area" ref={host} aria-label={`Terminal of ${view.dto.title}`} />
-        {hasTrace && <TracePane view={view} />}
+        {traceShown && <Splitter />}
+        {traceShown && <TracePane view={view} />}
       </div>
     </div>
+  );
+}
+
+/** The edge between the terminal and the trace: drag it, or use the arrow keys on it. */
+function Splitter() {
+  const { store } = useServices();
+  const layout = useRevtel((state) => state.layout);
+  const below = layout.trace === 'below';
+  const drag = (event: PointerEvent<HTMLDivElement>) => {
+    const start = below ? event.clientY : event.clientX;
+    const size = layout.traceSize;
+    const target = event.currentTarget;
+    target.setPointerCapture(event.pointerId);
+    const move = (moved: globalThis.PointerEvent) => store.getState().setLayout({ traceSize: size - ((below ? moved.clientY : moved.clientX) - start) });
+    const stop = () => {
+      target.removeEventListener('pointermove', move);
+      target.removeEventListener('pointerup', stop);
+    };
+    target.addEventListener('pointermove', move);
+    target.addEventListener('pointerup', stop);
+  };
+  const keys = (event: KeyboardEvent<HTMLDivElement>) => {
+    const grow = below ? { ArrowUp: 20, ArrowDown: -20 } : { ArrowLeft: 20, ArrowRight: -20 };
+    const step = (grow as Record<string, number>)[event.key];
+    if (step) store.getState().setLayout({ traceSize: layout.traceSize + step });
+  };
+  return (
+    <div className="splitter" role="separator" tabIndex={0} aria-label="Trace pane size" aria-orientation={below ? 'horizontal' : 'vertical'}
+      aria-valuemin={TRACE_SIZE.min} aria-valuemax={TRACE_SIZE.max} aria-valuenow={layout.traceSize} onPointerDown={drag} onKeyDown={keys} />
   );
 }
 
@@ -47,80 +87,64 @@ function bytes(count: number): string {
   return `${(count / 1048576).toFixed(1)} MiB`;
 }
 
-function StatusBar({ view }: { view: View }) {
-  const { api, store } = useServices();
-  const act = useAction();
-  const { dto } = view;
-  const reopen = () => act(async () => {
-    const next = await reopenSession(api, dto);
-    store.getState().closeTab(dto.sessionId);
-    store.getState().opened(next);
-  });
-  return (
-    <div className="status-bar" role="status">
-      <span className={`state ${dto.state}`} data-state={dto.state}>{STATE_TEXT[dto.state]}</span>
-      {dto.message && <span className="message">{dto.message}</span>}
-      {dto.settings && <span className="settings">{dto.settings}</span>}
-      {view.mode && <span className="mode">{describeTerminalMode(view.mode)}</span>}
-      <span className="counters">in {bytes(view.bytesIn)} · out {bytes(view.bytesOut)}</span>
-      {dto.state === 'closed' && <button type="button" onClick={() => void reopen()}>Reconnect</button>}
-    </div>
-  );
-}
-
-async function reopenSession(api: ReturnType<typeof useServices>['api'], dto: SessionDto): Promise<SessionDto> {
-  if (dto.kind === 'line-view' && dto.tcpPort) return api.openLineView({ tcpPort: dto.tcpPort });
-  if (dto.kind === 'telnet' && dto.host && dto.port) return api.openTelnet({ host: dto.host, port: dto.port });
-  return api.openSerial({ path: dto.path ?? dto.title, settings: dto.settings ?? '9600,8N1' });
-}
-
-function Controls({ view }: { view: View }) {
+function Toolbar({ view }: { view: View }) {
   const { api, store, terminals } = useServices();
-  const act = useAction();
+  const act = useAction(view.dto.sessionId);
+  const layout = useRevtel((state) => state.layout);
+  const pasting = useRevtel((state) => state.pasting[view.dto.sessionId]);
   const { dto, prefs, modem } = view;
   const sessionId = dto.sessionId;
   const [breakMs, setBreakMs] = useState(300);
   const [dtr, setDtr] = useState(true);
   const [rts, setRts] = useState(true);
   const [search, setSearch] = useState('');
-  const [logging, setLogging] = useState(false);
+  const [logStripped, setLogStripped] = useState(false);
+  const [logTemplate, setLogTemplate] = useState('{title}-{date}-{time}');
   const setPrefs = (change: Partial<SessionPrefs>) => store.getState().setPrefs(sessionId, change);
   const isTelnet = dto.kind !== 'serial';
+  // DTR and RTS reach a port only on a serial tab or over RFC 2217.
+  const hasControlLines = dto.kind === 'serial' || dto.rfc2217 !== undefined;
 
   const toggleLine = (line: 'dtr' | 'rts', value: boolean) => act(async () => {
     await api.setControlLines({ sessionId, [line]: value });
     if (line === 'dtr') setDtr(value);
     else setRts(value);
   });
-  const toggleLog = () => {
-    if (!logging) {
-      terminals.startLog(sessionId);
-      setLogging(true);
-      return;
-    }
-    const log = terminals.stopLog(sessionId) ?? '';
-    setLogging(false);
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([log], { type: 'text/plain' }));
-    link.download = `${dto.title.replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`;
-    link.click();
-  };
+  const toggleLog = () => act(() => (dto.logFile
+    ? api.stopLog({ sessionId })
+    : api.startLog({ sessionId, stripped: logStripped, ...(logTemplate.trim() ? { template: logTemplate.trim() } : {}) })));
 
   return (
-    <div className="controls">
-      <fieldset>
-        <legend>Line</legend>
+    <div className="toolbar" role="toolbar" aria-label={`Controls of ${dto.title}`}>
+      <span className="status-bar" role="status">
+        <span className={`state ${dto.state}`} data-state={dto.state}>{STATE_TEXT[dto.state]}</span>
+        {dto.message && dto.state === 'open' && <span className="message" title={sentence(dto.message)}>{sentence(dto.message)}</span>}
+        {dto.settings && <span className="settings">{dto.settings}</span>}
+        {view.mode && <span className="mode">{describeTerminalMode(view.mode)}</span>}
+        <span className="counters">in {bytes(view.bytesIn)} · out {bytes(view.bytesOut)}</span>
+        {dto.logFile && <span className="logging" title={`Logging to ${dto.logFile}`} aria-label="Logging to">● log {dto.logFile.split(/[\\/]/).pop()}</span>}
+      </span>
+      {modem && (
+        <span className="lamps" aria-label="Modem lines">
+          {(['cts', 'dsr', 'dcd', 'ri'] as const).map((name) => (
+            <span key={name} className={`lamp ${modem[name] ? 'on' : 'off'}`} title={modem[name] === undefined ? `${name.toUpperCase()} not reported` : `${name.toUpperCase()} ${modem[name] ? 'on' : 'off'}`}>{name.toUpperCase()}</span>
+          ))}
+        </span>
+      )}
+      <span className="spacer" />
+      {pasting && (
+        <span className="paste-progress" role="status" aria-label="Paste progress">
+          <progress max={pasting.total} value={pasting.sent} /> pasting line {pasting.sent} of {pasting.total}
+          {prefs.pasteWaitForEcho ? ', each after its echo' : prefs.pasteLineDelayMs > 0 ? `, ${prefs.pasteLineDelayMs} ms apart` : ''}
+          <button type="button" onClick={() => terminals.cancelPaste(sessionId)}>Stop</button>
+        </span>
+      )}
+      {dto.state === 'closed' && <button type="button" onClick={() => void act(() => api.reconnectSession({ sessionId }))}>Reconnect</button>}
+      <Menu label="Line">
         <label>BREAK <input type="number" min={10} max={10000} step={50} value={breakMs} aria-label="BREAK duration in ms" onChange={(event) => setBreakMs(Number(event.target.value))} /> ms</label>
         <button type="button" onClick={() => void act(() => api.sendBreak({ sessionId, durationMs: breakMs }))}>Send BREAK</button>
-        <button type="button" aria-pressed={dtr} onClick={() => void toggleLine('dtr', !dtr)}>DTR</button>
-        <button type="button" aria-pressed={rts} onClick={() => void toggleLine('rts', !rts)}>RTS</button>
-        {modem && (
-          <span className="lamps" aria-label="Modem lines">
-            {(['cts', 'dsr', 'dcd', 'ri'] as const).map((name) => (
-              <span key={name} className={`lamp ${modem[name] ? 'on' : 'off'}`} title={modem[name] === undefined ? `${name.toUpperCase()} not reported` : `${name.toUpperCase()} ${modem[name] ? 'on' : 'off'}`}>{name.toUpperCase()}</span>
-            ))}
-          </span>
-        )}
+        {hasControlLines && <button type="button" aria-pressed={dtr} onClick={() => void toggleLine('dtr', !dtr)}>DTR</button>}
+        {hasControlLines && <button type="button" aria-pressed={rts} onClick={() => void toggleLine('rts', !rts)}>RTS</button>}
         {isTelnet && (
           <select aria-label="Telnet command" value="" onChange={(event) => {
             const command = event.target.value as (typeof SPECIAL_COMMANDS)[number];
@@ -130,9 +154,8 @@ function Controls({ view }: { view: View }) {
             {SPECIAL_COMMANDS.map((command) => <option key={command} value={command}>{command.toUpperCase()}</option>)}
           </select>
         )}
-      </fieldset>
-      <fieldset>
-        <legend>Terminal</legend>
+      </Menu>
+      <Menu label="Terminal">
         <select aria-label="Encoding" value={prefs.encoding} onChange={(event) => setPrefs({ encoding: event.target.value as SessionPrefs['encoding'] })}>
           <option value="utf-8">UTF-8</option>
           <option value="latin1">Latin-1</option>
@@ -145,19 +168,30 @@ function Controls({ view }: { view: View }) {
         <label><input type="checkbox" checked={prefs.lfToCrlf} onChange={(event) => setPrefs({ lfToCrlf: event.target.checked })} /> LF → CR LF</label>
         <label><input type="checkbox" checked={prefs.localEcho === 'on'} onChange={(event) => setPrefs({ localEcho: event.target.checked ? 'on' : 'auto' })} /> local echo</label>
         <label><input type="checkbox" checked={prefs.hexView} onChange={(event) => setPrefs({ hexView: event.target.checked })} /> hex</label>
-        <input aria-label="Search the scrollback" placeholder="search" value={search} onChange={(event) => setSearch(event.target.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' && !terminals.find(sessionId, search, event.shiftKey)) store.getState().showError(`"${search}" is not in the scrollback`);
-          }} />
-        <button type="button" aria-pressed={logging} onClick={toggleLog}>{logging ? 'Stop log & save' : 'Log to file'}</button>
-      </fieldset>
-      <fieldset>
-        <legend>Paste pacing</legend>
+        <fieldset className="log-options" disabled={dto.logFile !== undefined}>
+          <label>Log file name <input aria-label="Log file name" value={logTemplate} onChange={(event) => setLogTemplate(event.target.value)} title="{title} {host} {port} {path} {date} {time}" /></label>
+          <label><input type="checkbox" checked={logStripped} onChange={(event) => setLogStripped(event.target.checked)} /> without escape sequences</label>
+        </fieldset>
+        <button type="button" aria-pressed={dto.logFile !== undefined} onClick={() => void toggleLog()}>{dto.logFile ? 'Stop log' : 'Log to file'}</button>
+      </Menu>
+      <Menu label="Paste">
         <label><input type="number" min={0} max={1000} value={prefs.pasteCharDelayMs} aria-label="Delay per character in ms" onChange={(event) => setPrefs({ pasteCharDelayMs: Number(event.target.value) })} /> ms/char</label>
         <label><input type="number" min={0} max={10000} value={prefs.pasteLineDelayMs} aria-label="Delay per line in ms" onChange={(event) => setPrefs({ pasteLineDelayMs: Number(event.target.value) })} /> ms/line</label>
         <label><input type="checkbox" checked={prefs.pasteWaitForEcho} onChange={(event) => setPrefs({ pasteWaitForEcho: event.target.checked })} /> wait for echo</label>
         <button type="button" onClick={() => terminals.cancelPaste(sessionId)}>Stop paste</button>
-      </fieldset>
+      </Menu>
+      {isTelnet && (
+        <select aria-label="Trace pane" value={layout.trace} onChange={(event) => store.getState().setLayout({ trace: event.target.value as 'right' | 'below' | 'hidden' })}>
+          <option value="right">Trace: right</option>
+          <option value="below">Trace: below</option>
+          <option value="hidden">Trace: hidden</option>
+        </select>
+      )}
+      <input className="search" aria-label="Search the scrollback" placeholder="search" value={search} onChange={(event) => setSearch(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && !terminals.find(sessionId, search, event.shiftKey)) store.getState().showError(`"${search}" is not in the scrollback`, sessionId);
+        }} />
+      <button type="button" title="Keep the session running without a tab; it is listed under Detached sessions" onClick={() => void act(() => api.detachSession({ sessionId, detached: true }))}>Detach</button>
     </div>
   );
 }

@@ -1,10 +1,12 @@
-import type { LineDto, PortDto } from '../../native/api/index.js';
+import { useShallow } from 'zustand/react/shallow';
+import type { LineDto, PortDto, SessionDto } from '../../native/api/index.js';
 import { useAction, useRevtel, useServices } from './context.js';
 
 /** Serial ports (hot-plug updates them), the demo router, saved telnet destinations, exposed lines. */
 export function Sidebar() {
   const ports = useRevtel((state) => state.ports);
   const lines = useRevtel((state) => state.lines);
+  const detached = useRevtel(useShallow((state) => state.order.map((sessionId) => state.sessions[sessionId]?.dto).filter((dto): dto is SessionDto => dto?.detached === true)));
   const destinations = useRevtel((state) => state.destinations);
   const { api, store } = useServices();
   const act = useAction();
@@ -17,6 +19,27 @@ export function Sidebar() {
 
   return (
     <nav className="sidebar" aria-label="Lines">
+      {detached.length > 0 && (
+        <section>
+          <h2>Detached sessions</h2>
+          <ul>
+            {detached.map((dto) => (
+              <li key={dto.sessionId} className="item">
+                <span className="name">{dto.title} <small>{dto.state}</small></span>
+                <span className="actions">
+                  <button type="button" onClick={() => void act(async () => {
+                    store.getState().opened(await api.detachSession({ sessionId: dto.sessionId, detached: false }));
+                  })}>Attach</button>
+                  <button type="button" aria-label={`Close ${dto.title}`} onClick={() => {
+                    store.getState().closeTab(dto.sessionId);
+                    void act(() => api.closeSession({ sessionId: dto.sessionId }));
+                  }}>×</button>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section>
         <h2>Serial ports</h2>
         {ports.length === 0 && <p className="hint">No serial ports found. Plug in an adapter, or use the demo router.</p>}

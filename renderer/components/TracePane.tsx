@@ -40,9 +40,10 @@ export function TracePane({ view }: { view: SessionView }) {
   }, [trace.length, sessionId, view.dto.kind, api, store]);
 
   const lineTrace = useRevtel((state) => (view.dto.tcpPort ? state.lineTraces[view.dto.tcpPort] : undefined));
+  const layout = useRevtel((state) => state.layout);
 
   return (
-    <aside className="trace-pane" aria-label="Negotiation trace">
+    <aside className="trace-pane" aria-label="Negotiation trace" style={layout.trace === 'below' ? { height: layout.traceSize } : { width: layout.traceSize }}>
       <div className="trace-toolbar">
         <input aria-label="Filter the trace" placeholder="filter (e.g. ECHO)" value={prefs.traceFilter} onChange={(event) => setPrefs({ traceFilter: event.target.value })} />
         <button type="button" aria-pressed={prefs.tracePaused} onClick={() => setPrefs({ tracePaused: !prefs.tracePaused })}>

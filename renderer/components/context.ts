@@ -22,14 +22,14 @@ export function useRevtel<T>(selector: (state: RevtelState) => T): T {
   return useStore(useServices().store, selector);
 }
 
-/** Runs a back-end call and shows its error as a sentence instead of swallowing it. */
-export function useAction(): <T>(run: () => Promise<T>) => Promise<T | undefined> {
+/** Runs a back-end call and shows its error as a sentence (with the tab it is about) instead of swallowing it. */
+export function useAction(sessionId?: string): <T>(run: () => Promise<T>) => Promise<T | undefined> {
   const { store } = useServices();
   return async (run) => {
     try {
       return await run();
     } catch (error) {
-      store.getState().showError((error as Error).message);
+      store.getState().showError((error as Error).message, sessionId);
       return undefined;
     }
   };

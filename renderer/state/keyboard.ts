@@ -55,3 +55,68 @@ export function hexDump(bytes: Uint8Array, offset: number): string {
   }
   return out;
 }
+
+/** The parts of a KeyboardEvent the shortcuts look at. */
+export interface KeyPress {
+  readonly type: string;
+  readonly key: string;
+  readonly code?: string;
+  readonly ctrlKey: boolean;
+  readonly shiftKey: boolean;
+  readonly altKey: boolean;
+  readonly metaKey: boolean;
+}
+
+/**
+ * Copy and paste as terminal users expect: Ctrl+C copies when text is selected and is ^C
+ * otherwise; Ctrl+Shift+C / Ctrl+Shift+V always copy / paste (never reach the device);
+ * Shift+Insert pastes. On macOS Cmd+C / Cmd+V, and Ctrl+C is always ^C.
+ */
+export function clipboardKey(press: KeyPress, hasSelection: boolean, mac: boolean): 'copy' | 'paste' | 'pass' {
+  if (press.type !== 'keydown' || press.altKey) return 'pass';
+  const key = press.key.toLowerCase();
+  if (mac) {
+    if (press.metaKey && !press.ctrlKey && key === 'c') return 'copy';
+    if (press.metaKey && !press.ctrlKey && key === 'v') return 'paste';
+    return 'pass';
+  }
+  if (press.ctrlKey && press.shiftKey && key === 'c') return 'copy';
+  if (press.ctrlKey && press.shiftKey && key === 'v') return 'paste';
+  if (press.ctrlKey && !press.shiftKey && key === 'c' && hasSelection) return 'copy';
+  if (press.shiftKey && !press.ctrlKey && press.key === 'Insert') return 'paste';
+  return 'pass';
+}
+
+export type TabShortcut =
+  | { readonly kind: 'next' | 'previous' | 'close' | 'new' }
+  | { readonly kind: 'goto'; readonly index: number };
+
+/**
+ * Tab shortcuts, all with Ctrl+Shift (Cmd+Shift on macOS): a console never sees those, since
+ * a terminal sends the same control byte with or without Shift. Left/Right or PageUp/PageDown
+ * switch, 1–9 go to a tab, T opens a telnet session, W closes the tab (in a browser, Ctrl+Shift+T
+ * and W belong to the browser; Alt+Shift+T and W do the same there).
+ */
+export function tabShortcut(press: KeyPress, mac: boolean): TabShortcut | undefined {
+  if (press.type !== 'keydown' || !press.shiftKey) return undefined;
+  const primary = mac ? press.metaKey && !press.ctrlKey : press.ctrlKey && !press.metaKey;
+  const alternative = press.altKey && !press.ctrlKey && !press.metaKey;
+  if (!primary && !alternative) return undefined;
+  if (primary && press.altKey) return undefined;
+  const digit = /^Digit([1-9])$/.exec(press.code ?? '');
+  if (digit) return { kind: 'goto', index: Number(digit[1]) - 1 };
+  switch (press.key) {
+    case 'ArrowRight': case 'PageDown': return { kind: 'next' };
+    case 'ArrowLeft': case 'PageUp': return { kind: 'previous' };
+  }
+  switch (press.key.toLowerCase()) {
+    case 't': return { kind: 'new' };
+    case 'w': return { kind: 'close' };
+  }
+  return undefined;
+}
+
+/** Whether a paste is more than one line, and how many lines it sends. */
+export function pasteLineCount(text: string): number {
+  return text.replace(/\r?\n$/, '').split(/\r?\n/).length;
+}

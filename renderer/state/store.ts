@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
-import type { ApiEvents, EventName, LineDto, ModemLinesDto, OptionStateDto, PortDto, SessionDto, TerminalModeDto, TraceEntryDto } from '../../native/api/index.js';
+import { sentence } from './sentences.js';
+import { SESSION_TRACE_LIMIT, type ApiEvents, type EventName, type LineDto, type ModemLinesDto, type OptionStateDto, type PortDto, type SessionDto, type SessionSnapshotDto, type TerminalModeDto, type TraceEntryDto, type UiSettingsDto } from '../../native/api/index.js';
 
 // The UI's state, in one zustand store with no DOM in it (unit-tested under Node). The
 // back end's events go in through applyEvent; terminals live outside (TerminalRegistry).
@@ -49,7 +50,19 @@ export type Dialog =
   | { readonly kind: 'serial'; readonly path?: string }
   | { readonly kind: 'telnet'; readonly host?: string; readonly port?: number }
   | { readonly kind: 'expose'; readonly device: string }
-  | { readonly kind: 'clients'; readonly tcpPort: number };
+  | { readonly kind: 'clients'; readonly tcpPort: number }
+  /** A paste of several lines, waiting for the user to say send. */
+  | { readonly kind: 'paste'; readonly sessionId: string; readonly text: string };
+
+/** How copy and paste behave, for every tab. */
+export interface ClipboardPrefs {
+  /** PuTTY's habit: selecting text copies it. */
+  readonly copyOnSelect: boolean;
+  /** PuTTY's habit: the right mouse button pastes (instead of the browser's menu). */
+  readonly rightClickPaste: boolean;
+  /** A paste of more than one line asks before it is sent. */
+  readonly confirmMultiline: boolean;
+}
 
 export interface Destination {
   readonly host: string;
@@ -61,18 +74,29 @@ export interface RevtelState {
   readonly ports: readonly PortDto[];
   readonly lines: readonly LineDto[];
   readonly sessions: Readonly<Record<string, SessionView>>;
+  /** Every session the back end holds, in its order (the same in every window); detached ones have no tab. */
   readonly order: readonly string[];
   readonly active: string | undefined;
   readonly lineTraces: Readonly<Record<number, readonly LineTraceEntry[]>>;
   readonly destinations: readonly Destination[];
-  readonly errors: readonly { readonly id: number; readonly message: string }[];
+  /** Toasts: each fades after a while; one about a tab shows only with that tab. */
+  readonly errors: readonly { readonly id: number; readonly message: string; readonly sessionId?: string }[];
   readonly dialog: Dialog | undefined;
   readonly theme: 'dark' | 'light';
   readonly fontSize: number;
+  /** auto: WebGL where the browser has it, the DOM renderer otherwise; dom: always the DOM renderer. */
+  readonly renderer: 'auto' | 'dom';
+  readonly layout: Layout;
+  readonly clipboard: ClipboardPrefs;
+  /** Pastes under way, per tab: lines sent of how many. */
+  readonly pasting: Readonly<Record<string, { readonly sent: number; readonly total: number }>>;
   readonly connectionLost: string | undefined;
 
   applyEvent<E extends EventName>(event: E, payload: ApiEvents[E]): void;
+  /** This page opened the session: its tab comes to the front. */
   opened(dto: SessionDto): void;
+  /** The back end's copy of a session, just subscribed to: its trace, modes and byte count. */
+  replayed(snapshot: SessionSnapshotDto): void;
   closeTab(sessionId: string): void;
   activate(sessionId: string): void;
   setPrefs(sessionId: string, prefs: Partial<SessionPrefs>): void;
@@ -82,16 +106,37 @@ export interface RevtelState {
   setLines(lines: readonly LineDto[]): void;
   saveDestination(destination: Destination): void;
   forgetDestination(destination: Destination): void;
-  showError(message: string): void;
+  showError(message: string, sessionId?: string): void;
   dismissError(id: number): void;
   openDialog(dialog: Dialog | undefined): void;
   setTheme(theme: 'dark' | 'light'): void;
   setFontSize(size: number): void;
+  setRenderer(renderer: 'auto' | 'dom'): void;
+  setLayout(layout: Partial<Layout>): void;
+  /** The settings as the file has them (at start, or saved from another window). */
+  applySettings(settings: UiSettingsDto): void;
+  setClipboard(prefs: Partial<ClipboardPrefs>): void;
+  setPasting(sessionId: string, progress: { sent: number; total: number } | undefined): void;
   lost(message: string): void;
 }
 
-/** How much trace a tab keeps (oldest dropped first), and how much per exposed line. */
-export const TRACE_LIMIT = 5000;
+/** Where things are around the terminal: all of it can be made to give the terminal room. */
+export interface Layout {
+  readonly sidebar: boolean;
+  /** The negotiation trace beside the terminal, below it, or hidden. */
+  readonly trace: 'right' | 'below' | 'hidden';
+  /** Its width (beside) or height (below), in CSS pixels. */
+  readonly traceSize: number;
+}
+
+export const TRACE_SIZE = { min: 160, max: 900 } as const;
+const DEFAULT_LAYOUT: Layout = { sidebar: true, trace: 'right', traceSize: 300 };
+
+/** The font sizes the UI offers (A− and A+ step through them). */
+export const FONT_SIZES = { min: 8, max: 32 } as const;
+
+/** How much trace a tab keeps (oldest dropped first), as the back end does, and how much per exposed line. */
+export const TRACE_LIMIT = SESSION_TRACE_LIMIT;
 const LINE_TRACE_LIMIT = 2000;
 
 const DEFAULT_PREFS: SessionPrefs = {
@@ -114,9 +159,36 @@ function bounded<T>(list: readonly T[], more: readonly T[], limit: number): read
   return all;
 }
 
+/** How long a toast stays. */
+const TOAST_MS = 8000;
+
 export interface StoreOptions {
+  readonly toastMs?: number;
   readonly destinations?: readonly Destination[];
-  readonly onDestinationsChanged?: (destinations: readonly Destination[]) => void;
+}
+
+/** What of the UI's state the settings file keeps. */
+export function settingsOf(state: RevtelState): UiSettingsDto {
+  return {
+    fontSize: state.fontSize,
+    theme: state.theme,
+    renderer: state.renderer,
+    layout: state.layout,
+    clipboard: state.clipboard,
+    destinations: state.destinations.map(({ host, port, rfc2217 }) => (rfc2217 ? { host, port, rfc2217 } : { host, port })),
+  };
+}
+
+/** The sessions that have a tab, in order. */
+export function tabsOf(state: Pick<RevtelState, 'order' | 'sessions'>): string[] {
+  return state.order.filter((sessionId) => {
+    const view = state.sessions[sessionId];
+    return view !== undefined && !view.dto.detached;
+  });
+}
+
+function newView(dto: SessionDto): SessionView {
+  return { dto, trace: [], heldTrace: [], options: [], bytesIn: 0, bytesOut: 0, prefs: DEFAULT_PREFS };
 }
 
 export function createRevtelStore(options: StoreOptions = {}) {
@@ -129,7 +201,23 @@ export function createRevtelStore(options: StoreOptions = {}) {
     };
     const setDestinations = (destinations: readonly Destination[]): void => {
       set({ destinations });
-      options.onDestinationsChanged?.(destinations);
+    };
+    /** A session the back end announced (listed, opened here or in another window). */
+    const added = (dto: SessionDto): void => {
+      const { sessions, order } = get();
+      set({
+        sessions: { ...sessions, [dto.sessionId]: { ...(sessions[dto.sessionId] ?? newView(dto)), dto } },
+        order: order.includes(dto.sessionId) ? order : [...order, dto.sessionId],
+      });
+    };
+    /** The active tab, or a neighbour of it once it has gone (closed or detached). */
+    const keepActive = (previousTabs: readonly string[]): void => {
+      const { active } = get();
+      const tabs = tabsOf(get());
+      if (active !== undefined && tabs.includes(active)) return;
+      const index = active === undefined ? 0 : Math.max(0, previousTabs.indexOf(active));
+      const survivors = previousTabs.filter((id) => tabs.includes(id));
+      set({ active: survivors[Math.min(index, survivors.length - 1)] ?? tabs[0] });
     };
     return {
       ports: [],
@@ -144,17 +232,37 @@ export function createRevtelStore(options: StoreOptions = {}) {
       errors: [],
       theme: 'dark',
       fontSize: 14,
+      renderer: 'auto',
+      layout: DEFAULT_LAYOUT,
+      clipboard: { copyOnSelect: false, rightClickPaste: false, confirmMultiline: true },
+      pasting: {},
 
       applyEvent(event, payload) {
         switch (event) {
           case 'sessionState': {
             const dto = payload as ApiEvents['sessionState'];
+            const before = tabsOf(get());
             updateSession(dto.sessionId, () => ({ dto }));
+            keepActive(before);
+            break;
+          }
+          case 'sessionAdded':
+            added(payload as ApiEvents['sessionAdded']);
+            if (get().active === undefined) keepActive([]);
+            break;
+          case 'sessionRemoved': {
+            const { sessionId, title } = payload as ApiEvents['sessionRemoved'];
+            // Still here: it was closed from another window, and this one says so.
+            if (get().sessions[sessionId]) {
+              get().closeTab(sessionId);
+              get().showError(`${title} was closed in another window`);
+            }
             break;
           }
           case 'sessionData': {
-            const { sessionId, data } = payload as ApiEvents['sessionData'];
-            updateSession(sessionId, (view) => ({ bytesIn: view.bytesIn + data.length }));
+            const { sessionId, data, offset } = payload as ApiEvents['sessionData'];
+            // Counted by position when the hub gives one, so a replay and live data are not counted twice.
+            updateSession(sessionId, (view) => ({ bytesIn: offset === undefined ? view.bytesIn + data.length : Math.max(view.bytesIn, offset + data.length) }));
             break;
           }
           case 'sessionTrace': {
@@ -190,26 +298,31 @@ export function createRevtelStore(options: StoreOptions = {}) {
       },
 
       opened(dto) {
-        const { sessions, order } = get();
-        const view: SessionView = sessions[dto.sessionId] ?? { dto, trace: [], heldTrace: [], options: [], bytesIn: 0, bytesOut: 0, prefs: DEFAULT_PREFS };
-        set({
-          sessions: { ...sessions, [dto.sessionId]: { ...view, dto } },
-          order: order.includes(dto.sessionId) ? order : [...order, dto.sessionId],
-          active: dto.sessionId,
-        });
+        added(dto);
+        if (!dto.detached) set({ active: dto.sessionId });
+      },
+
+      replayed(snapshot) {
+        updateSession(snapshot.session.sessionId, (view) => ({
+          dto: snapshot.session,
+          trace: bounded([], snapshot.trace, TRACE_LIMIT),
+          heldTrace: [],
+          bytesIn: Math.max(view.bytesIn, snapshot.end),
+          ...(snapshot.mode ? { mode: snapshot.mode } : {}),
+          ...(snapshot.modem ? { modem: snapshot.modem } : {}),
+        }));
       },
 
       closeTab(sessionId) {
-        const { sessions, order, active } = get();
+        const { sessions, order } = get();
+        const before = tabsOf(get());
         const rest = Object.fromEntries(Object.entries(sessions).filter(([id]) => id !== sessionId));
-        const index = order.indexOf(sessionId);
-        const remaining = order.filter((id) => id !== sessionId);
-        const nextActive = active === sessionId ? remaining[Math.min(index, remaining.length - 1)] : active;
-        set({ sessions: rest, order: remaining, active: nextActive });
+        set({ sessions: rest, order: order.filter((id) => id !== sessionId), errors: get().errors.filter((error) => error.sessionId !== sessionId) });
+        keepActive(before);
       },
 
       activate(sessionId) {
-        if (get().sessions[sessionId]) set({ active: sessionId });
+        if (tabsOf(get()).includes(sessionId)) set({ active: sessionId });
       },
 
       setPrefs(sessionId, prefs) {
@@ -247,8 +360,10 @@ export function createRevtelStore(options: StoreOptions = {}) {
         setDestinations(get().destinations.filter((saved) => saved.host !== destination.host || saved.port !== destination.port));
       },
 
-      showError(message) {
-        set({ errors: [...get().errors, { id: nextError++, message }] });
+      showError(message, sessionId) {
+        const id = nextError++;
+        set({ errors: [...get().errors, { id, message: sentence(message), ...(sessionId ? { sessionId } : {}) }] });
+        setTimeout(() => get().dismissError(id), options.toastMs ?? TOAST_MS);
       },
 
       dismissError(id) {
@@ -263,8 +378,37 @@ export function createRevtelStore(options: StoreOptions = {}) {
         set({ theme });
       },
 
+      applySettings(saved) {
+        set({
+          ...(saved.fontSize !== undefined ? { fontSize: saved.fontSize } : {}),
+          ...(saved.theme ? { theme: saved.theme } : {}),
+          ...(saved.renderer ? { renderer: saved.renderer } : {}),
+          ...(saved.layout ? { layout: saved.layout } : {}),
+          ...(saved.clipboard ? { clipboard: saved.clipboard } : {}),
+          ...(saved.destinations ? { destinations: saved.destinations } : {}),
+        });
+      },
+
+      setClipboard(prefs) {
+        set({ clipboard: { ...get().clipboard, ...prefs } });
+      },
+
+      setPasting(sessionId, progress) {
+        const others = Object.fromEntries(Object.entries(get().pasting).filter(([id]) => id !== sessionId));
+        set({ pasting: progress ? { ...others, [sessionId]: progress } : others });
+      },
+
+      setLayout(layout) {
+        const next = { ...get().layout, ...layout };
+        set({ layout: { ...next, traceSize: Math.max(TRACE_SIZE.min, Math.min(TRACE_SIZE.max, Math.round(next.traceSize))) } });
+      },
+
+      setRenderer(renderer) {
+        set({ renderer });
+      },
+
       setFontSize(size) {
-        set({ fontSize: Math.max(8, Math.min(32, size)) });
+        set({ fontSize: Math.max(FONT_SIZES.min, Math.min(FONT_SIZES.max, size)) });
       },
 
       lost(message) {

@@ -1,15 +1,25 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
+import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal, type ITheme } from '@xterm/xterm';
-import type { RevtelApi } from '../../native/api/index.js';
-import { OutputDecoder, encodeText, hexDump, pasteLines, translateEnter } from '../state/keyboard.js';
+import type { ApiEvents, RevtelApi } from '../../native/api/index.js';
+import { OutputDecoder, clipboardKey, encodeText, hexDump, pasteLineCount, pasteLines, translateEnter } from '../state/keyboard.js';
 import type { RevtelStore, SessionPrefs } from '../state/store.js';
 
-// One xterm.js terminal per tab, kept outside React. Output is written with xterm's
+// One xterm.js terminal per tab, kept outside React. A tab's terminal starts from the
+// back end's scrollback (subscribe), then follows live output, lined up by position so
+// nothing is shown twice or lost between the two. Live output is written with xterm's
 // write callback and acknowledged to the back end, whose watermarks pause the source
 // when the terminal falls behind: a flooding console cannot freeze the page or grow it.
 
 const ACK_EVERY = 16 * 1024;
+/**
+ * Rows a little taller than the font: at 1.0 xterm.js rounds the row down below the font's
+ * descent at some sizes (14 px among them) and the DOM renderer clips what hangs lowest —
+ * the underscore, so "a_b__c" read "a b  c"; at 1.1 and 1.15 the WebGL renderer still loses
+ * it at 10 px. test/renderer/rendering.test.ts looks at the pixels of every offered size.
+ */
+const LINE_HEIGHT = 1.2;
 const ECHO_WAIT_MS = 3000;
 
 const THEMES: Record<'dark' | 'light', ITheme> = {
@@ -27,23 +37,67 @@ interface Entry {
   hexOffset: number;
   /** Decoded text since the last paste line was sent, for "wait for the echo". */
   recent: string;
-  logging: string[] | undefined;
-  logLineOpen: boolean;
   pasting: { cancelled: boolean } | undefined;
+  /** Position in the session's output up to which this terminal has it; undefined until the replay. */
+  shownUpTo: number | undefined;
+  /** Live output that arrived before the replay, lined up once it is in. */
+  early: ApiEvents['sessionData'][];
+  /** The WebGL renderer while this tab is visible; the DOM renderer draws it otherwise. */
+  webgl: WebglAddon | undefined;
+  /** Its WebGL context was lost once: the DOM renderer draws it from then on. */
+  webglLost: boolean;
+}
+
+/** Whether this browser gives WebGL 2 at all (asked once; a headless or GPU-less one may not). */
+let webglAvailable: boolean | undefined;
+function hasWebgl(): boolean {
+  webglAvailable ??= document.createElement('canvas').getContext('webgl2') !== null;
+  return webglAvailable;
 }
 
 export class TerminalRegistry {
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly api: RevtelApi, private readonly store: RevtelStore) {
-    api.on('sessionData', ({ sessionId, data }) => this.output(sessionId, data));
+    api.on('sessionData', (payload) => this.live(payload));
+  }
+
+  /** The sessions this page follows (the ones with a tab). */
+  subscribed(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Follows a session: a terminal for it, filled from the back end's scrollback. */
+  subscribe(sessionId: string): void {
+    if (this.entries.has(sessionId)) return;
+    const entry = this.create(sessionId);
+    this.api.subscribeSession({ sessionId }).then((snapshot) => {
+      if (this.entries.get(sessionId) !== entry) return;
+      this.store.getState().replayed(snapshot);
+      const prefs = this.store.getState().sessions[sessionId]?.prefs;
+      // The replay is the back end's copy: written, but never acknowledged (the source is not waiting on it).
+      if (prefs && snapshot.output.length > 0) this.write(entry, snapshot.output, prefs);
+      entry.shownUpTo = snapshot.end;
+      for (const early of entry.early.splice(0)) this.live(early);
+    }, (error: Error) => this.store.getState().showError(error.message));
+  }
+
+  /** Stops following a session (detached, or closed): its terminal goes. */
+  unsubscribe(sessionId: string): void {
+    if (!this.entries.has(sessionId)) return;
+    this.dispose(sessionId);
+    void this.api.unsubscribeSession({ sessionId }).catch(() => {});
   }
 
   /** The terminal of a tab, created on first use; its element is moved into `host`. */
   attach(sessionId: string, host: HTMLElement): void {
-    const entry = this.entries.get(sessionId) ?? this.create(sessionId);
+    this.subscribe(sessionId);
+    const entry = this.entries.get(sessionId)!;
     if (entry.element.parentElement !== host) host.appendChild(entry.element);
     if (!entry.terminal.element) entry.terminal.open(entry.element);
+    // Chromium allows 16 WebGL contexts a page: only the tab on screen holds one.
+    for (const [other, candidate] of this.entries) if (other !== sessionId) this.releaseWebgl(candidate);
+    this.useWebgl(entry);
     this.fit(sessionId);
     entry.terminal.focus();
   }
@@ -54,10 +108,12 @@ export class TerminalRegistry {
     entry.fit.fit();
   }
 
-  applyLook(theme: 'dark' | 'light', fontSize: number): void {
+  applyLook(theme: 'dark' | 'light', fontSize: number, renderer: 'auto' | 'dom'): void {
     for (const [sessionId, entry] of this.entries) {
       entry.terminal.options.theme = THEMES[theme];
       entry.terminal.options.fontSize = fontSize;
+      if (renderer === 'dom') this.releaseWebgl(entry);
+      else if (entry.element.isConnected) this.useWebgl(entry);
       this.fit(sessionId);
     }
   }
@@ -78,28 +134,28 @@ export class TerminalRegistry {
     return lines.join('\n');
   }
 
-  startLog(sessionId: string): void {
+  /** Where a tab's character cells are on the page, and which renderer draws them (tests look at the pixels). */
+  geometry(sessionId: string): { left: number; top: number; cellWidth: number; cellHeight: number; cols: number; rows: number; renderer: 'webgl' | 'dom' } | undefined {
     const entry = this.entries.get(sessionId);
-    if (entry) {
-      entry.logging = [];
-      entry.logLineOpen = false;
+    const screen = entry?.element.querySelector('.xterm-screen');
+    if (!entry || !screen) return undefined;
+    const box = screen.getBoundingClientRect();
+    const { cols, rows } = entry.terminal;
+    return { left: box.left, top: box.top, cellWidth: box.width / cols, cellHeight: box.height / rows, cols, rows, renderer: entry.webgl ? 'webgl' : 'dom' };
+  }
+
+  /** A paste from the user: several lines are confirmed first (if they asked for that), then sent. */
+  paste(sessionId: string, text: string): void {
+    if (!text) return;
+    if (this.store.getState().clipboard.confirmMultiline && pasteLineCount(text) > 1) {
+      this.store.getState().openDialog({ kind: 'paste', sessionId, text });
+      return;
     }
+    void this.sendPaste(sessionId, text);
   }
 
-  /** Ends logging and returns the log: each line of output with the time it began. */
-  stopLog(sessionId: string): string | undefined {
-    const entry = this.entries.get(sessionId);
-    const log = entry?.logging?.join('');
-    if (entry) entry.logging = undefined;
-    return log;
-  }
-
-  isLogging(sessionId: string): boolean {
-    return this.entries.get(sessionId)?.logging !== undefined;
-  }
-
-  /** Sends a paste line by line, paced as the tab's settings say; cancel() stops it. */
-  async paste(sessionId: string, text: string): Promise<void> {
+  /** Sends a paste line by line, paced as the tab's settings say, its progress shown; cancelPaste() stops it. */
+  async sendPaste(sessionId: string, text: string): Promise<void> {
     const entry = this.entries.get(sessionId);
     const view = this.store.getState().sessions[sessionId];
     if (!entry || !view) return;
@@ -111,8 +167,12 @@ export class TerminalRegistry {
     }
     const token = { cancelled: false };
     entry.pasting = token;
+    const lines = pasteLines(text, prefs.enterSends);
+    let sent = 0;
+    const progress = this.store.getState().setPasting;
+    progress(sessionId, { sent, total: lines.length });
     try {
-      for (const line of pasteLines(text, prefs.enterSends)) {
+      for (const line of lines) {
         if (token.cancelled) return;
         entry.recent = '';
         if (prefs.pasteCharDelayMs > 0) {
@@ -127,10 +187,31 @@ export class TerminalRegistry {
         const typed = line.replace(/[\r\n]+$/, '').trim();
         if (prefs.pasteWaitForEcho && typed) await waitUntil(() => entry.recent.includes(typed) || token.cancelled, ECHO_WAIT_MS);
         if (prefs.pasteLineDelayMs > 0) await sleep(prefs.pasteLineDelayMs);
+        progress(sessionId, { sent: ++sent, total: lines.length });
       }
     } finally {
-      if (entry.pasting === token) entry.pasting = undefined;
+      if (entry.pasting === token) {
+        entry.pasting = undefined;
+        progress(sessionId, undefined);
+      }
     }
+  }
+
+  /** Copies a tab's selection to the clipboard; false when nothing is selected. */
+  copy(sessionId: string): boolean {
+    const terminal = this.entries.get(sessionId)?.terminal;
+    const text = terminal?.getSelection();
+    if (!terminal || !text) return false;
+    navigator.clipboard.writeText(text).catch(() => this.store.getState().showError('The browser did not allow copying to the clipboard'));
+    return true;
+  }
+
+  /** Pastes what the clipboard holds (the right button, or a key where the browser gives no paste event). */
+  pasteClipboard(sessionId: string): void {
+    navigator.clipboard.readText().then(
+      (text) => this.paste(sessionId, text),
+      () => this.store.getState().showError('The browser did not allow reading the clipboard: use Ctrl+Shift+V or Shift+Insert'),
+    );
   }
 
   cancelPaste(sessionId: string): void {
@@ -140,6 +221,27 @@ export class TerminalRegistry {
 
   isPasting(sessionId: string): boolean {
     return this.entries.get(sessionId)?.pasting !== undefined;
+  }
+
+  private useWebgl(entry: Entry): void {
+    if (entry.webgl || entry.webglLost || this.store.getState().renderer === 'dom' || !hasWebgl()) return;
+    try {
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => {
+        entry.webglLost = true;
+        this.releaseWebgl(entry);
+      });
+      entry.terminal.loadAddon(webgl);
+      entry.webgl = webgl;
+    } catch {
+      // No context to be had after all: the DOM renderer goes on drawing.
+      entry.webglLost = true;
+    }
+  }
+
+  private releaseWebgl(entry: Entry): void {
+    entry.webgl?.dispose();
+    entry.webgl = undefined;
   }
 
   dispose(sessionId: string): void {
@@ -152,7 +254,7 @@ export class TerminalRegistry {
 
   private create(sessionId: string): Entry {
     const { theme, fontSize } = this.store.getState();
-    const terminal = new Terminal({ theme: THEMES[theme], fontSize, scrollback: 10_000, convertEol: false, allowProposedApi: true });
+    const terminal = new Terminal({ theme: THEMES[theme], fontSize, lineHeight: LINE_HEIGHT, scrollback: 10_000, convertEol: false, allowProposedApi: true });
     const fit = new FitAddon();
     const search = new SearchAddon();
     terminal.loadAddon(fit);
@@ -160,21 +262,43 @@ export class TerminalRegistry {
     const element = document.createElement('div');
     element.className = 'terminal-host';
     element.dataset['sessionId'] = sessionId;
-    const entry: Entry = { terminal, fit, search, element, decoder: new OutputDecoder(), pendingAck: 0, hexOffset: 0, recent: '', logging: undefined, logLineOpen: false, pasting: undefined };
+    const entry: Entry = {
+      terminal, fit, search, element, decoder: new OutputDecoder(), pendingAck: 0, hexOffset: 0, recent: '',
+      pasting: undefined, shownUpTo: undefined, early: [], webgl: undefined, webglLost: false,
+    };
     this.entries.set(sessionId, entry);
     terminal.onData((text) => {
       const prefs = this.store.getState().sessions[sessionId]?.prefs;
       if (prefs) this.send(sessionId, translateEnter(text, prefs.enterSends), prefs);
     });
     terminal.onResize(({ cols, rows }) => void this.api.resize({ sessionId, cols, rows }).catch(() => {}));
-    // Pasting goes through the pacing, not straight through xterm.
+    // Pasting goes through the confirmation and the pacing, not straight through xterm.
     element.addEventListener('paste', (event) => {
       const text = event.clipboardData?.getData('text/plain');
       if (!text) return;
       event.preventDefault();
       event.stopImmediatePropagation();
-      void this.paste(sessionId, text);
+      this.paste(sessionId, text);
     }, true);
+    // Returning false keeps a key from the device; the browser then does its own paste (a paste event).
+    terminal.attachCustomKeyEventHandler((event) => {
+      const action = clipboardKey(event, terminal.hasSelection(), isMac());
+      if (action === 'copy') {
+        event.preventDefault();
+        this.copy(sessionId);
+        terminal.clearSelection();
+        return false;
+      }
+      return action !== 'paste';
+    });
+    terminal.onSelectionChange(() => {
+      if (this.store.getState().clipboard.copyOnSelect && terminal.hasSelection()) this.copy(sessionId);
+    });
+    element.addEventListener('contextmenu', (event) => {
+      if (!this.store.getState().clipboard.rightClickPaste) return;
+      event.preventDefault();
+      this.pasteClipboard(sessionId);
+    });
     return entry;
   }
 
@@ -185,26 +309,40 @@ export class TerminalRegistry {
     this.api.write({ sessionId, data }).catch((error: Error) => this.store.getState().showError(error.message));
   }
 
-  private output(sessionId: string, data: Uint8Array): void {
+  /** Live output: written after what the terminal already has, from the position where it stops. */
+  private live(payload: ApiEvents['sessionData']): void {
+    const { sessionId, offset } = payload;
+    const entry = this.entries.get(sessionId);
     const prefs = this.store.getState().sessions[sessionId]?.prefs;
-    if (!prefs) {
-      // A tab that is already closed: take the bytes, so that the source is not held back.
-      void this.api.acknowledgeOutput({ sessionId, bytes: data.length }).catch(() => {});
+    // Not followed here (no tab, or a transport that sends every session): the back end keeps it.
+    if (!entry || !prefs) return;
+    if (entry.shownUpTo === undefined) {
+      entry.early.push(payload);
       return;
     }
-    // A tab not shown yet still gets its terminal: xterm.js keeps what it is written.
-    const entry = this.entries.get(sessionId) ?? this.create(sessionId);
-    let text = entry.decoder.decode(data, prefs.encoding);
-    entry.recent = (entry.recent + text).slice(-4096);
-    if (entry.logging) this.log(entry, text);
-    if (prefs.lfToCrlf) text = text.replace(/(?<!\r)\n/g, '\r\n');
-    const shown = prefs.hexView ? hexDump(data, entry.hexOffset) : text;
-    entry.hexOffset += data.length;
-    entry.terminal.write(shown, () => {
+    let data = payload.data;
+    if (offset !== undefined) {
+      const skip = Math.min(data.length, Math.max(0, entry.shownUpTo - offset));
+      // The part already in the replay is taken as read, so the source is not held back by it.
+      if (skip > 0) void this.api.acknowledgeOutput({ sessionId, bytes: skip }).catch(() => {});
+      data = data.subarray(skip);
+      entry.shownUpTo = Math.max(entry.shownUpTo, offset + payload.data.length);
+    }
+    if (data.length === 0) return;
+    this.write(entry, data, prefs, () => {
       entry.pendingAck += data.length;
       if (entry.pendingAck >= ACK_EVERY) this.flushAck(sessionId, entry);
       else queueMicrotask(() => this.flushAck(sessionId, entry));
     });
+  }
+
+  private write(entry: Entry, data: Uint8Array, prefs: SessionPrefs, parsed?: () => void): void {
+    let text = entry.decoder.decode(data, prefs.encoding);
+    entry.recent = (entry.recent + text).slice(-4096);
+    if (prefs.lfToCrlf) text = text.replace(/(?<!\r)\n/g, '\r\n');
+    const shown = prefs.hexView ? hexDump(data, entry.hexOffset) : text;
+    entry.hexOffset += data.length;
+    entry.terminal.write(shown, parsed);
   }
 
   private flushAck(sessionId: string, entry: Entry): void {
@@ -213,22 +351,10 @@ export class TerminalRegistry {
     entry.pendingAck = 0;
     void this.api.acknowledgeOutput({ sessionId, bytes }).catch(() => {});
   }
+}
 
-  private log(entry: Entry, text: string): void {
-    const lines = text.split('\n');
-    lines.forEach((part, index) => {
-      if (index > 0) {
-        entry.logging!.push('\n');
-        entry.logLineOpen = false;
-      }
-      if (part === '') return;
-      if (!entry.logLineOpen) {
-        entry.logging!.push(`[${new Date().toISOString()}] `);
-        entry.logLineOpen = true;
-      }
-      entry.logging!.push(part.replace(/\r$/, ''));
-    });
-  }
+function isMac(): boolean {
+  return /Mac|iPhone|iPad/.test(navigator.platform);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { SessionDto, TraceEntryDto } from '../../native/api/index.js';
 import { explain } from '../../renderer/state/explain.js';
 import { encodeText, hexDump, OutputDecoder, pasteLines, translateEnter } from '../../renderer/state/keyboard.js';
-import { createRevtelStore, TRACE_LIMIT, type Destination } from '../../renderer/state/store.js';
+import { createRevtelStore, settingsOf, TRACE_LIMIT, type Destination } from '../../renderer/state/store.js';
 
 const session = (sessionId: string, state: SessionDto['state'] = 'open'): SessionDto => ({ sessionId, kind: 'telnet', title: `host-${sessionId}:23`, state });
 const entry = (short: string, direction: 'SENT' | 'RCVD' = 'RCVD'): TraceEntryDto => ({ time: 0, direction, text: short, short: `${direction} ${short}`, bytes: new Uint8Array() });
@@ -56,15 +56,36 @@ describe('the UI store', () => {
     assert.equal(trace.at(-1)!.short, `RCVD IAC NOP ${TRACE_LIMIT + 9}`);
   });
 
-  it('saves telnet destinations once each, and tells the page to persist them', () => {
+  it('saves telnet destinations once each, as the settings file keeps them', () => {
     let persisted: readonly Destination[] = [];
-    const store = createRevtelStore({ onDestinationsChanged: (destinations) => (persisted = destinations) });
+    const store = createRevtelStore();
+    store.subscribe((state) => (persisted = settingsOf(state).destinations ?? []));
     store.getState().saveDestination({ host: 'ts1.lab', port: 2001 });
     store.getState().saveDestination({ host: 'ts1.lab', port: 2001, rfc2217: '9600,8N1' });
     store.getState().saveDestination({ host: 'ts1.lab', port: 2002 });
     assert.deepEqual(persisted, [{ host: 'ts1.lab', port: 2001, rfc2217: '9600,8N1' }, { host: 'ts1.lab', port: 2002 }]);
     store.getState().forgetDestination({ host: 'ts1.lab', port: 2001 });
     assert.deepEqual(store.getState().destinations, [{ host: 'ts1.lab', port: 2002 }]);
+  });
+
+  it('puts contract field names and errno text in words', () => {
+    const store = createRevtelStore();
+    store.getState().showError('openTelnet.port must be a whole number from 1 to 65535');
+    store.getState().showError('/dev/ttyS9 could not be opened: Inappropriate ioctl for device');
+    store.getState().showError('listLines.extra is not expected');
+    assert.deepEqual(store.getState().errors.map((error) => error.message), [
+      'The port must be a whole number from 1 to 65535.',
+      '/dev/ttyS9 is not a serial port — pick a device such as /dev/ttyUSB0',
+      'This page and the Revtel server do not agree on that request: reload the page.',
+    ]);
+  });
+
+  it('lets a toast fade after its time', async () => {
+    const store = createRevtelStore({ toastMs: 20 });
+    store.getState().showError('Something the user should read');
+    assert.equal(store.getState().errors.length, 1);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    assert.equal(store.getState().errors.length, 0);
   });
 
   it('collects errors as sentences to show and dismiss, and bounds the font size', () => {

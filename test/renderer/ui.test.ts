@@ -132,10 +132,16 @@ describe('the browser UI', () => {
       await dialog.getByLabel('Or a device path').fill(pty.device);
       await dialog.getByRole('button', { name: 'Open' }).click();
       await page.locator('.status-bar [data-state="open"]').waitFor();
+      await page.locator('summary', { hasText: 'Paste' }).click();
       await page.getByLabel('Delay per line in ms').fill('2');
       await page.getByLabel('wait for echo').check();
+      await page.locator('summary', { hasText: 'Paste' }).click();
       const config = Array.from({ length: 200 }, (_, n) => `interface GigabitEthernet0/${n} description paste line ${n}`).join('\n') + '\n';
       await pasteInto(page, config);
+      // Several lines ask first, saying how they will be paced.
+      const ask = page.getByRole('dialog', { name: 'Paste 200 lines?' });
+      await ask.getByText('each line after the device echoes the one before').waitFor();
+      await ask.getByRole('button', { name: 'Send 200 lines' }).click();
       await waitFor(() => received.includes('paste line 199\r'), 'the last pasted line on the device', 60_000);
       const lines = received.split('\r').filter(Boolean);
       assert.equal(lines.length, 200);
@@ -150,7 +156,7 @@ describe('the browser UI', () => {
   it('says when the device is unplugged and recovers when it is back', async () => {
     await pty.stop();
     await page.locator('.status-bar [data-state="unplugged"]').waitFor({ timeout: 5000 });
-    assert.match(await page.locator('.status-bar .message').innerText(), /device unplugged, waiting for it/);
+    assert.match(await page.getByRole('alert', { name: /^State of / }).innerText(), /device unplugged, waiting for it/);
     await screenshot(page, '06-unplugged');
     pty = await startPtyPair(dir);
     await page.locator('.status-bar [data-state="open"]').waitFor({ timeout: 5000 });

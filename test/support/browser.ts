@@ -14,9 +14,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** `revtel serve --ui 0 ARGS`, and the URL it printed (with its token). */
-export async function startUi(args: readonly string[], listening = 0): Promise<{ served: Served; url: string }> {
-  const served = await startServe(['--ui', '0', ...args], listening);
+/** `revtel serve --ui 0 ARGS`, and the URL it printed (with its token); its settings under `configHome`. */
+export async function startUi(args: readonly string[], listening = 0, configHome?: string): Promise<{ served: Served; url: string }> {
+  const served = await startServe(['--ui', '0', ...args], { listening, ...(configHome ? { configHome } : {}) });
   await waitFor(() => /UI ready: open (\S+)/.test(served.log()), 'the UI URL', 10_000);
   const url = /UI ready: open (\S+)/.exec(served.log())![1]!;
   return { served, url };
@@ -56,4 +56,30 @@ export async function pasteInto(page: Page, text: string): Promise<void> {
     document.querySelector('.terminal-area .terminal-host')
       .dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
   })()`);
+}
+
+/** A page of the UI at this size, with page errors on stderr, once its sidebar is there. */
+export async function openUiPage(browser: Browser, url: string, viewport = { width: 1280, height: 720 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
+  await page.goto(url);
+  await page.getByRole('heading', { name: 'Serial ports' }).waitFor();
+  return page;
+}
+
+/** Opens a serial tab through the "New serial session…" dialog (the tab may then wait, or the dialog show an error). */
+export async function openSerialDialog(page: Page, path: string): Promise<void> {
+  await page.getByRole('button', { name: 'New serial session…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New serial session' });
+  await dialog.getByLabel('Or a device path').fill(path);
+  await dialog.getByRole('button', { name: 'Open' }).click();
+}
+
+/** Opens a telnet tab through the "New telnet session…" dialog. */
+export async function openTelnetDialog(page: Page, host: string, port: number): Promise<void> {
+  await page.getByRole('button', { name: 'New telnet session…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New telnet session' });
+  await dialog.getByLabel('Host').fill(host);
+  await dialog.getByLabel('Port', { exact: true }).fill(String(port));
+  await dialog.getByRole('button', { name: 'Connect' }).click();
 }

@@ -38,6 +38,8 @@ export interface ServeWaits {
   readonly listening?: number;
   /** "device … open" lines to wait for: typing before a line's device is open is discarded. */
   readonly open?: number;
+  /** Where its settings file goes ($XDG_CONFIG_HOME): a fresh scratch folder unless given, never the user's own. */
+  readonly configHome?: string;
 }
 
 /**
@@ -45,8 +47,8 @@ export interface ServeWaits {
  * `{ open }`, until that many devices are open).
  */
 export async function startServe(args: readonly string[], waits: number | ServeWaits = 1): Promise<Served> {
-  const { listening = 1, open = 0 } = typeof waits === 'number' ? { listening: waits } : waits;
-  const peer = startRevtel(['serve', ...args]);
+  const { listening = 1, open = 0, configHome = scratchDir() } = typeof waits === 'number' ? { listening: waits } : waits;
+  const peer = startRevtel(['serve', ...args], { env: { ...process.env, XDG_CONFIG_HOME: configHome } });
   const served: Served = {
     process: peer.process,
     log: peer.stderr,

@@ -138,6 +138,10 @@ describe('the UI WebSocket', () => {
         }
       });
       await waitFor(() => sessionId !== undefined, 'the serial session');
+      // Both pages show the session's tab: its output goes to both.
+      reading.ws.send(encodeFrame({ type: 'call', id: 3, method: 'subscribeSession', request: { sessionId } }));
+      stalled.ws.send(encodeFrame({ type: 'call', id: 3, method: 'subscribeSession', request: { sessionId } }));
+      await stalled.next();
       stalled.tcp().pause();
 
       device.go();

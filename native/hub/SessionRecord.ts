@@ -1,0 +1,141 @@
+import {
+  SESSION_TRACE_LIMIT,
+  type ApiEvents,
+  type EventName,
+  type ModemLinesDto,
+  type SessionDto,
+  type SessionSnapshotDto,
+  type TraceEntryDto,
+} from '../api/index.js';
+import { SessionLog } from '../server/SessionLog.js';
+import { EscapeStripper } from './EscapeStripper.js';
+import type { Emit, HubSession } from './HubSession.js';
+import { Scrollback, type ScrollbackLimits } from './Scrollback.js';
+
+/** Makes the session a record shows, reporting through `emit`; called again to reconnect. */
+export type SessionFactory = (sessionId: string, emit: Emit) => HubSession & { open(): void };
+
+/**
+ * One session as the hub owns it, whatever its kind: the live session, its bounded
+ * scrollback and trace history, its last modes and modem lines, whether it has a tab, and
+ * how many pages are reading it. Pages come and go; this stays until the session is closed.
+ */
+export class SessionRecord {
+  private current: (HubSession & { open(): void }) | undefined;
+  /** Bumped when the session is replaced (reconnect), so the old one's last words are dropped. */
+  private generation = 0;
+  private readonly scrollback: Scrollback;
+  private trace: TraceEntryDto[] = [];
+  private mode: SessionSnapshotDto['mode'];
+  private modem: ModemLinesDto | undefined;
+  private readers = 0;
+  private log: { readonly file: SessionLog; readonly stripper: EscapeStripper | undefined } | undefined;
+  detached = false;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly factory: SessionFactory,
+    private readonly emit: Emit,
+    scrollback: ScrollbackLimits,
+    /** What the hub knows of the session beyond what the session reports (how it was opened). */
+    private readonly extra: Partial<SessionDto> = {},
+  ) {
+    this.scrollback = new Scrollback(scrollback);
+  }
+
+  get session(): HubSession {
+    return this.current!;
+  }
+
+  get dto(): SessionDto {
+    return this.decorate(this.current!.dto);
+  }
+
+  private decorate(dto: SessionDto): SessionDto {
+    return { ...dto, ...this.extra, ...(this.detached ? { detached: true } : {}), ...(this.log ? { logFile: this.log.file.file } : {}) };
+  }
+
+  /** Makes and opens the session (again, for a reconnect: the scrollback and trace stay). */
+  async open(): Promise<void> {
+    const previous = this.current;
+    const generation = ++this.generation;
+    await previous?.close();
+    this.mode = undefined;
+    this.modem = undefined;
+    this.current = this.factory(this.sessionId, (event, payload) => {
+      if (generation === this.generation) this.emit(event, this.observe(event, payload));
+    });
+    this.current.open();
+  }
+
+  async close(): Promise<void> {
+    this.generation++;
+    await this.current?.close();
+    this.stopLog();
+  }
+
+  /** Logs output from now on (a log already running goes on); throws SessionLogError when the file cannot be made. */
+  startLog(dir: string, name: string, stripped: boolean, report: (message: string) => void): void {
+    if (this.log) return;
+    this.log = { file: new SessionLog({ dir, name, report }), stripper: stripped ? new EscapeStripper() : undefined };
+  }
+
+  stopLog(): void {
+    this.log?.file.close();
+    this.log = undefined;
+  }
+
+  snapshot(): SessionSnapshotDto {
+    return {
+      session: this.dto,
+      output: this.scrollback.contents(),
+      end: this.scrollback.end,
+      trace: [...this.trace],
+      ...(this.mode ? { mode: this.mode } : {}),
+      ...(this.modem ? { modem: this.modem } : {}),
+    };
+  }
+
+  subscribe(): void {
+    this.readers++;
+  }
+
+  unsubscribe(): void {
+    this.readers = Math.max(0, this.readers - 1);
+  }
+
+  /** Keeps what a page connecting later needs, and stamps output with its position. */
+  private observe<E extends EventName>(event: E, payload: ApiEvents[E]): ApiEvents[E] {
+    switch (event) {
+      case 'sessionData': {
+        const { data } = payload as ApiEvents['sessionData'];
+        const offset = this.scrollback.end;
+        this.scrollback.append(data);
+        if (this.log) this.log.file.write(this.log.stripper ? this.log.stripper.strip(data) : data);
+        // Nobody is reading: the scrollback has taken it, so the source must not wait for a terminal.
+        if (this.readers === 0) queueMicrotask(() => this.current?.acknowledge(data.length));
+        return { ...(payload as ApiEvents['sessionData']), offset } as ApiEvents[E];
+      }
+      case 'sessionTrace': {
+        const { entries } = payload as ApiEvents['sessionTrace'];
+        this.trace.push(...entries);
+        if (this.trace.length > SESSION_TRACE_LIMIT) this.trace.splice(0, this.trace.length - SESSION_TRACE_LIMIT);
+        return payload;
+      }
+      case 'sessionMode': {
+        const { localEcho, lineEditing, linemode } = payload as ApiEvents['sessionMode'];
+        this.mode = linemode === undefined ? { localEcho, lineEditing } : { localEcho, lineEditing, linemode };
+        return payload;
+      }
+      case 'modemLines': {
+        const { cts, dsr, dcd, ri } = payload as ApiEvents['modemLines'];
+        this.modem = ri === undefined ? { cts, dsr, dcd } : { cts, dsr, dcd, ri };
+        return payload;
+      }
+      case 'sessionState':
+        return this.decorate(payload as SessionDto) as ApiEvents[E];
+      default:
+        return payload;
+    }
+  }
+}
