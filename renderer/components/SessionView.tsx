@@ -5,6 +5,7 @@ import { useAction, useRevtel, useServices } from './context.js';
 import { sentence } from '../state/sentences.js';
 import { Menu } from './Menu.js';
 import { TracePane } from './TracePane.js';
+import { PRESENTER_SCALE, usePresenting } from '../presenter/presenter.js';
 
 /** One tab: one toolbar (state, menus), the terminal, and for telnet the negotiation trace beside or below it. */
 export function SessionView({ view }: { view: View }) {
@@ -25,14 +26,15 @@ export function SessionView({ view }: { view: View }) {
     observer.observe(element);
     return () => observer.disconnect();
   }, [sessionId, terminals]);
-  useEffect(() => terminals.applyLook(theme, fontSize, renderer), [theme, fontSize, renderer, terminals]);
+  const presenting = usePresenting();
+  useEffect(() => terminals.applyLook(theme, presenting ? Math.round(fontSize * PRESENTER_SCALE) : fontSize, renderer), [theme, fontSize, presenting, renderer, terminals]);
 
   const hasTrace = view.dto.kind !== 'serial';
   const traceShown = hasTrace && layout.trace !== 'hidden';
   return (
     <div className="session">
       <Toolbar view={view} />
-      {view.dto.message && view.dto.state !== 'open' && (
+      {view.dto.message && view.dto.state !== 'open' && view.dto.kind !== 'replay' && (
         <div className={`session-notice ${view.dto.state}`} role="alert" aria-label={`State of ${view.dto.title}`}>{sentence(view.dto.message)}</div>
       )}
       <div className={`terminal-and-trace ${layout.trace === 'below' ? 'below' : 'beside'}`}>
@@ -118,7 +120,7 @@ function Toolbar({ view }: { view: View }) {
     <div className="toolbar" role="toolbar" aria-label={`Controls of ${dto.title}`}>
       <span className="status-bar" role="status">
         <span className={`state ${dto.state}`} data-state={dto.state}>{STATE_TEXT[dto.state]}</span>
-        {dto.message && dto.state === 'open' && <span className="message" title={sentence(dto.message)}>{sentence(dto.message)}</span>}
+        {dto.message && (dto.state === 'open' || dto.kind === 'replay') && <span className="message" title={sentence(dto.message)}>{sentence(dto.message)}</span>}
         {dto.settings && <span className="settings">{dto.settings}</span>}
         {view.mode && <span className="mode">{describeTerminalMode(view.mode)}</span>}
         <span className="counters">in {bytes(view.bytesIn)} · out {bytes(view.bytesOut)}</span>
@@ -139,8 +141,9 @@ function Toolbar({ view }: { view: View }) {
           <button type="button" onClick={() => terminals.cancelPaste(sessionId)}>Stop</button>
         </span>
       )}
-      {dto.state === 'closed' && <button type="button" onClick={() => void act(() => api.reconnectSession({ sessionId }))}>Reconnect</button>}
-      <Menu label="Line">
+      {dto.state === 'closed' && dto.kind !== 'replay' && <button type="button" onClick={() => void act(() => api.reconnectSession({ sessionId }))}>Reconnect</button>}
+      {/* A replay is read-only: nothing to send on its line. */}
+      {dto.kind !== 'replay' && <Menu label="Line">
         <label>BREAK <input type="number" min={10} max={10000} step={50} value={breakMs} aria-label="BREAK duration in ms" onChange={(event) => setBreakMs(Number(event.target.value))} /> ms</label>
         <button type="button" onClick={() => void act(() => api.sendBreak({ sessionId, durationMs: breakMs }))}>Send BREAK</button>
         {hasControlLines && <button type="button" aria-pressed={dtr} onClick={() => void toggleLine('dtr', !dtr)}>DTR</button>}
@@ -154,7 +157,7 @@ function Toolbar({ view }: { view: View }) {
             {SPECIAL_COMMANDS.map((command) => <option key={command} value={command}>{command.toUpperCase()}</option>)}
           </select>
         )}
-      </Menu>
+      </Menu>}
       <Menu label="Terminal">
         <select aria-label="Encoding" value={prefs.encoding} onChange={(event) => setPrefs({ encoding: event.target.value as SessionPrefs['encoding'] })}>
           <option value="utf-8">UTF-8</option>

@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { LineDto, PortDto, SessionDto } from '../../native/api/index.js';
 import { useAction, useRevtel, useServices } from './context.js';
+import { ReplaysSection } from './ReplaysSection.js';
 
 /** Serial ports (hot-plug updates them), the demo router, saved telnet destinations, exposed lines. */
 export function Sidebar() {
@@ -99,6 +100,7 @@ export function Sidebar() {
           ))}
         </ul>
       </section>
+      <ReplaysSection />
     </nav>
   );
 }
