@@ -79,6 +79,8 @@ export interface SessionSnapshotDto {
   readonly trace: readonly TraceEntryDto[];
   readonly mode?: TerminalModeDto;
   readonly modem?: ModemLinesDto;
+  /** The tab's choices, as a page last set them. */
+  readonly prefs?: TabPrefsDto;
 }
 
 export interface TraceEntryDto {
@@ -126,6 +128,19 @@ export const uiSettings = object({
 });
 
 export type UiSettingsDto = Infer<typeof uiSettings>;
+
+/** The choices of a tab that the hub keeps with its session, so that a reload or another window has them. */
+export const tabPrefs = object({
+  encoding: literal('utf-8', 'latin1'),
+  localEcho: literal('auto', 'on', 'off'),
+  enterSends: literal('CR', 'LF', 'CRLF'),
+  lfToCrlf: boolean(),
+  pasteCharDelayMs: integer(0, 1000),
+  pasteLineDelayMs: integer(0, 10_000),
+  pasteWaitForEcho: boolean(),
+});
+
+export type TabPrefsDto = Infer<typeof tabPrefs>;
 
 export interface SettingsDto {
   readonly settings: UiSettingsDto;
@@ -184,6 +199,8 @@ export const methods = {
    */
   startLog: object({ sessionId, stripped: boolean(), template: optional(string({ maxLength: 200 })) }),
   stopLog: object({ sessionId }),
+  /** Keeps the tab's choices (encoding, Enter, paste pacing) with the session, for the pages that show it later. */
+  setSessionPrefs: object({ sessionId, prefs: tabPrefs }),
   getSettings: object({}),
   saveSettings: object({ settings: uiSettings }),
 } as const;
@@ -216,6 +233,7 @@ export interface MethodResults {
   unsubscribeSession: void;
   startLog: SessionDto;
   stopLog: SessionDto;
+  setSessionPrefs: void;
   getSettings: SettingsDto;
   saveSettings: void;
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { SPECIAL_COMMANDS, describeTerminalMode, type SessionDto } from '../../native/api/index.js';
-import { TRACE_SIZE, type SessionPrefs, type SessionView as View } from '../state/store.js';
+import { TRACE_SIZE, keptPrefs, type SessionPrefs, type SessionView as View } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
 import { sentence } from '../state/sentences.js';
 import { Menu } from './Menu.js';
@@ -100,7 +100,12 @@ function Toolbar({ view }: { view: View }) {
   const [search, setSearch] = useState('');
   const [logStripped, setLogStripped] = useState(false);
   const [logTemplate, setLogTemplate] = useState('{title}-{date}-{time}');
-  const setPrefs = (change: Partial<SessionPrefs>) => store.getState().setPrefs(sessionId, change);
+  // Kept by the hub too, so that a reload or another window opens the tab with the same choices.
+  const setPrefs = (change: Partial<SessionPrefs>) => {
+    store.getState().setPrefs(sessionId, change);
+    const now = store.getState().sessions[sessionId]?.prefs;
+    if (now) void act(() => api.setSessionPrefs({ sessionId, prefs: keptPrefs(now) }));
+  };
   const isTelnet = dto.kind !== 'serial';
   // DTR and RTS reach a port only on a serial tab or over RFC 2217.
   const hasControlLines = dto.kind === 'serial' || dto.rfc2217 !== undefined;

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import { sentence } from './sentences.js';
-import { SESSION_TRACE_LIMIT, type ApiEvents, type EventName, type LineDto, type ModemLinesDto, type OptionStateDto, type PortDto, type SessionDto, type SessionSnapshotDto, type TerminalModeDto, type TraceEntryDto, type UiSettingsDto } from '../../native/api/index.js';
+import { SESSION_TRACE_LIMIT, type ApiEvents, type EventName, type LineDto, type ModemLinesDto, type OptionStateDto, type PortDto, type SessionDto, type SessionSnapshotDto, type TabPrefsDto, type TerminalModeDto, type TraceEntryDto, type UiSettingsDto } from '../../native/api/index.js';
 
 // The UI's state, in one zustand store with no DOM in it (unit-tested under Node). The
 // back end's events go in through applyEvent; terminals live outside (TerminalRegistry).
@@ -179,6 +179,12 @@ export function settingsOf(state: RevtelState): UiSettingsDto {
   };
 }
 
+/** The tab's choices the hub keeps with its session (the trace pane's view choices stay with the page). */
+export function keptPrefs(prefs: SessionPrefs): TabPrefsDto {
+  const { encoding, localEcho, enterSends, lfToCrlf, pasteCharDelayMs, pasteLineDelayMs, pasteWaitForEcho } = prefs;
+  return { encoding, localEcho, enterSends, lfToCrlf, pasteCharDelayMs, pasteLineDelayMs, pasteWaitForEcho };
+}
+
 /** The sessions that have a tab, in order. */
 export function tabsOf(state: Pick<RevtelState, 'order' | 'sessions'>): string[] {
   return state.order.filter((sessionId) => {
@@ -310,6 +316,7 @@ export function createRevtelStore(options: StoreOptions = {}) {
           bytesIn: Math.max(view.bytesIn, snapshot.end),
           ...(snapshot.mode ? { mode: snapshot.mode } : {}),
           ...(snapshot.modem ? { modem: snapshot.modem } : {}),
+          ...(snapshot.prefs ? { prefs: { ...view.prefs, ...snapshot.prefs } } : {}),
         }));
       },
 
