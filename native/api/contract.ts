@@ -117,18 +117,6 @@ const settings = string({ maxLength: 64 });
 
 export const SPECIAL_COMMANDS = ['ayt', 'ip', 'ao', 'ec', 'el', 'nop', 'synch', 'eof', 'susp', 'abort', 'ga'] as const;
 
-/** What the settings file keeps for the UI: font, theme, layout, clipboard habits, saved telnet destinations. */
-export const uiSettings = object({
-  fontSize: optional(integer(8, 32)),
-  theme: optional(literal('dark', 'light')),
-  renderer: optional(literal('auto', 'dom')),
-  layout: optional(object({ sidebar: boolean(), trace: literal('right', 'below', 'hidden'), traceSize: integer(160, 900) })),
-  clipboard: optional(object({ copyOnSelect: boolean(), rightClickPaste: boolean(), confirmMultiline: boolean() })),
-  destinations: optional(array(object({ host: string({ maxLength: 255 }), port: tcpPort, rfc2217: optional(settings) }), 256)),
-});
-
-export type UiSettingsDto = Infer<typeof uiSettings>;
-
 /** The choices of a tab that the hub keeps with its session, so that a reload or another window has them. */
 export const tabPrefs = object({
   encoding: literal('utf-8', 'latin1'),
@@ -141,6 +129,34 @@ export const tabPrefs = object({
 });
 
 export type TabPrefsDto = Infer<typeof tabPrefs>;
+
+/** What a saved session keeps beside how to reach it: the tab's choices, and whether it is logged whenever it opens. */
+const savedSession = { prefs: optional(tabPrefs), alwaysLog: optional(boolean()) };
+
+/** What the settings file keeps for the UI: font, theme, layout, clipboard habits, saved telnet destinations and serial sessions. */
+export const uiSettings = object({
+  fontSize: optional(integer(8, 32)),
+  theme: optional(literal('dark', 'light')),
+  renderer: optional(literal('auto', 'dom')),
+  layout: optional(object({ sidebar: boolean(), trace: literal('right', 'below', 'hidden'), traceSize: integer(160, 900) })),
+  clipboard: optional(object({ copyOnSelect: boolean(), rightClickPaste: boolean(), confirmMultiline: boolean() })),
+  destinations: optional(array(object({
+    host: string({ maxLength: 255 }),
+    port: tcpPort,
+    rfc2217: optional(settings),
+    terminalType: optional(string({ maxLength: 40 })),
+    ...savedSession,
+  }), 256)),
+  /** A port is found again by its USB serial number when it has one (its path may change), else by path. */
+  serialSessions: optional(array(object({
+    path: string({ maxLength: 512 }),
+    serialNumber: optional(string({ maxLength: 128 })),
+    settings,
+    ...savedSession,
+  }), 256)),
+});
+
+export type UiSettingsDto = Infer<typeof uiSettings>;
 
 export interface SettingsDto {
   readonly settings: UiSettingsDto;

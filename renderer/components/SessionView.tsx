@@ -4,6 +4,7 @@ import { TRACE_SIZE, keptPrefs, type SessionPrefs, type SessionView as View } fr
 import { useAction, useRevtel, useServices } from './context.js';
 import { sentence } from '../state/sentences.js';
 import { Menu } from './Menu.js';
+import { canSave, saveTab } from '../state/saved.js';
 import { TracePane } from './TracePane.js';
 
 /** One tab: one toolbar (state, menus), the terminal, and for telnet the negotiation trace beside or below it. */
@@ -146,6 +147,7 @@ function Toolbar({ view }: { view: View }) {
       )}
       {dto.state === 'closed' && <button type="button" onClick={() => void act(() => api.reconnectSession({ sessionId }))}>Reconnect</button>}
       <Menu label="Line">
+        {canSave(view) && <button type="button" onClick={() => saveTab(store.getState(), view)}>Save session</button>}
         <label>BREAK <input type="number" min={10} max={10000} step={50} value={breakMs} aria-label="BREAK duration in ms" onChange={(event) => setBreakMs(Number(event.target.value))} /> ms</label>
         <button type="button" onClick={() => void act(() => api.sendBreak({ sessionId, durationMs: breakMs }))}>Send BREAK</button>
         {hasControlLines && <button type="button" aria-pressed={dtr} onClick={() => void toggleLine('dtr', !dtr)}>DTR</button>}

@@ -64,11 +64,10 @@ export interface ClipboardPrefs {
   readonly confirmMultiline: boolean;
 }
 
-export interface Destination {
-  readonly host: string;
-  readonly port: number;
-  readonly rfc2217?: string;
-}
+/** A saved telnet destination, as the settings file keeps it. */
+export type Destination = NonNullable<UiSettingsDto['destinations']>[number];
+/** A saved serial session, as the settings file keeps it. */
+export type SavedSerial = NonNullable<UiSettingsDto['serialSessions']>[number];
 
 export interface RevtelState {
   readonly ports: readonly PortDto[];
@@ -79,6 +78,7 @@ export interface RevtelState {
   readonly active: string | undefined;
   readonly lineTraces: Readonly<Record<number, readonly LineTraceEntry[]>>;
   readonly destinations: readonly Destination[];
+  readonly serialSessions: readonly SavedSerial[];
   /** Toasts: each fades after a while; one about a tab shows only with that tab. */
   readonly errors: readonly { readonly id: number; readonly message: string; readonly sessionId?: string }[];
   readonly dialog: Dialog | undefined;
@@ -106,6 +106,9 @@ export interface RevtelState {
   setLines(lines: readonly LineDto[]): void;
   saveDestination(destination: Destination): void;
   forgetDestination(destination: Destination): void;
+  /** Saves (or replaces, by path) a serial session. */
+  saveSerial(saved: SavedSerial): void;
+  forgetSerial(saved: SavedSerial): void;
   showError(message: string, sessionId?: string): void;
   dismissError(id: number): void;
   openDialog(dialog: Dialog | undefined): void;
@@ -175,7 +178,8 @@ export function settingsOf(state: RevtelState): UiSettingsDto {
     renderer: state.renderer,
     layout: state.layout,
     clipboard: state.clipboard,
-    destinations: state.destinations.map(({ host, port, rfc2217 }) => (rfc2217 ? { host, port, rfc2217 } : { host, port })),
+    destinations: [...state.destinations],
+    serialSessions: [...state.serialSessions],
   };
 }
 
@@ -208,6 +212,7 @@ export function createRevtelStore(options: StoreOptions = {}) {
     const setDestinations = (destinations: readonly Destination[]): void => {
       set({ destinations });
     };
+    const otherSerials = (saved: SavedSerial): SavedSerial[] => get().serialSessions.filter((other) => other.path !== saved.path);
     /** A session the back end announced (listed, opened here or in another window). */
     const added = (dto: SessionDto): void => {
       const { sessions, order } = get();
@@ -235,6 +240,7 @@ export function createRevtelStore(options: StoreOptions = {}) {
       connectionLost: undefined,
       lineTraces: {},
       destinations: options.destinations ?? [],
+      serialSessions: [],
       errors: [],
       theme: 'dark',
       fontSize: 14,
@@ -367,6 +373,14 @@ export function createRevtelStore(options: StoreOptions = {}) {
         setDestinations(get().destinations.filter((saved) => saved.host !== destination.host || saved.port !== destination.port));
       },
 
+      saveSerial(saved) {
+        set({ serialSessions: [...otherSerials(saved), saved] });
+      },
+
+      forgetSerial(saved) {
+        set({ serialSessions: otherSerials(saved) });
+      },
+
       showError(message, sessionId) {
         const id = nextError++;
         set({ errors: [...get().errors, { id, message: sentence(message), ...(sessionId ? { sessionId } : {}) }] });
@@ -393,6 +407,7 @@ export function createRevtelStore(options: StoreOptions = {}) {
           ...(saved.layout ? { layout: saved.layout } : {}),
           ...(saved.clipboard ? { clipboard: saved.clipboard } : {}),
           ...(saved.destinations ? { destinations: saved.destinations } : {}),
+          ...(saved.serialSessions ? { serialSessions: saved.serialSessions } : {}),
         });
       },
 
