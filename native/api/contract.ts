@@ -39,7 +39,8 @@ export interface LineDto {
   readonly clients: readonly ClientDto[];
 }
 
-export type SessionKind = 'serial' | 'telnet' | 'line-view';
+/** A replay is read-only: a recorded negotiation shown without a network. */
+export type SessionKind = 'serial' | 'telnet' | 'line-view' | 'replay';
 export type SessionStateName = 'connecting' | 'open' | 'reconnecting' | 'unplugged' | 'closed';
 
 export interface SessionDto {
@@ -116,6 +117,16 @@ const tcpPort = integer(1, 65535);
 const settings = string({ maxLength: 64 });
 
 export const SPECIAL_COMMANDS = ['ayt', 'ip', 'ao', 'ec', 'el', 'nop', 'synch', 'eof', 'susp', 'abort', 'ga'] as const;
+
+/** The recorded negotiations built into Revtel, for a class without a network. */
+export const BUILT_IN_REPLAYS = [
+  { id: 'fig26-12', title: 'Figure 26.12 (TCP/IP Illustrated)' },
+  { id: 'ser2net', title: 'ser2net 4 on connect' },
+  { id: 'inetutils-linemode', title: 'inetutils telnetd with LINEMODE' },
+] as const;
+
+/** A capture file a user opens (raw or hex, as `revtel decode` reads it) is at most this big: one message of the UI's transport. */
+export const MAX_CAPTURE_BYTES = 1 << 20;
 
 /** The choices of a tab that the hub keeps with its session, so that a reload or another window has them. */
 export const tabPrefs = object({
@@ -219,6 +230,12 @@ export const methods = {
   setSessionPrefs: object({ sessionId, prefs: tabPrefs }),
   getSettings: object({}),
   saveSettings: object({ settings: uiSettings }),
+  /** A built-in recording as a read-only tab with its trace. */
+  openReplay: object({ replay: literal(...BUILT_IN_REPLAYS.map((replay) => replay.id)) }),
+  /** What a server sent, from a file: raw bytes, or hex text when `hex`. */
+  openCapture: object({ name: string({ maxLength: 255 }), data: bytes(MAX_CAPTURE_BYTES), hex: boolean() }),
+  /** What a replay's screen showed once trace line `step` (from 0) had happened, for stepping through it. */
+  replayScreen: object({ sessionId, step: integer(0, 1 << 20) }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -252,6 +269,9 @@ export interface MethodResults {
   setSessionPrefs: void;
   getSettings: SettingsDto;
   saveSettings: void;
+  openReplay: SessionDto;
+  openCapture: SessionDto;
+  replayScreen: Uint8Array;
 }
 
 // ---- Events -------------------------------------------------------------------------------

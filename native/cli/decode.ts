@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { TelnetEngine, type TelnetEvent } from '../telnet/index.js';
+import { CaptureError, parseHexCapture } from '../replay/Recording.js';
 import { UsageError } from './UsageError.js';
 
 export interface DecodeOptions {
@@ -18,7 +19,7 @@ export interface DecodeOptions {
  */
 export async function decodeCapture(options: DecodeOptions, read: () => Promise<Buffer>): Promise<string[]> {
   const raw = await read();
-  const bytes = options.hex ? parseHexText(raw.toString('latin1')) : raw;
+  const bytes = options.hex ? parseHex(raw.toString('latin1')) : raw;
   const lines: string[] = [];
   const engine = new TelnetEngine({ policy: [], onEvent: (event) => describe(event, options.short, lines) });
   engine.receive(bytes);
@@ -51,12 +52,12 @@ function describe(event: TelnetEvent, short: boolean, lines: string[]): void {
   }
 }
 
-function parseHexText(text: string): Uint8Array {
-  const digits = text.replace(/\s+/g, '');
-  if (!/^([0-9a-fA-F]{2})*$/.test(digits)) {
-    throw new UsageError('The capture is not hex text: expected pairs of hex digits such as "ff fb 03"');
+function parseHex(text: string): Uint8Array {
+  try {
+    return parseHexCapture(text);
+  } catch (error) {
+    throw error instanceof CaptureError ? new UsageError(error.message) : error;
   }
-  return Uint8Array.from(digits.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 }
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {

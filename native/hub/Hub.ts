@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import {
   ApiError,
+  BUILT_IN_REPLAYS,
   type ApiEvents,
   type EventName,
   type LineDto,
@@ -29,6 +30,9 @@ import { SessionLogError } from '../server/SessionLog.js';
 import { DEFAULT_LOG_TEMPLATE, logName } from './logName.js';
 import { SettingsFile } from './SettingsFile.js';
 import { SessionRecord, type SessionFactory } from './SessionRecord.js';
+import { ReplayHubSession } from './ReplayHubSession.js';
+import { CaptureError, parseHexCapture, replay } from '../replay/Recording.js';
+import { BUILT_IN_RECORDINGS } from '../replay/builtInRecordings.js';
 import { TraceBatcher } from './TraceBatcher.js';
 
 export interface HubOptions {
@@ -134,6 +138,34 @@ export class Hub implements RevtelHandlers {
     }, emit, line.config.tcpPort));
   }
 
+  async openReplay(request: MethodRequest<'openReplay'>): Promise<SessionDto> {
+    const recording = BUILT_IN_RECORDINGS[request.replay];
+    const { title } = BUILT_IN_REPLAYS.find((candidate) => candidate.id === request.replay)!;
+    const content = replay(recording.chunks, Date.now());
+    return this.add((sessionId, emit) => new ReplayHubSession(sessionId, title, `replay: ${recording.description}`, content, emit));
+  }
+
+  async openCapture(request: MethodRequest<'openCapture'>): Promise<SessionDto> {
+    let bytes: Uint8Array;
+    try {
+      bytes = request.hex ? parseHexCapture(new TextDecoder('latin1').decode(request.data)) : request.data;
+    } catch (error) {
+      if (error instanceof CaptureError) throw new ApiError(`${request.name}: ${error.message}`);
+      throw error;
+    }
+    const content = replay([{ from: 'server', bytes }], Date.now());
+    if (content.trace.length === 0) throw new ApiError(`${request.name} holds no telnet command (no IAC): is it a capture of a telnet server?`);
+    const shown = content.omitted > 0 ? ` The first ${content.trace.length} of ${content.trace.length + content.omitted} commands are shown.` : '';
+    const message = `replay of a capture: what the server sent, as \`revtel decode\` reads it (the client's side was not captured).${shown}`;
+    return this.add((sessionId, emit) => new ReplayHubSession(sessionId, request.name, message, content, emit));
+  }
+
+  async replayScreen(request: MethodRequest<'replayScreen'>): Promise<Uint8Array> {
+    const session = this.session(request.sessionId);
+    if (!(session instanceof ReplayHubSession)) throw new ApiError(`${session.dto.title} is not a replay: only a replay can be stepped through`);
+    return session.screenAfter(request.step);
+  }
+
   async exposeLine(request: MethodRequest<'exposeLine'>): Promise<LineDto> {
     const server = this.options.server;
     if (server.lines.some((line) => line.config.tcpPort === request.tcpPort)) {
@@ -227,6 +259,7 @@ export class Hub implements RevtelHandlers {
 
   async reconnectSession(request: MethodRequest<'reconnectSession'>): Promise<SessionDto> {
     const record = this.record(request.sessionId);
+    if (record.dto.kind === 'replay') throw new ApiError(`${record.dto.title} is a replay: there is nothing to reconnect to`);
     if (record.dto.state !== 'closed') throw new ApiError(`${record.dto.title} is still ${record.dto.state}: close it before reconnecting`);
     await userErrorAsync(() => record.open());
     this.emit('sessionState', record.dto);

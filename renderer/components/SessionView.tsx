@@ -6,6 +6,7 @@ import { sentence } from '../state/sentences.js';
 import { Menu } from './Menu.js';
 import { canSave, saveTab } from '../state/saved.js';
 import { TracePane } from './TracePane.js';
+import { PRESENTER_SCALE, usePresenting } from '../presenter/presenter.js';
 
 /** One tab: one toolbar (state, menus), the terminal, and for telnet the negotiation trace beside or below it. */
 export function SessionView({ view }: { view: View }) {
@@ -26,14 +27,15 @@ export function SessionView({ view }: { view: View }) {
     observer.observe(element);
     return () => observer.disconnect();
   }, [sessionId, terminals]);
-  useEffect(() => terminals.applyLook(theme, fontSize, renderer), [theme, fontSize, renderer, terminals]);
+  const presenting = usePresenting();
+  useEffect(() => terminals.applyLook(theme, presenting ? Math.round(fontSize * PRESENTER_SCALE) : fontSize, renderer), [theme, fontSize, presenting, renderer, terminals]);
 
   const hasTrace = view.dto.kind !== 'serial';
   const traceShown = hasTrace && layout.trace !== 'hidden';
   return (
     <div className="session">
       <Toolbar view={view} />
-      {view.dto.message && view.dto.state !== 'open' && (
+      {view.dto.message && view.dto.state !== 'open' && view.dto.kind !== 'replay' && (
         <div className={`session-notice ${view.dto.state}`} role="alert" aria-label={`State of ${view.dto.title}`}>{sentence(view.dto.message)}</div>
       )}
       <div className={`terminal-and-trace ${layout.trace === 'below' ? 'below' : 'beside'}`}>
@@ -124,7 +126,7 @@ function Toolbar({ view }: { view: View }) {
     <div className="toolbar" role="toolbar" aria-label={`Controls of ${dto.title}`}>
       <span className="status-bar" role="status">
         <span className={`state ${dto.state}`} data-state={dto.state}>{STATE_TEXT[dto.state]}</span>
-        {dto.message && dto.state === 'open' && <span className="message" title={sentence(dto.message)}>{sentence(dto.message)}</span>}
+        {dto.message && (dto.state === 'open' || dto.kind === 'replay') && <span className="message" title={sentence(dto.message)}>{sentence(dto.message)}</span>}
         {dto.settings && <span className="settings">{dto.settings}</span>}
         {view.mode && <span className="mode">{describeTerminalMode(view.mode)}</span>}
         <span className="counters">in {bytes(view.bytesIn)} · out {bytes(view.bytesOut)}</span>
@@ -145,8 +147,9 @@ function Toolbar({ view }: { view: View }) {
           <button type="button" onClick={() => terminals.cancelPaste(sessionId)}>Stop</button>
         </span>
       )}
-      {dto.state === 'closed' && <button type="button" onClick={() => void act(() => api.reconnectSession({ sessionId }))}>Reconnect</button>}
-      <Menu label="Line">
+      {dto.state === 'closed' && dto.kind !== 'replay' && <button type="button" onClick={() => void act(() => api.reconnectSession({ sessionId }))}>Reconnect</button>}
+      {/* A replay is read-only: nothing to send on its line. */}
+      {dto.kind !== 'replay' && <Menu label="Line">
         {canSave(view) && <button type="button" onClick={() => saveTab(store.getState(), view)}>Save session</button>}
         <label>BREAK <input type="number" min={10} max={10000} step={50} value={breakMs} aria-label="BREAK duration in ms" onChange={(event) => setBreakMs(Number(event.target.value))} /> ms</label>
         <button type="button" onClick={() => void act(() => api.sendBreak({ sessionId, durationMs: breakMs }))}>Send BREAK</button>
@@ -161,7 +164,7 @@ function Toolbar({ view }: { view: View }) {
             {SPECIAL_COMMANDS.map((command) => <option key={command} value={command}>{command.toUpperCase()}</option>)}
           </select>
         )}
-      </Menu>
+      </Menu>}
       <Menu label="Terminal">
         <select aria-label="Encoding" value={prefs.encoding} onChange={(event) => setPrefs({ encoding: event.target.value as SessionPrefs['encoding'] })}>
           <option value="utf-8">UTF-8</option>

@@ -2,6 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { LineDto, PortDto, SessionDto, TabPrefsDto } from '../../native/api/index.js';
 import { serialPathOf } from '../state/saved.js';
 import { useAction, useRevtel, useServices } from './context.js';
+import { ReplaysSection } from './ReplaysSection.js';
 
 /** Serial ports (hot-plug updates them), the demo router, saved telnet destinations, exposed lines. */
 export function Sidebar() {
@@ -130,6 +131,7 @@ export function Sidebar() {
           ))}
         </ul>
       </section>
+      <ReplaysSection />
     </nav>
   );
 }

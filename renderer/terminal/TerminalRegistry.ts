@@ -124,6 +124,15 @@ export class TerminalRegistry {
     return backwards ? search.findPrevious(text) : search.findNext(text);
   }
 
+  /** A replay stepped through: the terminal shows what the server had sent by then, and nothing after. */
+  showScreen(sessionId: string, data: Uint8Array): void {
+    const entry = this.entries.get(sessionId);
+    const prefs = this.store.getState().sessions[sessionId]?.prefs;
+    if (!entry || !prefs) return;
+    entry.terminal.reset();
+    entry.terminal.write(new OutputDecoder().decode(data, prefs.encoding));
+  }
+
   /** The visible buffer as text (tests and the "copy screen" action read it). */
   text(sessionId: string): string {
     const terminal = this.entries.get(sessionId)?.terminal;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SessionDto, TraceEntryDto } from '../../native/api/index.js';
-import { explain } from '../../renderer/state/explain.js';
 import { encodeText, hexDump, OutputDecoder, pasteLines, translateEnter } from '../../renderer/state/keyboard.js';
 import { createRevtelStore, settingsOf, TRACE_LIMIT, type Destination } from '../../renderer/state/store.js';
 
@@ -125,15 +124,5 @@ describe('keyboard, paste and trace helpers', () => {
 
   it('dumps bytes in hex with offsets', () => {
     assert.equal(hexDump(Uint8Array.of(0x41, 0x0d, 0x0a), 16), `00000010  ${'41 0d 0a'.padEnd(47)}  A..\r\n`);
-  });
-
-  it('explains a trace line in a sentence', () => {
-    assert.match(explain(entry('WILL ECHO')), /^The peer offers \(or agrees\) to echo back the characters it receives\. When the other side agrees/);
-    assert.match(explain(entry('DO NAWS', 'RCVD')), /The client answers with its size/);
-    assert.match(explain(entry('IAC BRK', 'SENT')), /^Revtel sends BRK\. BREAK/);
-    assert.match(explain(entry('SB TTYPE IS "VT100"', 'SENT')), /^Revtel says its terminal type is "VT100"\.$/);
-    assert.equal(explain(entry('WONT SGA')), 'The peer will not (or will no longer) suppress go-ahead, so that the line is full duplex and characters go one at a time. Without SGA the client falls back to line mode: it edits each line locally and sends it on Enter.');
-    assert.equal(explain(entry('DO ECHO', 'SENT')), 'Revtel asks the other side to echo back the characters it receives (or agrees that it should). Agreeing means the server echoes what is typed, so the client stops echoing locally.');
-    assert.equal(explain(entry('SB COM-PORT NOTIFY-MODEMSTATE 0x30 (DSR CTS)')), 'The peer sends an RFC 2217 serial-port command: NOTIFY-MODEMSTATE 0x30 (DSR CTS).');
   });
 });
