@@ -185,8 +185,10 @@ export function settingsOf(state: RevtelState): UiSettingsDto {
 
 /** The tab's choices the hub keeps with its session (the trace pane's view choices stay with the page). */
 export function keptPrefs(prefs: SessionPrefs): TabPrefsDto {
-  const { encoding, localEcho, enterSends, lfToCrlf, pasteCharDelayMs, pasteLineDelayMs, pasteWaitForEcho } = prefs;
-  return { encoding, localEcho, enterSends, lfToCrlf, pasteCharDelayMs, pasteLineDelayMs, pasteWaitForEcho };
+  const { encoding, localEcho, enterSends, lfToCrlf, pasteWaitForEcho } = prefs;
+  // A delay typed past its field's range is kept at the range's end rather than refused.
+  const within = (value: number, max: number) => Math.max(0, Math.min(max, Math.round(value) || 0));
+  return { encoding, localEcho, enterSends, lfToCrlf, pasteCharDelayMs: within(prefs.pasteCharDelayMs, 1000), pasteLineDelayMs: within(prefs.pasteLineDelayMs, 10_000), pasteWaitForEcho };
 }
 
 /** The sessions that have a tab, in order. */

@@ -19,3 +19,15 @@ describe('the port a saved serial session opens', () => {
     assert.equal(serialPathOf({ path: '/dev/ttyS0' }, ports), '/dev/ttyS0');
   });
 });
+
+describe('the tab choices a session keeps', () => {
+  it('keeps a paste delay typed past its range at the range end, so the server never refuses it', async () => {
+    const { keptPrefs } = await import('../../renderer/state/store.js');
+    const { tabPrefs } = await import('../../native/api/index.js');
+    const base = { encoding: 'utf-8', localEcho: 'auto', enterSends: 'CR', lfToCrlf: false, hexView: false, tracePaused: false, traceFilter: '', traceNames: 'short', showBytes: false, pasteWaitForEcho: false } as const;
+    const kept = keptPrefs({ ...base, pasteCharDelayMs: 5000, pasteLineDelayMs: -3 });
+    assert.equal(kept.pasteCharDelayMs, 1000);
+    assert.equal(kept.pasteLineDelayMs, 0);
+    assert.deepEqual(tabPrefs.parse(kept), kept);
+  });
+});
