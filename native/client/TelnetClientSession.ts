@@ -28,6 +28,7 @@ import {
   stopBitsFromCode,
 } from '../serial/rfc2217Values.js';
 import type { SerialSettings } from '../serial/serialSettings.js';
+import { Backoff } from './Backoff.js';
 import { LineEditor, type KeySettings } from './LineEditor.js';
 import { OutputGate } from './OutputGate.js';
 import { describeSocketError } from './socketErrors.js';
@@ -133,8 +134,6 @@ const CR_ONLY = Uint8Array.of(0x0d);
 const LF_ONLY = Uint8Array.of(0x0a);
 const TABLE_OPTIONS = [Opt.BINARY, Opt.ECHO, Opt.SGA, Opt.STATUS, Opt.TTYPE, Opt.NAWS, Opt.TSPEED, Opt.LFLOW, Opt.LINEMODE, Opt.NEW_ENVIRON, Opt.COM_PORT];
 const TELNET_PORT = 23;
-const FIRST_RETRY_MS = 500;
-const LAST_RETRY_MS = 30_000;
 
 /**
  * One outbound telnet session (the telnet client's role): the socket, the engine and
@@ -180,7 +179,7 @@ export class TelnetClientSession {
   private pausedByReader = false;
   /** The flush after a signal key, and output held after XOFF. */
   private readonly outputGate: OutputGate;
-  private retryDelayMs = FIRST_RETRY_MS;
+  private readonly backoff = new Backoff();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly breakTimers = new Set<ReturnType<typeof setTimeout>>();
   private userClosed = false;
@@ -485,7 +484,7 @@ export class TelnetClientSession {
     socket.once('connect', () => {
       connected = true;
       socket.setTimeout(0);
-      this.retryDelayMs = FIRST_RETRY_MS;
+      this.backoff.reset();
       this.engine = this.options.raw ? undefined : this.createEngine(socket);
       this.setState({ state: 'open' });
       if (this.engine && this.shouldInitiate()) this.initiate();
@@ -541,8 +540,7 @@ export class TelnetClientSession {
       this.finish(reason, message);
       return;
     }
-    const delayMs = this.retryDelayMs;
-    this.retryDelayMs = Math.min(LAST_RETRY_MS, delayMs * 2);
+    const delayMs = this.backoff.next();
     this.setState({ state: 'reconnecting', message, delayMs });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;

@@ -1,10 +1,11 @@
 // Real peers for the tests, from Debian's packages: socat pty pairs as serial ports,
-// inetutils telnetd, ser2net. Each start function returns a handle whose stop() the test
-// calls in after(); every process is also killed, and every scratch folder removed, when
-// the test process exits. What the peers write on stderr is kept and shown only when a
-// test fails (node:test reports it with the failure), so a passing run stays quiet.
+// inetutils telnetd, ser2net, OpenSSH's sshd and ssh-keygen. Each start function returns a
+// handle whose stop() the test calls in after(); every process is also killed, and every
+// scratch folder removed, when the test process exits. What the peers write on stderr is
+// kept and shown only when a test fails (node:test reports it with the failure), so a
+// passing run stays quiet.
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import tty from 'node:tty';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -223,4 +224,60 @@ export async function startSer2net(dir: string, device: string, settings = '9600
   const peer = startProcess('ser2net', ['-n', '-u', '-c', config, '-P', join(dir, 'ser2net.pid')]);
   await waitForPort(port);
   return { ...peer, port };
+}
+
+/** An SSH key pair made by Debian's ssh-keygen: `path` is the private key, `path.pub` the public one. */
+export function makeSshKey(path: string, type: 'ed25519' | 'rsa' = 'ed25519'): { readonly path: string; readonly publicLine: string; readonly fingerprint: string } {
+  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', 'revtel-test', '-f', path]);
+  const publicLine = readFileSync(`${path}.pub`, 'utf8').trim();
+  // "256 SHA256:… comment (ED25519)": OpenSSH's own fingerprint, to compare ours with.
+  const fingerprint = execFileSync('ssh-keygen', ['-l', '-f', `${path}.pub`], { encoding: 'utf8' }).split(' ')[1]!;
+  return { path, publicLine, fingerprint };
+}
+
+export interface Sshd extends Peer {
+  readonly port: number;
+  /** The per-connection sshd processes (one per client), for tests that break a connection. */
+  sessionPids(): number[];
+}
+
+/**
+ * Debian's OpenSSH server on a loopback port with its own config, host key and
+ * authorized_keys, logging in as the user running the tests (root in CI). Needs root:
+ * sshd must own its privilege-separation directory.
+ */
+export async function startSshd(dir: string, options: { readonly hostKey: string; readonly authorizedKeys: string; readonly port?: number }): Promise<Sshd> {
+  const port = options.port ?? (await freePort());
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const config = join(dir, `sshd-${port}.conf`);
+  writeFileSync(config, [
+    `Port ${port}`,
+    'ListenAddress 127.0.0.1',
+    `HostKey ${options.hostKey}`,
+    `AuthorizedKeysFile ${options.authorizedKeys}`,
+    'UsePAM no',
+    'PermitRootLogin yes',
+    'PasswordAuthentication yes',
+    // The scratch folder is world-writable /tmp's child: sshd's owner checks would refuse it.
+    'StrictModes no',
+    'PrintMotd no',
+    'PrintLastLog no',
+    'PidFile none',
+    '',
+  ].join('\n'));
+  const peer = startProcess('/usr/sbin/sshd', ['-D', '-e', '-f', config]);
+  await waitForPort(port);
+  const sessionPids = (): number[] => {
+    const listener = peer.process.pid;
+    return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => {
+      try {
+        // /proc/PID/stat: "pid (comm) state ppid …"; comm may contain spaces, so split after ')'.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === listener;
+      } catch {
+        return false;
+      }
+    });
+  };
+  return { ...peer, port, sessionPids };
 }

@@ -1,0 +1,472 @@
+import { connect, type Socket } from 'node:net';
+import ssh2 from 'ssh2';
+import type { AnyAuthMethod, AuthenticationType, ClientChannel, NegotiatedAlgorithms, NextAuthHandler, ParsedKey, ServerHostKeyAlgorithm } from 'ssh2';
+import { Emitter } from '../events/Emitter.js';
+import { describeKey, keyTypeName, publicKeyFromBlob, type PublicKey } from '../ssh/publicKeys.js';
+import type { WindowSize } from '../telnet/index.js';
+import { Backoff } from './Backoff.js';
+import { KnownHostsError, type KnownHosts } from './KnownHosts.js';
+import { describeSocketError } from './socketErrors.js';
+import type { ClientState, CloseReason, StateChange } from './TelnetClientSession.js';
+
+/** One line of the handshake told in words, for the trace pane and `revtel ssh --trace`. */
+export interface SshTraceEntry {
+  readonly time: number;
+  readonly text: string;
+}
+
+/** A host key not yet in the known-hosts file, as the user is asked to accept it. */
+export interface UnknownHostKey {
+  readonly host: string;
+  readonly port: number;
+  readonly key: PublicKey;
+  /** "ED25519 SHA256:…" */
+  readonly description: string;
+  /** Keys of other types recorded for this host (the server may have been given a new one). */
+  readonly recordedTypes: readonly string[];
+}
+
+export interface SshClientOptions {
+  readonly host: string;
+  readonly port?: number;
+  readonly username: string;
+  readonly password?: string;
+  /** A private key in OpenSSH or PEM format (the contents of the file, not its path). */
+  readonly privateKey?: string | Buffer;
+  readonly passphrase?: string;
+  /** The ssh-agent socket (SSH_AUTH_SOCK), or 'pageant' on Windows. */
+  readonly agent?: string;
+  readonly knownHosts: KnownHosts;
+  /** Asked when the server's key is not in the known-hosts file; true records it. Absent: refused. */
+  readonly acceptHostKey?: (key: UnknownHostKey) => boolean | Promise<boolean>;
+  readonly terminalType?: string;
+  readonly windowSize?: WindowSize;
+  /** For the TCP connection and, after it, for the server's version line. */
+  readonly connectTimeoutMs?: number;
+  /** A keepalive request after this long without traffic; 0 turns keepalives off. */
+  readonly keepaliveIntervalMs?: number;
+  /** Unanswered keepalives before the connection counts as lost. */
+  readonly keepaliveCountMax?: number;
+  readonly reconnect?: boolean;
+  readonly now?: () => number;
+}
+
+export const DEFAULT_SSH_PORT = 22;
+const DEFAULT_KEEPALIVE_MS = 15_000;
+const DEFAULT_KEEPALIVE_COUNT = 3;
+/** Host key algorithms in ssh2's default order; the types known for a host go first. */
+const HOST_KEY_ALGORITHMS: readonly ServerHostKeyAlgorithm[] = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+/** The server's version line comes first; more than this before it is not SSH. */
+const MAX_GREETING_BYTES = 8192;
+
+/** A session option that cannot work (a private key that does not parse, say). */
+export class SshOptionsError extends Error {}
+
+/**
+ * One outbound SSH session with a shell on a pty: the SSH counterpart of
+ * TelnetClientSession, with the same data, state and trace events, resize and reconnect.
+ * The host key is checked against Revtel's own known-hosts file before anything is sent.
+ */
+export class SshClientSession {
+  private readonly _onData = new Emitter<Uint8Array>();
+  /** Bytes from the server (standard output and error) for the terminal. */
+  readonly onData = this._onData.event;
+  private readonly _onTrace = new Emitter<SshTraceEntry>();
+  readonly onTrace = this._onTrace.event;
+  private readonly _onState = new Emitter<StateChange>();
+  readonly onState = this._onState.event;
+  private readonly _onDrain = new Emitter<void>();
+  /** write() returned false, and the session takes input again. */
+  readonly onDrain = this._onDrain.event;
+
+  private client: InstanceType<typeof ssh2.Client> | undefined;
+  private channel: ClientChannel | undefined;
+  private currentState: ClientState = 'closed';
+  private windowSize: WindowSize;
+  private readonly privateKey: ParsedKey | undefined;
+  private readonly backoff = new Backoff();
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private userClosed = false;
+  /** Why the host key was refused, when it was: the connection's closing message. */
+  private hostKeyRefusal: string | undefined;
+
+  constructor(private readonly options: SshClientOptions) {
+    this.windowSize = options.windowSize ?? { cols: 80, rows: 24 };
+    if (options.privateKey !== undefined) {
+      const parsed = ssh2.utils.parseKey(options.privateKey, options.passphrase);
+      const key = Array.isArray(parsed) ? parsed[0] : parsed;
+      if (!key || key instanceof Error) {
+        const reason = key instanceof Error ? key.message : 'no key found';
+        throw new SshOptionsError(/passphrase/i.test(reason)
+          ? 'The private key is encrypted: give its passphrase.'
+          : `The private key cannot be read (${reason}): give an OpenSSH or PEM private key file.`);
+      }
+      if (!key.isPrivateKey()) throw new SshOptionsError('That is a public key: give the private key file (the one without .pub).');
+      this.privateKey = key;
+    }
+  }
+
+  get state(): ClientState {
+    return this.currentState;
+  }
+
+  /** Opens the connection; progress and failure arrive as state changes and trace lines. */
+  open(): void {
+    this.userClosed = false;
+    this.connect();
+  }
+
+  /** What the user typed. False when the source should wait for onDrain. */
+  write(input: Uint8Array): boolean {
+    if (this.currentState !== 'open' || !this.channel) return true;
+    return this.channel.write(input);
+  }
+
+  /** The terminal's size, sent to the server at once (SSH's window-change request). */
+  resize(size: WindowSize): void {
+    this.windowSize = size;
+    if (!this.channel) return;
+    this.channel.setWindow(size.rows, size.cols, 0, 0);
+    this.trace(`Window size sent: ${size.cols}×${size.rows}`);
+  }
+
+  /** Stops reading (the terminal is behind): the SSH channel window carries the pause to the server. */
+  pause(): void {
+    this.channel?.pause();
+  }
+
+  resume(): void {
+    this.channel?.resume();
+  }
+
+  close(): void {
+    this.userClosed = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.client) {
+      this.client.end();
+    } else if (this.currentState !== 'closed') {
+      this.setState({ state: 'closed', reason: 'user', message: 'Connection closed.' });
+    }
+  }
+
+  // ---- Connection -----------------------------------------------------------------------
+
+  private connect(): void {
+    const { host, username } = this.options;
+    const port = this.port;
+    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+    this.setState({ state: 'connecting' });
+    this.hostKeyRefusal = undefined;
+    let hostKeyAlgorithms: ServerHostKeyAlgorithm[];
+    try {
+      hostKeyAlgorithms = this.hostKeyAlgorithms();
+    } catch (error) {
+      if (!(error instanceof KnownHostsError)) throw error;
+      this.trace(error.message);
+      this.setState({ state: 'closed', reason: 'connect-failed', message: error.message });
+      return;
+    }
+    this.trace(`Connecting to ${host} port ${port}`);
+    const socket = connect({ host, port });
+    socket.setNoDelay(true);
+    socket.setTimeout(timeoutMs);
+    socket.on('timeout', () => socket.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    this.watchGreeting(socket);
+
+    const client = new ssh2.Client();
+    this.client = client;
+    let failure: Error | undefined;
+    /** A refusal that trying again will not cure: a changed host key, wrong credentials. */
+    let final: string | undefined;
+    let opened = false;
+    const auth = new AuthAttempts(this.authPlan(), username);
+
+    client.on('handshake', (negotiated) => this.traceHandshake(negotiated));
+    client.on('banner', (message) => this.trace(`Banner from the server: ${message.trimEnd()}`));
+    client.on('ready', () => {
+      this.trace(`Authenticated as ${username} with ${auth.current ?? 'none'}`);
+      this.openShell(client, () => {
+        opened = true;
+        this.backoff.reset();
+      });
+    });
+    client.on('error', (error: Error & { level?: string }) => {
+      failure ??= error;
+      if (error.level === 'client-authentication') final ??= auth.describeFailure(host, port);
+    });
+    client.on('close', () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      this.channel = undefined;
+      this.afterClose(opened, failure, final ?? this.hostKeyRefusal);
+    });
+
+    client.connect({
+      sock: socket,
+      username,
+      readyTimeout: 0,
+      keepaliveInterval: this.options.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_MS,
+      keepaliveCountMax: this.options.keepaliveCountMax ?? DEFAULT_KEEPALIVE_COUNT,
+      algorithms: { serverHostKey: hostKeyAlgorithms },
+      hostVerifier: (blob: Buffer, verify: (valid: boolean) => void) => {
+        void this.verifyHostKey(blob).then(verify);
+      },
+      authHandler: (methodsLeft: AuthenticationType[] | null, partial: boolean | null, next: NextAuthHandler) => {
+        for (const line of auth.report(methodsLeft, partial)) this.trace(line);
+        const method = auth.next(methodsLeft);
+        if (method) this.trace(`Trying ${describeMethod(method)}`);
+        // ssh2 takes false for "no more methods"; its types leave that out.
+        next(method ?? (false as unknown as AuthenticationType));
+      },
+    });
+  }
+
+  private openShell(client: InstanceType<typeof ssh2.Client>, onOpen: () => void): void {
+    const term = this.options.terminalType ?? 'xterm-256color';
+    const { cols, rows } = this.windowSize;
+    client.shell({ term, cols, rows, width: 0, height: 0 }, (error, channel) => {
+      if (error) {
+        this.trace(`The server refused a shell: ${error.message}`);
+        client.end();
+        return;
+      }
+      this.channel = channel;
+      this.trace(`Shell open on a pty (${term}, ${cols}×${rows})`);
+      channel.on('data', (chunk: Buffer) => this._onData.fire(chunk));
+      channel.stderr.on('data', (chunk: Buffer) => this._onData.fire(chunk));
+      channel.on('drain', () => this._onDrain.fire());
+      channel.on('close', () => client.end());
+      onOpen();
+      this.setState({ state: 'open' });
+    });
+  }
+
+  private afterClose(opened: boolean, failure: (Error & { level?: string }) | undefined, refusal: string | undefined): void {
+    const { host } = this.options;
+    const port = this.port;
+    if (this.userClosed) {
+      this.setState({ state: 'closed', reason: 'user', message: 'Connection closed.' });
+      return;
+    }
+    if (refusal) {
+      this.setState({ state: 'closed', reason: 'connect-failed', message: refusal });
+      return;
+    }
+    const reason: CloseReason = !opened ? 'connect-failed' : failure ? 'lost' : 'peer';
+    let message: string;
+    if (failure?.level === 'client-timeout') {
+      message = `${host} port ${port} stopped answering: ${this.options.keepaliveCountMax ?? DEFAULT_KEEPALIVE_COUNT} keepalives went unanswered.`;
+    } else if (failure && typeof (failure as NodeJS.ErrnoException).code === 'string') {
+      // A socket error (ECONNREFUSED…); SSH disconnects carry a numeric reason code instead.
+      message = describeSocketError(failure, host, port, this.options.connectTimeoutMs ?? 10_000);
+    } else if (failure) {
+      message = `${host} port ${port}: ${failure.message}.`;
+    } else {
+      message = `Connection to ${host} port ${port} closed by the server.`;
+    }
+    this.trace(message);
+    if (!this.options.reconnect) {
+      this.setState({ state: 'closed', reason, message });
+      return;
+    }
+    const delayMs = this.backoff.next();
+    this.setState({ state: 'reconnecting', message, delayMs });
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.connect();
+    }, delayMs);
+  }
+
+  private setState(change: StateChange): void {
+    this.currentState = change.state;
+    this._onState.fire(change);
+  }
+
+  private get port(): number {
+    return this.options.port ?? DEFAULT_SSH_PORT;
+  }
+
+  // ---- Host key -------------------------------------------------------------------------
+
+  /** Throws KnownHostsError when the file cannot be read. */
+  private hostKeyAlgorithms(): ServerHostKeyAlgorithm[] {
+    const recorded = new Set(this.options.knownHosts.recordedTypes(this.options.host, this.port).map(keyTypeName));
+    const first = HOST_KEY_ALGORITHMS.filter((algorithm) => recorded.has(keyTypeName(algorithm)));
+    return [...first, ...HOST_KEY_ALGORITHMS.filter((algorithm) => !first.includes(algorithm))];
+  }
+
+  private async verifyHostKey(blob: Buffer): Promise<boolean> {
+    const { host, knownHosts } = this.options;
+    const port = this.port;
+    const key = publicKeyFromBlob(blob);
+    if (!key) {
+      this.hostKeyRefusal = `${host} port ${port} sent a host key that is not an SSH key.`;
+      return false;
+    }
+    const description = describeKey(key);
+    try {
+      const check = knownHosts.check(host, port, key);
+      switch (check.status) {
+        case 'known':
+          this.trace(`Host key ${description}: known (${knownHosts.path} line ${check.line})`);
+          return true;
+        case 'changed':
+          this.hostKeyRefusal = changedKeyWarning(host, port, key, knownHosts.path, check.line);
+          this.trace(`Host key ${description}: CHANGED — ${knownHosts.path} line ${check.line} has ${describeKey(check.recorded)}; refused`);
+          return false;
+        case 'revoked':
+          this.hostKeyRefusal = `The ${keyTypeName(key.type)} host key of ${host} port ${port} is marked @revoked in ${knownHosts.path} line ${check.line}: refused.`;
+          this.trace(`Host key ${description}: revoked; refused`);
+          return false;
+        case 'unknown': {
+          this.trace(`Host key ${description}: not known yet`);
+          const accepted = (await this.options.acceptHostKey?.({ host, port, key, description, recordedTypes: check.recordedTypes })) ?? false;
+          if (!accepted) {
+            this.hostKeyRefusal = `The host key of ${host} port ${port} (${description}) was not accepted: the connection was not made.`;
+            this.trace('Host key not accepted');
+            return false;
+          }
+          knownHosts.add(host, port, key);
+          this.trace(`Host key accepted and recorded in ${knownHosts.path}`);
+          return true;
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof KnownHostsError)) throw error;
+      this.hostKeyRefusal = error.message;
+      this.trace(error.message);
+      return false;
+    }
+  }
+
+  // ---- Trace ----------------------------------------------------------------------------
+
+  private trace(text: string): void {
+    this._onTrace.fire({ time: (this.options.now ?? Date.now)(), text });
+  }
+
+  /** The server's version line, read beside ssh2 from the same socket. */
+  private watchGreeting(socket: Socket): void {
+    let seen = '';
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.toString('latin1');
+      const match = /^(SSH-[^\r\n]*)\r?\n/m.exec(seen);
+      if (match) {
+        socket.setTimeout(0);
+        this.trace(`Connected; the server is ${match[1]}`);
+      }
+      if (match || seen.length > MAX_GREETING_BYTES) socket.off('data', onData);
+    };
+    socket.on('data', onData);
+  }
+
+  private traceHandshake(negotiated: NegotiatedAlgorithms): void {
+    const { cs, sc } = negotiated;
+    this.trace(`Key exchange: ${negotiated.kex}; host key algorithm: ${negotiated.serverHostKey}`);
+    const direction = (side: typeof cs): string => [side.cipher, side.mac ? `MAC ${side.mac}` : '', side.compress !== 'none' ? `compression ${side.compress}` : '']
+      .filter(Boolean).join(', ');
+    const out = direction(cs);
+    const back = direction(sc);
+    this.trace(out === back ? `Cipher: ${out} (both ways)` : `Cipher: ${out} to the server, ${back} from it`);
+  }
+
+  /** The methods we can offer, in OpenSSH's order: keys first, then passwords. */
+  private authPlan(): AnyAuthMethod[] {
+    const { username, agent, password } = this.options;
+    const plan: AnyAuthMethod[] = [];
+    if (this.privateKey) plan.push({ type: 'publickey', username, key: this.privateKey });
+    if (agent) plan.push({ type: 'agent', username, agent });
+    if (password !== undefined) {
+      let answered = false;
+      plan.push({
+        type: 'keyboard-interactive',
+        username,
+        // One answer per connection: a server that asks again has refused the password.
+        prompt: (_name, _instructions, _lang, prompts, finish) => {
+          const answers = prompts.map((prompt) => (!answered && !prompt.echo ? password : ''));
+          answered = true;
+          finish(answers);
+        },
+      });
+      plan.push({ type: 'password', username, password });
+    }
+    return plan;
+  }
+}
+
+/**
+ * Which authentication methods were tried on one connection and what the server said,
+ * for the trace and for the message when all of them fail.
+ */
+class AuthAttempts {
+  private readonly tried: string[] = [];
+  private serverMethods: readonly string[] = [];
+  current: string | undefined;
+
+  constructor(private readonly plan: AnyAuthMethod[], private readonly username: string) {}
+
+  /** Trace lines for the server's answer to the previous attempt. */
+  report(methodsLeft: readonly string[] | null, partial: boolean | null): string[] {
+    if (methodsLeft === null) return [];
+    this.serverMethods = methodsLeft;
+    const lines: string[] = [];
+    if (this.current === 'none') lines.push(`The server accepts: ${methodsLeft.join(', ')}`);
+    else if (this.current) lines.push(partial ? `${this.current} accepted; the server asks for more: ${methodsLeft.join(', ')}` : `${this.current} refused`);
+    return lines;
+  }
+
+  /** The next method to try, or undefined when none is left. */
+  next(methodsLeft: readonly string[] | null): AnyAuthMethod | undefined {
+    if (methodsLeft === null) {
+      // As OpenSSH does: "none" first, to learn what the server accepts.
+      this.current = 'none';
+      return { type: 'none', username: this.username };
+    }
+    const method = this.plan.find((candidate) => !this.tried.includes(candidate.type) && acceptedBy(methodsLeft, candidate.type));
+    if (method) {
+      this.tried.push(method.type);
+      this.current = method.type;
+    }
+    return method;
+  }
+
+  describeFailure(host: string, port: number): string {
+    const tried = this.tried.length > 0 ? `tried ${this.tried.join(', ')}` : 'Revtel had no credentials the server accepts';
+    return `${host} port ${port} refused ${this.username}: ${tried}; the server accepts ${this.serverMethods.join(', ') || 'nothing'}.`;
+  }
+}
+
+/** An ssh-agent offers its keys under "publickey". */
+function acceptedBy(methods: readonly string[], type: string): boolean {
+  return methods.includes(type === 'agent' ? 'publickey' : type);
+}
+
+function describeMethod(method: AnyAuthMethod): string {
+  switch (method.type) {
+    case 'none': return 'none (to learn which methods the server accepts)';
+    case 'publickey': {
+      const key = method.key as ParsedKey;
+      const publicKey = publicKeyFromBlob(key.getPublicSSH());
+      return `publickey with ${publicKey ? describeKey(publicKey) : key.type}`;
+    }
+    case 'agent': return 'publickey with the keys of the SSH agent';
+    default: return method.type;
+  }
+}
+
+/** OpenSSH's warning, in its words, so that people recognise it. */
+function changedKeyWarning(host: string, port: number, key: PublicKey, path: string, line: number): string {
+  return [
+    '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@',
+    '@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @',
+    '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@',
+    'IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!',
+    'Someone could be eavesdropping on you right now (man-in-the-middle attack)!',
+    'It is also possible that a host key has just been changed.',
+    `The fingerprint for the ${keyTypeName(key.type)} key sent by ${host} port ${port} is`,
+    `${describeKey(key).split(' ')[1]}.`,
+    `Offending ${keyTypeName(key.type)} key in ${path}:${line}`,
+    `Host key verification failed: the connection was not made. If the key changed for a known reason, delete line ${line} of ${path}.`,
+  ].join('\n');
+}
