@@ -3,8 +3,11 @@ import { ApiError, showText } from '../api/index.js';
 import type { PortInfo } from '../serial/portList.js';
 import type { DeviceOptions } from '../serial/Device.js';
 import { ConfigError, DEFAULT_BIND } from '../server/LineConfig.js';
+import { LoginGuard } from '../server/LoginGuard.js';
 import { loadLineConfigs, type ServeFlags } from '../server/serveConfig.js';
 import { TerminalServer } from '../server/TerminalServer.js';
+import { routeLogin, SshGateway, type SshListener } from '../server/SshGateway.js';
+import { userDataDir } from '../ssh/userFolders.js';
 import { parseCommandLine } from './args.js';
 import { readOrCreateToken } from './tokenFile.js';
 import { CommandLineError, UsageError } from './UsageError.js';
@@ -71,6 +74,9 @@ function parseServeArgs(args: readonly string[]): ServeFlags {
       'log-dir': { type: 'string' },
       config: { type: 'string' },
       demo: { type: 'boolean' },
+      ssh: { type: 'string' },
+      'authorized-keys': { type: 'string' },
+      'data-dir': { type: 'string' },
     },
   });
   const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
@@ -87,6 +93,9 @@ function parseServeArgs(args: readonly string[]): ServeFlags {
     ...optional('idleTimeout', values['idle-timeout']),
     ...optional('banner', values.banner),
     ...optional('logDir', values['log-dir']),
+    ...optional('sshListener', values.ssh),
+    ...optional('serverAuthorizedKeys', values['authorized-keys']),
+    ...optional('dataDir', values['data-dir']),
   };
 }
 
@@ -102,8 +111,24 @@ export async function runServe(args: readonly string[], version: string): Promis
   };
   // With the UI, a server without lines is fine: lines can be exposed from the browser.
   const configs = ui && flags.lines.length === 0 && !flags.demo && !flags.configFile ? [] : await asUsage(() => loadLineConfigs(flags));
-  const server = new TerminalServer({ device, log, version });
+  // Wrong passwords count per address across telnet and SSH alike.
+  const loginGuard = new LoginGuard(undefined, log);
+  const ssh = new SshGateway({
+    dataDir: flags.dataDir ?? userDataDir(),
+    log,
+    loginGuard,
+    ...(flags.serverAuthorizedKeys ? { authorizedKeys: flags.serverAuthorizedKeys } : {}),
+  });
+  const sshAt = flags.sshListener === undefined ? undefined : parseListenAddress(flags.sshListener, flags.bind ?? DEFAULT_BIND);
+  const server = new TerminalServer({ device, log, version, ssh, loginGuard });
   await asUsage(() => server.apply(configs));
+  let sshListener: SshListener | undefined;
+  if (sshAt) {
+    sshListener = await asUsage(() => ssh.listen(sshAt.bind, sshAt.port, (username) => routeLogin(username, server.lines), 'SSH'));
+    const exposed = !isLoopback(sshAt.bind);
+    log(`SSH listening on ${sshAt.bind}:${sshListener.port} for ${exposed ? 'THE NETWORK' : 'this machine only'}: ssh -p ${sshListener.port} USER:LINE@host`);
+    if (exposed) log(`WARNING every line is reachable over SSH from the network on ${sshAt.bind}:${sshListener.port}`);
+  }
   let stopUi: (() => Promise<void>) | undefined;
   if (ui) {
     try {
@@ -115,8 +140,9 @@ export async function runServe(args: readonly string[], version: string): Promis
     }
   }
   for (const config of configs) {
-    if (config.bind !== DEFAULT_BIND && config.bind !== '::1' && config.bind !== 'localhost') {
-      log(`WARNING ${config.name} is exposed to the network on ${config.bind}:${config.tcpPort}${config.allow.length ? ` for ${config.allow.map((cidr) => cidr.text).join(', ')}` : ' to anyone who can reach this machine (limit it with --allow)'}${config.passwordHash ? '' : ', without a password'}`);
+    if (!isLoopback(config.bind)) {
+      const ports = config.sshPort === undefined ? `${config.tcpPort}` : `${config.tcpPort} (and SSH on ${config.sshPort})`;
+      log(`WARNING ${config.name} is exposed to the network on ${config.bind}:${ports}${config.allow.length ? ` for ${config.allow.map((cidr) => cidr.text).join(', ')}` : ' to anyone who can reach this machine (limit it with --allow)'}${config.passwordHash ? '' : ', without a password'}`);
     }
   }
   process.on('SIGHUP', () => {
@@ -128,11 +154,23 @@ export async function runServe(args: readonly string[], version: string): Promis
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       log(`${signal}: stopping`);
-      Promise.all([stopUi?.(), server.stop()]).then(() => resolve(), () => resolve());
+      Promise.all([stopUi?.(), server.stop().then(() => sshListener?.close())]).then(() => resolve(), () => resolve());
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+}
+
+function isLoopback(bind: string): boolean {
+  return bind === DEFAULT_BIND || bind === '::1' || bind === 'localhost';
+}
+
+/** "2222", "0.0.0.0:2222" or "[::]:2222"; the address defaults to `bind`. */
+function parseListenAddress(text: string, bind: string): { bind: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]:|([^:]+):)?(\d+)$/.exec(text.trim());
+  const port = Number(match?.[3]);
+  if (!match || port < 1 || port > 65535) throw new UsageError(`--ssh ${text}: expected [ADDR:]PORT, e.g. 2222 or 0.0.0.0:2222`);
+  return { bind: match[1] ?? match[2] ?? bind, port };
 }
 
 async function startUi(server: TerminalServer, ui: UiFlags, token: string | undefined, log: (message: string) => void): Promise<() => Promise<void>> {

@@ -5,8 +5,12 @@ const SERVE_USAGE = `revtel serve --line TCPPORT:DEVICE[:SETTINGS] … [--bind A
              [--multi exclusive|kick|shared|spectate] [--max-clients N] [--allow CIDR …]
              [--password-file FILE] [--idle-timeout SECONDS] [--banner TEXT] [--log-dir DIR]
              [--config FILE] [--demo] [--ui [PORT]] [--ui-bind ADDR] [--ui-token-file FILE]
+             [--ssh [ADDR:]PORT] [--authorized-keys FILE] [--data-dir DIR]
   Serves each serial device as telnet on its TCP port (2001 → line 1), on 127.0.0.1 unless
-  --bind says otherwise. --demo adds a simulated router console on port 2001. --ui serves
+  --bind says otherwise. --ssh adds one SSH listener for every line: ssh -p PORT
+  USER:LINE@host, the line by name or TCP port; keys from --authorized-keys (%u in the
+  path: a file per user), passwords from --password-file. The host keys are made once in
+  --data-dir (~/.local/share/revtel). --demo adds a simulated router console on port 2001. --ui serves
   the Revtel UI to a browser (port 8020 by default) and prints the URL with its token;
   --ui-token-file keeps that token in FILE (made 0600 on the first run, reused after).
   SIGHUP rereads the config file; lines whose settings did not change keep their sessions.`;

@@ -404,6 +404,7 @@ export class Hub implements RevtelHandlers {
       line.onClientsChanged(() => this.emitLines());
       line.onDeviceStatus(() => this.emitLines());
       line.onClientConnected((client) => {
+        if (!client.onTrace) return;
         const batcher = new TraceBatcher((entries) => {
           this.emit('lineTrace', { tcpPort: line.config.tcpPort, client: client.address, entries });
           // What the client has negotiated changed: the clients list says so as it happens.

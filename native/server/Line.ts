@@ -8,14 +8,17 @@ import { showText } from '../api/showText.js';
 import { endConnection } from '../net/endConnection.js';
 import { isAllowed } from './accessList.js';
 import { ConfigError, DEFAULT_BIND, type LineConfig } from './LineConfig.js';
-import { LineClient, type LinePort } from './LineClient.js';
+import { LineClient, type LinePort, type RemoteClient } from './LineClient.js';
 import { describeDuration, LoginGuard } from './LoginGuard.js';
 import { may } from './roles.js';
 import { SessionLog, SessionLogError, sessionLogName } from './SessionLog.js';
 import { WarningLimiter } from './WarningLimiter.js';
+import { routeLogin, type SshGateway, type SshListener } from './SshGateway.js';
 
 export interface LineOptions {
   readonly device: DeviceOptions;
+  /** The SSH server side, for lines with their own SSH port (`ssh: PORT`). */
+  readonly ssh?: SshGateway;
   /** One line per event for the operator ("line 1: client 10.0.0.7:5123 connected"). */
   readonly log: (message: string) => void;
   readonly version: string;
@@ -42,24 +45,25 @@ export interface OperatorView {
  * RFC 2217 client leaves.
  */
 export class Line implements LinePort {
-  private readonly _onClientConnected = new Emitter<LineClient>();
+  private readonly _onClientConnected = new Emitter<RemoteClient>();
   /** A new client, before anything is sent to it (subscribe to its trace here). */
   readonly onClientConnected = this._onClientConnected.event;
-  private readonly _onClientsChanged = new Emitter<readonly LineClient[]>();
+  private readonly _onClientsChanged = new Emitter<readonly RemoteClient[]>();
   readonly onClientsChanged = this._onClientsChanged.event;
   private readonly _onDeviceStatus = new Emitter<DeviceStatus>();
   readonly onDeviceStatus = this._onDeviceStatus.event;
 
   readonly device: Device;
   private readonly server: Server;
-  private readonly clients: LineClient[] = [];
+  private sshListener: SshListener | undefined;
+  private readonly clients: RemoteClient[] = [];
   private readonly operators = new Set<OperatorAttachment>();
   private readonly sessionLog: SessionLog | undefined;
-  private readonly discardNoticeSent = new WeakSet<LineClient>();
+  private readonly discardNoticeSent = new WeakSet<RemoteClient>();
   private readonly comPortClients = new Set<LineClient>();
   private modemWatch: Disposable | undefined;
   /** The operator holding the keyboard, and the writers it made watchers. */
-  private keyboard: { holder: OperatorAttachment; demoted: Set<LineClient> } | undefined;
+  private keyboard: { holder: OperatorAttachment; demoted: Set<RemoteClient> } | undefined;
   readonly loginGuard: LoginGuard;
   /** What peers can make happen over and over (refusals, BREAK, settings): a few, then counted. */
   private readonly notices = new WarningLimiter((message) => this.log(message));
@@ -107,7 +111,7 @@ export class Line implements LinePort {
     return `Revtel ${this.options.version} ${this.config.name} ${this.config.device}`;
   }
 
-  get connectedClients(): readonly LineClient[] {
+  get connectedClients(): readonly RemoteClient[] {
     return this.clients;
   }
 
@@ -155,7 +159,18 @@ export class Line implements LinePort {
       });
     });
     const exposure = bind === DEFAULT_BIND || bind === '::1' || bind === 'localhost' ? 'this machine only' : 'THE NETWORK';
-    this.log(`listening on ${bind}:${tcpPort} (${this.config.protocol}, ${this.config.multi}) for ${exposure}; device ${this.config.device} ${formatSerialSettings(this.config.settings)}`);
+    const { sshPort } = this.config;
+    if (sshPort !== undefined) {
+      if (!this.options.ssh) throw new ConfigError(`${name}: ssh: ${sshPort} needs Revtel's SSH server, which this program does not run`);
+      try {
+        this.sshListener = await this.options.ssh.listen(bind, sshPort, (username) => routeLogin(username, [this], this), name);
+      } catch (error) {
+        await new Promise<void>((resolve) => this.server.close(() => resolve()));
+        throw error;
+      }
+    }
+    const ssh = sshPort !== undefined ? ` and SSH on ${bind}:${sshPort}` : '';
+    this.log(`listening on ${bind}:${tcpPort} (${this.config.protocol}, ${this.config.multi})${ssh} for ${exposure}; device ${this.config.device} ${formatSerialSettings(this.config.settings)}`);
     this.device.start();
   }
 
@@ -166,7 +181,7 @@ export class Line implements LinePort {
       operator.close();
       operator.view.ended(message.replace(/^\[revtel\] /, ''));
     }
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all([new Promise<void>((resolve) => this.server.close(() => resolve())), this.sshListener?.close()]);
     await this.device.close();
     this.sessionLog?.close();
     this.notices.flush();
@@ -174,7 +189,7 @@ export class Line implements LinePort {
 
   // ---- LinePort: what clients ask for ---------------------------------------------------
 
-  input(client: LineClient, data: Uint8Array): void {
+  input(client: RemoteClient, data: Uint8Array): void {
     if (!this.device.present) {
       if (!this.discardNoticeSent.has(client)) client.say(`[revtel] ${this.config.name}: the device is not there; typing is discarded`);
       this.discardNoticeSent.add(client);
@@ -190,8 +205,8 @@ export class Line implements LinePort {
     }
   }
 
-  sendBreak(client: LineClient | OperatorAttachment, durationMs = DEFAULT_BREAK_MS): void {
-    const who = client instanceof LineClient ? `client ${client.address}` : 'the operator';
+  sendBreak(client: RemoteClient | OperatorAttachment, durationMs = DEFAULT_BREAK_MS): void {
+    const who = client instanceof OperatorAttachment ? 'the operator' : `client ${client.address}`;
     if (!this.device.present) return;
     this.notices.report('break', `${who} sent BREAK (${durationMs} ms)`);
     void this.device.sendBreak(durationMs);
@@ -204,7 +219,7 @@ export class Line implements LinePort {
     if (known) client.notifyModemLines(known);
   }
 
-  admit(client: LineClient): void {
+  admit(client: RemoteClient): void {
     const others = this.clients.filter((other) => other !== client && other.active);
     const { multi, name } = this.config;
     if (multi === 'exclusive' && others.length > 0) {
@@ -226,7 +241,10 @@ export class Line implements LinePort {
       }
     }
     let role: 'writer' | 'reader' = 'writer';
-    if (multi === 'spectate') {
+    if (client.user !== undefined && this.config.readers?.includes(client.user)) {
+      role = 'reader';
+      client.say(`[revtel] ${name}: you are watching (${client.user} is a reader of this line)`);
+    } else if (multi === 'spectate') {
       const writer = others.find((other) => other.role === 'writer' || this.keyboard?.demoted.has(other));
       role = writer ? 'reader' : 'writer';
       client.say(writer
@@ -240,14 +258,14 @@ export class Line implements LinePort {
     }
     client.role = role;
     const known = this.device.modemLines;
-    if (known) client.notifyModemLines(known);
+    if (known) client.notifyModemLines?.(known);
     this.log(`client ${client.address} on the line as ${client.role}`);
     // By then the opening negotiation has settled.
     setTimeout(() => client.active && this.log(`client ${client.address} negotiated ${client.describeNegotiation()}`), 1000).unref();
     this._onClientsChanged.fire(this.clients);
   }
 
-  handOver(writer: LineClient): void {
+  handOver(writer: RemoteClient): void {
     const next = this.clients.find((client) => client !== writer && client.active && client.role === 'reader' && !this.keyboard?.demoted.has(client));
     if (!next) {
       writer.say(`[revtel] ${this.config.name}: nobody is watching; you keep the keyboard`);
@@ -262,7 +280,7 @@ export class Line implements LinePort {
     this._onClientsChanged.fire(this.clients);
   }
 
-  closed(client: LineClient): void {
+  closed(client: RemoteClient): void {
     const index = this.clients.indexOf(client);
     if (index === -1) return;
     this.clients.splice(index, 1);
@@ -278,7 +296,7 @@ export class Line implements LinePort {
         next.say(`[revtel] ${this.config.name}: you have the keyboard now`);
       }
     }
-    if (this.comPortClients.delete(client) && this.comPortClients.size === 0) this.lastComPortClientLeft();
+    if (client instanceof LineClient && this.comPortClients.delete(client) && this.comPortClients.size === 0) this.lastComPortClientLeft();
     this._onClientsChanged.fire(this.clients);
   }
 
@@ -341,9 +359,22 @@ export class Line implements LinePort {
       endConnection(socket, refusal.tell === undefined ? undefined : `\r\n[revtel] ${refusal.tell}\r\n`);
       return;
     }
-    const client = new LineClient(socket, this, Date.now, this.options.settleMs);
+    this.join(new LineClient(socket, this, Date.now, this.options.settleMs));
+  }
+
+  /** An authenticated SSH session: on the line as a telnet client would be, unless the line is full. */
+  attachSsh(client: RemoteClient): void {
+    if (this.clients.filter((other) => other.active).length >= this.config.maxClients) {
+      this.notices.report('refused: full', `client ${client.address} refused: ${this.describeMaxClients()} already`);
+      client.disconnect(`[revtel] ${this.config.name} already has ${this.describeMaxClients()}; try again later`);
+      return;
+    }
+    this.join(client);
+  }
+
+  private join(client: RemoteClient): void {
     this.clients.push(client);
-    this.log(`client ${address} connected`);
+    this.log(`client ${client.address} connected${client.user !== undefined ? ` over SSH as ${client.user}` : ''}`);
     this._onClientConnected.fire(client);
     client.start(this.banner());
     if (!this.device.present) client.say(`[revtel] ${this.config.name}: the device is not there yet; waiting for it`);

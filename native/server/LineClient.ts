@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Emitter } from '../events/Emitter.js';
+import { Emitter, type Event } from '../events/Emitter.js';
 import type { Device } from '../serial/Device.js';
 import type { ModemLines } from '../serial/SerialLine.js';
 import {
@@ -21,7 +21,34 @@ import type { LineConfig } from './LineConfig.js';
 import { describeDuration, type LoginGuard } from './LoginGuard.js';
 import { verifyPassword } from './passwords.js';
 import { may, type Role } from './roles.js';
+import { IdleTimer } from './IdleTimer.js';
 import { WarningLimiter } from './WarningLimiter.js';
+
+/** What a line needs of a remote attachment: a telnet client (LineClient) or an SSH session (SshLineClient). */
+export interface RemoteClient {
+  readonly address: string;
+  readonly connectedAt: Date;
+  /** pending until admitted; the Line sets reader or writer on admission. */
+  role: Role;
+  /** Admitted and connected. */
+  readonly active: boolean;
+  /** The name the client logged in with (SSH); telnet clients have none. */
+  readonly user?: string;
+  /** The client's own protocol negotiation, for the trace pane of an exposed line (telnet). */
+  readonly onTrace?: Event<TraceEntry>;
+  /** Banner, then admission (after the password where telnet asks for one). */
+  start(banner: string | undefined): void;
+  deliver(data: Uint8Array): void;
+  say(text: string): void;
+  disconnect(text: string): void;
+  pauseInput(): void;
+  resumeInput(): void;
+  resetNotices(): void;
+  /** For the clients table and the log: "BINARY ECHO SGA NAWS 80x24", "SSH alice, publickey …". */
+  describeNegotiation(): string;
+  /** RFC 2217's modem-state notifications (telnet); SSH has no such channel. */
+  notifyModemLines?(lines: ModemLines): void;
+}
 
 /** What a client asks of its line; the Line implements it. */
 export interface LinePort {
@@ -31,20 +58,20 @@ export interface LinePort {
   /** Password attempts and pending connections, per source address across the process. */
   readonly loginGuard: LoginGuard;
   /** Bytes typed by a client whose role may send data (the line decides whether they reach the device). */
-  input(client: LineClient, data: Uint8Array): void;
-  sendBreak(client: LineClient): void;
+  input(client: RemoteClient, data: Uint8Array): void;
+  sendBreak(client: RemoteClient, durationMs?: number): void;
   /** The password was right (or none is needed): decide whether the client may stay, and its role. */
-  admit(client: LineClient): void;
+  admit(client: RemoteClient): void;
   /** In spectate mode the writer gives the keyboard to the longest-waiting watcher. */
-  handOver(writer: LineClient): void;
+  handOver(writer: RemoteClient): void;
   /** The client speaks RFC 2217 from now on (modem-state notifications, settings restored when the last leaves). */
   comPortStarted(client: LineClient): void;
-  closed(client: LineClient): void;
+  closed(client: RemoteClient): void;
   log(message: string): void;
 }
 
 /** Bytes queued for one client before it counts as not reading and is dropped. */
-const SLOW_CLIENT_LIMIT = 1024 * 1024;
+export const SLOW_CLIENT_LIMIT = 1024 * 1024;
 const PASSWORD_ATTEMPTS = 3;
 const HAND_OVER = 0x14; // Ctrl-T, in spectate mode
 /** How long the opening negotiation may hold output back (a client that answers nothing never settles it). */
@@ -58,11 +85,27 @@ const OFFERS: readonly (readonly ['local' | 'remote', number])[] = [
 ];
 
 /**
+ * What an admitted client typed, telnet or SSH: to the device if its role may type; in
+ * spectate mode Ctrl-T hands the keyboard on (what came before it still goes).
+ */
+export function typeOnLine(line: LinePort, client: RemoteClient, data: Uint8Array): 'typed' | 'refused' | 'handed-over' {
+  if (!may(client.role, 'data')) return 'refused';
+  if (line.config.multi === 'spectate' && data.includes(HAND_OVER)) {
+    const before = data.subarray(0, data.indexOf(HAND_OVER));
+    if (before.length > 0) line.input(client, before);
+    line.handOver(client);
+    return 'handed-over';
+  }
+  line.input(client, data);
+  return 'typed';
+}
+
+/**
  * One TCP client of a line: its telnet engine, its role (pending until admitted), the
  * password prompt, and its RFC 2217 server side (ComPortServer). What it may do is the
  * role table's (roles.ts), asked at each request.
  */
-export class LineClient {
+export class LineClient implements RemoteClient {
   private readonly _onTrace = new Emitter<TraceEntry>();
   /** This client's negotiation with Revtel, for the trace pane of an exposed line. */
   readonly onTrace = this._onTrace.event;
@@ -87,7 +130,7 @@ export class LineClient {
   private suspended = false;
   private held: Uint8Array[] = [];
   private heldBytes = 0;
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly idle: IdleTimer;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private loginTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -107,12 +150,13 @@ export class LineClient {
     this.host = socket.remoteAddress ?? '?';
     this.address = `${this.host}:${socket.remotePort ?? '?'}`;
     this.warnings = new WarningLimiter((message) => this.line.log(`client ${this.address}: ${message}`));
+    this.idle = new IdleTimer(line, this);
     socket.setNoDelay(true);
     if (line.config.protocol === 'telnet') {
       this.engine = new TelnetEngine({ policy: SERVER_POLICY, now, onEvent: (event) => this.handleEngineEvent(event) });
     }
     socket.on('data', (chunk: Buffer) => {
-      this.touch();
+      if (!this.closed) this.idle.touch();
       if (this.engine) this.engine.receive(chunk);
       else this.fromUser(chunk);
       this.checkSettled();
@@ -121,7 +165,7 @@ export class LineClient {
       // 'close' follows; a reset client is simply gone.
     });
     socket.on('close', () => this.finish());
-    this.touch();
+    if (!this.closed) this.idle.touch();
   }
 
   /** Admitted and connected. */
@@ -350,19 +394,12 @@ export class LineClient {
       if (this.line.config.passwordHash) this.typePassword(data);
       return;
     }
-    if (!may(this.role, 'data')) {
-      if (!this.readonlyNoticeSent) this.say(`[revtel] ${this.line.config.name}: you are watching; the keyboard is someone else's`);
+    const typed = typeOnLine(this.line, this, data);
+    if (typed === 'refused' && !this.readonlyNoticeSent) {
+      this.say(`[revtel] ${this.line.config.name}: you are watching; the keyboard is someone else's`);
       this.readonlyNoticeSent = true;
-      return;
     }
-    if (this.line.config.multi === 'spectate' && data.includes(HAND_OVER)) {
-      const before = data.subarray(0, data.indexOf(HAND_OVER));
-      if (before.length > 0) this.line.input(this, before);
-      this.readonlyNoticeSent = false;
-      this.line.handOver(this);
-      return;
-    }
-    this.line.input(this, data);
+    if (typed === 'handed-over') this.readonlyNoticeSent = false;
   }
 
   private typePassword(data: Uint8Array): void {
@@ -437,22 +474,9 @@ export class LineClient {
     }
   }
 
-  private touch(): void {
-    const seconds = this.line.config.idleTimeoutSeconds;
-    if (!seconds || this.closed) return;
-    // Re-armed, not re-made: this runs for every chunk a client sends.
-    if (this.idleTimer) {
-      this.idleTimer.refresh();
-      return;
-    }
-    this.idleTimer = setTimeout(() => {
-      this.line.log(`client ${this.address} idle for ${seconds} s: disconnected`);
-      this.disconnect(`[revtel] ${this.line.config.name}: idle for ${seconds} seconds; disconnected`);
-    }, seconds * 1000);
-  }
 
   private finish(): void {
-    clearTimeout(this.idleTimer);
+    this.idle.stop();
     clearTimeout(this.settleTimer);
     this.leavePassword();
     this.closed = true;

@@ -36,6 +36,14 @@ export interface LineConfig {
   readonly lowLatency?: boolean;
   /** Keep what RFC 2217 clients set when the last one leaves, instead of the configured settings. */
   readonly keepRemoteSettings?: boolean;
+  /** The line's own SSH port (Cisco/Opengear style), beside the shared `--ssh` listener. */
+  readonly sshPort?: number;
+  /** SSH users who may only watch; with writers, the only users who may log in at all. */
+  readonly readers?: readonly string[];
+  /** SSH users who may type (as the multi-client policy allows). */
+  readonly writers?: readonly string[];
+  /** An authorized_keys file for this line, beside the server's. */
+  readonly authorizedKeys?: string;
 }
 
 /** A configuration mistake; the message names the setting and what is allowed. */
@@ -96,7 +104,14 @@ export interface LineOptions {
   readonly logDir?: string;
   readonly lowLatency?: boolean | string;
   readonly keepRemoteSettings?: boolean | string;
+  readonly ssh?: number | string;
+  readonly readers?: readonly string[];
+  readonly writers?: readonly string[];
+  readonly authorizedKeys?: string;
 }
+
+/** SSH user names: what may stand in a login name and in an authorized_keys path (%u). */
+export const SSH_USER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds and checks one line's configuration; `where` prefixes every error ("--line 2001", "config line 2"). */
 export function makeLineConfig(tcpPort: number, device: string, options: LineOptions, where: string, passwordHash?: string): LineConfig {
@@ -137,6 +152,17 @@ export function makeLineConfig(tcpPort: number, device: string, options: LineOpt
     if (/^(false|no|off)$/i.test(value)) return false;
     return fail(`${key} "${value}" is not true or false`);
   };
+  const sshPort = options.ssh === undefined ? undefined : parseTcpPort(options.ssh, `${where}: ssh`);
+  if (sshPort === tcpPort) fail(`ssh port ${sshPort} is the line's telnet port; give it another`);
+  const users = (list: readonly string[] | undefined, key: string): readonly string[] | undefined => {
+    const bad = list?.find((user) => !SSH_USER_NAME.test(user));
+    if (bad !== undefined) fail(`${key}: "${bad}" is not a user name (letters, digits, . _ -)`);
+    return list && list.length > 0 ? list : undefined;
+  };
+  const readers = users(options.readers, 'readers');
+  const writers = users(options.writers, 'writers');
+  const both = readers?.find((user) => writers?.includes(user));
+  if (both !== undefined) fail(`${both} is both a reader and a writer; name them once`);
   const lowLatency = yesNo(options.lowLatency, 'low-latency');
   const keepRemoteSettings = yesNo(options.keepRemoteSettings, 'keep-remote-settings');
   return {
@@ -155,6 +181,10 @@ export function makeLineConfig(tcpPort: number, device: string, options: LineOpt
     ...(options.logDir !== undefined ? { logDir: options.logDir } : {}),
     ...(lowLatency === false ? { lowLatency } : {}),
     ...(keepRemoteSettings ? { keepRemoteSettings } : {}),
+    ...(sshPort !== undefined ? { sshPort } : {}),
+    ...(readers ? { readers } : {}),
+    ...(writers ? { writers } : {}),
+    ...(options.authorizedKeys !== undefined ? { authorizedKeys: options.authorizedKeys } : {}),
   };
 }
 
@@ -167,9 +197,11 @@ export function checkLinesTogether(configs: readonly LineConfig[]): void {
   const devices = new Map<string, LineConfig>();
   const logs = new Map<string, LineConfig>();
   for (const config of configs) {
-    const samePort = ports.get(config.tcpPort);
-    if (samePort) throw new ConfigError(`TCP port ${config.tcpPort} is given to both ${samePort.device} and ${config.device}`);
-    ports.set(config.tcpPort, config);
+    for (const port of config.sshPort === undefined ? [config.tcpPort] : [config.tcpPort, config.sshPort]) {
+      const samePort = ports.get(port);
+      if (samePort) throw new ConfigError(`TCP port ${port} is given to both ${samePort.device} and ${config.device}`);
+      ports.set(port, config);
+    }
     if (config.device !== DEMO_DEVICE) {
       const device = realDevicePath(config.device);
       const sameDevice = devices.get(device);

@@ -14,17 +14,25 @@ import { readPasswordFile, PasswordFileError, type PasswordTable } from './passw
 //       settings: 115200,8N1
 //       name: core-sw1
 //       allow: [10.0.0.0/8]
+//       ssh: 3001                # the line's own SSH port
+//       writers: [alice]         # SSH users who may type; readers: may only watch
 
 export interface ServeFlags extends LineOptions {
   readonly lines: readonly string[];
   readonly configFile?: string;
   readonly passwordFile?: string;
   readonly demo: boolean;
+  /** `--ssh [ADDR:]PORT`: the one SSH listener that reaches every line as user:line@. */
+  readonly sshListener?: string;
+  /** `--authorized-keys FILE`: the SSH server's authorized_keys (%u for a file per user). */
+  readonly serverAuthorizedKeys?: string;
+  /** `--data-dir DIR`: where the SSH host keys are kept. */
+  readonly dataDir?: string;
 }
 
-const LINE_KEYS = ['name', 'settings', 'bind', 'protocol', 'multi', 'max-clients', 'allow', 'idle-timeout', 'banner', 'log-dir', 'low-latency', 'keep-remote-settings'] as const;
+const LINE_KEYS = ['name', 'settings', 'bind', 'protocol', 'multi', 'max-clients', 'allow', 'idle-timeout', 'banner', 'log-dir', 'low-latency', 'keep-remote-settings', 'readers', 'writers', 'authorized-keys'] as const;
 const TOP_KEYS = new Set<string>([...LINE_KEYS, 'lines', 'password-file', 'demo']);
-const PER_LINE_KEYS = new Set<string>([...LINE_KEYS, 'port', 'device']);
+const PER_LINE_KEYS = new Set<string>([...LINE_KEYS, 'port', 'device', 'ssh']);
 const DEMO_PORT = 2001;
 
 /** Every line's configuration, from the flags and the config file; a ConfigError names any mistake. */
@@ -123,6 +131,12 @@ function lineOptionsFrom(source: Record<string, unknown>, placeOf: (key: string)
   };
   const allow = source['allow'];
   if (allow !== undefined && !(Array.isArray(allow) || typeof allow === 'string')) throw new ConfigError(`${placeOf('allow')}: "allow" must be a list of CIDR ranges`);
+  const users = (key: string): string[] | undefined => {
+    const value = source[key];
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value) || value.some((user) => typeof user !== 'string')) throw new ConfigError(`${placeOf(key)}: "${key}" must be a list of user names`);
+    return value as string[];
+  };
   return withoutUndefined({
     name: text('name'),
     settings: text('settings'),
@@ -139,6 +153,10 @@ function lineOptionsFrom(source: Record<string, unknown>, placeOf: (key: string)
     logDir: text('log-dir'),
     lowLatency: flag('low-latency'),
     keepRemoteSettings: flag('keep-remote-settings'),
+    ssh: text('ssh'),
+    readers: users('readers'),
+    writers: users('writers'),
+    authorizedKeys: text('authorized-keys'),
   });
 }
 

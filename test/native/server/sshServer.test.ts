@@ -1,0 +1,259 @@
+// Revtel's SSH listener reached with Debian's OpenSSH client (and sshpass): lines by name,
+// by TCP port and on their own port, keys and passwords, roles, BREAK, and everything
+// that is not a console session refused.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openDevice } from '../../../native/hub/openDevice.js';
+import { makeLineConfig } from '../../../native/server/LineConfig.js';
+import { LOGIN_LIMITS, LoginGuard } from '../../../native/server/LoginGuard.js';
+import { hashPassword } from '../../../native/server/passwords.js';
+import { routeLogin, SshGateway, type SshListener } from '../../../native/server/SshGateway.js';
+import { TerminalServer } from '../../../native/server/TerminalServer.js';
+import { collect, freePort, makeSshKey, openPtyEnd, scratchDir, startProcess, startPtyPair, waitFor, type PtyPair } from '../../support/peers.js';
+import { runSsh, sshOptions, type SshRun } from '../../support/ssh.js';
+
+describe('SSH server', () => {
+  let dir: string;
+  let server: TerminalServer;
+  let listener: SshListener;
+  let pty: PtyPair;
+  let demoPort: number;
+  let ptyPort: number;
+  let ptySshPort: number;
+  const log: string[] = [];
+  const keys: Record<'alice' | 'bob' | 'stranger', ReturnType<typeof makeSshKey>> = {} as never;
+  const runs: SshRun[] = [];
+
+  /** ssh as `login` with a key, a terminal forced (-tt) and OpenSSH's escapes on. */
+  const sshWithKey = (who: keyof typeof keys, login: string, extra: readonly string[] = [], options: { port?: number; command?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): SshRun => {
+    const port = options.port ?? listener.port;
+    const run = runSsh('ssh', [...sshOptions(join(dir, 'known_hosts')), '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-i', keys[who].path, '-p', String(port), ...extra, `${login}@127.0.0.1`, ...(options.command ?? [])], options.env);
+    runs.push(run);
+    return run;
+  };
+  const sshWithPassword = (password: string, login: string, port = listener.port): SshRun => {
+    const run = runSsh('sshpass', ['-p', password, 'ssh', ...sshOptions(join(dir, 'known_hosts')), '-tt', '-o', 'PubkeyAuthentication=no', '-o', 'PreferredAuthentications=password', '-o', 'NumberOfPasswordPrompts=1', '-p', String(port), `${login}@127.0.0.1`]);
+    runs.push(run);
+    return run;
+  };
+  const logged = (pattern: RegExp): Promise<void> => waitFor(() => log.some((line) => pattern.test(line)), `the log to say ${pattern}`, 8000);
+
+  before(async () => {
+    dir = scratchDir();
+    mkdirSync(join(dir, 'keys'));
+    for (const who of ['alice', 'bob', 'stranger'] as const) keys[who] = makeSshKey(join(dir, `id_${who}`));
+    writeFileSync(join(dir, 'keys', 'alice'), `# alice's key\n${keys.alice.publicLine}\n`);
+    writeFileSync(join(dir, 'keys', 'bob'), `no-port-forwarding ${keys.bob.publicLine}\n`);
+    pty = await startPtyPair(dir);
+    [demoPort, ptyPort, ptySshPort] = [await freePort(), await freePort(), await freePort()];
+    // One guard for telnet and SSH, as `revtel serve` has; short waits after a wrong password.
+    const loginGuard = new LoginGuard({ ...LOGIN_LIMITS, firstDelayMs: 5 }, (line) => log.push(line));
+    const ssh = new SshGateway({ dataDir: join(dir, 'data'), authorizedKeys: join(dir, 'keys', '%u'), log: (line) => log.push(line), loginGuard });
+    server = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test', ssh, loginGuard });
+    await server.apply([
+      makeLineConfig(demoPort, 'demo', { name: 'core-sw1', writers: ['alice'], readers: ['bob'], multi: 'shared' }, 'test', await hashPassword('line-secret')),
+      makeLineConfig(ptyPort, pty.device, { name: 'lab-pty', ssh: ptySshPort, multi: 'shared' }, 'test'),
+    ]);
+    listener = await ssh.listen('127.0.0.1', await freePort(), (username) => routeLogin(username, server.lines), 'SSH');
+  });
+  after(async () => {
+    for (const run of runs) await run.stop();
+    await listener.close();
+    await server.stop();
+    await pty.stop();
+  });
+
+  it('reaches the demo line by name with a key, and its BREAK (~B) drops the router into ROMMON', async () => {
+    const alice = sshWithKey('alice', 'alice:core-sw1', ['-tt']);
+    await alice.expect('[revtel] core-sw1: demo 9600,8N1');
+    alice.type('\r');
+    await alice.expect('Router>');
+    alice.type('enable\rreload\r');
+    await alice.expect('[confirm]');
+    alice.type('\r');
+    await alice.expect('System Bootstrap');
+    // OpenSSH's escape: ~B at the start of a line sends RFC 4335's break request.
+    alice.type('\r~B');
+    await alice.expect('rommon 1 >');
+    await logged(/client 127\.0\.0\.1:\d+ sent BREAK \(1000 ms\)/);
+    assert.ok(log.some((line) => line.includes(`logged in to core-sw1 as alice with publickey ED25519 ${keys.alice.fingerprint}`)));
+    alice.type('boot\r');
+    await alice.expect('Press RETURN to get started!');
+    await alice.stop();
+  });
+
+  it('reaches a pty line by TCP port and on its own SSH port, both ways', async () => {
+    const remote = collect(pty.remote);
+    const byPort = sshWithKey('alice', `alice:${ptyPort}`, ['-tt']);
+    await byPort.expect('[revtel] lab-pty:');
+    await waitFor(() => server.lines.find((line) => line.config.tcpPort === ptyPort)!.connectedClients.some((client) => client.active), 'alice on the pty line');
+    byPort.type('typed-by-port');
+    await waitFor(() => remote.text().includes('typed-by-port'), 'the keystrokes on the device side');
+    const own = sshWithKey('alice', 'alice', ['-tt'], { port: ptySshPort });
+    await own.expect('[revtel] lab-pty:');
+    await waitFor(() => server.lines.find((line) => line.config.tcpPort === ptyPort)!.connectedClients.filter((client) => client.active).length === 2, 'both sessions on the line');
+    const device = openPtyEnd(pty.remote);
+    device.output.write('from-the-device\r\n');
+    await byPort.expect('from-the-device');
+    await own.expect('from-the-device');
+    device.close();
+    remote.stop();
+    await Promise.all([byPort.stop(), own.stop()]);
+  });
+
+  it("records the pty's terminal type and size, and takes window changes", async () => {
+    // A tmux server of this test's own, with a real terminal of a known size.
+    const tmux = ['-L', `revtel-ssh-${process.pid}`];
+    const session = 'ssh';
+    const command = ['env', 'TERM=xterm-256color', 'ssh', ...sshOptions(join(dir, 'known_hosts')), '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-i', keys.alice.path, '-p', String(listener.port), `alice:${ptyPort}@127.0.0.1`];
+    execFileSync('tmux', [...tmux, 'new-session', '-d', '-s', session, '-x', '100', '-y', '30', ...command]);
+    try {
+      const line = server.lines.find((candidate) => candidate.config.tcpPort === ptyPort)!;
+      const described = (): string => line.connectedClients.map((client) => client.describeNegotiation()).join('\n');
+      await waitFor(() => /SSH as alice \(publickey ED25519 .*\), xterm-256color 100x30/.test(described()), 'the pty request to be recorded');
+      execFileSync('tmux', [...tmux, 'resize-window', '-t', session, '-x', '120', '-y', '40']);
+      await waitFor(() => /xterm-256color 120x40/.test(described()), 'the window change to be recorded');
+    } finally {
+      execFileSync('tmux', [...tmux, 'kill-server']);
+    }
+  });
+
+  it("refuses a reader's keystrokes and BREAK, and a user who is neither reader nor writer", async () => {
+    const alice = sshWithKey('alice', 'alice:core-sw1', ['-tt']);
+    await alice.expect('[revtel] core-sw1:');
+    alice.type('\r');
+    await alice.expect('Router>');
+    const bob = sshWithKey('bob', 'bob:core-sw1', ['-tt']);
+    await bob.expect('you are watching (bob is a reader of this line)');
+    bob.type('sneaky\r');
+    await bob.expect("you are watching; the keyboard is someone else's");
+    bob.type('~B');
+    await bob.expect('BREAK refused: you are watching');
+    // Bob's keystrokes came first: had they reached the router, its echo would come before this prompt.
+    const before = alice.output().length;
+    alice.type('show clock\r');
+    await alice.expect(/show clock[\s\S]*Router>/);
+    assert.doesNotMatch(alice.output().slice(before), /sneaky/);
+    assert.ok(log.some((line) => /BREAK refused \(a reader may not send it\)/.test(line)));
+
+    const carol = sshWithKey('stranger', 'carol:core-sw1', ['-tt']);
+    assert.equal(await carol.exited, 255);
+    assert.match(carol.output(), /Permission denied/);
+    await logged(/carol is neither a reader nor a writer of core-sw1: refused/);
+    await Promise.all([alice.stop(), bob.stop()]);
+  });
+
+  it('logs in with the line password (sshpass), and counts a wrong one', async () => {
+    const wrong = sshWithPassword('not-it', 'alice:core-sw1');
+    assert.equal(await wrong.exited, 255);
+    assert.match(wrong.output(), /Permission denied/);
+    await logged(/wrong password for alice on core-sw1/);
+    const right = sshWithPassword('line-secret', `alice:${demoPort}`);
+    await right.expect('[revtel] core-sw1:');
+    await logged(/logged in to core-sw1 as alice with password/);
+    await right.stop();
+  });
+
+  it('refuses a key that is not authorized, and logs which', async () => {
+    const stranger = sshWithKey('stranger', 'alice:core-sw1', ['-tt', '-o', 'PreferredAuthentications=publickey']);
+    assert.equal(await stranger.exited, 255);
+    assert.match(stranger.output(), /Permission denied \(publickey,password\)/);
+    await logged(new RegExp(`key ED25519 ${keys.stranger.fingerprint.replace(/[+/]/g, '\\$&')} is not authorized for alice on core-sw1`));
+  });
+
+  it('refuses commands and subsystems with a sentence and exit status 1', async () => {
+    const command = sshWithKey('alice', 'alice:core-sw1', [], { command: ['uname', '-a'] });
+    assert.equal(await command.exited, 1);
+    assert.match(command.output(), /\[revtel\] running a command \("uname -a"\) refused: Revtel gives console access only/);
+    const sftp = sshWithKey('alice', 'alice:core-sw1', ['-s'], { command: ['sftp'] });
+    assert.equal(await sftp.exited, 1);
+    assert.match(sftp.output(), /\[revtel\] the sftp subsystem refused/);
+  });
+
+  it('refuses -L, -D and -R port forwarding, agent and X11 forwarding', async () => {
+    const [localPort, socksPort] = [await freePort(), await freePort()];
+    // OpenSSH asks for agent and X11 forwarding only with an agent and a display to forward.
+    const agentSocket = join(dir, 'agent.sock');
+    const agent = startProcess('ssh-agent', ['-D', '-a', agentSocket]);
+    await waitFor(() => existsSync(agentSocket), 'ssh-agent to listen');
+    const env = { SSH_AUTH_SOCK: agentSocket, DISPLAY: ':99' };
+    const alice = sshWithKey('alice', `alice:${ptyPort}`, ['-tt', '-A', '-X', '-L', `${localPort}:127.0.0.1:${demoPort}`, '-D', String(socksPort)], { env });
+    await alice.expect('[revtel] lab-pty:');
+    await alice.expect('agent forwarding refused');
+    await alice.expect('X11 forwarding refused');
+    // -L: a connection to the forwarded port is carried no further.
+    const forwarded = connect(localPort, '127.0.0.1');
+    forwarded.on('error', () => {});
+    await new Promise((resolve) => forwarded.once('close', resolve));
+    await alice.expect(`[revtel] port forwarding to 127.0.0.1:${demoPort} refused`);
+    // -D: a SOCKS4 CONNECT to 127.0.0.1:demoPort through OpenSSH's SOCKS proxy.
+    const socks = connect(socksPort, '127.0.0.1', () => {
+      socks.write(Buffer.from([4, 1, demoPort >> 8, demoPort & 0xff, 127, 0, 0, 1, 0]));
+    });
+    socks.on('error', () => {});
+    await new Promise((resolve) => socks.once('close', resolve));
+    await waitFor(() => (alice.output().match(/port forwarding to 127\.0\.0\.1:\d+ refused/g) ?? []).length >= 2, 'the SOCKS request to be refused too');
+    await alice.stop();
+    await agent.stop();
+    const remote = sshWithKey('alice', `alice:${ptyPort}`, ['-tt', '-o', 'ExitOnForwardFailure=yes', '-R', `0:127.0.0.1:${demoPort}`]);
+    assert.equal(await remote.exited, 255);
+    assert.match(remote.output(), /remote port forwarding failed/);
+    await logged(/remote port forwarding refused/);
+  });
+
+  it('refuses a login that names no line, or a line that is not there', async () => {
+    const noLine = sshWithKey('alice', 'alice');
+    assert.equal(await noLine.exited, 255);
+    await logged(/alice named no line: log in as USER:LINE/);
+    const unknown = sshWithKey('alice', 'alice:core-sw9');
+    assert.equal(await unknown.exited, 255);
+    await logged(/alice asked for "core-sw9", which is no line here/);
+  });
+
+  it('closes a connection that has not logged in within the login time', async () => {
+    const loginGuard = new LoginGuard({ ...LOGIN_LIMITS, loginTimeoutMs: 100 });
+    const strict = new SshGateway({ dataDir: join(dir, 'data'), log: (line) => log.push(line), loginGuard });
+    const quick = await strict.listen('127.0.0.1', await freePort(), (username) => routeLogin(username, server.lines), 'SSH');
+    const socket = connect(quick.port, '127.0.0.1');
+    let greeting = '';
+    socket.on('data', (chunk: Buffer) => (greeting += chunk.toString('latin1')));
+    await new Promise((resolve) => socket.once('close', resolve));
+    assert.match(greeting, /^SSH-2\.0-/);
+    await logged(/not logged in after 0\.1 s: disconnected/);
+    await quick.close();
+  });
+
+  it('counts wrong SSH passwords with telnet ones per address: locked out over SSH, refused on the telnet port too', async () => {
+    const loginGuard = new LoginGuard({ ...LOGIN_LIMITS, firstDelayMs: 1, lockoutAfter: 2 }, (line) => log.push(line));
+    const ssh = new SshGateway({ dataDir: join(dir, 'data'), log: (line) => log.push(line), loginGuard });
+    const guarded = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test', ssh, loginGuard });
+    const telnetPort = await freePort();
+    await guarded.apply([makeLineConfig(telnetPort, 'demo', { name: 'guarded' }, 'test', await hashPassword('right'))]);
+    const sshListener = await ssh.listen('127.0.0.1', await freePort(), (username) => routeLogin(username, guarded.lines), 'SSH');
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) assert.equal(await sshWithPassword('wrong', 'eve:guarded', sshListener.port).exited, 255);
+      await logged(/2 wrong passwords from 127\.0\.0\.1 on port \d+ .*refusing it for 5 min/);
+      const telnet = connect(telnetPort, '127.0.0.1');
+      let said = '';
+      telnet.on('data', (chunk: Buffer) => (said += chunk.toString('latin1')));
+      await new Promise((resolve) => telnet.once('close', resolve));
+      assert.match(said, /guarded: too many wrong passwords from your address; try again in 5 min/);
+      const again = sshWithPassword('right', 'eve:guarded', sshListener.port);
+      assert.equal(await again.exited, 255);
+      await logged(/ssh client 127\.0\.0\.1:\d+ refused: too many wrong passwords/);
+    } finally {
+      await sshListener.close();
+      await guarded.stop();
+    }
+  });
+
+  it('keeps the known_hosts entry valid: the host key in use is the one in the data folder', () => {
+    const recorded = readFileSync(join(dir, 'known_hosts'), 'utf8');
+    const ed25519 = readFileSync(join(dir, 'data', 'ssh_host_ed25519_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
+    assert.ok(recorded.includes(ed25519));
+  });
+});
