@@ -251,6 +251,41 @@ describe('SSH server', () => {
     }
   });
 
+  it('drops an SSH client that stops reading, and the line goes on', async () => {
+    const stalled = sshWithKey('alice', `alice:${ptyPort}`, ['-tt']);
+    await stalled.expect('[revtel] lab-pty:');
+    const line = server.lines.find((candidate) => candidate.config.tcpPort === ptyPort)!;
+    await waitFor(() => line.connectedClients.some((client) => client.active), 'alice on the pty line');
+    stalled.process.kill('SIGSTOP');
+    // Another process floods the device: a pty write blocks, and the line runs in this one.
+    // OpenSSH's channel window and the sockets take a few MiB before Revtel holds any.
+    const flood = startProcess('sh', ['-c', `exec head -c 33554432 /dev/zero > ${pty.remote}`]);
+    try {
+      await logged(/lab-pty: client 127\.0\.0\.1:\d+ fell more than 1024 KiB behind: dropped/);
+    } finally {
+      await flood.stop();
+      stalled.process.kill('SIGCONT');
+    }
+    await stalled.exited;
+    const remote = collect(pty.remote);
+    const next = sshWithKey('alice', `alice:${ptyPort}`, ['-tt']);
+    await next.expect('[revtel] lab-pty:');
+    await waitFor(() => line.connectedClients.some((client) => client.active), 'the next session on the line');
+    next.type('still-here');
+    await waitFor(() => remote.text().includes('still-here'), 'the line to carry typing again');
+    remote.stop();
+    await next.stop();
+  });
+
+  it('tells an SSH client when the device is unplugged, as it tells telnet clients', async () => {
+    const alice = sshWithKey('alice', `alice:${ptyPort}`, ['-tt']);
+    await alice.expect('[revtel] lab-pty:');
+    await waitFor(() => server.lines.find((line) => line.config.tcpPort === ptyPort)!.connectedClients.some((client) => client.active), 'alice on the pty line');
+    await pty.stop();
+    await alice.expect('[revtel] lab-pty: device unplugged, waiting for it');
+    await alice.stop();
+  });
+
   it('keeps the known_hosts entry valid: the host key in use is the one in the data folder', () => {
     const recorded = readFileSync(join(dir, 'known_hosts'), 'utf8');
     const ed25519 = readFileSync(join(dir, 'data', 'ssh_host_ed25519_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
