@@ -9,6 +9,7 @@ import { endConnection } from '../net/endConnection.js';
 import { isAllowed } from './accessList.js';
 import { ConfigError, DEFAULT_BIND, type LineConfig } from './LineConfig.js';
 import { LineClient, type LinePort, type RemoteClient } from './LineClient.js';
+import { listenOn } from './listenOn.js';
 import { describeDuration, LoginGuard } from './LoginGuard.js';
 import { may } from './roles.js';
 import { SessionLog, SessionLogError, sessionLogName } from './SessionLog.js';
@@ -144,20 +145,7 @@ export class Line implements LinePort {
   /** Listens and starts opening the device; rejects with a sentence if the port is taken. */
   async start(): Promise<void> {
     const { tcpPort, bind, name } = this.config;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException): void => {
-        const where = `TCP port ${tcpPort} on ${bind}`;
-        if (error.code === 'EADDRINUSE') reject(new ConfigError(`${name}: ${where} is already in use by another program — pick another port`));
-        else if (error.code === 'EACCES') reject(new ConfigError(`${name}: ${where} needs privileges — use a port above 1023`));
-        else if (error.code === 'EADDRNOTAVAIL') reject(new ConfigError(`${name}: ${bind} is not an address of this machine`));
-        else reject(new ConfigError(`${name}: cannot listen on ${where}: ${error.message}`));
-      };
-      this.server.once('error', onError);
-      this.server.listen(tcpPort, bind, () => {
-        this.server.off('error', onError);
-        resolve();
-      });
-    });
+    await listenOn(this.server, tcpPort, bind, name);
     const exposure = bind === DEFAULT_BIND || bind === '::1' || bind === 'localhost' ? 'this machine only' : 'THE NETWORK';
     const { sshPort } = this.config;
     if (sshPort !== undefined) {

@@ -7,6 +7,7 @@ import { isAllowed } from './accessList.js';
 import { AuthorizedKeysError, keyRefusal, readAuthorizedKeys } from './authorizedKeys.js';
 import type { Line } from './Line.js';
 import { ConfigError, SSH_USER_NAME } from './LineConfig.js';
+import { listenOn } from './listenOn.js';
 import { describeDuration, LoginGuard } from './LoginGuard.js';
 import { verifyPassword } from './passwords.js';
 import { acceptBreakRequests } from './sshBreak.js';
@@ -125,21 +126,8 @@ export class SshGateway {
       });
       ssh.injectSocket(socket);
     });
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException): void => {
-        const where = `TCP port ${port} on ${bind}`;
-        if (error.code === 'EADDRINUSE') reject(new ConfigError(`${what}: ${where} is already in use by another program — pick another port`));
-        else if (error.code === 'EACCES') reject(new ConfigError(`${what}: ${where} needs privileges — use a port above 1023`));
-        else if (error.code === 'EADDRNOTAVAIL') reject(new ConfigError(`${what}: ${bind} is not an address of this machine`));
-        else reject(new ConfigError(`${what}: cannot listen on ${where}: ${error.message}`));
-      };
-      server.once('error', onError);
-      server.listen(port, bind, () => {
-        server.off('error', onError);
-        server.on('error', (error: Error) => this.options.log(`${what}: SSH listener: ${error.message}`));
-        resolve();
-      });
-    });
+    await listenOn(server, port, bind, what);
+    server.on('error', (error: Error) => this.options.log(`${what}: SSH listener: ${error.message}`));
     return new SshListener(server, () => [...sockets.values()].map((entry) => entry.socket));
   }
 

@@ -104,7 +104,8 @@ describe('the packaged app layout', () => {
       if (seen.has(file)) return;
       seen.add(file);
       const source = readFileSync(join(layout, file), 'utf8');
-      for (const [, specifier] of source.matchAll(/(?:from|import)\s*['"]([^'"]+)['"]/g)) {
+      // The keywords, not a 'from' string literal (authorizedKeys' from= option).
+      for (const [, specifier] of source.matchAll(/(?<!['"\w])(?:from|import)\s*['"]([^'"]+)['"]/g)) {
         if (specifier!.startsWith('.')) {
           const target = relative(layout, join(layout, dirname(file), specifier!));
           if (existsSync(join(layout, target))) visit(target);
