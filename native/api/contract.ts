@@ -40,7 +40,7 @@ export interface LineDto {
 }
 
 /** A replay is read-only: a recorded negotiation shown without a network. */
-export type SessionKind = 'serial' | 'telnet' | 'line-view' | 'replay';
+export type SessionKind = 'serial' | 'telnet' | 'ssh' | 'line-view' | 'replay';
 export type SessionStateName = 'connecting' | 'open' | 'reconnecting' | 'unplugged' | 'closed';
 
 export interface SessionDto {
@@ -65,6 +65,10 @@ export interface SessionDto {
   readonly logFile?: string;
   /** A telnet session opened with RFC 2217 (COM-PORT-OPTION) settings: DTR, RTS and BREAK reach a port. */
   readonly rfc2217?: string;
+  /** The user an SSH session logs in as. */
+  readonly user?: string;
+  /** An SSH server's key not yet known: the tab asks the user to accept it once (answerHostKey). */
+  readonly hostKey?: { readonly algorithm: string; readonly fingerprint: string };
 }
 
 /** How much trace history a session keeps, oldest dropped first (the hub and a tab alike). */
@@ -159,6 +163,19 @@ export const methods = {
     terminalType: optional(string({ maxLength: 40 })),
     rfc2217: optional(settings),
   }),
+  /** An SSH shell; a password or key passphrase lives only as long as the session (never saved or logged). */
+  openSsh: object({
+    host: string({ maxLength: 255, pattern: /^[A-Za-z0-9.:_\-[\]%]+$/ }),
+    port: tcpPort,
+    user: string({ maxLength: 64, pattern: /^[A-Za-z0-9._\-@]+$/ }),
+    password: optional(string({ maxLength: 1024 })),
+    keyFile: optional(string({ maxLength: 1024 })),
+    passphrase: optional(string({ maxLength: 1024 })),
+    /** Offer the keys of the SSH agent (SSH_AUTH_SOCK) when there is one. */
+    agent: optional(boolean()),
+  }),
+  /** The user's answer to the host key an SSH tab asks about: accept records it in Revtel's known_hosts. */
+  answerHostKey: object({ sessionId, accept: boolean() }),
   openLineView: object({ tcpPort }),
   exposeLine: object({
     device: string({ maxLength: 512 }),
@@ -215,6 +232,8 @@ export interface MethodResults {
   openSerial: SessionDto;
   openDemo: SessionDto;
   openTelnet: SessionDto;
+  openSsh: SessionDto;
+  answerHostKey: void;
   openLineView: SessionDto;
   exposeLine: LineDto;
   unexposeLine: void;

@@ -79,6 +79,10 @@ export function Sidebar() {
         <button type="button" onClick={() => store.getState().openDialog({ kind: 'telnet' })}>New telnet session…</button>
       </section>
       <section>
+        <h2>SSH</h2>
+        <button type="button" onClick={() => store.getState().openDialog({ kind: 'ssh' })}>New SSH session…</button>
+      </section>
+      <section>
         <h2>Exposed lines</h2>
         {lines.length === 0 && <p className="hint">No line is exposed. Expose a port to reach it as telnet on TCP 2000+N.</p>}
         <ul>

@@ -49,6 +49,7 @@ export interface LineTraceEntry {
 export type Dialog =
   | { readonly kind: 'serial'; readonly path?: string }
   | { readonly kind: 'telnet'; readonly host?: string; readonly port?: number }
+  | { readonly kind: 'ssh' }
   | { readonly kind: 'expose'; readonly device: string }
   | { readonly kind: 'clients'; readonly tcpPort: number }
   /** A paste of several lines, waiting for the user to say send. */
