@@ -130,14 +130,20 @@ export const BUILT_IN_REPLAYS = [
 /** A capture file a user opens (raw or hex, as `revtel decode` reads it) is at most this big: one message of the UI's transport. */
 export const MAX_CAPTURE_BYTES = 1 << 20;
 
-/** What the settings file keeps for the UI: font, theme, layout, clipboard habits, saved telnet destinations. */
+/** What the settings file keeps for the UI: font, theme, layout, clipboard habits, saved telnet and SSH destinations (never a password). */
 export const uiSettings = object({
   fontSize: optional(integer(8, 32)),
   theme: optional(literal('dark', 'light')),
   renderer: optional(literal('auto', 'dom')),
   layout: optional(object({ sidebar: boolean(), trace: literal('right', 'below', 'hidden'), traceSize: integer(160, 900) })),
   clipboard: optional(object({ copyOnSelect: boolean(), rightClickPaste: boolean(), confirmMultiline: boolean() })),
-  destinations: optional(array(object({ host: string({ maxLength: 255 }), port: tcpPort, rfc2217: optional(settings) }), 256)),
+  destinations: optional(array(object({
+    host: string({ maxLength: 255 }),
+    port: tcpPort,
+    rfc2217: optional(settings),
+    /** An SSH destination: who logs in and how; the password is asked each time. */
+    ssh: optional(object({ user: string({ maxLength: 64 }), keyFile: optional(string({ maxLength: 1024 })), agent: optional(boolean()) })),
+  }), 256)),
 });
 
 export type UiSettingsDto = Infer<typeof uiSettings>;

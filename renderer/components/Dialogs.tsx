@@ -12,7 +12,7 @@ export function Dialogs() {
   switch (dialog.kind) {
     case 'serial': return <SerialDialog dialog={dialog} />;
     case 'telnet': return <TelnetDialog dialog={dialog} />;
-    case 'ssh': return <SshDialog />;
+    case 'ssh': return <SshDialog dialog={dialog} />;
     case 'expose': return <ExposeDialog dialog={dialog} />;
     case 'clients': return <ClientsDialog tcpPort={dialog.tcpPort} />;
     case 'paste': return <PasteDialog dialog={dialog} />;
@@ -114,16 +114,18 @@ function SerialDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'serial' }> 
 }
 
 /** An SSH shell: the password and passphrase go to the back end for this session only, never to settings. */
-function SshDialog() {
+function SshDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'ssh' }> }) {
   const { api, store } = useServices();
   const act = useAction();
-  const [host, setHost] = useState('');
-  const [port, setPort] = useState('22');
-  const [user, setUser] = useState('');
-  const [login, setLogin] = useState<'password' | 'key' | 'agent'>('password');
+  const saved = dialog.destination;
+  const [host, setHost] = useState(saved?.host ?? '');
+  const [port, setPort] = useState(String(saved?.port ?? 22));
+  const [user, setUser] = useState(saved?.ssh?.user ?? '');
+  const [login, setLogin] = useState<'password' | 'key' | 'agent'>(saved?.ssh?.agent ? 'agent' : saved?.ssh?.keyFile ? 'key' : 'password');
   const [password, setPassword] = useState('');
-  const [keyFile, setKeyFile] = useState('');
+  const [keyFile, setKeyFile] = useState(saved?.ssh?.keyFile ?? '');
   const [passphrase, setPassphrase] = useState('');
+  const [save, setSave] = useState(true);
   return (
     <Frame title="New SSH session" submit="Connect" onSubmit={async () => {
       const dto = await act(() => api.openSsh({
@@ -134,6 +136,10 @@ function SshDialog() {
       }));
       if (!dto) return false;
       store.getState().opened(dto);
+      if (save) {
+        const ssh = { user, ...(login === 'key' ? { keyFile } : {}), ...(login === 'agent' ? { agent: true } : {}) };
+        store.getState().saveDestination({ host, port: Number(port), ssh });
+      }
       return true;
     }}>
       <label>Host <input value={host} onChange={(event) => setHost(event.target.value)} placeholder="router.lab or 10.0.0.5" required /></label>
@@ -149,6 +155,7 @@ function SshDialog() {
       {login === 'password' && <label>Password <input type="password" value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="current-password" /></label>}
       {login === 'key' && <label>Key file <input value={keyFile} onChange={(event) => setKeyFile(event.target.value)} placeholder="/home/me/.ssh/id_ed25519" required /></label>}
       {login === 'key' && <label>Key passphrase (if any) <input type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} /></label>}
+      <label><input type="checkbox" checked={save} onChange={(event) => setSave(event.target.checked)} /> Save in the sidebar (without the password)</label>
     </Frame>
   );
 }

@@ -66,7 +66,7 @@ export function Sidebar() {
       <section>
         <h2>Telnet</h2>
         <ul>
-          {destinations.map((destination) => (
+          {destinations.filter((destination) => !destination.ssh).map((destination) => (
             <li key={`${destination.host}:${destination.port}`} className="item">
               <span className="name">{destination.host}:{destination.port}{destination.rfc2217 ? ` (${destination.rfc2217})` : ''}</span>
               <span className="actions">
@@ -80,6 +80,17 @@ export function Sidebar() {
       </section>
       <section>
         <h2>SSH</h2>
+        <ul>
+          {destinations.filter((destination) => destination.ssh).map((destination) => (
+            <li key={`${destination.host}:${destination.port}`} className="item">
+              <span className="name">{destination.ssh!.user}@{destination.host}:{destination.port}</span>
+              <span className="actions">
+                <button type="button" onClick={() => store.getState().openDialog({ kind: 'ssh', destination })}>Connect…</button>
+                <button type="button" aria-label={`Forget ${destination.ssh!.user}@${destination.host}:${destination.port}`} onClick={() => store.getState().forgetDestination(destination)}>×</button>
+              </span>
+            </li>
+          ))}
+        </ul>
         <button type="button" onClick={() => store.getState().openDialog({ kind: 'ssh' })}>New SSH session…</button>
       </section>
       <section>

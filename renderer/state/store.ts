@@ -49,7 +49,7 @@ export interface LineTraceEntry {
 export type Dialog =
   | { readonly kind: 'serial'; readonly path?: string }
   | { readonly kind: 'telnet'; readonly host?: string; readonly port?: number }
-  | { readonly kind: 'ssh' }
+  | { readonly kind: 'ssh'; readonly destination?: Destination }
   | { readonly kind: 'expose'; readonly device: string }
   | { readonly kind: 'clients'; readonly tcpPort: number }
   /** A paste of several lines, waiting for the user to say send. */
@@ -69,6 +69,13 @@ export interface Destination {
   readonly host: string;
   readonly port: number;
   readonly rfc2217?: string;
+  /** An SSH destination (no password: it is asked each time). */
+  readonly ssh?: { readonly user: string; readonly keyFile?: string; readonly agent?: boolean };
+}
+
+/** A telnet and an SSH destination on the same host and port are two entries. */
+function sameDestination(a: Destination, b: Destination): boolean {
+  return a.host === b.host && a.port === b.port && (a.ssh === undefined) === (b.ssh === undefined);
 }
 
 export interface RevtelState {
@@ -176,7 +183,7 @@ export function settingsOf(state: RevtelState): UiSettingsDto {
     renderer: state.renderer,
     layout: state.layout,
     clipboard: state.clipboard,
-    destinations: state.destinations.map(({ host, port, rfc2217 }) => (rfc2217 ? { host, port, rfc2217 } : { host, port })),
+    destinations: state.destinations.map(({ host, port, rfc2217, ssh }) => ({ host, port, ...(rfc2217 ? { rfc2217 } : {}), ...(ssh ? { ssh } : {}) })),
   };
 }
 
@@ -353,12 +360,12 @@ export function createRevtelStore(options: StoreOptions = {}) {
       },
 
       saveDestination(destination) {
-        const others = get().destinations.filter((saved) => saved.host !== destination.host || saved.port !== destination.port);
+        const others = get().destinations.filter((saved) => !sameDestination(saved, destination));
         setDestinations([...others, destination]);
       },
 
       forgetDestination(destination) {
-        setDestinations(get().destinations.filter((saved) => saved.host !== destination.host || saved.port !== destination.port));
+        setDestinations(get().destinations.filter((saved) => !sameDestination(saved, destination)));
       },
 
       showError(message, sessionId) {

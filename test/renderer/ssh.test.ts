@@ -100,6 +100,33 @@ describe('SSH tabs against OpenSSH sshd', () => {
     await page.close();
   });
 
+  it('saves the destination without a password, and the next connection finds the key recorded without asking', async () => {
+    const settingsPath = join(configHome, 'revtel', 'settings.json');
+    await waitFor(() => {
+      try {
+        return readFileSync(settingsPath, 'utf8').includes('"ssh"');
+      } catch {
+        return false;
+      }
+    }, 'the SSH destination to be saved');
+    const saved = JSON.parse(readFileSync(settingsPath, 'utf8')) as { ui?: { destinations?: unknown[] }; destinations?: unknown[] };
+    const destinations = JSON.stringify(saved);
+    assert.match(destinations, new RegExp(`"host":"127\\.0\\.0\\.1","port":${sshd.port},"ssh":\\{"user":"${user}","keyFile":"${clientKey.path.replace(/[/.]/g, '\\$&')}"\\}`));
+    assert.doesNotMatch(destinations, /password/i);
+
+    const page = await openUiPage(browser, url);
+    await page.getByRole('button', { name: 'Connect…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New SSH session' });
+    assert.equal(await dialog.getByLabel('User').inputValue(), user);
+    assert.equal(await dialog.getByRole('textbox', { name: 'Key file' }).inputValue(), clientKey.path);
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    const trace = page.getByRole('list', { name: 'Trace lines' }).last();
+    await trace.getByText(`Authenticated as ${user} with publickey`).first().waitFor({ timeout: 10_000 });
+    await trace.getByText(/^Host key ED25519 \S+: known/).first().waitFor();
+    assert.equal(await page.getByRole('alertdialog').count(), 0, 'a recorded key is not asked about again');
+    await page.close();
+  });
+
   it('refuses a changed host key with OpenSSH\'s warning in the tab', async () => {
     const otherKey = makeSshKey(join(dir, 'other_host_ed25519'));
     const impostor = await startSshd(dir, { hostKey: otherKey.path, authorizedKeys: join(dir, 'authorized_keys') });
