@@ -100,7 +100,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     await page.close();
   });
 
-  it('saves the destination without a password, and the next connection finds the key recorded without asking', async () => {
+  it('saves the destination without a password, finds the key recorded on the next connection, and reconnects after the server side dies', async () => {
     const settingsPath = join(configHome, 'revtel', 'settings.json');
     await waitFor(() => {
       try {
@@ -124,6 +124,17 @@ describe('SSH tabs against OpenSSH sshd', () => {
     await trace.getByText(`Authenticated as ${user} with publickey`).first().waitFor({ timeout: 10_000 });
     await trace.getByText(/^Host key ED25519 \S+: known/).first().waitFor();
     assert.equal(await page.getByRole('alertdialog').count(), 0, 'a recorded key is not asked about again');
+
+    // The server side of the connection dies: the tab says so and Reconnect opens a new shell in it.
+    await waitFor(() => sshd.sessionPids().length > 0, 'sshd\'s session process');
+    for (const pid of sshd.sessionPids()) process.kill(pid, 'SIGKILL');
+    await page.locator('.status-bar [data-state="closed"]').waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    await waitFor(async () => (await trace.getByText(/^Shell open on a pty/).count()) === 2, 'a second shell', 10_000);
+    await page.locator('.terminal-area .xterm').click();
+    await page.keyboard.type('echo again-$((6*7))');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, /^again-42\s*$/m);
     await page.close();
   });
 
