@@ -84,6 +84,8 @@ export interface SessionSnapshotDto {
   readonly trace: readonly TraceEntryDto[];
   readonly mode?: TerminalModeDto;
   readonly modem?: ModemLinesDto;
+  /** The tab's choices, as a page last set them. */
+  readonly prefs?: TabPrefsDto;
 }
 
 export interface TraceEntryDto {
@@ -130,7 +132,23 @@ export const BUILT_IN_REPLAYS = [
 /** A capture file a user opens (raw or hex, as `revtel decode` reads it) is at most this big: one message of the UI's transport. */
 export const MAX_CAPTURE_BYTES = 1 << 20;
 
-/** What the settings file keeps for the UI: font, theme, layout, clipboard habits, saved telnet and SSH destinations (never a password). */
+/** The choices of a tab that the hub keeps with its session, so that a reload or another window has them. */
+export const tabPrefs = object({
+  encoding: literal('utf-8', 'latin1'),
+  localEcho: literal('auto', 'on', 'off'),
+  enterSends: literal('CR', 'LF', 'CRLF'),
+  lfToCrlf: boolean(),
+  pasteCharDelayMs: integer(0, 1000),
+  pasteLineDelayMs: integer(0, 10_000),
+  pasteWaitForEcho: boolean(),
+});
+
+export type TabPrefsDto = Infer<typeof tabPrefs>;
+
+/** What a saved session keeps beside how to reach it: the tab's choices, and whether it is logged whenever it opens. */
+const savedSession = { prefs: optional(tabPrefs), alwaysLog: optional(boolean()) };
+
+/** What the settings file keeps for the UI: font, theme, layout, clipboard habits, saved telnet and SSH destinations (never a password) and serial sessions. */
 export const uiSettings = object({
   fontSize: optional(integer(8, 32)),
   theme: optional(literal('dark', 'light')),
@@ -143,6 +161,15 @@ export const uiSettings = object({
     rfc2217: optional(settings),
     /** An SSH destination: who logs in and how; the password is asked each time. */
     ssh: optional(object({ user: string({ maxLength: 64 }), keyFile: optional(string({ maxLength: 1024 })), agent: optional(boolean()) })),
+    terminalType: optional(string({ maxLength: 40 })),
+    ...savedSession,
+  }), 256)),
+  /** A port is found again by its USB serial number when it has one (its path may change), else by path. */
+  serialSessions: optional(array(object({
+    path: string({ maxLength: 512 }),
+    serialNumber: optional(string({ maxLength: 128 })),
+    settings,
+    ...savedSession,
   }), 256)),
 });
 
@@ -218,6 +245,8 @@ export const methods = {
    */
   startLog: object({ sessionId, stripped: boolean(), template: optional(string({ maxLength: 200 })) }),
   stopLog: object({ sessionId }),
+  /** Keeps the tab's choices (encoding, Enter, paste pacing) with the session, for the pages that show it later. */
+  setSessionPrefs: object({ sessionId, prefs: tabPrefs }),
   getSettings: object({}),
   saveSettings: object({ settings: uiSettings }),
   /** A built-in recording as a read-only tab with its trace. */
@@ -258,6 +287,7 @@ export interface MethodResults {
   unsubscribeSession: void;
   startLog: SessionDto;
   stopLog: SessionDto;
+  setSessionPrefs: void;
   getSettings: SettingsDto;
   saveSettings: void;
   openReplay: SessionDto;

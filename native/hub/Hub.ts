@@ -329,6 +329,10 @@ export class Hub implements RevtelHandlers {
     return record.dto;
   }
 
+  async setSessionPrefs(request: MethodRequest<'setSessionPrefs'>): Promise<void> {
+    this.record(request.sessionId).prefs = request.prefs;
+  }
+
   /** Session logs go beside the settings file unless told otherwise. */
   private get logDir(): string {
     return this.options.logDir ?? join(dirname(this.settings.path), 'logs');

@@ -5,6 +5,7 @@ import {
   type ModemLinesDto,
   type SessionDto,
   type SessionSnapshotDto,
+  type TabPrefsDto,
   type TraceEntryDto,
 } from '../api/index.js';
 import { SessionLog } from '../server/SessionLog.js';
@@ -31,6 +32,8 @@ export class SessionRecord {
   private readers = 0;
   private log: { readonly file: SessionLog; readonly stripper: EscapeStripper | undefined } | undefined;
   detached = false;
+  /** The tab's choices, as a page last set them. */
+  prefs: TabPrefsDto | undefined;
 
   constructor(
     readonly sessionId: string,
@@ -93,6 +96,7 @@ export class SessionRecord {
       trace: [...this.trace],
       ...(this.mode ? { mode: this.mode } : {}),
       ...(this.modem ? { modem: this.modem } : {}),
+      ...(this.prefs ? { prefs: this.prefs } : {}),
     };
   }
 

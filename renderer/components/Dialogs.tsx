@@ -166,18 +166,21 @@ function TelnetDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'telnet' }> 
   const [host, setHost] = useState(dialog.host ?? '');
   const [port, setPort] = useState(String(dialog.port ?? 23));
   const [rfc2217, setRfc2217] = useState('');
+  const [terminalType, setTerminalType] = useState('');
   const [save, setSave] = useState(true);
   return (
     <Frame title="New telnet session" submit="Connect" onSubmit={async () => {
-      const dto = await act(() => api.openTelnet({ host, port: Number(port), ...(rfc2217 ? { rfc2217 } : {}) }));
+      const reach = { host, port: Number(port), ...(rfc2217 ? { rfc2217 } : {}), ...(terminalType.trim() ? { terminalType: terminalType.trim() } : {}) };
+      const dto = await act(() => api.openTelnet(reach));
       if (!dto) return false;
       store.getState().opened(dto);
-      if (save) store.getState().saveDestination({ host, port: Number(port), ...(rfc2217 ? { rfc2217 } : {}) });
+      if (save) store.getState().saveDestination(reach);
       return true;
     }}>
       <label>Host <input value={host} onChange={(event) => setHost(event.target.value)} placeholder="router.lab or 10.0.0.5" required /></label>
       <label>Port <input inputMode="numeric" value={port} onChange={(event) => setPort(event.target.value)} /></label>
       <label>RFC 2217 settings (a remote serial port) <input value={rfc2217} onChange={(event) => setRfc2217(event.target.value)} placeholder="9600,8N1 — empty for plain telnet" /></label>
+      <label>Terminal type <input value={terminalType} onChange={(event) => setTerminalType(event.target.value)} placeholder="sent in TTYPE; empty for the default" /></label>
       <label><input type="checkbox" checked={save} onChange={(event) => setSave(event.target.checked)} /> Save in the sidebar</label>
     </Frame>
   );

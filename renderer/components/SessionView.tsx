@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { SPECIAL_COMMANDS, describeTerminalMode, type SessionDto } from '../../native/api/index.js';
-import { TRACE_SIZE, type SessionPrefs, type SessionView as View } from '../state/store.js';
+import { TRACE_SIZE, keptPrefs, type SessionPrefs, type SessionView as View } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
 import { sentence } from '../state/sentences.js';
 import { Menu } from './Menu.js';
+import { canSave, saveTab } from '../state/saved.js';
 import { TracePane } from './TracePane.js';
 import { PRESENTER_SCALE, usePresenting } from '../presenter/presenter.js';
 
@@ -119,7 +120,12 @@ function Toolbar({ view }: { view: View }) {
   const [search, setSearch] = useState('');
   const [logStripped, setLogStripped] = useState(false);
   const [logTemplate, setLogTemplate] = useState('{title}-{date}-{time}');
-  const setPrefs = (change: Partial<SessionPrefs>) => store.getState().setPrefs(sessionId, change);
+  // Kept by the hub too, so that a reload or another window opens the tab with the same choices.
+  const setPrefs = (change: Partial<SessionPrefs>) => {
+    store.getState().setPrefs(sessionId, change);
+    const now = store.getState().sessions[sessionId]?.prefs;
+    if (now) void act(() => api.setSessionPrefs({ sessionId, prefs: keptPrefs(now) }));
+  };
   const isTelnet = dto.kind !== 'serial';
   // DTR and RTS reach a port only on a serial tab or over RFC 2217.
   const hasControlLines = dto.kind === 'serial' || dto.rfc2217 !== undefined;
@@ -161,6 +167,7 @@ function Toolbar({ view }: { view: View }) {
       {dto.state === 'closed' && dto.kind !== 'replay' && <button type="button" onClick={() => void act(() => api.reconnectSession({ sessionId }))}>Reconnect</button>}
       {/* A replay is read-only: nothing to send on its line; SSH has no BREAK, DTR or telnet commands. */}
       {dto.kind !== 'replay' && dto.kind !== 'ssh' && <Menu label="Line">
+        {canSave(view) && <button type="button" onClick={() => saveTab(store.getState(), view)}>Save session</button>}
         <label>BREAK <input type="number" min={10} max={10000} step={50} value={breakMs} aria-label="BREAK duration in ms" onChange={(event) => setBreakMs(Number(event.target.value))} /> ms</label>
         <button type="button" onClick={() => void act(() => api.sendBreak({ sessionId, durationMs: breakMs }))}>Send BREAK</button>
         {hasControlLines && <button type="button" aria-pressed={dtr} onClick={() => void toggleLine('dtr', !dtr)}>DTR</button>}

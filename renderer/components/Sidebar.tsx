@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { LineDto, PortDto, SessionDto } from '../../native/api/index.js';
+import type { LineDto, PortDto, SessionDto, TabPrefsDto } from '../../native/api/index.js';
+import { serialPathOf } from '../state/saved.js';
 import { useAction, useRevtel, useServices } from './context.js';
 import { ReplaysSection } from './ReplaysSection.js';
 
@@ -9,13 +10,23 @@ export function Sidebar() {
   const lines = useRevtel((state) => state.lines);
   const detached = useRevtel(useShallow((state) => state.order.map((sessionId) => state.sessions[sessionId]?.dto).filter((dto): dto is SessionDto => dto?.detached === true)));
   const destinations = useRevtel((state) => state.destinations);
+  const serialSessions = useRevtel((state) => state.serialSessions);
   const { api, store } = useServices();
   const act = useAction();
   const lineOf = (device: string): LineDto | undefined => lines.find((line) => line.device === device);
 
   const openDemo = () => act(async () => store.getState().opened(await api.openDemo({})));
-  const openTelnet = (host: string, port: number, rfc2217?: string) =>
-    act(async () => store.getState().opened(await api.openTelnet({ host, port, ...(rfc2217 ? { rfc2217 } : {}) })));
+  /** Opens a saved session as it was saved: its tab's choices, and its log when it is always logged. */
+  const openSaved = (open: () => Promise<SessionDto>, saved: { readonly prefs?: TabPrefsDto; readonly alwaysLog?: boolean }) => act(async () => {
+    const dto = await open();
+    const { sessionId } = dto;
+    store.getState().opened(dto);
+    if (saved.prefs) {
+      store.getState().setPrefs(sessionId, saved.prefs);
+      await api.setSessionPrefs({ sessionId, prefs: saved.prefs });
+    }
+    if (saved.alwaysLog) await api.startLog({ sessionId, stripped: false });
+  });
   const view = (tcpPort: number) => act(async () => store.getState().opened(await api.openLineView({ tcpPort })));
 
   return (
@@ -49,6 +60,20 @@ export function Sidebar() {
             <PortItem key={port.path} port={port} line={lineOf(port.path)} onView={view} />
           ))}
         </ul>
+        {serialSessions.length > 0 && (
+          <ul aria-label="Saved serial sessions">
+            {serialSessions.map((saved) => (
+              <li key={saved.path} className="item">
+                <span className="name" title={saved.serialNumber ? `USB serial number ${saved.serialNumber}` : saved.path}>{saved.path} <small>saved · {saved.settings}</small></span>
+                <span className="actions">
+                  <AlwaysLog name={saved.path} checked={saved.alwaysLog === true} onChange={(alwaysLog) => store.getState().saveSerial({ ...saved, alwaysLog })} />
+                  <button type="button" aria-label={`Open ${saved.path}`} onClick={() => void openSaved(() => api.openSerial({ path: serialPathOf(saved, store.getState().ports), settings: saved.settings }), saved)}>Open</button>
+                  <button type="button" aria-label={`Forget ${saved.path}`} onClick={() => store.getState().forgetSerial(saved)}>×</button>
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
         <button type="button" onClick={() => store.getState().openDialog({ kind: 'serial' })}>New serial session…</button>
       </section>
       <section>
@@ -70,7 +95,13 @@ export function Sidebar() {
             <li key={`${destination.host}:${destination.port}`} className="item">
               <span className="name">{destination.host}:{destination.port}{destination.rfc2217 ? ` (${destination.rfc2217})` : ''}</span>
               <span className="actions">
-                <button type="button" onClick={() => void openTelnet(destination.host, destination.port, destination.rfc2217)}>Connect</button>
+                <AlwaysLog name={`${destination.host}:${destination.port}`} checked={destination.alwaysLog === true} onChange={(alwaysLog) => store.getState().saveDestination({ ...destination, alwaysLog })} />
+                <button type="button" aria-label={`Connect ${destination.host}:${destination.port}`} onClick={() => void openSaved(() => api.openTelnet({
+                  host: destination.host,
+                  port: destination.port,
+                  ...(destination.rfc2217 ? { rfc2217: destination.rfc2217 } : {}),
+                  ...(destination.terminalType ? { terminalType: destination.terminalType } : {}),
+                }), destination)}>Connect</button>
                 <button type="button" aria-label={`Forget ${destination.host}:${destination.port}`} onClick={() => store.getState().forgetDestination(destination)}>×</button>
               </span>
             </li>
@@ -117,6 +148,15 @@ export function Sidebar() {
       </section>
       <ReplaysSection />
     </nav>
+  );
+}
+
+/** A saved session's "log it whenever it opens" choice. */
+function AlwaysLog({ name, checked, onChange }: { name: string; checked: boolean; onChange: (checked: boolean) => void }) {
+  return (
+    <label title="Log to a file whenever it opens">
+      <input type="checkbox" aria-label={`Always log ${name}`} checked={checked} onChange={(event) => onChange(event.target.checked)} /> log
+    </label>
   );
 }
 

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import { sentence } from './sentences.js';
-import { SESSION_TRACE_LIMIT, type ApiEvents, type EventName, type LineDto, type ModemLinesDto, type OptionStateDto, type PortDto, type SessionDto, type SessionSnapshotDto, type TerminalModeDto, type TraceEntryDto, type UiSettingsDto } from '../../native/api/index.js';
+import { SESSION_TRACE_LIMIT, type ApiEvents, type EventName, type LineDto, type ModemLinesDto, type OptionStateDto, type PortDto, type SessionDto, type SessionSnapshotDto, type TabPrefsDto, type TerminalModeDto, type TraceEntryDto, type UiSettingsDto } from '../../native/api/index.js';
 
 // The UI's state, in one zustand store with no DOM in it (unit-tested under Node). The
 // back end's events go in through applyEvent; terminals live outside (TerminalRegistry).
@@ -65,13 +65,10 @@ export interface ClipboardPrefs {
   readonly confirmMultiline: boolean;
 }
 
-export interface Destination {
-  readonly host: string;
-  readonly port: number;
-  readonly rfc2217?: string;
-  /** An SSH destination (no password: it is asked each time). */
-  readonly ssh?: { readonly user: string; readonly keyFile?: string; readonly agent?: boolean };
-}
+/** A saved telnet or SSH destination, as the settings file keeps it. */
+export type Destination = NonNullable<UiSettingsDto['destinations']>[number];
+/** A saved serial session, as the settings file keeps it. */
+export type SavedSerial = NonNullable<UiSettingsDto['serialSessions']>[number];
 
 /** A telnet and an SSH destination on the same host and port are two entries. */
 function sameDestination(a: Destination, b: Destination): boolean {
@@ -87,6 +84,7 @@ export interface RevtelState {
   readonly active: string | undefined;
   readonly lineTraces: Readonly<Record<number, readonly LineTraceEntry[]>>;
   readonly destinations: readonly Destination[];
+  readonly serialSessions: readonly SavedSerial[];
   /** Toasts: each fades after a while; one about a tab shows only with that tab. */
   readonly errors: readonly { readonly id: number; readonly message: string; readonly sessionId?: string }[];
   readonly dialog: Dialog | undefined;
@@ -114,6 +112,9 @@ export interface RevtelState {
   setLines(lines: readonly LineDto[]): void;
   saveDestination(destination: Destination): void;
   forgetDestination(destination: Destination): void;
+  /** Saves (or replaces, by path) a serial session. */
+  saveSerial(saved: SavedSerial): void;
+  forgetSerial(saved: SavedSerial): void;
   showError(message: string, sessionId?: string): void;
   dismissError(id: number): void;
   openDialog(dialog: Dialog | undefined): void;
@@ -183,8 +184,17 @@ export function settingsOf(state: RevtelState): UiSettingsDto {
     renderer: state.renderer,
     layout: state.layout,
     clipboard: state.clipboard,
-    destinations: state.destinations.map(({ host, port, rfc2217, ssh }) => ({ host, port, ...(rfc2217 ? { rfc2217 } : {}), ...(ssh ? { ssh } : {}) })),
+    destinations: [...state.destinations],
+    serialSessions: [...state.serialSessions],
   };
+}
+
+/** The tab's choices the hub keeps with its session (the trace pane's view choices stay with the page). */
+export function keptPrefs(prefs: SessionPrefs): TabPrefsDto {
+  const { encoding, localEcho, enterSends, lfToCrlf, pasteWaitForEcho } = prefs;
+  // A delay typed past its field's range is kept at the range's end rather than refused.
+  const within = (value: number, max: number) => Math.max(0, Math.min(max, Math.round(value) || 0));
+  return { encoding, localEcho, enterSends, lfToCrlf, pasteCharDelayMs: within(prefs.pasteCharDelayMs, 1000), pasteLineDelayMs: within(prefs.pasteLineDelayMs, 10_000), pasteWaitForEcho };
 }
 
 /** The sessions that have a tab, in order. */
@@ -210,6 +220,7 @@ export function createRevtelStore(options: StoreOptions = {}) {
     const setDestinations = (destinations: readonly Destination[]): void => {
       set({ destinations });
     };
+    const otherSerials = (saved: SavedSerial): SavedSerial[] => get().serialSessions.filter((other) => other.path !== saved.path);
     /** A session the back end announced (listed, opened here or in another window). */
     const added = (dto: SessionDto): void => {
       const { sessions, order } = get();
@@ -237,6 +248,7 @@ export function createRevtelStore(options: StoreOptions = {}) {
       connectionLost: undefined,
       lineTraces: {},
       destinations: options.destinations ?? [],
+      serialSessions: [],
       errors: [],
       theme: 'dark',
       fontSize: 14,
@@ -318,6 +330,7 @@ export function createRevtelStore(options: StoreOptions = {}) {
           bytesIn: Math.max(view.bytesIn, snapshot.end),
           ...(snapshot.mode ? { mode: snapshot.mode } : {}),
           ...(snapshot.modem ? { modem: snapshot.modem } : {}),
+          ...(snapshot.prefs ? { prefs: { ...view.prefs, ...snapshot.prefs } } : {}),
         }));
       },
 
@@ -368,6 +381,14 @@ export function createRevtelStore(options: StoreOptions = {}) {
         setDestinations(get().destinations.filter((saved) => !sameDestination(saved, destination)));
       },
 
+      saveSerial(saved) {
+        set({ serialSessions: [...otherSerials(saved), saved] });
+      },
+
+      forgetSerial(saved) {
+        set({ serialSessions: otherSerials(saved) });
+      },
+
       showError(message, sessionId) {
         const id = nextError++;
         set({ errors: [...get().errors, { id, message: sentence(message), ...(sessionId ? { sessionId } : {}) }] });
@@ -394,6 +415,7 @@ export function createRevtelStore(options: StoreOptions = {}) {
           ...(saved.layout ? { layout: saved.layout } : {}),
           ...(saved.clipboard ? { clipboard: saved.clipboard } : {}),
           ...(saved.destinations ? { destinations: saved.destinations } : {}),
+          ...(saved.serialSessions ? { serialSessions: saved.serialSessions } : {}),
         });
       },
 
