@@ -52,11 +52,18 @@ async function start(): Promise<void> {
     written = text;
     store.getState().applySettings(settings);
   });
+  /** The settings the timer will save: output and other changes that leave them alone do not put the save off. */
+  let pending: string | undefined;
   store.subscribe((state) => {
     const settings = settingsOf(state);
-    if (JSON.stringify(settings) === written) return;
+    const text = JSON.stringify(settings);
+    if (text === pending) return;
     clearTimeout(saveTimer);
+    pending = undefined;
+    if (text === written) return;
+    pending = text;
     saveTimer = setTimeout(() => {
+      pending = undefined;
       written = JSON.stringify(settings);
       echoes.add(written);
       api.saveSettings({ settings }).catch((error: Error) => {

@@ -44,7 +44,7 @@ export interface LineDto {
 }
 
 /** A replay is read-only: a recorded negotiation shown without a network. */
-export type SessionKind = 'serial' | 'telnet' | 'line-view' | 'replay';
+export type SessionKind = 'serial' | 'telnet' | 'ssh' | 'line-view' | 'replay';
 export type SessionStateName = 'connecting' | 'open' | 'reconnecting' | 'unplugged' | 'closed';
 
 export interface SessionDto {
@@ -69,6 +69,10 @@ export interface SessionDto {
   readonly logFile?: string;
   /** A telnet session opened with RFC 2217 (COM-PORT-OPTION) settings: DTR, RTS and BREAK reach a port. */
   readonly rfc2217?: string;
+  /** The user an SSH session logs in as. */
+  readonly user?: string;
+  /** An SSH server's key not yet known: the tab asks the user to accept it once (answerHostKey). */
+  readonly hostKey?: { readonly algorithm: string; readonly fingerprint: string };
 }
 
 /** How much trace history a session keeps, oldest dropped first (the hub and a tab alike). */
@@ -151,7 +155,7 @@ export type TabPrefsDto = Infer<typeof tabPrefs>;
 /** What a saved session keeps beside how to reach it: the tab's choices, and whether it is logged whenever it opens. */
 const savedSession = { prefs: optional(tabPrefs), alwaysLog: optional(boolean()) };
 
-/** What the settings file keeps for the UI: font, theme, layout, clipboard habits, saved telnet destinations and serial sessions. */
+/** What the settings file keeps for the UI: font, theme, layout, clipboard habits, saved telnet and SSH destinations (never a password) and serial sessions. */
 export const uiSettings = object({
   fontSize: optional(integer(8, 32)),
   theme: optional(literal('dark', 'light')),
@@ -162,6 +166,8 @@ export const uiSettings = object({
     host: string({ maxLength: 255 }),
     port: tcpPort,
     rfc2217: optional(settings),
+    /** An SSH destination: who logs in and how; the password is asked each time. */
+    ssh: optional(object({ user: string({ maxLength: 64 }), keyFile: optional(string({ maxLength: 1024 })), agent: optional(boolean()) })),
     terminalType: optional(string({ maxLength: 40 })),
     ...savedSession,
   }), 256)),
@@ -197,6 +203,19 @@ export const methods = {
     terminalType: optional(string({ maxLength: 40 })),
     rfc2217: optional(settings),
   }),
+  /** An SSH shell; a password or key passphrase lives only as long as the session (never saved or logged). */
+  openSsh: object({
+    host: string({ maxLength: 255, pattern: /^[A-Za-z0-9.:_\-[\]%]+$/ }),
+    port: tcpPort,
+    user: string({ maxLength: 64, pattern: /^[A-Za-z0-9._\-@]+$/ }),
+    password: optional(string({ maxLength: 1024 })),
+    keyFile: optional(string({ maxLength: 1024 })),
+    passphrase: optional(string({ maxLength: 1024 })),
+    /** Offer the keys of the SSH agent (SSH_AUTH_SOCK) when there is one. */
+    agent: optional(boolean()),
+  }),
+  /** The user's answer to the host key an SSH tab asks about: accept records it in Revtel's known_hosts. */
+  answerHostKey: object({ sessionId, accept: boolean() }),
   openLineView: object({ tcpPort }),
   exposeLine: object({
     device: string({ maxLength: 512 }),
@@ -257,6 +276,8 @@ export interface MethodResults {
   openSerial: SessionDto;
   openDemo: SessionDto;
   openTelnet: SessionDto;
+  openSsh: SessionDto;
+  answerHostKey: void;
   openLineView: SessionDto;
   exposeLine: LineDto;
   unexposeLine: void;

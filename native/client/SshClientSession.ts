@@ -233,6 +233,8 @@ export class SshClientSession {
       }
       this.channel = channel;
       this.trace(`Shell open on a pty (${term}, ${cols}×${rows})`);
+      // A resize while the shell was being asked for found no channel: send it now.
+      if (this.windowSize.cols !== cols || this.windowSize.rows !== rows) this.resize(this.windowSize);
       channel.on('data', (chunk: Buffer) => this._onData.fire(chunk));
       channel.stderr.on('data', (chunk: Buffer) => this._onData.fire(chunk));
       channel.on('drain', () => this._onDrain.fire());

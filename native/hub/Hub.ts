@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   ApiError,
@@ -26,6 +27,9 @@ import type { Emit, HubSession } from './HubSession.js';
 import { LineViewHubSession } from './LineViewHubSession.js';
 import { SerialHubSession } from './SerialHubSession.js';
 import { TelnetHubSession } from './TelnetHubSession.js';
+import { SshHubSession } from './SshHubSession.js';
+import { defaultKnownHostsPath, KnownHosts } from '../client/KnownHosts.js';
+import { SshOptionsError } from '../client/SshClientSession.js';
 import { DEFAULT_SCROLLBACK, type ScrollbackLimits } from './Scrollback.js';
 import { SessionLogError } from '../server/SessionLog.js';
 import { DEFAULT_LOG_TEMPLATE, logName } from './logName.js';
@@ -47,6 +51,8 @@ export interface HubOptions {
   readonly logDir?: string;
   /** The settings file; the user's own (defaultSettingsPath) unless a test gives another. */
   readonly settings?: SettingsFile;
+  /** Revtel's own known_hosts for SSH tabs (defaultKnownHostsPath unless a test gives another). */
+  readonly knownHostsPath?: string;
 }
 
 type Dispatched = { readonly event: EventName; readonly payload: ApiEvents[EventName] };
@@ -137,6 +143,33 @@ export class Hub implements RevtelHandlers {
       ...(request.terminalType ? { terminalTypes: [request.terminalType.toUpperCase()] } : {}),
       ...(rfc2217 ? { rfc2217 } : {}),
     }, emit), rfc2217 ? { rfc2217: formatSerialSettings(rfc2217) } : {});
+  }
+
+  async openSsh(request: MethodRequest<'openSsh'>): Promise<SessionDto> {
+    const privateKey = request.keyFile === undefined ? undefined : await readKeyFile(request.keyFile);
+    const agent = request.agent ? process.env.SSH_AUTH_SOCK : undefined;
+    if (request.agent && !agent) throw new ApiError('There is no SSH agent here (SSH_AUTH_SOCK is not set): give a password or a key file.');
+    if (request.password === undefined && privateKey === undefined && agent === undefined) {
+      throw new ApiError('Give a password, a key file or the SSH agent to log in with.');
+    }
+    const knownHosts = new KnownHosts(this.options.knownHostsPath ?? defaultKnownHostsPath());
+    return this.add((sessionId, emit) => new SshHubSession(sessionId, {
+      host: request.host,
+      port: request.port,
+      username: request.user,
+      knownHosts,
+      ...(request.password !== undefined ? { password: request.password } : {}),
+      ...(privateKey !== undefined ? { privateKey } : {}),
+      ...(request.passphrase !== undefined ? { passphrase: request.passphrase } : {}),
+      ...(agent ? { agent } : {}),
+    }, emit));
+  }
+
+  async answerHostKey(request: MethodRequest<'answerHostKey'>): Promise<void> {
+    const session = this.record(request.sessionId).session;
+    if (!(session instanceof SshHubSession) || !session.answerHostKey(request.accept)) {
+      throw new ApiError('That session is not asking about a host key');
+    }
   }
 
   async openLineView(request: MethodRequest<'openLineView'>): Promise<SessionDto> {
@@ -416,7 +449,7 @@ export class Hub implements RevtelHandlers {
   }
 }
 
-const USER_ERRORS = [SettingsError, ConfigError, SerialError];
+const USER_ERRORS = [SettingsError, ConfigError, SerialError, SshOptionsError];
 
 /** The back end's own user-facing errors become ApiErrors: sentences for the UI. */
 function asApiError(error: unknown): unknown {
@@ -428,6 +461,14 @@ function userError<T>(run: () => T): T {
     return run();
   } catch (error) {
     throw asApiError(error);
+  }
+}
+
+async function readKeyFile(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new ApiError(`The key file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
   }
 }
 

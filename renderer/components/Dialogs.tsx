@@ -12,6 +12,7 @@ export function Dialogs() {
   switch (dialog.kind) {
     case 'serial': return <SerialDialog dialog={dialog} />;
     case 'telnet': return <TelnetDialog dialog={dialog} />;
+    case 'ssh': return <SshDialog dialog={dialog} />;
     case 'expose': return <ExposeDialog dialog={dialog} />;
     case 'clients': return <ClientsDialog tcpPort={dialog.tcpPort} />;
     case 'paste': return <PasteDialog dialog={dialog} />;
@@ -108,6 +109,53 @@ function SerialDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'serial' }> 
       </label>
       <label>Or a device path <input value={path} onChange={(event) => setPath(event.target.value)} placeholder="/dev/ttyUSB0 or COM7" /></label>
       <SettingsFields settings={settings} onChange={setSettings} />
+    </Frame>
+  );
+}
+
+/** An SSH shell: the password and passphrase go to the back end for this session only, never to settings. */
+function SshDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'ssh' }> }) {
+  const { api, store } = useServices();
+  const act = useAction();
+  const saved = dialog.destination;
+  const [host, setHost] = useState(saved?.host ?? '');
+  const [port, setPort] = useState(String(saved?.port ?? 22));
+  const [user, setUser] = useState(saved?.ssh?.user ?? '');
+  const [login, setLogin] = useState<'password' | 'key' | 'agent'>(saved?.ssh?.agent ? 'agent' : saved?.ssh?.keyFile ? 'key' : 'password');
+  const [password, setPassword] = useState('');
+  const [keyFile, setKeyFile] = useState(saved?.ssh?.keyFile ?? '');
+  const [passphrase, setPassphrase] = useState('');
+  const [save, setSave] = useState(true);
+  return (
+    <Frame title="New SSH session" submit="Connect" onSubmit={async () => {
+      const dto = await act(() => api.openSsh({
+        host, port: Number(port), user,
+        ...(login === 'password' ? { password } : {}),
+        ...(login === 'key' ? { keyFile, ...(passphrase ? { passphrase } : {}) } : {}),
+        ...(login === 'agent' ? { agent: true } : {}),
+      }));
+      if (!dto) return false;
+      store.getState().opened(dto);
+      if (save) {
+        const ssh = { user, ...(login === 'key' ? { keyFile } : {}), ...(login === 'agent' ? { agent: true } : {}) };
+        store.getState().saveDestination({ host, port: Number(port), ssh });
+      }
+      return true;
+    }}>
+      <label>Host <input value={host} onChange={(event) => setHost(event.target.value)} placeholder="router.lab or 10.0.0.5" required /></label>
+      <label>Port <input inputMode="numeric" value={port} onChange={(event) => setPort(event.target.value)} /></label>
+      <label>User <input value={user} onChange={(event) => setUser(event.target.value)} autoComplete="username" required /></label>
+      <label>Log in with
+        <select value={login} onChange={(event) => setLogin(event.target.value as typeof login)}>
+          <option value="password">a password</option>
+          <option value="key">a key file</option>
+          <option value="agent">the SSH agent</option>
+        </select>
+      </label>
+      {login === 'password' && <label>Password <input type="password" value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="current-password" /></label>}
+      {login === 'key' && <label>Key file <input value={keyFile} onChange={(event) => setKeyFile(event.target.value)} placeholder="/home/me/.ssh/id_ed25519" required /></label>}
+      {login === 'key' && <label>Key passphrase (if any) <input type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} /></label>}
+      <label><input type="checkbox" checked={save} onChange={(event) => setSave(event.target.checked)} /> Save in the sidebar (without the password)</label>
     </Frame>
   );
 }

@@ -38,11 +38,28 @@ export function SessionView({ view }: { view: View }) {
       {view.dto.message && view.dto.state !== 'open' && view.dto.kind !== 'replay' && (
         <div className={`session-notice ${view.dto.state}`} role="alert" aria-label={`State of ${view.dto.title}`}>{sentence(view.dto.message)}</div>
       )}
+      {view.dto.hostKey && <HostKeyQuestion dto={view.dto} hostKey={view.dto.hostKey} />}
       <div className={`terminal-and-trace ${layout.trace === 'below' ? 'below' : 'beside'}`}>
         <div className="terminal-area" ref={host} aria-label={`Terminal of ${view.dto.title}`} />
         {traceShown && <Splitter />}
         {traceShown && <TracePane view={view} />}
       </div>
+    </div>
+  );
+}
+
+/** An SSH server's key not yet known: shown as OpenSSH shows it, accepted (and recorded) once or refused. */
+function HostKeyQuestion({ dto, hostKey }: { dto: SessionDto; hostKey: NonNullable<SessionDto['hostKey']> }) {
+  const { api } = useServices();
+  const act = useAction();
+  const answer = (accept: boolean) => void act(() => api.answerHostKey({ sessionId: dto.sessionId, accept }));
+  return (
+    <div className="session-notice host-key" role="alertdialog" aria-label={`Host key of ${dto.host}`}>
+      <p>The authenticity of {dto.host} port {dto.port} cannot be established: Revtel has not seen its key before.</p>
+      <p>{hostKey.algorithm} key fingerprint: <code>{hostKey.fingerprint}</code></p>
+      <p>Accept it only if it is the server's key; it is then recorded and checked on every connection.</p>
+      <button type="button" className="primary" onClick={() => answer(true)}>Accept and connect</button>
+      <button type="button" onClick={() => answer(false)}>Refuse</button>
     </div>
   );
 }
@@ -148,8 +165,8 @@ function Toolbar({ view }: { view: View }) {
         </span>
       )}
       {dto.state === 'closed' && dto.kind !== 'replay' && <button type="button" onClick={() => void act(() => api.reconnectSession({ sessionId }))}>Reconnect</button>}
-      {/* A replay is read-only: nothing to send on its line. */}
-      {dto.kind !== 'replay' && <Menu label="Line">
+      {/* A replay is read-only: nothing to send on its line; SSH has no BREAK, DTR or telnet commands. */}
+      {dto.kind !== 'replay' && dto.kind !== 'ssh' && <Menu label="Line">
         {canSave(view) && <button type="button" onClick={() => saveTab(store.getState(), view)}>Save session</button>}
         <label>BREAK <input type="number" min={10} max={10000} step={50} value={breakMs} aria-label="BREAK duration in ms" onChange={(event) => setBreakMs(Number(event.target.value))} /> ms</label>
         <button type="button" onClick={() => void act(() => api.sendBreak({ sessionId, durationMs: breakMs }))}>Send BREAK</button>

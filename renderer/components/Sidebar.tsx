@@ -91,7 +91,7 @@ export function Sidebar() {
       <section>
         <h2>Telnet</h2>
         <ul>
-          {destinations.map((destination) => (
+          {destinations.filter((destination) => !destination.ssh).map((destination) => (
             <li key={`${destination.host}:${destination.port}`} className="item">
               <span className="name">{destination.host}:{destination.port}{destination.rfc2217 ? ` (${destination.rfc2217})` : ''}</span>
               <span className="actions">
@@ -108,6 +108,21 @@ export function Sidebar() {
           ))}
         </ul>
         <button type="button" onClick={() => store.getState().openDialog({ kind: 'telnet' })}>New telnet session…</button>
+      </section>
+      <section>
+        <h2>SSH</h2>
+        <ul>
+          {destinations.filter((destination) => destination.ssh).map((destination) => (
+            <li key={`${destination.host}:${destination.port}`} className="item">
+              <span className="name">{destination.ssh!.user}@{destination.host}:{destination.port}</span>
+              <span className="actions">
+                <button type="button" onClick={() => store.getState().openDialog({ kind: 'ssh', destination })}>Connect…</button>
+                <button type="button" aria-label={`Forget ${destination.ssh!.user}@${destination.host}:${destination.port}`} onClick={() => store.getState().forgetDestination(destination)}>×</button>
+              </span>
+            </li>
+          ))}
+        </ul>
+        <button type="button" onClick={() => store.getState().openDialog({ kind: 'ssh' })}>New SSH session…</button>
       </section>
       <section>
         <h2>Exposed lines</h2>

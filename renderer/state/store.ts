@@ -49,6 +49,7 @@ export interface LineTraceEntry {
 export type Dialog =
   | { readonly kind: 'serial'; readonly path?: string }
   | { readonly kind: 'telnet'; readonly host?: string; readonly port?: number }
+  | { readonly kind: 'ssh'; readonly destination?: Destination }
   | { readonly kind: 'expose'; readonly device: string }
   | { readonly kind: 'clients'; readonly tcpPort: number }
   /** A paste of several lines, waiting for the user to say send. */
@@ -64,10 +65,15 @@ export interface ClipboardPrefs {
   readonly confirmMultiline: boolean;
 }
 
-/** A saved telnet destination, as the settings file keeps it. */
+/** A saved telnet or SSH destination, as the settings file keeps it. */
 export type Destination = NonNullable<UiSettingsDto['destinations']>[number];
 /** A saved serial session, as the settings file keeps it. */
 export type SavedSerial = NonNullable<UiSettingsDto['serialSessions']>[number];
+
+/** A telnet and an SSH destination on the same host and port are two entries. */
+function sameDestination(a: Destination, b: Destination): boolean {
+  return a.host === b.host && a.port === b.port && (a.ssh === undefined) === (b.ssh === undefined);
+}
 
 export interface RevtelState {
   readonly ports: readonly PortDto[];
@@ -367,12 +373,12 @@ export function createRevtelStore(options: StoreOptions = {}) {
       },
 
       saveDestination(destination) {
-        const others = get().destinations.filter((saved) => saved.host !== destination.host || saved.port !== destination.port);
+        const others = get().destinations.filter((saved) => !sameDestination(saved, destination));
         setDestinations([...others, destination]);
       },
 
       forgetDestination(destination) {
-        setDestinations(get().destinations.filter((saved) => saved.host !== destination.host || saved.port !== destination.port));
+        setDestinations(get().destinations.filter((saved) => !sameDestination(saved, destination)));
       },
 
       saveSerial(saved) {
