@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import { SPECIAL_COMMANDS, describeTerminalMode, type SessionDto } from '../../native/api/index.js';
+import { DEFAULT_BREAK_MS, SPECIAL_COMMANDS, describeTerminalMode, type SessionDto } from '../../native/api/index.js';
 import { TRACE_SIZE, keptPrefs, type SessionPrefs, type SessionView as View } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
 import { sentence } from '../state/sentences.js';
@@ -114,7 +114,7 @@ function Toolbar({ view }: { view: View }) {
   const pasting = useRevtel((state) => state.pasting[view.dto.sessionId]);
   const { dto, prefs, modem } = view;
   const sessionId = dto.sessionId;
-  const [breakMs, setBreakMs] = useState(300);
+  const [breakMs, setBreakMs] = useState(DEFAULT_BREAK_MS);
   const [dtr, setDtr] = useState(true);
   const [rts, setRts] = useState(true);
   const [search, setSearch] = useState('');
