@@ -263,6 +263,9 @@ export async function startSshd(dir: string, options: { readonly hostKey: string
     'PrintMotd no',
     'PrintLastLog no',
     'PidFile none',
+    // A plain interactive sh, not the user's login shell: dotfiles of the machine (a pyenv
+    // init that waits a minute on a lock a killed shell left behind) are not what is tested.
+    'ForceCommand /bin/sh -i',
     '',
   ].join('\n'));
   const peer = startProcess('/usr/sbin/sshd', ['-D', '-e', '-f', config]);
