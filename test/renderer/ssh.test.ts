@@ -125,6 +125,12 @@ describe('SSH tabs against OpenSSH sshd', () => {
     await trace.getByText(/^Host key ED25519 \S+: known/).first().waitFor();
     assert.equal(await page.getByRole('alertdialog').count(), 0, 'a recorded key is not asked about again');
 
+    // The shell answers before its connection is killed: a shell killed while its dotfiles
+    // still run can leave their locks behind (pyenv's rehash lock stalls every later shell).
+    await page.locator('.terminal-area .xterm').click();
+    await page.keyboard.type('echo first-$((6*7))');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, /^first-42\s*$/m);
     // The server side of the connection dies: the tab says so and Reconnect opens a new shell in it.
     await waitFor(() => sshd.sessionPids().length > 0, 'sshd\'s session process');
     for (const pid of sshd.sessionPids()) process.kill(pid, 'SIGKILL');
