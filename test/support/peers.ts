@@ -263,8 +263,9 @@ export async function startSshd(dir: string, options: { readonly hostKey: string
     'PrintMotd no',
     'PrintLastLog no',
     'PidFile none',
-    // A plain interactive sh, not the user's login shell: dotfiles of the machine (a pyenv
-    // init that waits a minute on a lock a killed shell left behind) are not what is tested.
+    // A plain interactive sh, not the user's login shell and its profile, so what a test
+    // types is answered alike on any machine. (bash, which sshd runs it with, still reads
+    // ~/.bashrc: tests let a shell finish starting before they kill it.)
     'ForceCommand /bin/sh -i',
     '',
   ].join('\n'));
