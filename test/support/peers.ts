@@ -263,10 +263,6 @@ export async function startSshd(dir: string, options: { readonly hostKey: string
     'PrintMotd no',
     'PrintLastLog no',
     'PidFile none',
-    // A plain interactive sh, not the user's login shell and its profile, so what a test
-    // types is answered alike on any machine. (bash, which sshd runs it with, still reads
-    // ~/.bashrc: tests let a shell finish starting before they kill it.)
-    'ForceCommand /bin/sh -i',
     '',
   ].join('\n'));
   const peer = startProcess('/usr/sbin/sshd', ['-D', '-e', '-f', config]);
