@@ -118,13 +118,22 @@ describe('the browser UI', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
-  it('pastes a 200-line config with pacing into a serial line and every line reaches the device', async () => {
+  it('pastes a 50-line config with pacing into a serial line and every line reaches the device', async () => {
     // The device: reads each line and echoes it back a little later, like a slow console.
     const device = openPtyEnd(pty.remote);
     let received = '';
+    let echoed = '';
+    const unpaced: number[] = [];
     device.input.on('data', (chunk: Buffer) => {
-      received += chunk.toString('latin1');
-      setTimeout(() => device.output.write(chunk.toString('latin1').replace(/\r/g, '\r\n')), 2);
+      const text = chunk.toString('latin1');
+      // Paced on the echo: a line begins only once the device has echoed the one before.
+      const done = received.split('\r').slice(0, -1);
+      if (received.endsWith('\r') && done.length > 0 && !echoed.includes(done.at(-1)!)) unpaced.push(done.length);
+      received += text;
+      setTimeout(() => {
+        device.output.write(text.replace(/\r/g, '\r\n'));
+        echoed += text;
+      }, 10);
     });
     try {
       await page.getByRole('button', { name: 'New serial session…' }).click();
@@ -136,17 +145,18 @@ describe('the browser UI', () => {
       await page.getByLabel('Delay per line in ms').fill('2');
       await page.getByLabel('wait for echo').check();
       await page.locator('summary', { hasText: 'Paste' }).click();
-      const config = Array.from({ length: 200 }, (_, n) => `interface GigabitEthernet0/${n} description paste line ${n}`).join('\n') + '\n';
+      const config = Array.from({ length: 50 }, (_, n) => `interface GigabitEthernet0/${n} description paste line ${n}`).join('\n') + '\n';
       await pasteInto(page, config);
       // Several lines ask first, saying how they will be paced.
-      const ask = page.getByRole('dialog', { name: 'Paste 200 lines?' });
+      const ask = page.getByRole('dialog', { name: 'Paste 50 lines?' });
       await ask.getByText('each line after the device echoes the one before').waitFor();
-      await ask.getByRole('button', { name: 'Send 200 lines' }).click();
-      await waitFor(() => received.includes('paste line 199\r'), 'the last pasted line on the device', 60_000);
+      await ask.getByRole('button', { name: 'Send 50 lines' }).click();
+      await waitFor(() => received.includes('paste line 49\r'), 'the last pasted line on the device', 30_000);
       const lines = received.split('\r').filter(Boolean);
-      assert.equal(lines.length, 200);
+      assert.equal(lines.length, 50);
       lines.forEach((line, n) => assert.equal(line, `interface GigabitEthernet0/${n} description paste line ${n}`));
-      await waitForTerminal(page, 'paste line 199');
+      assert.deepEqual(unpaced, [], 'lines that reached the device before the line before them was echoed');
+      await waitForTerminal(page, 'paste line 49');
       await screenshot(page, '05-paced-paste');
     } finally {
       device.close();
@@ -168,8 +178,10 @@ describe('the browser UI', () => {
     device.stop();
   });
 
-  it('stays responsive while the device floods 50 MB, and typing gets through', async () => {
-    // A full-duplex device (see floodDevice.py): the flood does not hold up the keys.
+  it('stays responsive while the device floods, and typing gets through', async () => {
+    // A full-duplex device (see floodDevice.py): the flood does not hold up the keys. It
+    // floods until the keys have arrived (FLOOD at most): responsiveness is the property
+    // here, throughput is bench:ui's.
     const link = join(dir, 'flood-device');
     const device = await startFloodDevice(link, FLOOD);
     try {
@@ -179,7 +191,8 @@ describe('the browser UI', () => {
       await dialog.getByRole('button', { name: 'Open' }).click();
       await page.locator('.status-bar [data-state="open"]').waitFor();
       device.go();
-      await waitFor(() => device.sent() > 4 * 1024 * 1024, 'the flood to be under way', 20_000);
+      // Far past the back end's watermarks: the page is behind and the source held back.
+      await waitFor(() => device.sent() > 2 * 1024 * 1024, 'the flood to be under way', 20_000);
       await page.locator('.terminal-area .xterm').click();
       await page.keyboard.type('typed during the flood');
       await waitFor(() => device.received().includes('typed during the flood'), 'keystrokes to reach the device during the flood', 20_000);
@@ -189,8 +202,9 @@ describe('the browser UI', () => {
       const { metrics } = await client.send('Performance.getMetrics') as { metrics: { name: string; value: number }[] };
       const heap = metrics.find((metric) => metric.name === 'JSHeapUsedSize')!.value;
       assert.ok(heap < 256 * 1024 * 1024, `the page's heap is ${(heap / 1048576).toFixed(0)} MiB during the flood`);
-      await waitFor(async () => Number(/in ([\d.]+) MiB/.exec(await page.locator('.status-bar .counters').innerText())?.[1] ?? 0) >= 50, 'all 50 MiB in the tab', 120_000);
-      assert.equal(device.sent(), FLOOD);
+      // Everything the device wrote reaches the tab, nothing lost behind the keys.
+      const total = `${(await device.end() / 1048576).toFixed(1)} MiB`;
+      await waitFor(async () => (await page.locator('.status-bar .counters').innerText()).startsWith(`in ${total}`), `all ${total} in the tab`, 60_000);
       await screenshot(page, '07-after-flood');
       assert.match(await terminalText(page), /show tech-support output line/);
     } finally {
