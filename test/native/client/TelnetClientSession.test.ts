@@ -139,7 +139,10 @@ describe('telnet client connection failures', () => {
     try {
       await waitForPort(port);
       const fillers = Array.from({ length: 3 }, () => connect(port, '127.0.0.1').on('error', () => {}));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The first one is in the queue (the kernel answered it): the queue is full.
+      let queued = false;
+      fillers[0]!.once('connect', () => (queued = true));
+      await waitFor(() => queued, 'the first connection to fill the queue');
       const client = observe({ host: '127.0.0.1', port, connectTimeoutMs: 700 });
       client.session.open();
       assert.deepEqual(await client.closed, {
@@ -265,11 +268,13 @@ describe('telnet client held back by an RFC 2217 server', () => {
     let server: TelnetEngine | undefined;
     let comPortOn = false;
     let received = '';
+    let trace = '';
     const listener = createServer((socket) => {
       server = new TelnetEngine({
         policy: withOption(SERVER_POLICY, { option: Opt.COM_PORT, local: false, remote: true }),
         onEvent: (event) => {
           if (event.type === 'send') socket.write(event.data);
+          if (event.type === 'trace') trace += `${event.entry.text}\n`;
           if (event.type === 'data') received += Buffer.from(event.data).toString('latin1');
           if (event.type === 'option' && event.option === Opt.COM_PORT && event.enabled) comPortOn = true;
         },
@@ -295,7 +300,9 @@ describe('telnet client held back by an RFC 2217 server', () => {
       assert.equal(client.session.write(Buffer.from('held 1;')), false, 'the writer is told to wait');
       assert.equal(client.session.write(Buffer.from('held 2;')), false);
       assert.equal(client.session.unsentBytes > 0, true, 'the held keys count as unsent');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // A question the client answers at once, after anything it had sent before it.
+      server!.enableRemote(Opt.NAWS);
+      await waitFor(() => /RCVD .*(WILL|WONT) NAWS/.test(trace), "the client's answer to DO NAWS");
       assert.doesNotMatch(received, /held/, 'nothing is sent while suspended');
 
       flow('FLOWCONTROL-RESUME');
