@@ -79,11 +79,13 @@ describe('the UI store', () => {
     ]);
   });
 
-  it('lets a toast fade after its time', async () => {
+  it('lets a toast fade after its time', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const store = createRevtelStore({ toastMs: 20 });
     store.getState().showError('Something the user should read');
+    t.mock.timers.tick(19);
     assert.equal(store.getState().errors.length, 1);
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    t.mock.timers.tick(1);
     assert.equal(store.getState().errors.length, 0);
   });
 

@@ -188,8 +188,10 @@ describe('the hello timeout', () => {
 
   it('keeps a connection that presented the token past that time', async () => {
     const client = await hello(api, token());
-    // A call answered after the timeout would have fired: the welcome cancelled it.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // A connection opened after it is refused first: the timeout would have fired by then.
+    const later = await open(api);
+    assert.deepEqual(await later.next(), { type: 'refused', message: 'no token within 0.3 s' });
+    // A call answered after that: the welcome cancelled the timeout.
     client.ws.send(encodeFrame({ type: 'call', id: 1, method: 'listLines', request: {} }));
     assert.deepEqual(await client.next(), { type: 'result', id: 1, result: [] });
     client.ws.close();
