@@ -93,7 +93,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     const first = await geometry(page);
     assert.equal(await sttySize(page, 'size1'), `${first.rows} ${first.cols}`, 'the shell\'s pty has the tab\'s size');
     await page.setViewportSize({ width: 900, height: 500 });
-    await waitFor(async () => (await geometry(page)).cols !== first.cols, 'the terminal to refit', 5000);
+    await waitFor(async () => (await geometry(page)).cols !== first.cols, 'the terminal to refit');
     const second = await geometry(page);
     assert.equal(await sttySize(page, 'size2'), `${second.rows} ${second.cols}`, 'a resize reaches the shell\'s pty');
     await screenshot(page, '15-ssh-tab');

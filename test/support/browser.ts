@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoPath } from './repo.js';
 import { startServe, type Served } from './revtel.js';
-import { waitFor } from './peers.js';
+import { waitFor, WAIT_MS } from './peers.js';
 
 export const screenshotDir = repoPath('test-output', 'screenshots');
 
@@ -36,7 +36,7 @@ export async function terminalText(page: Page): Promise<string> {
   })()`);
 }
 
-export async function waitForTerminal(page: Page, pattern: RegExp | string, timeoutMs = 10_000): Promise<void> {
+export async function waitForTerminal(page: Page, pattern: RegExp | string, timeoutMs = WAIT_MS): Promise<void> {
   const test = typeof pattern === 'string' ? (text: string) => text.includes(pattern) : (text: string) => pattern.test(text);
   const deadline = Date.now() + timeoutMs;
   let text = '';

@@ -115,7 +115,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+/**
+ * How long a test waits for a positive signal unless it says otherwise: an upper bound for
+ * a machine loaded by the other test files running beside it (a passing test waits for its
+ * signal, never for this), not a claim about speed.
+ */
+export const WAIT_MS = 20_000;
+
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = WAIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -3,7 +3,7 @@
 // whose output can be awaited.
 import type { ChildProcess } from 'node:child_process';
 import { TelnetClientSession, type StateChange, type TelnetClientOptions } from '../../native/client/TelnetClientSession.js';
-import { freePort, scratchDir, startProcess, startPtyPair, waitFor, type Peer, type ProcessOptions, type PtyPair } from './peers.js';
+import { freePort, scratchDir, startProcess, startPtyPair, waitFor, WAIT_MS, type Peer, type ProcessOptions, type PtyPair } from './peers.js';
 import { repoPath } from './repo.js';
 
 export const revtelBin = repoPath('dist', 'native', 'cli', 'main.js');
@@ -52,13 +52,19 @@ export async function startServe(args: readonly string[], waits: number | ServeW
   const served: Served = {
     process: peer.process,
     log: peer.stderr,
-    waitForLog: (pattern, what = String(pattern), timeoutMs = 5000) => waitFor(() => pattern.test(peer.stderr()), what, timeoutMs),
+    waitForLog: (pattern, what = String(pattern), timeoutMs = WAIT_MS) => waitFor(() => pattern.test(peer.stderr()), what, timeoutMs),
     stop: peer.stop,
     exited: peer.exited,
   };
   const count = (pattern: RegExp): number => (peer.stderr().match(pattern) ?? []).length;
   const exitedEarly = (): boolean => peer.process.exitCode !== null || peer.process.signalCode !== null;
-  await waitFor(() => (count(/listening on/g) >= listening && count(/device \S+ open\b/g) >= open) || exitedEarly(), '`revtel serve` to listen and open its devices');
+  try {
+    await waitFor(() => (count(/listening on/g) >= listening && count(/device \S+ open\b/g) >= open) || exitedEarly(), '`revtel serve` to listen and open its devices');
+  } catch (error) {
+    // No test holds it yet to stop it in after().
+    await peer.stop();
+    throw error;
+  }
   if (exitedEarly()) throw new Error(`revtel serve exited: ${peer.stderr()}`);
   return served;
 }
@@ -133,7 +139,7 @@ export class TestClient {
     return this.text;
   }
 
-  async expect(pattern: string | RegExp, timeoutMs = 5000): Promise<void> {
+  async expect(pattern: string | RegExp, timeoutMs = WAIT_MS): Promise<void> {
     const test = typeof pattern === 'string' ? (text: string) => text.includes(pattern) : (text: string) => pattern.test(text);
     try {
       await waitFor(() => test(this.text), String(pattern), timeoutMs);

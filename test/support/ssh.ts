@@ -2,7 +2,7 @@
 // output can be awaited and whose standard input is the keyboard (with -tt, OpenSSH reads
 // its ~ escapes from it as from a terminal).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { waitFor } from './peers.js';
+import { waitFor, WAIT_MS } from './peers.js';
 
 export interface SshRun {
   readonly process: ChildProcess;
@@ -40,7 +40,7 @@ export function runSsh(command: string, args: readonly string[], env: NodeJS.Pro
     process: child,
     output: () => text,
     type: (input) => void child.stdin!.write(input),
-    expect: async (pattern, timeoutMs = 8000) => {
+    expect: async (pattern, timeoutMs = WAIT_MS) => {
       const test = typeof pattern === 'string' ? (seen: string) => seen.includes(pattern) : (seen: string) => pattern.test(seen);
       try {
         await waitFor(() => test(text), String(pattern), timeoutMs);

@@ -198,7 +198,7 @@ describe('telnet client connection failures', () => {
     const client = observe({ host: '127.0.0.1', port, reconnect: true, raw: true });
     client.session.open();
     const failures = () => client.states.filter((change) => change.state === 'reconnecting').length;
-    await waitFor(() => failures() >= 2, 'two failures', 5000);
+    await waitFor(() => failures() >= 2, 'two failures');
     const late = createServer((socket) => socket.end('console ready\r\n'));
     await new Promise<void>((resolve) => late.listen(port, '127.0.0.1', resolve));
     await waitFor(() => client.output().includes('console ready'), 'the reconnection', 10_000);
@@ -247,10 +247,10 @@ describe("telnet client against Revtel's own server", () => {
   it('drives DTR and a timed BREAK of the remote port from the session', async () => {
     const client = observe({ host: '127.0.0.1', port: demoPort, rfc2217: parseSerialSettings('9600') });
     client.session.open();
-    await waitFor(() => client.session.remoteSerialState.modemState !== undefined, 'a modem-state notification', 3000);
+    await waitFor(() => client.session.remoteSerialState.modemState !== undefined, 'a modem-state notification');
     assert.ok((client.session.remoteSerialState.modemState! & 0x20) !== 0, 'DSR is up with DTR up');
     assert.equal(client.session.setModemControl({ dtr: false }), true);
-    await waitFor(() => (client.session.remoteSerialState.modemState! & 0x20) === 0, 'DSR to fall with DTR', 3000);
+    await waitFor(() => (client.session.remoteSerialState.modemState! & 0x20) === 0, 'DSR to fall with DTR');
     client.session.write(Buffer.from('\renable\rreload\r\r'));
     await waitFor(() => client.output().includes('System Bootstrap'), 'the reload');
     client.session.sendBreak(300);

@@ -230,11 +230,11 @@ describe('access, passwords and idle sessions', () => {
     const client = await TestClient.connect(passwordPort);
     await client.expect('Password: ');
     client.type('guess\r');
-    await client.expect('% Wrong password', 4000);
+    await client.expect('% Wrong password');
     await client.expect(/Password: $/);
     client.type('s3cret\r');
     client.type('\r');
-    await client.expect('Router>', 4000);
+    await client.expect('Router>');
     assert.doesNotMatch(client.output, /s3cret/, 'the password is not echoed');
     // Typing keeps the session: a key every half second for longer than the timeout.
     for (let key = 0; key < 8; key++) {
@@ -243,7 +243,7 @@ describe('access, passwords and idle sessions', () => {
     }
     assert.equal(client.closed, false, 'a client that types is not idle');
     assert.doesNotMatch(client.output, /idle for/);
-    await client.expect('idle for 2 seconds; disconnected', 5000);
+    await client.expect('idle for 2 seconds; disconnected');
     await waitFor(() => client.closed, 'the idle client to be closed');
   });
 });
@@ -322,8 +322,8 @@ describe('bad starts give one clear sentence', () => {
       const pty = await startPtyPair(dir, 'late');
       // socat makes its own link names; give the line's path to the new pty.
       execFileSync('ln', ['-s', pty.device, device]);
-      await client.expect('[revtel] port', 3000);
-      await client.expect('device ready, opened with 9600,8N1', 3000);
+      await client.expect('[revtel] port');
+      await client.expect('device ready, opened with 9600,8N1');
       client.type('hello\r');
       await served.waitForLog(/device .* open/);
       client.close();
@@ -351,13 +351,13 @@ describe('unplugging and replugging the device', () => {
     await client.expect('Router>');
     await line.router!.stop();
     await line.pty.stop();
-    await client.expect(/\[revtel\] port \d+: device unplugged, waiting for it/, 3000);
+    await client.expect(/\[revtel\] port \d+: device unplugged, waiting for it/);
     assert.equal(client.session.state, 'open', 'the client stays connected');
 
     // The line looks for the device every 200 ms (no wall-clock assertion: machines here are noisy).
     line.pty = await startPtyPair(dir);
     line.router = await startDemoDevice(line.pty.remote);
-    await client.expect('device back, reopened with 19200,8N1', 3000);
+    await client.expect('device back, reopened with 19200,8N1');
     assert.match(execFileSync('stty', ['-F', line.pty.device]).toString(), /speed 19200 baud/);
     client.type('\r');
     await waitFor(() => (client.output.match(/Router>/g) ?? []).length >= 2, 'the router again');

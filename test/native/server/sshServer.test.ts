@@ -40,7 +40,7 @@ describe('SSH server', () => {
     runs.push(run);
     return run;
   };
-  const logged = (pattern: RegExp): Promise<void> => waitFor(() => log.some((line) => pattern.test(line)), `the log to say ${pattern}`, 8000);
+  const logged = (pattern: RegExp): Promise<void> => waitFor(() => log.some((line) => pattern.test(line)), `the log to say ${pattern}`);
 
   before(async () => {
     dir = scratchDir();
