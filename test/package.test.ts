@@ -10,9 +10,9 @@ import { TestClient } from './support/revtel.js';
 // The headless server as a user installs it: `npm pack`, then `npm install -g` of the
 // tarball (here into a temporary prefix), and the `revtel` that puts on the PATH. The
 // dependencies come from npm's cache when it has them (CI's `npm ci` fills it), from the
-// registry otherwise. Their install scripts are not run: they compile optional native
-// speed-ups (ssh2's crypto, cpu-features) with node-gyp, most of the install's time, and
-// revtel must work without them, as it does where there is no compiler.
+// registry otherwise. Their install scripts are not run: they build ssh2's optional native
+// add-ons (its crypto, cpu-features) with node-gyp, most of the install's time, and revtel
+// must work without them, as where there is no compiler; serialport's add-on is prebuilt.
 
 describe('the npm package', () => {
   let prefix: string;
