@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { pasteLineCount } from '../state/keyboard.js';
 import type { Dialog } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
@@ -122,6 +122,15 @@ function SshDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'ssh' }> }) {
   const [port, setPort] = useState(String(saved?.port ?? 22));
   const [user, setUser] = useState(saved?.ssh?.user ?? '');
   const [login, setLogin] = useState<'password' | 'key' | 'agent'>(saved?.ssh?.agent ? 'agent' : saved?.ssh?.keyFile ? 'key' : 'password');
+  // The back end knows whether it has an agent (and where); the page only learns whether.
+  const [hasAgent, setHasAgent] = useState<boolean>();
+  useEffect(() => {
+    let current = true;
+    void api.sshAgent({}).then((available) => current && setHasAgent(available), () => current && setHasAgent(false));
+    return () => {
+      current = false;
+    };
+  }, [api]);
   const [password, setPassword] = useState('');
   const [keyFile, setKeyFile] = useState(saved?.ssh?.keyFile ?? '');
   const [passphrase, setPassphrase] = useState('');
@@ -149,12 +158,13 @@ function SshDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'ssh' }> }) {
         <select value={login} onChange={(event) => setLogin(event.target.value as typeof login)}>
           <option value="password">a password</option>
           <option value="key">a key file</option>
-          <option value="agent">the SSH agent</option>
+          {(hasAgent || login === 'agent') && <option value="agent">the SSH agent</option>}
         </select>
       </label>
+      {login === 'agent' && hasAgent === false && <p className="warning" role="alert">There is no SSH agent where Revtel runs: choose a password or a key file.</p>}
       {login === 'password' && <label>Password <input type="password" value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="current-password" /></label>}
       {login === 'key' && <label>Key file <input value={keyFile} onChange={(event) => setKeyFile(event.target.value)} placeholder="/home/me/.ssh/id_ed25519" required /></label>}
-      {login === 'key' && <label>Key passphrase (if any) <input type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} /></label>}
+      {login === 'key' && <label>Key passphrase (if the key has one) <input type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} autoComplete="off" /></label>}
       <label><input type="checkbox" checked={save} onChange={(event) => setSave(event.target.checked)} /> Save in the sidebar (without the password)</label>
     </Frame>
   );

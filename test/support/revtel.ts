@@ -40,6 +40,8 @@ export interface ServeWaits {
   readonly open?: number;
   /** Where its settings file goes ($XDG_CONFIG_HOME): a fresh scratch folder unless given, never the user's own. */
   readonly configHome?: string;
+  /** Variables set beside this process's environment (SSH_AUTH_SOCK, say; '' is kept as empty). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -47,8 +49,8 @@ export interface ServeWaits {
  * `{ open }`, until that many devices are open).
  */
 export async function startServe(args: readonly string[], waits: number | ServeWaits = 1): Promise<Served> {
-  const { listening = 1, open = 0, configHome = scratchDir() } = typeof waits === 'number' ? { listening: waits } : waits;
-  const peer = startRevtel(['serve', ...args], { env: { ...process.env, XDG_CONFIG_HOME: configHome } });
+  const { listening = 1, open = 0, configHome = scratchDir(), env = {} } = typeof waits === 'number' ? { listening: waits } : waits;
+  const peer = startRevtel(['serve', ...args], { env: { ...process.env, ...env, XDG_CONFIG_HOME: configHome } });
   const served: Served = {
     process: peer.process,
     log: peer.stderr,
