@@ -209,7 +209,8 @@ export const methods = {
   openSsh: object({
     host: string({ maxLength: 255, pattern: /^[A-Za-z0-9.:_\-[\]%]+$/ }),
     port: tcpPort,
-    user: string({ maxLength: 64, pattern: /^[A-Za-z0-9._\-@]+$/ }),
+    // A colon too: console servers (Revtel, Opengear) take USER:LINE.
+    user: string({ maxLength: 64, pattern: /^[A-Za-z0-9._\-@:]+$/ }),
     password: optional(string({ maxLength: 1024 })),
     keyFile: optional(string({ maxLength: 1024 })),
     passphrase: optional(string({ maxLength: 1024 })),

@@ -270,6 +270,8 @@ export class SshClientSession {
           attempt(method);
           return;
         }
+        // A refused password is never sent again, by a reconnection either: it asks instead.
+        if (question.refused) this.password = undefined;
         this.trace(question.refused ? 'Asking for the password again' : 'Asking for a password');
         void this.options.askPassword!(question).then((password) => {
           if (this.client !== client) return;
@@ -521,8 +523,9 @@ class AuthAttempts {
   describeFailure(host: string, port: number): string {
     const tried = [...new Set(this.tried)];
     const methods = `tried ${tried.length > 0 ? tried.join(', ') : 'nothing the server accepts'}; the server accepts ${this.serverMethods.join(', ') || 'nothing'}`;
+    // The methods are in the trace; the user needs to know it was the password, and what to do.
     if (tried.some((type) => PASSWORD_METHODS.has(type)) && this.takesPassword()) {
-      return `${host} port ${port} did not accept the password for ${this.username} (${methods}).`;
+      return `${host} port ${port} did not accept the password for ${this.username}: Reconnect to type it again.`;
     }
     return `${host} port ${port} refused ${this.username} (${methods}).`;
   }

@@ -116,7 +116,6 @@ function SerialDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'serial' }> 
 /** An SSH shell: the password and passphrase go to the back end for this session only, never to settings. */
 function SshDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'ssh' }> }) {
   const { api, store } = useServices();
-  const act = useAction();
   const saved = dialog.destination;
   const [host, setHost] = useState(saved?.host ?? '');
   const [port, setPort] = useState(String(saved?.port ?? 22));
@@ -135,15 +134,23 @@ function SshDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'ssh' }> }) {
   const [keyFile, setKeyFile] = useState(saved?.ssh?.keyFile ?? '');
   const [passphrase, setPassphrase] = useState('');
   const [save, setSave] = useState(true);
+  // Said in the dialog, beside the fields to correct (a passphrase, a key file), not in a toast behind it.
+  const [problem, setProblem] = useState<string>();
   return (
     <Frame title="New SSH session" submit="Connect" onSubmit={async () => {
-      const dto = await act(() => api.openSsh({
-        host, port: Number(port), user,
-        ...(login === 'password' ? { password } : {}),
-        ...(login === 'key' ? { keyFile, ...(passphrase ? { passphrase } : {}) } : {}),
-        ...(login === 'agent' ? { agent: true } : {}),
-      }));
-      if (!dto) return false;
+      let dto;
+      try {
+        dto = await api.openSsh({
+          host, port: Number(port), user,
+          ...(login === 'password' ? { password } : {}),
+          ...(login === 'key' ? { keyFile, ...(passphrase ? { passphrase } : {}) } : {}),
+          ...(login === 'agent' ? { agent: true } : {}),
+        });
+      } catch (error) {
+        setProblem((error as Error).message);
+        return false;
+      }
+      setProblem(undefined);
       store.getState().opened(dto);
       if (save) {
         const ssh = { user, ...(login === 'key' ? { keyFile } : {}), ...(login === 'agent' ? { agent: true } : {}) };
@@ -165,7 +172,8 @@ function SshDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'ssh' }> }) {
       {login === 'password' && <label>Password <input type="password" value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="current-password" /></label>}
       {login === 'key' && <label>Key file <input value={keyFile} onChange={(event) => setKeyFile(event.target.value)} placeholder="/home/me/.ssh/id_ed25519" required /></label>}
       {login === 'key' && <label>Key passphrase (if the key has one) <input type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} autoComplete="off" /></label>}
-      <label><input type="checkbox" checked={save} onChange={(event) => setSave(event.target.checked)} /> Save in the sidebar (without the password)</label>
+      <label><input type="checkbox" checked={save} onChange={(event) => setSave(event.target.checked)} /> Save in the sidebar{login === 'password' ? ' (without the password)' : login === 'key' ? ' (without the passphrase)' : ''}</label>
+      {problem && <p className="warning" role="alert">{problem}</p>}
     </Frame>
   );
 }
