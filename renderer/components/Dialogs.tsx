@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { pasteLineCount } from '../state/keyboard.js';
+import { sentence } from '../state/sentences.js';
 import type { Dialog } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
 
@@ -147,7 +148,7 @@ function SshDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'ssh' }> }) {
           ...(login === 'agent' ? { agent: true } : {}),
         });
       } catch (error) {
-        setProblem((error as Error).message);
+        setProblem(sentence((error as Error).message));
         return false;
       }
       setProblem(undefined);

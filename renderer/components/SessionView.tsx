@@ -36,7 +36,8 @@ export function SessionView({ view }: { view: View }) {
     <div className="session">
       <Toolbar view={view} />
       {view.dto.message && view.dto.state !== 'open' && view.dto.kind !== 'replay' && (
-        <div className={`session-notice ${view.dto.state}`} role="alert" aria-label={`State of ${view.dto.title}`}>{sentence(view.dto.message)}</div>
+        // A message of several lines (OpenSSH's changed-key warning) is laid out in columns, as a terminal shows it.
+        <div className={`session-notice ${view.dto.state}${view.dto.message.includes('\n') ? ' preformatted' : ''}`} role="alert" aria-label={`State of ${view.dto.title}`}>{sentence(view.dto.message)}</div>
       )}
       {view.dto.hostKey && <HostKeyQuestion dto={view.dto} hostKey={view.dto.hostKey} />}
       {view.dto.passwordPrompt && <PasswordQuestion dto={view.dto} prompt={view.dto.passwordPrompt} />}

@@ -356,4 +356,13 @@ describe('SSH dialog where the back end has no SSH agent', () => {
     await waitFor(async () => (await choice.locator('option').count()) === 2, 'the choices without the agent');
     assert.deepEqual(await choice.locator('option').allTextContents(), ['a password', 'a key file']);
   });
+
+  it('says what is wrong with a user name in the dialog, in words', async () => {
+    const dialog = page.getByRole('dialog', { name: 'New SSH session' });
+    await dialog.getByLabel('Host').fill('127.0.0.1');
+    await dialog.getByLabel('User').fill('al ice');
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await dialog.getByRole('alert').getByText(/^The user name must be a user name \(letters, digits, .*\)\.$/).waitFor();
+    assert.doesNotMatch(await dialog.innerText(), /payload|\/\^/);
+  });
 });
