@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
 import { hashPassword } from '../../native/server/passwords.js';
 import { freePort, makeSshKey, scratchDir, startSshAgent, startSshd, waitFor, type Peer, type Sshd } from '../support/peers.js';
-import { startServe, type Served } from '../support/revtel.js';
+import { makeServeHostKeys, startServe, type Served } from '../support/revtel.js';
 
 // SSH tabs in the browser UI against Debian's sshd on loopback ports and Revtel's own SSH
 // server (`revtel serve --ssh`): the new-session dialog, the host key asked about once in
@@ -48,6 +48,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     agent = await startSshAgent(dir, [agentKey.path]);
     [linePort, revtelSshPort] = [await freePort(), await freePort()];
     writeFileSync(join(dir, 'passwords'), `${await hashPassword('line-secret')}\n`);
+    makeServeHostKeys(join(dir, 'data'));
     revtelSsh = await startServe(['--line', `${linePort}:demo`, '--multi', 'shared', '--ssh', String(revtelSshPort), '--password-file', join(dir, 'passwords'), '--data-dir', join(dir, 'data')], 2);
     // The back end's agent is the test's own; keepalives every 500 ms so a dead server shows within seconds.
     ({ served, url } = await startUi([], 0, configHome, { SSH_AUTH_SOCK: agent.socket, REVTEL_SSH_KEEPALIVE_MS: '500' }));

@@ -247,7 +247,7 @@ export interface Sshd extends Peer {
  * authorized_keys, logging in as the user running the tests (root in CI). Needs root:
  * sshd must own its privilege-separation directory.
  */
-export async function startSshd(dir: string, options: { readonly hostKey: string; readonly authorizedKeys: string; readonly port?: number }): Promise<Sshd> {
+export async function startSshd(dir: string, options: { readonly hostKey: string; readonly authorizedKeys: string; readonly port?: number; readonly logLevel?: 'INFO' | 'DEBUG1' }): Promise<Sshd> {
   const port = options.port ?? (await freePort());
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const config = join(dir, `sshd-${port}.conf`);
@@ -264,6 +264,8 @@ export async function startSshd(dir: string, options: { readonly hostKey: string
     'PrintMotd no',
     'PrintLastLog no',
     'PidFile none',
+    // DEBUG1 logs each global request the client sends (keepalives among them) on stderr.
+    `LogLevel ${options.logLevel ?? 'INFO'}`,
     '',
   ].join('\n'));
   const peer = startProcess('/usr/sbin/sshd', ['-D', '-e', '-f', config]);

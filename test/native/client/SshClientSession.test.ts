@@ -4,17 +4,25 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { KnownHosts } from '../../../native/client/KnownHosts.js';
 import { SshClientSession, SshOptionsError, type PasswordQuestion, type SshClientOptions, type UnknownHostKey } from '../../../native/client/SshClientSession.js';
 import type { StateChange } from '../../../native/client/TelnetClientSession.js';
 import { freePort, makeSshKey, scratchDir, startSshAgent, startSshd, waitFor, type Sshd } from '../../support/peers.js';
-import { startServe, type Served } from '../../support/revtel.js';
+import { makeServeHostKeys, startServe, type Served } from '../../support/revtel.js';
 import { hashPassword } from '../../../native/server/passwords.js';
+
+/** Every session a test made: closed after it, so that a failing test leaves no connection keeping the process alive. */
+const made = new Set<SshClientSession>();
+afterEach(() => {
+  for (const session of made) session.close();
+  made.clear();
+});
 
 /** A session with everything it emits collected, for assertions. */
 function observe(options: SshClientOptions) {
   const session = new SshClientSession(options);
+  made.add(session);
   const trace: string[] = [];
   const states: StateChange[] = [];
   let output = '';
@@ -112,6 +120,23 @@ describe('SSH client against OpenSSH sshd', () => {
     await waitFor(() => output().includes('again-5'), 'the new shell to answer');
     session.close();
     await closed;
+  });
+
+  it('sends keepalives while the session is idle, and the server answers them', async () => {
+    const chatty = await startSshd(dir, { hostKey: hostKey.path, authorizedKeys: join(dir, 'authorized_keys'), logLevel: 'DEBUG1' });
+    const { session, opened, states, closed } = observe({ ...base(), port: chatty.port, acceptHostKey: () => true, keepaliveIntervalMs: 100, keepaliveCountMax: 2 });
+    try {
+      session.open();
+      await opened();
+      // Nothing is typed: each of these lines is a keepalive the client sent on its own.
+      const keepalives = (): number => (chatty.stderr().match(/rtype keepalive@openssh\.com want_reply 1/g) ?? []).length;
+      await waitFor(() => keepalives() >= 3, 'sshd to log three keepalive requests', 5000);
+      assert.deepEqual(states.map((change) => change.state), ['connecting', 'open'], 'answered keepalives keep the session open');
+    } finally {
+      session.close();
+      await closed;
+      await chatty.stop();
+    }
   });
 
   it('counts a server that stops answering keepalives as lost', async () => {
@@ -304,10 +329,11 @@ describe('SSH client against Revtel\'s own SSH server (revtel serve --ssh, a lin
     dir = scratchDir();
     [linePort, sshPort] = [await freePort(), await freePort()];
     writeFileSync(join(dir, 'passwords'), `${await hashPassword('line-secret')}\n`);
+    makeServeHostKeys(join(dir, 'data'));
     // Two listeners: the line's telnet port and the SSH one.
     served = await startServe(['--line', `${linePort}:demo`, '--ssh', String(sshPort), '--password-file', join(dir, 'passwords'), '--data-dir', join(dir, 'data')], 2);
   });
-  after(() => served.stop());
+  after(() => served?.stop());
 
   it('logs in with the line password, reaches the demo router, and its BREAK drops the router into ROMMON', async () => {
     const { session, opened, output, trace, closed } = observe(login({ password: 'line-secret' }));
