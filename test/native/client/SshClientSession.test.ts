@@ -330,8 +330,10 @@ describe('SSH client against Revtel\'s own SSH server (revtel serve --ssh, a lin
     [linePort, sshPort] = [await freePort(), await freePort()];
     writeFileSync(join(dir, 'passwords'), `${await hashPassword('line-secret')}\n`);
     makeServeHostKeys(join(dir, 'data'));
+    // Alice may type and send BREAK; bob may only watch.
+    writeFileSync(join(dir, 'lines.yaml'), `lines:\n  - { port: ${linePort}, device: demo, multi: shared, writers: [alice], readers: [bob] }\n`);
     // Two listeners: the line's telnet port and the SSH one.
-    served = await startServe(['--line', `${linePort}:demo`, '--ssh', String(sshPort), '--password-file', join(dir, 'passwords'), '--data-dir', join(dir, 'data')], 2);
+    served = await startServe(['--config', join(dir, 'lines.yaml'), '--ssh', String(sshPort), '--password-file', join(dir, 'passwords'), '--data-dir', join(dir, 'data')], 2);
   });
   after(() => served?.stop());
 
@@ -357,6 +359,14 @@ describe('SSH client against Revtel\'s own SSH server (revtel serve --ssh, a lin
     session.close();
     await closed;
     await assert.rejects(session.sendBreak(300), { message: 'The session with 127.0.0.1 is not open: no BREAK was sent.' });
+  });
+
+  it('says so in a sentence when the server refuses the BREAK (a reader\'s)', async () => {
+    const { session, opened, trace } = observe(login({ username: `bob:${linePort}`, password: 'line-secret' }));
+    session.open();
+    await opened();
+    await assert.rejects(session.sendBreak(300), { message: '127.0.0.1 refused the BREAK: its SSH server does not send one on this session.' });
+    assert.ok(trace.includes('The server refused the BREAK'));
   });
 
   it('asks again after a wrong password and logs in with the one typed then', async () => {
