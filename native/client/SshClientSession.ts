@@ -4,8 +4,8 @@ import type { AnyAuthMethod, AuthenticationType, ClientChannel, NegotiatedAlgori
 import { Emitter } from '../events/Emitter.js';
 import { describeKey, keyTypeName, publicKeyFromBlob, type PublicKey } from '../ssh/publicKeys.js';
 import type { WindowSize } from '../telnet/index.js';
-import { Backoff } from './Backoff.js';
 import { requestBreak } from '../ssh/sshBreak.js';
+import { Backoff } from './Backoff.js';
 import { KnownHostsError, type KnownHosts } from './KnownHosts.js';
 import { describeSocketError } from './socketErrors.js';
 import type { ClientState, CloseReason, StateChange } from './TelnetClientSession.js';
@@ -65,6 +65,7 @@ export interface SshClientOptions {
 
 export const DEFAULT_SSH_PORT = 22;
 const DEFAULT_KEEPALIVE_MS = 15_000;
+const DEFAULT_KEEPALIVE_COUNT = 3;
 
 /**
  * REVTEL_SSH_KEEPALIVE_MS sets the keepalive interval of every SSH session a process
@@ -75,7 +76,7 @@ function keepaliveFromEnvironment(): number {
   const value = text === undefined ? NaN : Number(text);
   return Number.isInteger(value) && value > 0 && value <= 3_600_000 ? value : DEFAULT_KEEPALIVE_MS;
 }
-const DEFAULT_KEEPALIVE_COUNT = 3;
+
 /** Host key algorithms in ssh2's default order; the types known for a host go first. */
 const HOST_KEY_ALGORITHMS: readonly ServerHostKeyAlgorithm[] = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
 /** The server's version line comes first; more than this before it is not SSH. */
@@ -109,7 +110,7 @@ export class SshClientSession {
   private readonly backoff = new Backoff();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private userClosed = false;
-  /** The password given, or the last one typed when asked: a reconnection logs in with it. */
+  /** The password given, or the last one typed when asked (none once refused): a reconnection logs in with it. */
   private password: string | undefined;
   /** Why the host key was refused, when it was: the connection's closing message. */
   private hostKeyRefusal: string | undefined;
@@ -273,12 +274,13 @@ export class SshClientSession {
         // A refused password is never sent again, by a reconnection either: it asks instead.
         if (question.refused) this.password = undefined;
         this.trace(question.refused ? 'Asking for the password again' : 'Asking for a password');
-        void this.options.askPassword!(question).then((password) => {
+        const answered = (password: string | undefined): void => {
           if (this.client !== client) return;
           if (password === undefined) this.trace('No password given');
           else this.password = password;
           attempt(password === undefined ? undefined : auth.retry(password));
-        });
+        };
+        this.options.askPassword!(question).then(answered, () => answered(undefined));
       },
     });
   }
@@ -522,12 +524,13 @@ class AuthAttempts {
 
   describeFailure(host: string, port: number): string {
     const tried = [...new Set(this.tried)];
-    const methods = `tried ${tried.length > 0 ? tried.join(', ') : 'nothing the server accepts'}; the server accepts ${this.serverMethods.join(', ') || 'nothing'}`;
+    const accepts = `the server accepts ${this.serverMethods.join(', ') || 'nothing'}`;
     // The methods are in the trace; the user needs to know it was the password, and what to do.
     if (tried.some((type) => PASSWORD_METHODS.has(type)) && this.takesPassword()) {
       return `${host} port ${port} did not accept the password for ${this.username}: Reconnect to type it again.`;
     }
-    return `${host} port ${port} refused ${this.username} (${methods}).`;
+    if (tried.length === 0) return `${host} port ${port} refused ${this.username}: Revtel had no credentials the server accepts (${accepts}).`;
+    return `${host} port ${port} refused ${this.username} (tried ${tried.join(', ')}; ${accepts}).`;
   }
 
   private takesPassword(): boolean {

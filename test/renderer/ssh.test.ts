@@ -50,8 +50,8 @@ describe('SSH tabs against OpenSSH sshd', () => {
     writeFileSync(join(dir, 'passwords'), `${await hashPassword('line-secret')}\n`);
     makeServeHostKeys(join(dir, 'data'));
     revtelSsh = await startServe(['--line', `${linePort}:demo`, '--multi', 'shared', '--ssh', String(revtelSshPort), '--password-file', join(dir, 'passwords'), '--data-dir', join(dir, 'data')], 2);
-    // The back end's agent is the test's own; keepalives every 500 ms so a dead server shows within seconds.
-    ({ served, url } = await startUi([], 0, configHome, { SSH_AUTH_SOCK: agent.socket, REVTEL_SSH_KEEPALIVE_MS: '500' }));
+    // The back end's agent is the test's own; keepalives every second so a dead server shows within seconds (and a loaded machine's sshd still answers in time).
+    ({ served, url } = await startUi([], 0, configHome, { SSH_AUTH_SOCK: agent.socket, REVTEL_SSH_KEEPALIVE_MS: '1000' }));
     browser = await launchBrowser();
   });
   after(async () => {
@@ -82,6 +82,9 @@ describe('SSH tabs against OpenSSH sshd', () => {
     await dialog.getByLabel(/Save in the sidebar/).setChecked(false);
     return dialog;
   }
+
+  /** Until the tab's shell is open: what is typed before that goes nowhere, as in any terminal. */
+  const shellOpen = (page: Page): Promise<void> => page.locator('.status-bar [data-state="open"]').waitFor({ timeout: 10_000 });
 
   /** The tab's terminal, for typing. */
   const typeLine = async (page: Page, text: string): Promise<void> => {
@@ -221,6 +224,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     await page.getByRole('alertdialog', { name: 'Host key of 127.0.0.1' }).getByRole('button', { name: 'Accept and connect' }).click();
     const trace = page.getByRole('list', { name: 'Trace lines' });
     await trace.getByText(`Authenticated as alice:${linePort} with password`).first().waitFor({ timeout: 10_000 });
+    await shellOpen(page);
     await typeLine(page, '');
     await waitForTerminal(page, 'Router>');
     await typeLine(page, 'enable');
@@ -253,6 +257,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     await question.getByLabel('Password', { exact: true }).fill('line-secret');
     await question.getByRole('button', { name: 'Log in' }).click();
     await question.waitFor({ state: 'detached' });
+    await shellOpen(page);
     await typeLine(page, '');
     await waitForTerminal(page, 'Router>');
     await page.close();
@@ -283,6 +288,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     const trace = page.getByRole('list', { name: 'Trace lines' });
     await trace.getByText('Trying publickey with the keys of the SSH agent').first().waitFor({ timeout: 10_000 });
     await trace.getByText(`Authenticated as ${user} with agent`).first().waitFor({ timeout: 10_000 });
+    await shellOpen(page);
     await typeLine(page, 'echo agent-$((6*7))');
     await waitForTerminal(page, /^agent-42\s*$/m);
     const settings = readFileSync(join(configHome, 'revtel', 'settings.json'), 'utf8');
@@ -309,6 +315,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     await dialog.getByLabel(/Key passphrase/).fill('open sesame');
     await dialog.getByRole('button', { name: 'Connect' }).click();
     await page.getByRole('list', { name: 'Trace lines' }).getByText(`Trying publickey with ED25519 ${lockedKey.fingerprint}`).first().waitFor({ timeout: 10_000 });
+    await shellOpen(page);
     await typeLine(page, 'echo unlocked-$((6*7))');
     await waitForTerminal(page, /^unlocked-42\s*$/m);
     await page.close();
@@ -319,6 +326,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     const earlier = new Set(sshd.sessionPids());
     const dialog = await fillSshDialog(page, sshd.port, { keyFile: clientKey.path });
     await dialog.getByRole('button', { name: 'Connect' }).click();
+    await shellOpen(page);
     await typeLine(page, 'echo alive-$((6*7))');
     await waitForTerminal(page, /^alive-42\s*$/m);
     const pids = sshd.sessionPids().filter((pid) => !earlier.has(pid));

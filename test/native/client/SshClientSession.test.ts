@@ -124,7 +124,7 @@ describe('SSH client against OpenSSH sshd', () => {
 
   it('sends keepalives while the session is idle, and the server answers them', async () => {
     const chatty = await startSshd(dir, { hostKey: hostKey.path, authorizedKeys: join(dir, 'authorized_keys'), logLevel: 'DEBUG1' });
-    const { session, opened, states, closed } = observe({ ...base(), port: chatty.port, acceptHostKey: () => true, keepaliveIntervalMs: 100, keepaliveCountMax: 2 });
+    const { session, opened, states, closed } = observe({ ...base(), port: chatty.port, acceptHostKey: () => true, keepaliveIntervalMs: 100, keepaliveCountMax: 20 });
     try {
       session.open();
       await opened();
