@@ -284,6 +284,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     const page = await openUiPage(browser, url);
     const dialog = await fillSshDialog(page, sshd.port, { agent: true });
     await dialog.getByLabel(/Save in the sidebar/).setChecked(true);
+    await screenshot(page, '15-ssh-dialog-agent');
     await dialog.getByRole('button', { name: 'Connect' }).click();
     const trace = page.getByRole('list', { name: 'Trace lines' });
     await trace.getByText('Trying publickey with the keys of the SSH agent').first().waitFor({ timeout: 10_000 });
