@@ -10,7 +10,7 @@ import { ConfigError, SSH_USER_NAME } from './LineConfig.js';
 import { listenOn } from './listenOn.js';
 import { describeDuration, LoginGuard } from './LoginGuard.js';
 import { verifyPassword } from './passwords.js';
-import { acceptBreakRequests } from './sshBreak.js';
+import { acceptBreakRequests } from '../ssh/sshBreak.js';
 import { HostKeyError, loadHostKeys, type HostKey } from './SshHostKeys.js';
 import { SshLineClient, type SshTerminal } from './SshLineClient.js';
 
