@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, openUiPage, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
 import { hashPassword } from '../../native/server/passwords.js';
 import { freePort, makeSshKey, scratchDir, startSshAgent, startSshd, waitFor, type Peer, type Sshd } from '../support/peers.js';
 import { makeServeHostKeys, startServe, type Served } from '../support/revtel.js';
@@ -86,6 +86,22 @@ describe('SSH tabs against OpenSSH sshd', () => {
   /** Until the tab's shell is open: what is typed before that goes nowhere, as in any terminal. */
   const shellOpen = (page: Page): Promise<void> => page.locator('.status-bar [data-state="open"]').waitFor({ timeout: 10_000 });
 
+  /**
+   * Waits for the shell's prompt ("$ " or "# ") at the end of the terminal, one more than
+   * `seen` prompts in all (a reconnected shell's prompt follows the old one on its line), and
+   * gives their count: keys typed while a login shell is still starting can be swallowed (its
+   * terminal set-up discards typeahead).
+   */
+  const shellPrompt = async (page: Page, seen = 0): Promise<number> => {
+    let count = 0;
+    await waitFor(async () => {
+      const text = await terminalText(page);
+      count = (text.match(/[#$] /g) ?? []).length;
+      return count > seen && /[#$]\s*$/.test(text);
+    }, 'the shell prompt');
+    return count;
+  };
+
   /** The tab's terminal, for typing. */
   const typeLine = async (page: Page, text: string): Promise<void> => {
     await page.locator('.terminal-area .xterm').click();
@@ -136,6 +152,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     await trace.getByText('Host key accepted and recorded in').first().waitFor();
     assert.match(readFileSync(knownHostsPath(), 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshd.port} ssh-ed25519 `, 'm'));
 
+    await shellPrompt(page);
     await page.locator('.terminal-area .xterm').click();
     await page.keyboard.type('echo revtel-$((6*7))');
     await page.keyboard.press('Enter');
@@ -178,16 +195,19 @@ describe('SSH tabs against OpenSSH sshd', () => {
 
     // The shell answers before its connection is killed: a shell killed while its dotfiles
     // still run can leave their locks behind (pyenv's rehash lock stalls every later shell).
+    await shellPrompt(page);
     await page.locator('.terminal-area .xterm').click();
     await page.keyboard.type('echo first-$((6*7))');
     await page.keyboard.press('Enter');
     await waitForTerminal(page, /^first-42\s*$/m);
+    const prompts = await shellPrompt(page);
     // The server side of the connection dies: the tab says so and Reconnect opens a new shell in it.
     await waitFor(() => sshd.sessionPids().length > 0, 'sshd\'s session process');
     for (const pid of sshd.sessionPids()) process.kill(pid, 'SIGKILL');
     await page.locator('.status-bar [data-state="closed"]').waitFor({ timeout: 10_000 });
     await page.getByRole('button', { name: 'Reconnect' }).click();
     await waitFor(async () => (await trace.getByText(/^Shell open on a pty/).count()) === 2, 'a second shell', 10_000);
+    await shellPrompt(page, prompts);
     await page.locator('.terminal-area .xterm').click();
     await page.keyboard.type('echo again-$((6*7))');
     await page.keyboard.press('Enter');
@@ -290,6 +310,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     await trace.getByText('Trying publickey with the keys of the SSH agent').first().waitFor({ timeout: 10_000 });
     await trace.getByText(`Authenticated as ${user} with agent`).first().waitFor({ timeout: 10_000 });
     await shellOpen(page);
+    await shellPrompt(page);
     await typeLine(page, 'echo agent-$((6*7))');
     await waitForTerminal(page, /^agent-42\s*$/m);
     const settings = readFileSync(join(configHome, 'revtel', 'settings.json'), 'utf8');
@@ -317,6 +338,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     await dialog.getByRole('button', { name: 'Connect' }).click();
     await page.getByRole('list', { name: 'Trace lines' }).getByText(`Trying publickey with ED25519 ${lockedKey.fingerprint}`).first().waitFor({ timeout: 10_000 });
     await shellOpen(page);
+    await shellPrompt(page);
     await typeLine(page, 'echo unlocked-$((6*7))');
     await waitForTerminal(page, /^unlocked-42\s*$/m);
     await page.close();
@@ -328,6 +350,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     const dialog = await fillSshDialog(page, sshd.port, { keyFile: clientKey.path });
     await dialog.getByRole('button', { name: 'Connect' }).click();
     await shellOpen(page);
+    await shellPrompt(page);
     await typeLine(page, 'echo alive-$((6*7))');
     await waitForTerminal(page, /^alive-42\s*$/m);
     const pids = sshd.sessionPids().filter((pid) => !earlier.has(pid));
