@@ -49,7 +49,9 @@ describe('SSH tabs against OpenSSH sshd', () => {
     [linePort, revtelSshPort] = [await freePort(), await freePort()];
     writeFileSync(join(dir, 'passwords'), `${await hashPassword('line-secret')}\n`);
     makeServeHostKeys(join(dir, 'data'));
-    revtelSsh = await startServe(['--line', `${linePort}:demo`, '--multi', 'shared', '--ssh', String(revtelSshPort), '--password-file', join(dir, 'passwords'), '--data-dir', join(dir, 'data')], 2);
+    // A slow boot: the BREAK test clicks through the Line menu while the router reboots, and a
+    // loaded machine must not let the boot end first (the BREAK cuts it short anyway).
+    revtelSsh = await startServe(['--line', `${linePort}:demo`, '--multi', 'shared', '--ssh', String(revtelSshPort), '--password-file', join(dir, 'passwords'), '--data-dir', join(dir, 'data')], { listening: 2, env: { REVTEL_DEMO_BOOT_STEP_MS: '500' } });
     // The back end's agent is the test's own; keepalives every second so a dead server shows within seconds (and a loaded machine's sshd still answers in time).
     ({ served, url } = await startUi([], 0, configHome, { SSH_AUTH_SOCK: agent.socket, REVTEL_SSH_KEEPALIVE_MS: '1000' }));
     browser = await launchBrowser();

@@ -47,7 +47,7 @@ while True:
             pending_echo = pending_echo[os.write(master, pending_echo):]
         except (BlockingIOError, OSError):
             pass
-    elif master in writable:
+    elif master in writable and flooding:
         try:
             sent += os.write(master, block[: min(len(block), total - sent)])
         except (BlockingIOError, OSError):

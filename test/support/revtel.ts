@@ -21,9 +21,9 @@ export function startRevtel(args: readonly string[], options: ProcessOptions = {
   return startProcess(process.execPath, [revtelBin, ...args], { ...options, env: testEnvironment(options.env) });
 }
 
-/** The environment of Revtel's processes in tests. */
+/** The environment of Revtel's processes in tests (a test may give its own boot step in `base`). */
 export function testEnvironment(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...base, REVTEL_DEMO_BOOT_STEP_MS: String(TEST_BOOT_STEP_MS) };
+  return { REVTEL_DEMO_BOOT_STEP_MS: String(TEST_BOOT_STEP_MS), ...base };
 }
 
 export interface Served {
