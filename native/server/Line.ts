@@ -14,12 +14,16 @@ import { describeDuration, LoginGuard } from './LoginGuard.js';
 import { may } from './roles.js';
 import { SessionLog, SessionLogError, sessionLogName } from './SessionLog.js';
 import { WarningLimiter } from './WarningLimiter.js';
-import { routeLogin, type SshGateway, type SshListener } from './SshGateway.js';
+import type { SshGateway, SshListener } from './SshGateway.js';
+import { routeLogin } from './sshRoute.js';
 
 export interface LineOptions {
   readonly device: DeviceOptions;
-  /** The SSH server side, for lines with their own SSH port (`ssh: PORT`). */
-  readonly ssh?: SshGateway;
+  /**
+   * The SSH server side, for lines with their own SSH port (`ssh: PORT`): asked for when
+   * such a line starts, so that the SSH library is loaded only where SSH is used.
+   */
+  readonly ssh?: () => Promise<SshGateway>;
   /** One line per event for the operator ("line 1: client 10.0.0.7:5123 connected"). */
   readonly log: (message: string) => void;
   readonly version: string;
@@ -151,7 +155,7 @@ export class Line implements LinePort {
     if (sshPort !== undefined) {
       if (!this.options.ssh) throw new ConfigError(`${name}: ssh: ${sshPort} needs Revtel's SSH server, which this program does not run`);
       try {
-        this.sshListener = await this.options.ssh.listen(bind, sshPort, (username) => routeLogin(username, [this], this), name);
+        this.sshListener = await (await this.options.ssh()).listen(bind, sshPort, (username) => routeLogin(username, [this], this), name);
       } catch (error) {
         await new Promise<void>((resolve) => this.server.close(() => resolve()));
         throw error;

@@ -13,6 +13,7 @@ import { verifyPassword } from './passwords.js';
 import { acceptBreakRequests } from './sshBreak.js';
 import { HostKeyError, loadHostKeys, type HostKey } from './SshHostKeys.js';
 import { SshLineClient, type SshTerminal } from './SshLineClient.js';
+import type { SshRoute } from './sshRoute.js';
 
 export interface SshGatewayOptions {
   /** Where the host keys are kept (made there on first start). */
@@ -26,24 +27,6 @@ export interface SshGatewayOptions {
    */
   readonly loginGuard?: LoginGuard;
   readonly now?: () => Date;
-}
-
-/** Which line a login name reaches, or why it reaches none. */
-export type SshRoute = { readonly line: Line; readonly user: string } | { readonly refusal: string };
-
-/**
- * The Opengear convention on the shared listener: "alice:core-sw1" (a line's name) or
- * "alice:2001" (its TCP port). On a line's own port (`fixed`), the login name is the user.
- */
-export function routeLogin(username: string, lines: readonly Line[], fixed?: Line): SshRoute {
-  const colon = username.indexOf(':');
-  const user = fixed || colon === -1 ? username : username.slice(0, colon);
-  if (!SSH_USER_NAME.test(user)) return { refusal: `${JSON.stringify(username.slice(0, 80))}: not a user name (letters, digits, . _ -)` };
-  if (fixed) return { line: fixed, user };
-  if (colon === -1) return { refusal: `${user} named no line: log in as USER:LINE, the line by name or TCP port (e.g. ${user}:2001)` };
-  const target = username.slice(colon + 1).toLowerCase();
-  const line = lines.find((candidate) => candidate.config.name.toLowerCase() === target || String(candidate.config.tcpPort) === target);
-  return line ? { line, user } : { refusal: `${user} asked for ${JSON.stringify(target.slice(0, 80))}, which is no line here` };
 }
 
 type KeyCheck =

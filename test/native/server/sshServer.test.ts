@@ -11,7 +11,8 @@ import { openDevice } from '../../../native/hub/openDevice.js';
 import { makeLineConfig } from '../../../native/server/LineConfig.js';
 import { LOGIN_LIMITS, LoginGuard } from '../../../native/server/LoginGuard.js';
 import { hashPassword } from '../../../native/server/passwords.js';
-import { routeLogin, SshGateway, type SshListener } from '../../../native/server/SshGateway.js';
+import { SshGateway, type SshListener } from '../../../native/server/SshGateway.js';
+import { routeLogin } from '../../../native/server/sshRoute.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
 import { collect, freePort, makeSshKey, openPtyEnd, scratchDir, startProcess, startPtyPair, waitFor, type PtyPair } from '../../support/peers.js';
 import { runSsh, sshOptions, type SshRun } from '../../support/ssh.js';
@@ -53,7 +54,7 @@ describe('SSH server', () => {
     // One guard for telnet and SSH, as `revtel serve` has; short waits after a wrong password.
     const loginGuard = new LoginGuard({ ...LOGIN_LIMITS, firstDelayMs: 5 }, (line) => log.push(line));
     const ssh = new SshGateway({ dataDir: join(dir, 'data'), authorizedKeys: join(dir, 'keys', '%u'), log: (line) => log.push(line), loginGuard });
-    server = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test', ssh, loginGuard });
+    server = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test', ssh: async () => ssh, loginGuard });
     await server.apply([
       makeLineConfig(demoPort, 'demo', { name: 'core-sw1', writers: ['alice'], readers: ['bob'], multi: 'shared' }, 'test', await hashPassword('line-secret')),
       makeLineConfig(ptyPort, pty.device, { name: 'lab-pty', ssh: ptySshPort, multi: 'shared' }, 'test'),
@@ -230,7 +231,7 @@ describe('SSH server', () => {
   it('counts wrong SSH passwords with telnet ones per address: locked out over SSH, refused on the telnet port too', async () => {
     const loginGuard = new LoginGuard({ ...LOGIN_LIMITS, firstDelayMs: 1, lockoutAfter: 2 }, (line) => log.push(line));
     const ssh = new SshGateway({ dataDir: join(dir, 'data'), log: (line) => log.push(line), loginGuard });
-    const guarded = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test', ssh, loginGuard });
+    const guarded = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test', ssh: async () => ssh, loginGuard });
     const telnetPort = await freePort();
     await guarded.apply([makeLineConfig(telnetPort, 'demo', { name: 'guarded' }, 'test', await hashPassword('right'))]);
     const sshListener = await ssh.listen('127.0.0.1', await freePort(), (username) => routeLogin(username, guarded.lines), 'SSH');
