@@ -31,7 +31,10 @@ export interface SshGatewayOptions {
 
 type KeyCheck =
   | { readonly result: 'accept'; readonly method: string; readonly noPty?: boolean }
-  | { readonly result: 'fail'; readonly why: string }
+  /** Not authorized here (or refused by its options): no secret was guessed (see handleConnection). */
+  | { readonly result: 'refused-key'; readonly why: string }
+  /** An authorized key with a signature that does not verify: no client of the key's owner sends one. */
+  | { readonly result: 'bad-signature'; readonly why: string }
   /** The key would do: the client may now sign with it (RFC 4252 §7). */
   | { readonly result: 'key-ok' };
 
@@ -73,38 +76,37 @@ export class SshGateway {
     });
     // Revtel takes the TCP connections itself and hands them to ssh2: a client that never
     // even sends its version line must still meet the login time.
-    const sockets = new Map<string, { socket: Socket; loggedIn: () => void }>();
+    const sockets = new Map<string, { socket: Socket; pending: boolean; loggedIn: () => void }>();
     const guard = this.loginGuard;
     const server = createServer((socket) => {
       const host = socket.remoteAddress ?? '?';
       const address = `${host}:${socket.remotePort}`;
-      // Refused before the SSH handshake, as the telnet port refuses before its banner.
-      const lockedMs = guard.lockedOut(host);
-      if (lockedMs > 0 || !guard.enterPending(host)) {
-        this.options.log(`ssh client ${address} refused: ${lockedMs > 0 ? `too many wrong passwords (for ${describeDuration(lockedMs)} more)` : `${guard.limits.maxPendingPerAddress} connections from it already logging in`}`);
-        endConnection(socket);
+      // Refused before the SSH handshake, as the telnet port refuses before its banner; the
+      // caps on connections not logged in yet are those of a line's telnet port (LoginGuard).
+      const refusal = this.acceptRefusal(host, [...sockets.values()].filter((entry) => entry.pending).length);
+      if (refusal) {
+        this.options.log(`ssh client ${address} refused: ${refusal.why}`);
+        // Lines before the version line are allowed (RFC 4253 §4.2): someone with nc reads why.
+        endConnection(socket, `[revtel] ${refusal.tell}\r\n`);
         return;
       }
-      let pending = true;
-      const leavePending = (): void => {
-        if (pending) guard.leavePending(host);
-        pending = false;
-      };
       const loginTimeoutMs = guard.limits.loginTimeoutMs;
       const timer = setTimeout(() => {
         this.options.log(`ssh client ${address}: not logged in after ${loginTimeoutMs / 1000} s: disconnected`);
-        socket.destroy();
+        endConnection(socket);
       }, loginTimeoutMs);
-      sockets.set(address, {
+      const entry = {
         socket,
+        pending: true,
         loggedIn: () => {
           clearTimeout(timer);
-          leavePending();
+          if (entry.pending) guard.leavePending(host);
+          entry.pending = false;
         },
-      });
+      };
+      sockets.set(address, entry);
       socket.once('close', () => {
-        clearTimeout(timer);
-        leavePending();
+        entry.loggedIn();
         sockets.delete(address);
       });
       ssh.injectSocket(socket);
@@ -114,6 +116,17 @@ export class SshGateway {
     return new SshListener(server, () => [...sockets.values()].map((entry) => entry.socket));
   }
 
+  /** Why a new connection is refused before its handshake; takes its pending slot otherwise. */
+  private acceptRefusal(host: string, pendingHere: number): { why: string; tell: string } | undefined {
+    const guard = this.loginGuard;
+    const lockedMs = guard.lockedOut(host);
+    if (lockedMs > 0) return { why: `too many wrong passwords or keys (for ${describeDuration(lockedMs)} more)`, tell: `too many failed logins from your address; try again in ${describeDuration(lockedMs)}` };
+    const { maxPendingPerLine, maxPendingPerAddress } = guard.limits;
+    if (pendingHere >= maxPendingPerLine) return { why: `${maxPendingPerLine} connections already logging in on this port`, tell: 'too many connections logging in; try again later' };
+    if (!guard.enterPending(host)) return { why: `${maxPendingPerAddress} connections from it already logging in`, tell: 'too many connections logging in from your address; try again later' };
+    return undefined;
+  }
+
   private handleConnection(connection: Connection, info: ClientInfo, route: (username: string) => SshRoute, loggedIn: () => void): void {
     const address = `${info.ip}:${info.port}`;
     const log = (message: string): void => this.options.log(`ssh client ${address}: ${message}`);
@@ -121,6 +134,21 @@ export class SshGateway {
     const refusedRoutes = new Set<string>();
     // A connection that resets or speaks nonsense is simply gone.
     connection.on('error', () => {});
+    // A key that is not authorized is no guess at a secret: an agent offers its keys in
+    // turn, and its owner logs in with the fifth. What is counted, as a wrong password is:
+    // a connection that was refused keys and never logged in (once, whatever the number),
+    // and a signature that does not verify. Past `maxRefusedKeys` the connection is let
+    // go, as sshd's MaxAuthTries does: the keys an address can try are bounded too.
+    const failures = { refusedKeys: 0, counted: false, line: undefined as Line | undefined };
+    const countFailure = (line: Line): { delayMs: number; lockedOut: boolean } => {
+      failures.counted = true;
+      return this.loginGuard.failed(info.ip, line.config.tcpPort);
+    };
+    connection.on('close', () => {
+      if (admitted || failures.counted || !failures.line) return;
+      log(`refused ${failures.refusedKeys} key${failures.refusedKeys === 1 ? '' : 's'} and did not log in: counted as a failed login`);
+      countFailure(failures.line);
+    });
 
     connection.on('authentication', (context) => {
       const target = route(context.username);
@@ -147,12 +175,27 @@ export class SshGateway {
           case 'key-ok':
             context.accept();
             break;
-          case 'fail':
+          case 'refused-key': {
             log(outcome.why);
-            context.reject(methods);
+            failures.refusedKeys++;
+            failures.line = line;
+            const limit = this.loginGuard.limits.maxRefusedKeys;
+            if (failures.refusedKeys < limit) {
+              context.reject(methods);
+              break;
+            }
+            log(`${limit} keys refused: disconnected`);
+            connection.end();
             break;
+          }
+          case 'bad-signature': {
+            log(`${outcome.why}: counted as a failed login, disconnected`);
+            countFailure(line);
+            connection.end();
+            break;
+          }
           case 'wrong-password': {
-            const { delayMs, lockedOut } = this.loginGuard.failed(info.ip, line.config.tcpPort);
+            const { delayMs, lockedOut } = countFailure(line);
             log(`wrong password for ${user} on ${line.config.name}`);
             // As at the telnet prompt: the answer waits, and a locked-out address is let go.
             setTimeout(() => (lockedOut ? connection.end() : context.reject(methods)), delayMs).unref();
@@ -162,7 +205,7 @@ export class SshGateway {
             setTimeout(() => context.reject(methods), outcome.waitMs).unref();
             break;
           case 'locked-out':
-            log(`too many wrong passwords from ${info.ip}: disconnected`);
+            log(`too many wrong passwords or keys from ${info.ip}: disconnected`);
             connection.end();
             break;
           case 'reject':
@@ -227,15 +270,15 @@ export class SshGateway {
     const offered = publicKeyFromBlob(context.key.data);
     const description = offered ? describeKey(offered) : context.key.algo;
     const entry = this.authorizedKeysFor(line, user).find((candidate) => offered && candidate.key.blob.equals(offered.blob));
-    if (!entry) return { result: 'fail', why: `key ${description} is not authorized for ${user} on ${line.config.name}` };
+    if (!entry) return { result: 'refused-key', why: `key ${description} is not authorized for ${user} on ${line.config.name}` };
     const refusal = keyRefusal(entry, ip, (this.options.now ?? (() => new Date()))());
-    if (refusal) return { result: 'fail', why: `key ${description} refused: ${refusal}` };
+    if (refusal) return { result: 'refused-key', why: `key ${description} refused: ${refusal}` };
     // Without a signature the client only asks whether the key would do (RFC 4252 §7).
     if (!context.signature || !context.blob) return { result: 'key-ok' };
     const parsed = ssh2.utils.parseKey(context.key.data);
     const key = Array.isArray(parsed) ? parsed[0] : parsed;
     if (!key || key instanceof Error || !key.verify(context.blob, context.signature, context.hashAlgo)) {
-      return { result: 'fail', why: `key ${description}: the signature does not verify` };
+      return { result: 'bad-signature', why: `key ${description}: the signature does not verify` };
     }
     return { result: 'accept', method: `publickey ${description}`, noPty: entry.noPty };
   }
