@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import ssh2, { type AuthenticationType, type ParsedKey } from 'ssh2';
 import { openDevice } from '../../../native/hub/openDevice.js';
 import { makeLineConfig } from '../../../native/server/LineConfig.js';
 import { LOGIN_LIMITS, LoginGuard, type LoginLimits } from '../../../native/server/LoginGuard.js';
@@ -328,6 +329,38 @@ describe('SSH server', () => {
       assert.equal(guarded.count(/is not authorized for alice on guarded/), 3);
     } finally {
       await agent.stop();
+      await guarded.stop();
+    }
+  });
+
+  it('counts a signature that does not verify for an authorized key at once, and lets that connection go', async () => {
+    const guarded = await guardedServer({ lockoutAfter: 1 });
+    const parse = (path: string): ParsedKey => ssh2.utils.parseKey(readFileSync(path)) as ParsedKey;
+    const alicePublic = parse(`${keys.alice.path}.pub`);
+    // Alice's public key, "signed for" with the stranger's private one: what a forger sends.
+    const forged: ParsedKey = Object.assign(Object.create(parse(keys.stranger.path)) as ParsedKey, { getPublicSSH: () => alicePublic.getPublicSSH() });
+    const client = new ssh2.Client();
+    client.on('error', () => {});
+    const closed = new Promise<void>((resolve) => client.on('close', () => resolve()));
+    let offered = false;
+    client.connect({
+      host: '127.0.0.1',
+      port: guarded.port,
+      username: 'alice:guarded',
+      authHandler: (_methods, _partial, next) => {
+        // false: no method left (ssh2 takes it; its types do not say so).
+        next(offered ? (false as unknown as AuthenticationType) : { type: 'publickey', username: 'alice:guarded', key: forged });
+        offered = true;
+      },
+    });
+    try {
+      await closed;
+      await guarded.logged(/the signature does not verify: counted as a failed login, disconnected/);
+      await guarded.logged(/1 wrong passwords or keys from 127\.0\.0\.1/);
+      const alice = sshWithKey('alice', 'alice:guarded', ['-tt'], { port: guarded.port });
+      assert.equal(await alice.exited, 255);
+      await guarded.logged(/refused: too many wrong passwords or keys/);
+    } finally {
       await guarded.stop();
     }
   });
