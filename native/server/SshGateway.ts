@@ -10,6 +10,7 @@ import { ConfigError, SSH_USER_NAME } from './LineConfig.js';
 import { listenOn } from './listenOn.js';
 import { describeDuration, LoginGuard } from './LoginGuard.js';
 import { verifyPassword } from './passwords.js';
+import { WarningLimiter } from './WarningLimiter.js';
 import { acceptBreakRequests } from './sshBreak.js';
 import { HostKeyError, loadHostKeys, type HostKey } from './SshHostKeys.js';
 import { SshLineClient, type SshTerminal } from './SshLineClient.js';
@@ -78,6 +79,8 @@ export class SshGateway {
     // even sends its version line must still meet the login time.
     const sockets = new Map<string, { socket: Socket; pending: boolean; loggedIn: () => void }>();
     const guard = this.loginGuard;
+    // A flood of refused connections writes a few lines, then a count.
+    const refusals = new WarningLimiter(this.options.log);
     const server = createServer((socket) => {
       const host = socket.remoteAddress ?? '?';
       const address = `${host}:${socket.remotePort}`;
@@ -85,7 +88,7 @@ export class SshGateway {
       // caps on connections not logged in yet are those of a line's telnet port (LoginGuard).
       const refusal = this.acceptRefusal(host, [...sockets.values()].filter((entry) => entry.pending).length);
       if (refusal) {
-        this.options.log(`ssh client ${address} refused: ${refusal.why}`);
+        refusals.report(refusal.kind, `ssh client ${address} refused: ${refusal.why}`);
         // Lines before the version line are allowed (RFC 4253 §4.2): someone with nc reads why.
         endConnection(socket, `[revtel] ${refusal.tell}\r\n`);
         return;
@@ -113,17 +116,17 @@ export class SshGateway {
     });
     await listenOn(server, port, bind, what);
     server.on('error', (error: Error) => this.options.log(`${what}: SSH listener: ${error.message}`));
-    return new SshListener(server, () => [...sockets.values()].map((entry) => entry.socket));
+    return new SshListener(server, () => [...sockets.values()].map((entry) => entry.socket), () => refusals.flush());
   }
 
   /** Why a new connection is refused before its handshake; takes its pending slot otherwise. */
-  private acceptRefusal(host: string, pendingHere: number): { why: string; tell: string } | undefined {
+  private acceptRefusal(host: string, pendingHere: number): { kind: string; why: string; tell: string } | undefined {
     const guard = this.loginGuard;
     const lockedMs = guard.lockedOut(host);
-    if (lockedMs > 0) return { why: `too many wrong passwords or keys (for ${describeDuration(lockedMs)} more)`, tell: `too many failed logins from your address; try again in ${describeDuration(lockedMs)}` };
+    if (lockedMs > 0) return { kind: 'locked out', why: `too many wrong passwords or keys (for ${describeDuration(lockedMs)} more)`, tell: `too many failed logins from your address; try again in ${describeDuration(lockedMs)}` };
     const { maxPendingPerLine, maxPendingPerAddress } = guard.limits;
-    if (pendingHere >= maxPendingPerLine) return { why: `${maxPendingPerLine} connections already logging in on this port`, tell: 'too many connections logging in; try again later' };
-    if (!guard.enterPending(host)) return { why: `${maxPendingPerAddress} connections from it already logging in`, tell: 'too many connections logging in from your address; try again later' };
+    if (pendingHere >= maxPendingPerLine) return { kind: 'listener full', why: `${maxPendingPerLine} connections already logging in on this port`, tell: 'too many connections logging in; try again later' };
+    if (!guard.enterPending(host)) return { kind: 'address full', why: `${maxPendingPerAddress} connections from it already logging in`, tell: 'too many connections logging in from your address; try again later' };
     return undefined;
   }
 
@@ -380,7 +383,7 @@ function refuseChannel(channel: ServerChannel, what: string, log: (message: stri
 
 /** One SSH listening port (the shared one, or a line's own). */
 export class SshListener {
-  constructor(private readonly server: Server, private readonly sockets: () => Socket[]) {}
+  constructor(private readonly server: Server, private readonly sockets: () => Socket[], private readonly flushLog: () => void) {}
 
   get port(): number {
     const address = this.server.address();
@@ -390,6 +393,7 @@ export class SshListener {
   /** Stops listening and ends the connections it accepted (their lines have said goodbye). */
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.flushLog();
     for (const socket of this.sockets()) {
       socket.end();
       // A client that does not read would keep the socket half-open for ever.
