@@ -394,11 +394,7 @@ export class SshListener {
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.flushLog();
-    for (const socket of this.sockets()) {
-      socket.end();
-      // A client that does not read would keep the socket half-open for ever.
-      setTimeout(() => socket.destroy(), 2000).unref();
-    }
+    for (const socket of this.sockets()) endConnection(socket);
     await closed;
   }
 }
