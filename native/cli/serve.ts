@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { ApiError, showText } from '../api/index.js';
 import type { PortInfo } from '../serial/portList.js';
 import type { DeviceOptions } from '../serial/Device.js';
-import { ConfigError, DEFAULT_BIND } from '../server/LineConfig.js';
+import { ConfigError, DEFAULT_BIND, isLoopbackBind } from '../server/LineConfig.js';
 import { LoginGuard } from '../server/LoginGuard.js';
 import { loadLineConfigs, type ServeFlags } from '../server/serveConfig.js';
 import { TerminalServer } from '../server/TerminalServer.js';
@@ -129,7 +129,7 @@ export async function runServe(args: readonly string[], version: string): Promis
   let sshListener: SshListener | undefined;
   if (sshAt) {
     sshListener = await asUsage(async () => (await ssh()).listen(sshAt.bind, sshAt.port, (username) => routeLogin(username, server.lines), 'SSH'));
-    const exposed = !isLoopback(sshAt.bind);
+    const exposed = !isLoopbackBind(sshAt.bind);
     log(`SSH listening on ${sshAt.bind}:${sshListener.port} for ${exposed ? 'THE NETWORK' : 'this machine only'}: ssh -p ${sshListener.port} USER:LINE@host`);
     if (exposed) log(`WARNING every line is reachable over SSH from the network on ${sshAt.bind}:${sshListener.port}`);
   }
@@ -144,7 +144,7 @@ export async function runServe(args: readonly string[], version: string): Promis
     }
   }
   for (const config of configs) {
-    if (!isLoopback(config.bind)) {
+    if (!isLoopbackBind(config.bind)) {
       const ports = config.sshPort === undefined ? `${config.tcpPort}` : `${config.tcpPort} (and SSH on ${config.sshPort})`;
       log(`WARNING ${config.name} is exposed to the network on ${config.bind}:${ports}${config.allow.length ? ` for ${config.allow.map((cidr) => cidr.text).join(', ')}` : ' to anyone who can reach this machine (limit it with --allow)'}${config.passwordHash ? '' : ', without a password'}`);
     }
@@ -163,10 +163,6 @@ export async function runServe(args: readonly string[], version: string): Promis
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
-}
-
-function isLoopback(bind: string): boolean {
-  return bind === DEFAULT_BIND || bind === '::1' || bind === 'localhost';
 }
 
 /** "2222", "0.0.0.0:2222" or "[::]:2222"; the address defaults to `bind`. */
@@ -193,7 +189,7 @@ async function startUi(server: TerminalServer, ui: UiFlags, token: string | unde
     await hub.dispose();
     throw error;
   }
-  if (ui.bind !== '127.0.0.1' && ui.bind !== '::1' && ui.bind !== 'localhost') {
+  if (!isLoopbackBind(ui.bind)) {
     log(`WARNING the UI is reachable from the network on ${ui.bind}; anyone with the URL below controls every line`);
   }
   log(`UI ready: open ${url}`);

@@ -7,7 +7,7 @@ import { formatSerialSettings, type SerialSettings } from '../serial/serialSetti
 import { showText } from '../api/showText.js';
 import { endConnection } from '../net/endConnection.js';
 import { isAllowed } from './accessList.js';
-import { ConfigError, DEFAULT_BIND, type LineConfig } from './LineConfig.js';
+import { ConfigError, isLoopbackBind, type LineConfig } from './LineConfig.js';
 import { LineClient, type LinePort, type RemoteClient } from './LineClient.js';
 import { listenOn } from './listenOn.js';
 import { describeDuration, LoginGuard } from './LoginGuard.js';
@@ -150,7 +150,7 @@ export class Line implements LinePort {
   async start(): Promise<void> {
     const { tcpPort, bind, name } = this.config;
     await listenOn(this.server, tcpPort, bind, name);
-    const exposure = bind === DEFAULT_BIND || bind === '::1' || bind === 'localhost' ? 'this machine only' : 'THE NETWORK';
+    const exposure = isLoopbackBind(bind) ? 'this machine only' : 'THE NETWORK';
     const { sshPort } = this.config;
     if (sshPort !== undefined) {
       if (!this.options.ssh) throw new ConfigError(`${name}: ssh: ${sshPort} needs Revtel's SSH server, which this program does not run`);
