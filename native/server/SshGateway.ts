@@ -11,7 +11,7 @@ import { listenOn } from './listenOn.js';
 import { describeDuration, LoginGuard } from './LoginGuard.js';
 import { verifyPassword } from './passwords.js';
 import { WarningLimiter } from './WarningLimiter.js';
-import { acceptBreakRequests } from './sshBreak.js';
+import { acceptBreakRequests } from '../ssh/sshBreak.js';
 import { HostKeyError, loadHostKeys, type HostKey } from './SshHostKeys.js';
 import { SshLineClient, type SshTerminal } from './SshLineClient.js';
 import type { SshRoute } from './sshRoute.js';
