@@ -20,7 +20,7 @@ import { serialDeviceProblem } from '../serial/devicePath.js';
 import type { PortInfo } from '../serial/portList.js';
 import type { DeviceOptions } from '../serial/Device.js';
 import type { Line } from '../server/Line.js';
-import { ConfigError, DEFAULT_BIND, DEMO_DEVICE, makeLineConfig } from '../server/LineConfig.js';
+import { ConfigError, DEMO_DEVICE, isLoopbackBind, makeLineConfig } from '../server/LineConfig.js';
 import { hashPassword } from '../server/passwords.js';
 import type { TerminalServer } from '../server/TerminalServer.js';
 import type { Emit, HubSession } from './HubSession.js';
@@ -432,7 +432,7 @@ export class Hub implements RevtelHandlers {
         bind: config.bind,
         protocol: config.protocol,
         multi: config.multi,
-        exposed: config.bind !== DEFAULT_BIND && config.bind !== '::1' && config.bind !== 'localhost',
+        exposed: !isLoopbackBind(config.bind),
         devicePresent: line.devicePresent,
         passwordProtected: config.passwordHash !== undefined,
         // Remote connections only: the operator's own views are not clients of the line.
