@@ -206,7 +206,7 @@ describe('access, passwords and idle sessions', () => {
     writeFileSync(config, [
       'lines:',
       `  - { port: ${allowPort}, device: demo, allow: [10.0.0.0/8, "fd00::/8"] }`,
-      `  - { port: ${passwordPort}, device: demo, idle-timeout: 2 }`,
+      `  - { port: ${passwordPort}, device: demo, idle-timeout: 3 }`,
       `password-file: ${passwords}`,
       '',
     ].join('\n'));
@@ -243,7 +243,7 @@ describe('access, passwords and idle sessions', () => {
     }
     assert.equal(client.closed, false, 'a client that types is not idle');
     assert.doesNotMatch(client.output, /idle for/);
-    await client.expect('idle for 2 seconds; disconnected');
+    await client.expect('idle for 3 seconds; disconnected');
     await waitFor(() => client.closed, 'the idle client to be closed');
   });
 });
