@@ -21,6 +21,8 @@ describe('a reload that fails', () => {
         makeLineConfig(kept, 'demo', { multi: 'shared' }, 'test'),
         makeLineConfig(changed, 'demo', { banner: 'old banner', multi: 'shared' }, 'test'),
       ]);
+      // Typing before a line's device is open is discarded (startServe's `open` waits so too).
+      await waitFor(() => log.filter((line) => /device \S+ open\b/.test(line)).length >= 2, 'both demo devices to open');
       const session = await TestClient.connect(kept);
       session.type('\r');
       await session.expect('Router>');
