@@ -271,6 +271,9 @@ export async function startSshd(dir: string, options: { readonly hostKey: string
     'PrintMotd no',
     'PrintLastLog no',
     'PidFile none',
+    // A login shell killed mid-start can leave pyenv's rehash lock (root's dotfiles run it on
+    // some machines): the next shells, in any test file, would wait 60 s on it, not 1 s.
+    'SetEnv PYENV_REHASH_TIMEOUT=1',
     // DEBUG1 logs each global request the client sends (keepalives among them) on stderr.
     `LogLevel ${options.logLevel ?? 'INFO'}`,
     '',

@@ -31,7 +31,7 @@ async function partsLoaded(args: readonly string[], ready: RegExp): Promise<Set<
   const log = join(scratchDir(), 'modules');
   const served = startRevtel(['serve', ...args], { env: { ...process.env, XDG_CONFIG_HOME: scratchDir(), NODE_OPTIONS: `--import=${moduleLog}`, REVTEL_TEST_MODULE_LOG: log } });
   peers.push(served);
-  await waitFor(() => ready.test(served.stderr()) || served.process.exitCode !== null, String(ready), 10_000);
+  await waitFor(() => ready.test(served.stderr()) || served.process.exitCode !== null, String(ready));
   assert.match(served.stderr(), ready);
   const urls = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : [];
   await served.stop();
