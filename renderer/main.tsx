@@ -36,9 +36,12 @@ async function start(): Promise<void> {
   const terminals = new TerminalRegistry(api, store);
   window.revtelTerminalText = (sessionId) => terminals.text(sessionId);
   window.revtelTerminalGeometry = (sessionId) => terminals.geometry(sessionId);
-  const [ports, lines, sessions, saved] = await Promise.all([api.listPorts({}), api.listLines({}), api.listSessions({}), api.getSettings({})]);
+  const [ports, lines, sessions, saved, sshServer] = await Promise.all([api.listPorts({}), api.listLines({}), api.listSessions({}), api.getSettings({}), api.sshServer({})]);
   store.getState().setPorts(ports);
   store.getState().setLines(lines);
+  store.getState().setSshServer(sshServer);
+  // A line's own SSH port opens and closes with the line: its host keys may appear then.
+  api.on('lines', () => void api.sshServer({}).then((next) => store.getState().setSshServer(next), () => {}));
   store.getState().applySettings(saved.settings);
   if (saved.problem) store.getState().showError(saved.problem);
   // Saved to the settings file in the back end, so another window and a restart find them.
