@@ -60,6 +60,11 @@ describe('the SSH server in the sidebar', () => {
     const group = page.getByRole('group', { name: 'SSH server' });
     await group.getByText(keygenFingerprint(join(data, 'ssh_host_ed25519_key.pub'))).waitFor();
     assert.equal(await group.getByText('SSH on').count(), 0, 'no shared listener to show');
+    // The line reloaded without its SSH port: the page follows, and shows no SSH server.
+    writeFileSync(join(dir, 'revtel.yaml'), `lines:\n  - port: ${linePort}\n    device: demo\n`);
+    one.process.kill('SIGHUP');
+    await group.waitFor({ state: 'detached' });
+    await page.getByRole('navigation', { name: 'Lines' }).getByText(`127.0.0.1:${linePort} telnet exclusive`, { exact: true }).waitFor();
   });
 
   it('shows nothing, and makes no key, without an SSH port', async () => {
