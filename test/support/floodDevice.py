@@ -6,7 +6,7 @@ transmit and receive, and so has this device: it writes its flood and reads keys
 independently (non-blocking, with select).
 
     python3 floodDevice.py LINK BYTES [echo]
-stdin "go\\n" starts the flood; stdout reports "sent N" and "recv HEX" lines. With "echo",
+stdin "go\\n" starts the flood (another once it is done); stdout reports "sent N" and "recv HEX" lines. With "echo",
 what it receives is sent back ahead of the flood, as a console echoes typing.
 """
 import os, select, sys, tty
@@ -31,6 +31,8 @@ while True:
         if not command:
             break
         flooding = command.strip() == "go"
+        if flooding and sent >= total:
+            sent = reported = 0  # another flood of the same size
     if master in readable:
         try:
             data = os.read(master, 65536)
