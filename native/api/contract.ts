@@ -69,6 +69,8 @@ export interface SessionDto {
   readonly logFile?: string;
   /** A telnet session opened with RFC 2217 (COM-PORT-OPTION) settings: DTR, RTS and BREAK reach a port. */
   readonly rfc2217?: string;
+  /** How a telnet session negotiates, when not 'auto'. */
+  readonly negotiation?: TelnetNegotiation;
   /** The user an SSH session logs in as. */
   readonly user?: string;
   /** An SSH server's key not yet known: the tab asks the user to accept it once (answerHostKey). */
@@ -127,6 +129,17 @@ const settings = string({ maxLength: 64 });
 /** BREAK's length when none is given: Cisco documents 100–500 ms. */
 export const DEFAULT_BREAK_MS = 300;
 
+/**
+ * How a telnet session negotiates, in the words of the tools users come from:
+ * auto — the BSD client's rule: ask for options at once on port 23, elsewhere once the server has;
+ * active — ask at once on any port (PuTTY's "Active", its default);
+ * passive — send nothing until the server negotiates, then ask as on port 23 (PuTTY's "Passive");
+ * never — only answer what the server asks (the BSD client off port 23);
+ * raw — no telnet at all, a plain TCP byte stream (PuTTY's "Raw" connection type).
+ */
+export const TELNET_NEGOTIATIONS = ['auto', 'active', 'passive', 'never', 'raw'] as const;
+export type TelnetNegotiation = typeof TELNET_NEGOTIATIONS[number];
+
 export const SPECIAL_COMMANDS = ['ayt', 'ip', 'ao', 'ec', 'el', 'nop', 'synch', 'eof', 'susp', 'abort', 'ga'] as const;
 
 /** The recorded negotiations built into Revtel, for a class without a network. */
@@ -169,6 +182,7 @@ export const uiSettings = object({
     /** An SSH destination: who logs in and how; the password is asked each time. */
     ssh: optional(object({ user: string({ maxLength: 64 }), keyFile: optional(string({ maxLength: 1024 })), agent: optional(boolean()) })),
     terminalType: optional(string({ maxLength: 40 })),
+    negotiation: optional(literal(...TELNET_NEGOTIATIONS)),
     ...savedSession,
   }), 256)),
   /** A port is found again by its USB serial number when it has one (its path may change), else by path. */
@@ -202,6 +216,7 @@ export const methods = {
     port: tcpPort,
     terminalType: optional(string({ maxLength: 40 })),
     rfc2217: optional(settings),
+    negotiation: optional(literal(...TELNET_NEGOTIATIONS)),
   }),
   /** An SSH shell; a password or key passphrase lives only as long as the session (never saved or logged). */
   openSsh: object({

@@ -10,6 +10,7 @@ import {
   type MethodRequest,
   type MethodResults,
   type PortDto,
+  type TelnetNegotiation,
   type RevtelHandlers,
   type SessionDto,
 } from '../api/index.js';
@@ -27,6 +28,7 @@ import type { Emit, HubSession } from './HubSession.js';
 import { LineViewHubSession } from './LineViewHubSession.js';
 import { SerialHubSession } from './SerialHubSession.js';
 import { TelnetHubSession } from './TelnetHubSession.js';
+import type { TelnetClientOptions } from '../client/TelnetClientSession.js';
 import { SshHubSession } from './SshHubSession.js';
 import { defaultKnownHostsPath, KnownHosts } from '../client/KnownHosts.js';
 import { SshOptionsError } from '../client/SshClientSession.js';
@@ -137,12 +139,15 @@ export class Hub implements RevtelHandlers {
 
   async openTelnet(request: MethodRequest<'openTelnet'>): Promise<SessionDto> {
     const rfc2217 = request.rfc2217 === undefined ? undefined : userError(() => parseSerialSettings(request.rfc2217!));
+    const negotiation = request.negotiation ?? 'auto';
+    if (rfc2217 && negotiation === 'raw') throw new ApiError('RFC 2217 needs telnet: choose a negotiation other than raw, or leave the RFC 2217 settings empty.');
     return this.add((sessionId, emit) => new TelnetHubSession(sessionId, 'telnet', `${request.host}:${request.port}`, {
       host: request.host,
       port: request.port,
+      ...(negotiation === 'raw' ? { raw: true } : { negotiate: CLIENT_NEGOTIATE[negotiation] }),
       ...(request.terminalType ? { terminalTypes: [request.terminalType.toUpperCase()] } : {}),
       ...(rfc2217 ? { rfc2217 } : {}),
-    }, emit), rfc2217 ? { rfc2217: formatSerialSettings(rfc2217) } : {});
+    }, emit), { ...(rfc2217 ? { rfc2217: formatSerialSettings(rfc2217) } : {}), ...(negotiation !== 'auto' ? { negotiation } : {}) });
   }
 
   async openSsh(request: MethodRequest<'openSsh'>): Promise<SessionDto> {
@@ -448,6 +453,14 @@ export class Hub implements RevtelHandlers {
     }
   }
 }
+
+/** The UI's negotiation choices (PuTTY's words) as the telnet client takes them; raw is no telnet at all. */
+const CLIENT_NEGOTIATE: Record<Exclude<TelnetNegotiation, 'raw'>, NonNullable<TelnetClientOptions['negotiate']>> = {
+  auto: 'auto',
+  active: 'always',
+  passive: 'passive',
+  never: 'never',
+};
 
 const USER_ERRORS = [SettingsError, ConfigError, SerialError, SshOptionsError];
 

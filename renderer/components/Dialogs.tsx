@@ -1,4 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
+import type { TelnetNegotiation } from '../../native/api/index.js';
 import { pasteLineCount } from '../state/keyboard.js';
 import type { Dialog } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
@@ -167,10 +168,14 @@ function TelnetDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'telnet' }> 
   const [port, setPort] = useState(String(dialog.port ?? 23));
   const [rfc2217, setRfc2217] = useState('');
   const [terminalType, setTerminalType] = useState('');
+  const [negotiation, setNegotiation] = useState<TelnetNegotiation>('auto');
   const [save, setSave] = useState(true);
   return (
     <Frame title="New telnet session" submit="Connect" onSubmit={async () => {
-      const reach = { host, port: Number(port), ...(rfc2217 ? { rfc2217 } : {}), ...(terminalType.trim() ? { terminalType: terminalType.trim() } : {}) };
+      const reach = {
+        host, port: Number(port), ...(rfc2217 ? { rfc2217 } : {}), ...(terminalType.trim() ? { terminalType: terminalType.trim() } : {}),
+        ...(negotiation !== 'auto' ? { negotiation } : {}),
+      };
       const dto = await act(() => api.openTelnet(reach));
       if (!dto) return false;
       store.getState().opened(dto);
@@ -181,6 +186,15 @@ function TelnetDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'telnet' }> 
       <label>Port <input inputMode="numeric" value={port} onChange={(event) => setPort(event.target.value)} /></label>
       <label>RFC 2217 settings (a remote serial port) <input value={rfc2217} onChange={(event) => setRfc2217(event.target.value)} placeholder="9600,8N1 — empty for plain telnet" /></label>
       <label>Terminal type <input value={terminalType} onChange={(event) => setTerminalType(event.target.value)} placeholder="sent in TTYPE; empty for the default" /></label>
+      <label>Negotiation
+        <select value={negotiation} onChange={(event) => setNegotiation(event.target.value as TelnetNegotiation)}>
+          <option value="auto">Automatic: at once on port 23, elsewhere after the server (BSD telnet)</option>
+          <option value="active">Active: at once (PuTTY's default)</option>
+          <option value="passive">Passive: nothing until the server negotiates (PuTTY)</option>
+          <option value="never">Answer only: never ask for an option</option>
+          <option value="raw">Raw: no telnet, plain TCP</option>
+        </select>
+      </label>
       <label><input type="checkbox" checked={save} onChange={(event) => setSave(event.target.checked)} /> Save in the sidebar</label>
     </Frame>
   );
