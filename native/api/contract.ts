@@ -40,7 +40,14 @@ export interface LineDto {
   readonly exposed: boolean;
   readonly devicePresent: boolean;
   readonly passwordProtected: boolean;
+  /** Remote connections only (telnet, SSH). */
   readonly clients: readonly ClientDto[];
+  /**
+   * The operator's view (this app's tab of the line, the same in every window), when open:
+   * its typing reaches the device because it took the keyboard, because no remote writer is
+   * connected, or not at all because a remote writer has it.
+   */
+  readonly operatorKeyboard?: 'taken' | 'free' | 'remote';
 }
 
 /** A replay is read-only: a recorded negotiation shown without a network. */

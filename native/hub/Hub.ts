@@ -426,6 +426,7 @@ export class Hub implements RevtelHandlers {
           role: client.role,
           negotiated: client.describeNegotiation(),
         })),
+        ...(line.operatorKeyboard ? { operatorKeyboard: line.operatorKeyboard } : {}),
       };
     });
   }

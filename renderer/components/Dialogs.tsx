@@ -3,6 +3,7 @@ import type { TelnetNegotiation } from '../../native/api/index.js';
 import { pasteLineCount } from '../state/keyboard.js';
 import type { Dialog } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
+import { OperatorKeyboard } from './SessionView.js';
 
 const BAUD_PRESETS = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600];
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -259,16 +260,26 @@ function ExposeDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'expose' }> 
 
 function ClientsDialog({ tcpPort }: { tcpPort: number }) {
   const line = useRevtel((state) => state.lines.find((candidate) => candidate.tcpPort === tcpPort));
+  const operatorView = useRevtel((state) => Object.values(state.sessions).find((view) => view.dto.kind === 'line-view' && view.dto.tcpPort === tcpPort)?.dto.sessionId);
   const { api } = useServices();
   const act = useAction();
   return (
     <Frame title={`Clients of ${line?.name ?? `TCP port ${tcpPort}`}`}>
-      {!line || line.clients.length === 0
+      {!line || (line.clients.length === 0 && !line.operatorKeyboard)
         ? <p className="hint">No client is connected.</p>
         : (
           <table className="clients" aria-label="Clients">
             <thead><tr><th>Address</th><th>Since</th><th>Role</th><th>Negotiated</th><th /></tr></thead>
             <tbody>
+              {line.operatorKeyboard && (
+                <tr className="operator">
+                  <td>you: the operator's view (this app's tab of the line, in every window)</td>
+                  <td />
+                  <td>operator</td>
+                  <td>in-process, no telnet</td>
+                  <td>{operatorView && <OperatorKeyboard sessionId={operatorView} tcpPort={tcpPort} />}</td>
+                </tr>
+              )}
               {line.clients.map((client) => (
                 <tr key={client.address}>
                   <td>{client.address}</td>

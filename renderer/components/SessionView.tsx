@@ -107,6 +107,27 @@ function bytes(count: number): string {
   return `${(count / 1048576).toFixed(1)} MiB`;
 }
 
+const KEYBOARD_TEXT = {
+  taken: 'you have the keyboard; remote writers watch',
+  free: 'you type (no remote writer)',
+  remote: 'a remote client has the keyboard: your typing is dropped',
+} as const;
+
+/** The operator's view of a line: whose typing reaches the device, and the keyboard taken or given back. */
+export function OperatorKeyboard({ sessionId, tcpPort }: { sessionId: string; tcpPort: number }) {
+  const { api } = useServices();
+  const act = useAction(sessionId);
+  const keyboard = useRevtel((state) => state.lines.find((line) => line.tcpPort === tcpPort)?.operatorKeyboard);
+  if (!keyboard) return null;
+  const take = keyboard !== 'taken';
+  return (
+    <span className="keyboard" role="status" aria-label="Keyboard">
+      {KEYBOARD_TEXT[keyboard]}
+      <button type="button" onClick={() => void act(() => api.takeKeyboard({ sessionId, take }))}>{take ? 'Take the keyboard' : 'Give the keyboard back'}</button>
+    </span>
+  );
+}
+
 function Toolbar({ view }: { view: View }) {
   const { api, store, terminals } = useServices();
   const act = useAction(view.dto.sessionId);
@@ -126,7 +147,7 @@ function Toolbar({ view }: { view: View }) {
     const now = store.getState().sessions[sessionId]?.prefs;
     if (now) void act(() => api.setSessionPrefs({ sessionId, prefs: keptPrefs(now) }));
   };
-  const isTelnet = dto.kind !== 'serial';
+  const isTelnet = dto.kind === 'telnet';
   // DTR and RTS reach a port only on a serial tab or over RFC 2217.
   const hasControlLines = dto.kind === 'serial' || dto.rfc2217 !== undefined;
 
@@ -156,6 +177,7 @@ function Toolbar({ view }: { view: View }) {
           ))}
         </span>
       )}
+      {dto.kind === 'line-view' && dto.tcpPort !== undefined && <OperatorKeyboard sessionId={sessionId} tcpPort={dto.tcpPort} />}
       <span className="spacer" />
       {pasting && (
         <span className="paste-progress" role="status" aria-label="Paste progress">
