@@ -78,6 +78,11 @@ export interface SessionDto {
   readonly rfc2217?: string;
   /** How a telnet session negotiates, when not 'auto'. */
   readonly negotiation?: TelnetNegotiation;
+  /**
+   * The terminal size last asked for (NAWS, the pty's window): with several windows on one
+   * session, the one the user last typed in or focused sets it, as tmux's "latest" does.
+   */
+  readonly size?: { readonly cols: number; readonly rows: number };
   /** The user an SSH session logs in as. */
   readonly user?: string;
   /** An SSH server's key not yet known: the tab asks the user to accept it once (answerHostKey). */
@@ -359,6 +364,8 @@ export interface ApiEvents {
   sessionTrace: { readonly sessionId: string; readonly entries: readonly TraceEntryDto[] };
   sessionMode: { readonly sessionId: string } & TerminalModeDto;
   modemLines: { readonly sessionId: string } & ModemLinesDto;
+  /** A tab's choices changed (in any window): every page showing it follows. */
+  sessionPrefs: { readonly sessionId: string; readonly prefs: TabPrefsDto };
   ports: { readonly ports: readonly PortDto[] };
   lines: { readonly lines: readonly LineDto[] };
   /** The settings were saved (from any window): every page follows. */
@@ -370,8 +377,8 @@ export interface ApiEvents {
 export type EventName = keyof ApiEvents;
 
 /** Events about one session's content: a transport sends them only to the pages subscribed to it. */
-export const SESSION_CONTENT_EVENTS: readonly EventName[] = ['sessionData', 'sessionTrace', 'sessionMode', 'modemLines'];
-export const EVENT_NAMES: readonly EventName[] = ['sessionData', 'sessionState', 'sessionAdded', 'sessionRemoved', 'sessionTrace', 'sessionMode', 'modemLines', 'ports', 'lines', 'lineTrace', 'settings'];
+export const SESSION_CONTENT_EVENTS: readonly EventName[] = ['sessionData', 'sessionTrace', 'sessionMode', 'modemLines', 'sessionPrefs'];
+export const EVENT_NAMES: readonly EventName[] = ['sessionData', 'sessionState', 'sessionAdded', 'sessionRemoved', 'sessionTrace', 'sessionMode', 'modemLines', 'sessionPrefs', 'ports', 'lines', 'lineTrace', 'settings'];
 
 /** What a UI holds: the methods as async functions, and a way to listen to events. */
 export type RevtelApi = {

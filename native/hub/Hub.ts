@@ -248,7 +248,12 @@ export class Hub implements RevtelHandlers {
   }
 
   async resize(request: MethodRequest<'resize'>): Promise<void> {
-    this.session(request.sessionId).resize(request.cols, request.rows);
+    const record = this.record(request.sessionId);
+    const { cols, rows } = request;
+    if (record.size?.cols === cols && record.size.rows === rows) return;
+    record.session.resize(cols, rows);
+    record.size = { cols, rows };
+    this.emit('sessionState', record.dto);
   }
 
   async sendBreak(request: MethodRequest<'sendBreak'>): Promise<void> {
@@ -345,6 +350,7 @@ export class Hub implements RevtelHandlers {
 
   async setSessionPrefs(request: MethodRequest<'setSessionPrefs'>): Promise<void> {
     this.record(request.sessionId).prefs = request.prefs;
+    this.emit('sessionPrefs', { sessionId: request.sessionId, prefs: request.prefs });
   }
 
   /** Session logs go beside the settings file unless told otherwise. */

@@ -293,6 +293,11 @@ export function createRevtelStore(options: StoreOptions = {}) {
               : { trace: bounded(view.trace, entries, TRACE_LIMIT) }));
             break;
           }
+          case 'sessionPrefs': {
+            const { sessionId, prefs } = payload as ApiEvents['sessionPrefs'];
+            updateSession(sessionId, (view) => ({ prefs: { ...view.prefs, ...prefs } }));
+            break;
+          }
           case 'sessionMode': {
             const { sessionId, ...mode } = payload as ApiEvents['sessionMode'];
             updateSession(sessionId, () => ({ mode }));

@@ -62,6 +62,9 @@ export class TerminalRegistry {
 
   constructor(private readonly api: RevtelApi, private readonly store: RevtelStore) {
     api.on('sessionData', (payload) => this.live(payload));
+    window.addEventListener('focus', () => {
+      for (const [sessionId, entry] of this.entries) this.claimSize(sessionId, entry);
+    });
   }
 
   /** The sessions this page follows (the ones with a tab). */
@@ -101,7 +104,19 @@ export class TerminalRegistry {
     for (const [other, candidate] of this.entries) if (other !== sessionId) this.releaseWebgl(candidate);
     this.useWebgl(entry);
     this.fit(sessionId);
+    this.claimSize(sessionId, entry);
     entry.terminal.focus();
+  }
+
+  /**
+   * With several windows on one session, the one the user last typed in, focused or switched
+   * to sets its size (NAWS, the pty's window), as tmux's "latest" does: this window claims it.
+   */
+  private claimSize(sessionId: string, entry: Entry): void {
+    const size = this.store.getState().sessions[sessionId]?.dto.size;
+    const { cols, rows } = entry.terminal;
+    if (!entry.element.isConnected || entry.element.clientWidth === 0 || (size?.cols === cols && size.rows === rows)) return;
+    void this.api.resize({ sessionId, cols, rows }).catch(() => {});
   }
 
   fit(sessionId: string): void {
@@ -289,6 +304,7 @@ export class TerminalRegistry {
     };
     this.entries.set(sessionId, entry);
     terminal.onData((text) => {
+      this.claimSize(sessionId, entry);
       const prefs = this.store.getState().sessions[sessionId]?.prefs;
       if (prefs) this.send(sessionId, translateEnter(text, prefs.enterSends), prefs);
     });
