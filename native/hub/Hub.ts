@@ -179,6 +179,12 @@ export class Hub implements RevtelHandlers {
 
   async openLineView(request: MethodRequest<'openLineView'>): Promise<SessionDto> {
     const line = this.line(request.tcpPort);
+    // One view of a line: asked again (another window, the sidebar), it is that view's tab, attached.
+    for (const record of this.sessions.values()) {
+      if (record.session instanceof LineViewHubSession && record.dto.tcpPort === request.tcpPort && record.dto.state !== 'closed') {
+        return this.detachSession({ sessionId: record.sessionId, detached: false });
+      }
+    }
     return this.add((sessionId, emit) => new LineViewHubSession(sessionId, line, emit));
   }
 

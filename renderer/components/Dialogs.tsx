@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { TelnetNegotiation } from '../../native/api/index.js';
 import { pasteLineCount } from '../state/keyboard.js';
 import type { Dialog } from '../state/store.js';
@@ -24,13 +24,18 @@ export function Dialogs() {
 function Frame({ title, onSubmit, children, submit }: { title: string; onSubmit?: () => Promise<boolean>; children: ReactNode; submit?: string }) {
   const { store } = useServices();
   const close = () => store.getState().openDialog(undefined);
+  const form = useRef<HTMLFormElement>(null);
+  // Focus moves into the dialog, so typing fills its first field and Escape closes it.
+  useEffect(() => {
+    if (!form.current?.contains(document.activeElement)) form.current?.querySelector<HTMLElement>('input, select, textarea, button')?.focus();
+  }, []);
   const handle = async (event: FormEvent) => {
     event.preventDefault();
     if (!onSubmit || await onSubmit()) close();
   };
   return (
     <div className="dialog-backdrop" onKeyDown={(event) => event.key === 'Escape' && close()}>
-      <form className="dialog" role="dialog" aria-label={title} onSubmit={(event) => void handle(event)}>
+      <form className="dialog" role="dialog" aria-label={title} ref={form} onSubmit={(event) => void handle(event)}>
         <h2>{title}</h2>
         {children}
         <div className="dialog-buttons">

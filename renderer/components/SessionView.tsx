@@ -107,10 +107,11 @@ function bytes(count: number): string {
   return `${(count / 1048576).toFixed(1)} MiB`;
 }
 
+/** Short in the toolbar, the whole sentence on hover. */
 const KEYBOARD_TEXT = {
-  taken: 'you have the keyboard; remote writers watch',
-  free: 'you type (no remote writer)',
-  remote: 'a remote client has the keyboard: your typing is dropped',
+  taken: ['keyboard: yours', 'you have the keyboard; remote writers watch'],
+  free: ['keyboard: free', 'you type: no remote writer is connected'],
+  remote: ['keyboard: remote', 'a remote client has the keyboard: your typing is dropped'],
 } as const;
 
 /** The operator's view of a line: whose typing reaches the device, and the keyboard taken or given back. */
@@ -121,8 +122,8 @@ export function OperatorKeyboard({ sessionId, tcpPort }: { sessionId: string; tc
   if (!keyboard) return null;
   const take = keyboard !== 'taken';
   return (
-    <span className="keyboard" role="status" aria-label="Keyboard">
-      {KEYBOARD_TEXT[keyboard]}
+    <span className="keyboard" role="status" aria-label="Keyboard" title={KEYBOARD_TEXT[keyboard][1]}>
+      {KEYBOARD_TEXT[keyboard][0]}
       <button type="button" onClick={() => void act(() => api.takeKeyboard({ sessionId, take }))}>{take ? 'Take the keyboard' : 'Give the keyboard back'}</button>
     </span>
   );

@@ -102,7 +102,7 @@ describe('windows and views on one line', () => {
     // The operator's view of the same line.
     await page.getByRole('listitem').filter({ hasText: `:${linePort}` }).getByRole('button', { name: 'View' }).click();
     const keyboard = page.getByRole('status', { name: 'Keyboard' });
-    await keyboard.getByText('a remote client has the keyboard').waitFor();
+    await keyboard.getByText('keyboard: remote').waitFor();
 
     await page.getByRole('button', { name: '1 client' }).click();
     const clients = page.getByRole('table', { name: 'Clients' });
@@ -112,16 +112,16 @@ describe('windows and views on one line', () => {
     await operatorRow.getByRole('button', { name: 'Take the keyboard' }).click();
     // Live: the dialog shows the writer demoted and the keyboard with the operator.
     await clients.getByRole('row').filter({ hasText: 'reader' }).waitFor();
-    await operatorRow.getByText('you have the keyboard').waitFor();
+    await operatorRow.getByText('keyboard: yours').waitFor();
     await screenshot(page, 'operator-clients-dialog');
     await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
 
-    await keyboard.getByText('you have the keyboard').waitFor();
+    await keyboard.getByText('keyboard: yours').waitFor();
     await showTab(page, new RegExp(`127\\.0\\.0\\.1:${linePort}`));
     await waitForTerminal(page, 'the operator has taken the keyboard; you are watching');
     await showTab(page, /demo/);
     await page.getByRole('button', { name: 'Give the keyboard back' }).click();
-    await keyboard.getByText('a remote client has the keyboard').waitFor();
+    await keyboard.getByText('keyboard: remote').waitFor();
     await showTab(page, new RegExp(`127\\.0\\.0\\.1:${linePort}`));
     await waitForTerminal(page, 'the operator gave the keyboard back; you have it');
     await page.close();
