@@ -1,12 +1,14 @@
 // npm run bench:serve — Revtel's terminal server beside ser2net (Debian) and socat (the
 // no-protocol floor), in one run, each on its own socat pty pair speaking telnet:
 // bulk device→client throughput, fan-out to 4 clients, keystroke echo latency, and
-// Revtel's resident memory for 32 lines × 4 clients. Targets: throughput and fan-out
-// ≥ 1.5× ser2net's, p99 echo latency ≤ 1.5× socat's. Not a test: these machines are
-// shared and noisy, so only ratios within one run mean anything.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Revtel's resident memory for 32 lines × 4 clients; and the same work over Revtel's SSH
+// listener, with Debian's OpenSSH client (a process of its own, C crypto) as the client.
+// Targets: throughput and fan-out ≥ 1.5× ser2net's, p99 echo latency ≤ 1.5× socat's, SSH
+// echo p99 ≤ 1.5× Revtel's telnet echo p99. Not a test: these machines are shared and
+// noisy, so only ratios within one run mean anything.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import tty from 'node:tty';
 import { join } from 'node:path';
@@ -60,12 +62,83 @@ async function ptyPair(dir: string, name: string): Promise<Pty> {
   return { device, remote };
 }
 
-interface Server { name: string; port: number; process: ChildProcess; pty: Pty }
+/** What a bench client needs of its connection: a TCP socket, or an ssh process's pipes. */
+interface Client {
+  write(data: string | Buffer): void;
+  onData(listener: (chunk: Buffer) => void): void;
+  close(): void;
+}
 
-async function startRevtel(dir: string, lines: number, clientsPerLine: number): Promise<Server & { ports: number[]; ptys: Pty[] }> {
+interface Server {
+  name: string;
+  port: number;
+  process: ChildProcess;
+  pty: Pty;
+  /** A client of the device on `pty`, once it is connected. */
+  connect(): Promise<Client>;
+}
+
+async function tcpClient(port: number): Promise<Client> {
+  const socket = connect(port, '127.0.0.1');
+  socket.setNoDelay(true);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  return {
+    write: (data) => void socket.write(data),
+    onData: (listener) => void socket.on('data', listener),
+    close: () => void socket.destroy(),
+  };
+}
+
+interface SshSetup { port: number; key: string; knownHosts: string }
+
+/** OpenSSH's client on `user:LINEPORT@`: no pty and no escape character, so bytes pass as they are. */
+function sshArgs(ssh: SshSetup, linePort: number, extra: string[] = []): string[] {
+  return ['-F', 'none', '-T', '-e', 'none', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', `UserKnownHostsFile=${ssh.knownHosts}`,
+    '-o', 'IdentitiesOnly=yes', '-i', ssh.key, '-p', String(ssh.port), ...extra, `bench:${linePort}@127.0.0.1`];
+}
+
+async function sshClient(ssh: SshSetup, linePort: number): Promise<Client> {
+  const child = spawn('ssh', sshArgs(ssh, linePort), { stdio: ['pipe', 'pipe', 'ignore'] });
+  children.push(child);
+  // Logged in once the line's banner arrives.
+  let banner = '';
+  const bannerListener = (chunk: Buffer): void => void (banner += chunk.toString('latin1'));
+  child.stdout!.on('data', bannerListener);
+  await until(() => banner.includes('[revtel]'), 'the SSH login');
+  child.stdout!.off('data', bannerListener);
+  return {
+    write: (data) => void child.stdin!.write(data),
+    onData: (listener) => void child.stdout!.on('data', listener),
+    close: () => void child.kill(),
+  };
+}
+
+/** The key exchange's cipher and MAC, as `ssh -v` reports them. */
+function sshCipher(ssh: SshSetup, linePort: number): string {
+  let said = '';
+  try {
+    execFileSync('ssh', sshArgs(ssh, linePort, ['-v', '-o', 'ConnectTimeout=10']), { input: '', encoding: 'utf8', stdio: ['pipe', 'ignore', 'pipe'], timeout: 15_000 });
+  } catch (error) {
+    said = String((error as { stderr?: string }).stderr ?? '');
+  }
+  const match = /kex: server->client cipher: (\S+) MAC: (\S+)/.exec(said);
+  return match ? `${match[1]}${match[2] === '<implicit>' ? '' : ` + ${match[2]}`}` : 'cipher unknown';
+}
+
+interface Revtel extends Server { ports: number[]; ptys: Pty[]; ssh?: SshSetup }
+
+async function startRevtel(dir: string, lines: number, clientsPerLine: number, withSsh = false): Promise<Revtel> {
   const ptys: Pty[] = [];
   const ports: number[] = [];
   const args = ['serve', '--multi', 'shared', '--max-clients', String(clientsPerLine)];
+  let ssh: SshSetup | undefined;
+  if (withSsh) {
+    const key = join(dir, 'bench_ed25519');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${key}.pub`));
+    ssh = { port: await freePort(), key, knownHosts: join(dir, 'known_hosts') };
+    args.push('--ssh', String(ssh.port), '--authorized-keys', join(dir, 'authorized_keys'), '--data-dir', join(dir, 'revtel-data'));
+  }
   for (let n = 0; n < lines; n++) {
     const pty = await ptyPair(dir, `revtel${n}`);
     const port = await freePort();
@@ -74,9 +147,17 @@ async function startRevtel(dir: string, lines: number, clientsPerLine: number): 
     args.push('--line', `${port}:${pty.device}:115200,8N1`);
   }
   const child = run(process.execPath, [revtelBin, ...args]);
-  await until(() => ports.every(listening), 'revtel to listen');
+  // The first start makes the SSH host keys (RSA takes seconds on a busy machine).
+  await until(() => ports.every(listening) && (!ssh || listening(ssh.port)), 'revtel to listen', 60_000);
   await sleep(300);
-  return { name: 'revtel', port: ports[0]!, process: child, pty: ptys[0]!, ports, ptys };
+  return { name: 'revtel', port: ports[0]!, process: child, pty: ptys[0]!, ports, ptys, connect: () => tcpClient(ports[0]!), ...(ssh ? { ssh } : {}) };
+}
+
+/** Revtel's second line reached over its SSH listener: a server of its own in the tables. */
+function overSsh(revtel: Revtel): Server {
+  const ssh = revtel.ssh!;
+  const linePort = revtel.ports[1]!;
+  return { name: 'revtel-ssh', port: ssh.port, process: revtel.process, pty: revtel.ptys[1]!, connect: () => sshClient(ssh, linePort) };
 }
 
 async function startSer2net(dir: string): Promise<Server> {
@@ -93,7 +174,7 @@ async function startSer2net(dir: string): Promise<Server> {
   ].join('\n'));
   const child = run('ser2net', ['-n', '-u', '-c', config, '-P', join(dir, 'ser2net.pid')]);
   await until(() => listening(port), 'ser2net to listen');
-  return { name: 'ser2net', port, process: child, pty };
+  return { name: 'ser2net', port, process: child, pty, connect: () => tcpClient(port) };
 }
 
 async function startSocat(dir: string): Promise<Server> {
@@ -101,24 +182,22 @@ async function startSocat(dir: string): Promise<Server> {
   const port = await freePort();
   const child = run('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,nodelay`, `FILE:${pty.device},raw,echo=0`]);
   await until(() => listening(port), 'socat to listen');
-  return { name: 'socat', port, process: child, pty };
+  return { name: 'socat', port, process: child, pty, connect: () => tcpClient(port) };
 }
 
 /** A client that answers nothing and counts the bytes of the payload's alphabet. */
-async function reader(port: number): Promise<{ socket: Socket; received: () => number }> {
-  const socket = connect(port, '127.0.0.1');
-  socket.setNoDelay(true);
-  await new Promise((resolve) => socket.once('connect', resolve));
+async function reader(server: Server): Promise<{ client: Client; received: () => number }> {
+  const client = await server.connect();
   let received = 0;
-  socket.on('data', (chunk: Buffer) => {
+  client.onData((chunk: Buffer) => {
     for (let i = 0; i < chunk.length; i++) if (chunk[i]! >= 0x41 && chunk[i]! <= 0x5a) received++;
   });
-  return { socket, received: () => received };
+  return { client, received: () => received };
 }
 
 /** Device → clients: the seconds until every client has every byte. */
 async function bulk(server: Server, clients: number): Promise<number> {
-  const readers = await Promise.all(Array.from({ length: clients }, () => reader(server.port)));
+  const readers = await Promise.all(Array.from({ length: clients }, () => reader(server)));
   await sleep(300);
   const chunk = Buffer.alloc(64 * 1024);
   for (let i = 0; i < chunk.length; i++) chunk[i] = 0x41 + (i % 26);
@@ -130,7 +209,7 @@ async function bulk(server: Server, clients: number): Promise<number> {
   await until(() => readers.every((r) => r.received() >= BULK_BYTES), `${server.name} to deliver`, 120_000);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   device.end();
-  readers.forEach((r) => r.socket.destroy());
+  readers.forEach((r) => r.client.close());
   await sleep(300);
   return seconds;
 }
@@ -144,12 +223,10 @@ async function echoRig(server: Server): Promise<EchoRig> {
   const device = new tty.WriteStream(fd);
   const deviceIn = new tty.ReadStream(fd);
   deviceIn.on('data', (chunk) => device.write(chunk));
-  const socket = connect(server.port, '127.0.0.1');
-  socket.setNoDelay(true);
-  await new Promise((resolve) => socket.once('connect', resolve));
+  const client = await server.connect();
   await sleep(300);
   let pending: ((value: void) => void) | undefined;
-  socket.on('data', (chunk: Buffer) => {
+  client.onData((chunk: Buffer) => {
     if (chunk.includes(0x78)) pending?.();
   });
   return {
@@ -159,14 +236,14 @@ async function echoRig(server: Server): Promise<EchoRig> {
         const start = process.hrtime.bigint();
         await new Promise<void>((resolve) => {
           pending = resolve;
-          socket.write('x');
+          client.write('x');
         });
         samples.push(Number(process.hrtime.bigint() - start) / 1e6);
       }
       return samples;
     },
     close() {
-      socket.destroy();
+      client.close();
       deviceIn.destroy();
       device.destroy();
     },
@@ -217,33 +294,38 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'revtel-bench-'));
   // First, while nothing else of this bench runs.
   const idle = await idleMemory(dir);
-  const revtel = await startRevtel(dir, 1, 4);
+  // Two lines: the first for telnet clients, the second for SSH ones, each its own pty and device.
+  const revtel = await startRevtel(dir, 2, 4, true);
+  const revtelSsh = overSsh(revtel);
   const ser2net = await startSer2net(dir);
   const socat = await startSocat(dir);
   const mb = BULK_BYTES / 1e6;
+  const cipher = sshCipher(revtel.ssh!, revtel.ports[1]!);
 
-  console.log(`terminal server comparison (${BULK_BYTES / 1048576} MiB bulk, ${ECHO_SAMPLES} echo samples after ${ECHO_WARM_UP} unmeasured, telnet protocol; socat is raw)`);
+  console.log(`terminal server comparison (${BULK_BYTES / 1048576} MiB bulk, ${ECHO_SAMPLES} echo samples after ${ECHO_WARM_UP} unmeasured, telnet protocol; socat is raw; revtel-ssh is Revtel's SSH listener with OpenSSH's client, ${cipher})`);
   console.log(idle);
   const single: Record<string, number> = {};
-  for (const server of [revtel, ser2net, socat]) single[server.name] = mb / (await bulk(server, 1));
-  console.log(`bulk device→1 client   revtel ${single['revtel']!.toFixed(1)} MB/s  ser2net ${single['ser2net']!.toFixed(1)} MB/s  socat ${single['socat']!.toFixed(1)} MB/s  ratio ${(single['revtel']! / single['ser2net']!).toFixed(2)}× ser2net (target ≥ 1.5×: ${verdict(single['revtel']! >= 1.5 * single['ser2net']!)})`);
+  for (const server of [revtel, revtelSsh, ser2net, socat]) single[server.name] = mb / (await bulk(server, 1));
+  console.log(`bulk device→1 client   revtel ${single['revtel']!.toFixed(1)} MB/s  revtel-ssh ${single['revtel-ssh']!.toFixed(1)} MB/s  ser2net ${single['ser2net']!.toFixed(1)} MB/s  socat ${single['socat']!.toFixed(1)} MB/s  ratio ${(single['revtel']! / single['ser2net']!).toFixed(2)}× ser2net (target ≥ 1.5×: ${verdict(single['revtel']! >= 1.5 * single['ser2net']!)})`);
 
   const fan: Record<string, number> = {};
-  for (const server of [revtel, ser2net]) fan[server.name] = mb / (await bulk(server, 4));
-  console.log(`fan-out device→4       revtel ${fan['revtel']!.toFixed(1)} MB/s  ser2net ${fan['ser2net']!.toFixed(1)} MB/s  ratio ${(fan['revtel']! / fan['ser2net']!).toFixed(2)}× (target ≥ 1.5×: ${verdict(fan['revtel']! >= 1.5 * fan['ser2net']!)})`);
+  for (const server of [revtel, revtelSsh, ser2net]) fan[server.name] = mb / (await bulk(server, 4));
+  console.log(`fan-out device→4       revtel ${fan['revtel']!.toFixed(1)} MB/s  revtel-ssh ${fan['revtel-ssh']!.toFixed(1)} MB/s  ser2net ${fan['ser2net']!.toFixed(1)} MB/s  ratio ${(fan['revtel']! / fan['ser2net']!).toFixed(2)}× (target ≥ 1.5×: ${verdict(fan['revtel']! >= 1.5 * fan['ser2net']!)})`);
 
-  const echo = await echoLatencies([revtel, ser2net, socat]);
+  const echo = await echoLatencies([revtel, revtelSsh, ser2net, socat]);
   const line = (name: string): string => `${name} p50 ${percentile(echo[name]!, 50).toFixed(3)} ms p99 ${percentile(echo[name]!, 99).toFixed(3)} ms`;
   const ratio = percentile(echo['revtel']!, 99) / percentile(echo['socat']!, 99);
+  const sshRatio = percentile(echo['revtel-ssh']!, 99) / percentile(echo['revtel']!, 99);
   console.log(`echo latency           ${line('revtel')}; ${line('ser2net')}; ${line('socat')}; revtel p99 ${ratio.toFixed(2)}× socat (target ≤ 1.5×: ${verdict(ratio <= 1.5)})`);
+  console.log(`echo latency over SSH  ${line('revtel-ssh')}; p99 ${sshRatio.toFixed(2)}× revtel's telnet p99 (target ≤ 1.5×: ${verdict(sshRatio <= 1.5)}); ${(percentile(echo['revtel-ssh']!, 99) / percentile(echo['socat']!, 99)).toFixed(2)}× socat's`);
 
-  const oneLine = rssKiB(revtel.process.pid!);
+  const twoLines = rssKiB(revtel.process.pid!);
   revtel.process.kill();
   const big = await startRevtel(dir, 32, 4);
-  const sockets = await Promise.all(big.ports.flatMap((port) => Array.from({ length: 4 }, () => reader(port))));
+  const readers = await Promise.all(big.ports.flatMap((port) => Array.from({ length: 4 }, () => reader({ ...big, connect: () => tcpClient(port) }))));
   await sleep(1000);
-  console.log(`resident memory        revtel 1 line after the runs above ${(oneLine / 1024).toFixed(1)} MiB; 32 lines × 4 clients ${(rssKiB(big.process.pid!) / 1024).toFixed(1)} MiB`);
-  sockets.forEach((r) => r.socket.destroy());
+  console.log(`resident memory        revtel 2 lines and SSH after the runs above ${(twoLines / 1024).toFixed(1)} MiB; 32 lines × 4 clients ${(rssKiB(big.process.pid!) / 1024).toFixed(1)} MiB`);
+  readers.forEach((r) => r.client.close());
   children.forEach((child) => child.kill());
 }
 

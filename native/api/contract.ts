@@ -87,6 +87,8 @@ export interface SessionDto {
   readonly user?: string;
   /** An SSH server's key not yet known: the tab asks the user to accept it once (answerHostKey). */
   readonly hostKey?: { readonly algorithm: string; readonly fingerprint: string };
+  /** An SSH server takes a password and wants one (again): why, as a sentence; the tab asks for it (answerPassword). */
+  readonly passwordPrompt?: string;
 }
 
 /** How much trace history a session keeps, oldest dropped first (the hub and a tab alike). */
@@ -234,15 +236,20 @@ export const methods = {
   openSsh: object({
     host: string({ maxLength: 255, pattern: /^[A-Za-z0-9.:_\-[\]%]+$/ }),
     port: tcpPort,
-    user: string({ maxLength: 64, pattern: /^[A-Za-z0-9._\-@]+$/ }),
+    // A colon too: console servers (Revtel, Opengear) take USER:LINE.
+    user: string({ maxLength: 64, pattern: /^[A-Za-z0-9._\-@:]+$/ }),
     password: optional(string({ maxLength: 1024 })),
     keyFile: optional(string({ maxLength: 1024 })),
     passphrase: optional(string({ maxLength: 1024 })),
-    /** Offer the keys of the SSH agent (SSH_AUTH_SOCK) when there is one. */
+    /** Offer the keys of the back end's SSH agent (sshAgent says whether it has one). */
     agent: optional(boolean()),
   }),
+  /** Whether the back end has an SSH agent to log in with (SSH_AUTH_SOCK, or Pageant on Windows). */
+  sshAgent: object({}),
   /** The user's answer to the host key an SSH tab asks about: accept records it in Revtel's known_hosts. */
   answerHostKey: object({ sessionId, accept: boolean() }),
+  /** The password an SSH tab asks for (passwordPrompt); without one, the login is given up. Never saved or logged. */
+  answerPassword: object({ sessionId, password: optional(string({ maxLength: 1024 })) }),
   openLineView: object({ tcpPort }),
   exposeLine: object({
     device: string({ maxLength: 512 }),
@@ -304,7 +311,9 @@ export interface MethodResults {
   openDemo: SessionDto;
   openTelnet: SessionDto;
   openSsh: SessionDto;
+  sshAgent: boolean;
   answerHostKey: void;
+  answerPassword: void;
   openLineView: SessionDto;
   exposeLine: LineDto;
   unexposeLine: void;

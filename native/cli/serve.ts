@@ -2,11 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { ApiError, showText } from '../api/index.js';
 import type { PortInfo } from '../serial/portList.js';
 import type { DeviceOptions } from '../serial/Device.js';
-import { ConfigError, DEFAULT_BIND } from '../server/LineConfig.js';
+import { ConfigError, DEFAULT_BIND, isLoopbackBind } from '../server/LineConfig.js';
 import { LoginGuard } from '../server/LoginGuard.js';
 import { loadLineConfigs, type ServeFlags } from '../server/serveConfig.js';
 import { TerminalServer } from '../server/TerminalServer.js';
-import { routeLogin, SshGateway, type SshListener } from '../server/SshGateway.js';
+import type { SshGateway, SshListener } from '../server/SshGateway.js';
+import { routeLogin } from '../server/sshRoute.js';
 import { userDataDir } from '../ssh/userFolders.js';
 import { parseCommandLine } from './args.js';
 import { readOrCreateToken } from './tokenFile.js';
@@ -14,11 +15,13 @@ import { CommandLineError, UsageError } from './UsageError.js';
 
 // What a command line does not ask for is not loaded: the UI server (and its WebSocket
 // library) only with --ui, the serial port library only when a port is opened or listed,
-// the YAML parser only with --config (in serveConfig). A Raspberry Pi has little memory.
+// the demo router only when a demo line opens (openDevice), the YAML parser only with
+// --config (in serveConfig), the SSH server and its library only with --ssh or a line's
+// `ssh:` port. A Raspberry Pi has little memory.
 const listPorts = async (): Promise<PortInfo[]> => (await import('../serial/portList.js')).listPorts();
 const device: DeviceOptions = {
   open: async (path, settings) => (await import('../hub/openDevice.js')).openDevice(path, settings),
-  listPorts,
+  listPorts: async () => (await import('../serial/portList.js')).listPortsForDevices(),
 };
 
 export interface UiFlags {
@@ -113,19 +116,20 @@ export async function runServe(args: readonly string[], version: string): Promis
   const configs = ui && flags.lines.length === 0 && !flags.demo && !flags.configFile ? [] : await asUsage(() => loadLineConfigs(flags));
   // Wrong passwords count per address across telnet and SSH alike.
   const loginGuard = new LoginGuard(undefined, log);
-  const ssh = new SshGateway({
+  let gateway: Promise<SshGateway> | undefined;
+  const ssh = (): Promise<SshGateway> => (gateway ??= import('../server/SshGateway.js').then(({ SshGateway }) => new SshGateway({
     dataDir: flags.dataDir ?? userDataDir(),
     log,
     loginGuard,
     ...(flags.serverAuthorizedKeys ? { authorizedKeys: flags.serverAuthorizedKeys } : {}),
-  });
+  })));
   const sshAt = flags.sshListener === undefined ? undefined : parseListenAddress(flags.sshListener, flags.bind ?? DEFAULT_BIND);
   const server = new TerminalServer({ device, log, version, ssh, loginGuard });
   await asUsage(() => server.apply(configs));
   let sshListener: SshListener | undefined;
   if (sshAt) {
-    sshListener = await asUsage(() => ssh.listen(sshAt.bind, sshAt.port, (username) => routeLogin(username, server.lines), 'SSH'));
-    const exposed = !isLoopback(sshAt.bind);
+    sshListener = await asUsage(async () => (await ssh()).listen(sshAt.bind, sshAt.port, (username) => routeLogin(username, server.lines), 'SSH'));
+    const exposed = !isLoopbackBind(sshAt.bind);
     log(`SSH listening on ${sshAt.bind}:${sshListener.port} for ${exposed ? 'THE NETWORK' : 'this machine only'}: ssh -p ${sshListener.port} USER:LINE@host`);
     if (exposed) log(`WARNING every line is reachable over SSH from the network on ${sshAt.bind}:${sshListener.port}`);
   }
@@ -140,7 +144,7 @@ export async function runServe(args: readonly string[], version: string): Promis
     }
   }
   for (const config of configs) {
-    if (!isLoopback(config.bind)) {
+    if (!isLoopbackBind(config.bind)) {
       const ports = config.sshPort === undefined ? `${config.tcpPort}` : `${config.tcpPort} (and SSH on ${config.sshPort})`;
       log(`WARNING ${config.name} is exposed to the network on ${config.bind}:${ports}${config.allow.length ? ` for ${config.allow.map((cidr) => cidr.text).join(', ')}` : ' to anyone who can reach this machine (limit it with --allow)'}${config.passwordHash ? '' : ', without a password'}`);
     }
@@ -159,10 +163,6 @@ export async function runServe(args: readonly string[], version: string): Promis
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
-}
-
-function isLoopback(bind: string): boolean {
-  return bind === DEFAULT_BIND || bind === '::1' || bind === 'localhost';
 }
 
 /** "2222", "0.0.0.0:2222" or "[::]:2222"; the address defaults to `bind`. */
@@ -189,7 +189,7 @@ async function startUi(server: TerminalServer, ui: UiFlags, token: string | unde
     await hub.dispose();
     throw error;
   }
-  if (ui.bind !== '127.0.0.1' && ui.bind !== '::1' && ui.bind !== 'localhost') {
+  if (!isLoopbackBind(ui.bind)) {
     log(`WARNING the UI is reachable from the network on ${ui.bind}; anyone with the URL below controls every line`);
   }
   log(`UI ready: open ${url}`);

@@ -4,6 +4,7 @@ import type { AnyAuthMethod, AuthenticationType, ClientChannel, NegotiatedAlgori
 import { Emitter } from '../events/Emitter.js';
 import { describeKey, keyTypeName, publicKeyFromBlob, type PublicKey } from '../ssh/publicKeys.js';
 import type { WindowSize } from '../telnet/index.js';
+import { requestBreak } from '../ssh/sshBreak.js';
 import { Backoff } from './Backoff.js';
 import { KnownHostsError, type KnownHosts } from './KnownHosts.js';
 import { describeSocketError } from './socketErrors.js';
@@ -26,6 +27,12 @@ export interface UnknownHostKey {
   readonly recordedTypes: readonly string[];
 }
 
+/** The server takes a password: `message` says why one is asked for, as a sentence. */
+export interface PasswordQuestion {
+  readonly refused: boolean;
+  readonly message: string;
+}
+
 export interface SshClientOptions {
   readonly host: string;
   readonly port?: number;
@@ -39,6 +46,11 @@ export interface SshClientOptions {
   readonly knownHosts: KnownHosts;
   /** Asked when the server's key is not in the known-hosts file; true records it. Absent: refused. */
   readonly acceptHostKey?: (key: UnknownHostKey) => boolean | Promise<boolean>;
+  /**
+   * Asked, as PuTTY asks, when everything else was refused and the server takes a password
+   * (`refused`: a password was just refused). Undefined gives up. Absent: nothing is asked.
+   */
+  readonly askPassword?: (question: PasswordQuestion) => Promise<string | undefined>;
   readonly terminalType?: string;
   readonly windowSize?: WindowSize;
   /** For the TCP connection and, after it, for the server's version line. */
@@ -54,6 +66,17 @@ export interface SshClientOptions {
 export const DEFAULT_SSH_PORT = 22;
 const DEFAULT_KEEPALIVE_MS = 15_000;
 const DEFAULT_KEEPALIVE_COUNT = 3;
+
+/**
+ * REVTEL_SSH_KEEPALIVE_MS sets the keepalive interval of every SSH session a process
+ * opens that is not given one (the UI's tabs), so that tests see a dead server in a second.
+ */
+function keepaliveFromEnvironment(): number {
+  const text = process.env['REVTEL_SSH_KEEPALIVE_MS'];
+  const value = text === undefined ? NaN : Number(text);
+  return Number.isInteger(value) && value > 0 && value <= 3_600_000 ? value : DEFAULT_KEEPALIVE_MS;
+}
+
 /** Host key algorithms in ssh2's default order; the types known for a host go first. */
 const HOST_KEY_ALGORITHMS: readonly ServerHostKeyAlgorithm[] = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
 /** The server's version line comes first; more than this before it is not SSH. */
@@ -87,19 +110,25 @@ export class SshClientSession {
   private readonly backoff = new Backoff();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private userClosed = false;
+  /** The password given, or the last one typed when asked (none once refused): a reconnection logs in with it. */
+  private password: string | undefined;
   /** Why the host key was refused, when it was: the connection's closing message. */
   private hostKeyRefusal: string | undefined;
 
   constructor(private readonly options: SshClientOptions) {
     this.windowSize = options.windowSize ?? { cols: 80, rows: 24 };
+    this.password = options.password;
     if (options.privateKey !== undefined) {
       const parsed = ssh2.utils.parseKey(options.privateKey, options.passphrase);
       const key = Array.isArray(parsed) ? parsed[0] : parsed;
       if (!key || key instanceof Error) {
         const reason = key instanceof Error ? key.message : 'no key found';
-        throw new SshOptionsError(/passphrase/i.test(reason)
-          ? 'The private key is encrypted: give its passphrase.'
-          : `The private key cannot be read (${reason}): give an OpenSSH or PEM private key file.`);
+        if (/passphrase/i.test(reason)) {
+          throw new SshOptionsError(options.passphrase === undefined
+            ? 'The private key is encrypted: give its passphrase.'
+            : 'The passphrase does not open the private key: check it and try again.');
+        }
+        throw new SshOptionsError(`The private key cannot be read (${reason}): give an OpenSSH or PEM private key file.`);
       }
       if (!key.isPrivateKey()) throw new SshOptionsError('That is a public key: give the private key file (the one without .pub).');
       this.privateKey = key;
@@ -120,6 +149,23 @@ export class SshClientSession {
   write(input: Uint8Array): boolean {
     if (this.currentState !== 'open' || !this.channel) return true;
     return this.channel.write(input);
+  }
+
+  /**
+   * RFC 4335's break request (OpenSSH's ~B): resolves when the server has answered.
+   * Throws SshOptionsError, as a sentence, when no BREAK was sent.
+   */
+  async sendBreak(lengthMs: number): Promise<void> {
+    const { host } = this.options;
+    if (this.currentState !== 'open' || !this.channel) throw new SshOptionsError(`The session with ${host} is not open: no BREAK was sent.`);
+    const answer = requestBreak(this.channel, lengthMs);
+    if (!answer) throw new SshOptionsError('BREAK over SSH is not available with this version of the ssh2 library.');
+    this.trace(`BREAK requested (${lengthMs} ms)`);
+    if (!(await answer)) {
+      this.trace('The server refused the BREAK');
+      throw new SshOptionsError(`${host} refused the BREAK: its SSH server does not send one on this session.`);
+    }
+    this.trace('The server sent the BREAK');
   }
 
   /** The terminal's size, sent to the server at once (SSH's window-change request). */
@@ -206,7 +252,7 @@ export class SshClientSession {
       sock: socket,
       username,
       readyTimeout: 0,
-      keepaliveInterval: this.options.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_MS,
+      keepaliveInterval: this.options.keepaliveIntervalMs ?? keepaliveFromEnvironment(),
       keepaliveCountMax: this.options.keepaliveCountMax ?? DEFAULT_KEEPALIVE_COUNT,
       algorithms: { serverHostKey: hostKeyAlgorithms },
       hostVerifier: (blob: Buffer, verify: (valid: boolean) => void) => {
@@ -214,10 +260,27 @@ export class SshClientSession {
       },
       authHandler: (methodsLeft: AuthenticationType[] | null, partial: boolean | null, next: NextAuthHandler) => {
         for (const line of auth.report(methodsLeft, partial)) this.trace(line);
+        const attempt = (method: AnyAuthMethod | undefined): void => {
+          if (method) this.trace(`Trying ${describeMethod(method)}`);
+          // ssh2 takes false for "no more methods"; its types leave that out.
+          next(method ?? (false as unknown as AuthenticationType));
+        };
         const method = auth.next(methodsLeft);
-        if (method) this.trace(`Trying ${describeMethod(method)}`);
-        // ssh2 takes false for "no more methods"; its types leave that out.
-        next(method ?? (false as unknown as AuthenticationType));
+        const question = method ? undefined : auth.passwordQuestion(host, this.options.askPassword !== undefined);
+        if (!question) {
+          attempt(method);
+          return;
+        }
+        // A refused password is never sent again, by a reconnection either: it asks instead.
+        if (question.refused) this.password = undefined;
+        this.trace(question.refused ? 'Asking for the password again' : 'Asking for a password');
+        const answered = (password: string | undefined): void => {
+          if (this.client !== client) return;
+          if (password === undefined) this.trace('No password given');
+          else this.password = password;
+          attempt(password === undefined ? undefined : auth.retry(password));
+        };
+        this.options.askPassword!(question).then(answered, () => answered(undefined));
       },
     });
   }
@@ -375,26 +438,29 @@ export class SshClientSession {
 
   /** The methods we can offer, in OpenSSH's order: keys first, then passwords. */
   private authPlan(): AnyAuthMethod[] {
-    const { username, agent, password } = this.options;
+    const { username, agent } = this.options;
+    const { password } = this;
     const plan: AnyAuthMethod[] = [];
     if (this.privateKey) plan.push({ type: 'publickey', username, key: this.privateKey });
     if (agent) plan.push({ type: 'agent', username, agent });
-    if (password !== undefined) {
-      let answered = false;
-      plan.push({
-        type: 'keyboard-interactive',
-        username,
-        // One answer per connection: a server that asks again has refused the password.
-        prompt: (_name, _instructions, _lang, prompts, finish) => {
-          const answers = prompts.map((prompt) => (!answered && !prompt.echo ? password : ''));
-          answered = true;
-          finish(answers);
-        },
-      });
-      plan.push({ type: 'password', username, password });
-    }
+    if (password !== undefined) plan.push(keyboardInteractive(username, password), { type: 'password', username, password });
     return plan;
   }
+}
+
+/** keyboard-interactive answered with the password: its first hidden prompt, once. */
+function keyboardInteractive(username: string, password: string): AnyAuthMethod {
+  let answered = false;
+  return {
+    type: 'keyboard-interactive',
+    username,
+    // One answer per attempt: a server that asks again has refused the password.
+    prompt: (_name, _instructions, _lang, prompts, finish) => {
+      const answers = prompts.map((prompt) => (!answered && !prompt.echo ? password : ''));
+      answered = true;
+      finish(answers);
+    },
+  };
 }
 
 /**
@@ -433,11 +499,47 @@ class AuthAttempts {
     return method;
   }
 
+  /**
+   * When nothing is left to try but the server takes a password and the user can be asked:
+   * the question. Undefined otherwise.
+   */
+  passwordQuestion(host: string, canAsk: boolean): PasswordQuestion | undefined {
+    if (!canAsk || !this.takesPassword()) return undefined;
+    const refused = this.tried.some((type) => PASSWORD_METHODS.has(type));
+    return {
+      refused,
+      message: refused ? `${host} refused the password for ${this.username}: type it again, or cancel.` : `${host} asks for the password of ${this.username}.`,
+    };
+  }
+
+  /** The password the user typed, sent by the method the server takes. */
+  retry(password: string): AnyAuthMethod {
+    const method = this.serverMethods.includes('password')
+      ? { type: 'password' as const, username: this.username, password }
+      : keyboardInteractive(this.username, password);
+    this.tried.push(method.type);
+    this.current = method.type;
+    return method;
+  }
+
   describeFailure(host: string, port: number): string {
-    const tried = this.tried.length > 0 ? `tried ${this.tried.join(', ')}` : 'Revtel had no credentials the server accepts';
-    return `${host} port ${port} refused ${this.username}: ${tried}; the server accepts ${this.serverMethods.join(', ') || 'nothing'}.`;
+    const tried = [...new Set(this.tried)];
+    const accepts = `the server accepts ${this.serverMethods.join(', ') || 'nothing'}`;
+    // The methods are in the trace; the user needs to know it was the password, and what to do.
+    if (tried.some((type) => PASSWORD_METHODS.has(type)) && this.takesPassword()) {
+      return `${host} port ${port} did not accept the password for ${this.username}: Reconnect to type it again.`;
+    }
+    if (tried.length === 0) return `${host} port ${port} refused ${this.username}: Revtel had no credentials the server accepts (${accepts}).`;
+    return `${host} port ${port} refused ${this.username} (tried ${tried.join(', ')}; ${accepts}).`;
+  }
+
+  private takesPassword(): boolean {
+    return this.serverMethods.some((type) => PASSWORD_METHODS.has(type));
   }
 }
+
+/** The methods that carry a password. */
+const PASSWORD_METHODS: ReadonlySet<string> = new Set(['password', 'keyboard-interactive']);
 
 /** An ssh-agent offers its keys under "publickey". */
 function acceptedBy(methods: readonly string[], type: string): boolean {

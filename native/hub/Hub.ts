@@ -21,7 +21,7 @@ import { serialDeviceProblem } from '../serial/devicePath.js';
 import type { PortInfo } from '../serial/portList.js';
 import type { DeviceOptions } from '../serial/Device.js';
 import type { Line } from '../server/Line.js';
-import { ConfigError, DEFAULT_BIND, DEMO_DEVICE, makeLineConfig } from '../server/LineConfig.js';
+import { ConfigError, DEMO_DEVICE, isLoopbackBind, makeLineConfig } from '../server/LineConfig.js';
 import { hashPassword } from '../server/passwords.js';
 import type { TerminalServer } from '../server/TerminalServer.js';
 import type { Emit, HubSession } from './HubSession.js';
@@ -55,6 +55,8 @@ export interface HubOptions {
   readonly settings?: SettingsFile;
   /** Revtel's own known_hosts for SSH tabs (defaultKnownHostsPath unless a test gives another). */
   readonly knownHostsPath?: string;
+  /** The SSH agent to offer ('' for none); by default SSH_AUTH_SOCK, or Pageant on Windows. */
+  readonly sshAgent?: string;
 }
 
 type Dispatched = { readonly event: EventName; readonly payload: ApiEvents[EventName] };
@@ -152,8 +154,8 @@ export class Hub implements RevtelHandlers {
 
   async openSsh(request: MethodRequest<'openSsh'>): Promise<SessionDto> {
     const privateKey = request.keyFile === undefined ? undefined : await readKeyFile(request.keyFile);
-    const agent = request.agent ? process.env.SSH_AUTH_SOCK : undefined;
-    if (request.agent && !agent) throw new ApiError('There is no SSH agent here (SSH_AUTH_SOCK is not set): give a password or a key file.');
+    const agent = request.agent ? this.sshAgentSocket() : undefined;
+    if (request.agent && !agent) throw new ApiError('There is no SSH agent here (SSH_AUTH_SOCK is not set where Revtel runs): give a password or a key file.');
     if (request.password === undefined && privateKey === undefined && agent === undefined) {
       throw new ApiError('Give a password, a key file or the SSH agent to log in with.');
     }
@@ -170,11 +172,30 @@ export class Hub implements RevtelHandlers {
     }, emit));
   }
 
+  async sshAgent(_request: MethodRequest<'sshAgent'>): Promise<boolean> {
+    return this.sshAgentSocket() !== undefined;
+  }
+
   async answerHostKey(request: MethodRequest<'answerHostKey'>): Promise<void> {
     const session = this.record(request.sessionId).session;
     if (!(session instanceof SshHubSession) || !session.answerHostKey(request.accept)) {
       throw new ApiError('That session is not asking about a host key');
     }
+  }
+
+  async answerPassword(request: MethodRequest<'answerPassword'>): Promise<void> {
+    const session = this.record(request.sessionId).session;
+    if (!(session instanceof SshHubSession) || !session.answerPassword(request.password)) {
+      throw new ApiError('That session is not asking for a password');
+    }
+  }
+
+  /** The agent's socket (or 'pageant'); only the back end knows it, the page learns whether there is one. */
+  private sshAgentSocket(): string | undefined {
+    const { sshAgent } = this.options;
+    if (sshAgent !== undefined) return sshAgent || undefined;
+    if (process.platform === 'win32') return 'pageant';
+    return process.env.SSH_AUTH_SOCK || undefined;
   }
 
   async openLineView(request: MethodRequest<'openLineView'>): Promise<SessionDto> {
@@ -263,7 +284,7 @@ export class Hub implements RevtelHandlers {
   }
 
   async sendBreak(request: MethodRequest<'sendBreak'>): Promise<void> {
-    this.session(request.sessionId).sendBreak(request.durationMs);
+    await this.session(request.sessionId).sendBreak(request.durationMs);
   }
 
   async sendCommand(request: MethodRequest<'sendCommand'>): Promise<void> {
@@ -428,7 +449,7 @@ export class Hub implements RevtelHandlers {
         bind: config.bind,
         protocol: config.protocol,
         multi: config.multi,
-        exposed: config.bind !== DEFAULT_BIND && config.bind !== '::1' && config.bind !== 'localhost',
+        exposed: !isLoopbackBind(config.bind),
         devicePresent: line.devicePresent,
         passwordProtected: config.passwordHash !== undefined,
         // Remote connections only: the operator's own views are not clients of the line.

@@ -6,7 +6,8 @@ export interface HubSession {
   readonly dto: SessionDto;
   write(data: Uint8Array): void;
   resize(cols: number, rows: number): void;
-  sendBreak(durationMs: number): void;
+  /** A refusal is thrown as an ApiError (an SSH server may answer a break request with no). */
+  sendBreak(durationMs: number): void | Promise<void>;
   sendCommand(command: SpecialCommand): void;
   setControlLines(lines: { dtr?: boolean; rts?: boolean }): Promise<void>;
   optionStates(): OptionStateDto[];

@@ -1,10 +1,12 @@
-import { DemoLine } from '../demo/DemoLine.js';
 import type { SerialLine } from '../serial/SerialLine.js';
-import { SerialPortLine } from '../serial/SerialPortLine.js';
 import type { SerialSettings } from '../serial/serialSettings.js';
 import { DEMO_DEVICE } from '../server/LineConfig.js';
 
-/** Opens a line's device: the in-process demo router for "demo", a serial port otherwise. */
-export function openDevice(path: string, settings: SerialSettings): Promise<SerialLine> {
-  return path === DEMO_DEVICE ? Promise.resolve(new DemoLine()) : SerialPortLine.open(path, settings);
+/**
+ * Opens a line's device: the in-process demo router for "demo", a serial port otherwise.
+ * Each is loaded when first opened: a demo needs no serial port library, a serial line no router.
+ */
+export async function openDevice(path: string, settings: SerialSettings): Promise<SerialLine> {
+  if (path === DEMO_DEVICE) return new (await import('../demo/DemoLine.js')).DemoLine();
+  return (await import('../serial/SerialPortLine.js')).SerialPortLine.open(path, settings);
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import tty from 'node:tty';
-import { SerialPort } from 'serialport';
+import { SerialPort } from './serialport.js';
 import { Emitter } from '../events/Emitter.js';
 import { SerialError, type ControlLines, type ModemLines, type SerialLine } from './SerialLine.js';
 import type { SerialSettings } from './serialSettings.js';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { SerialPort } from 'serialport';
+import { SerialPort } from './serialport.js';
 import type { PortDto } from '../api/index.js';
 
 /** A serial port as the port picker and `revtel ports` show it: the contract's PortDto. */
@@ -30,6 +30,15 @@ export function chipOf(vendorId?: string, productId?: string): string | undefine
 export const listPorts: () => Promise<PortInfo[]> = process.platform === 'win32'
   ? listPortsNow
   : cachedUntilDevicesChange(listPortsNow, ['/dev', '/dev/serial/by-id']);
+
+/**
+ * The ports as a Device looks them up, for USB serial numbers (to find an adapter again
+ * after a replug, on whatever path it comes back): on Linux read from sysfs, as the
+ * fallback does, rather than by udevadm printing the whole udev database for each look.
+ */
+export const listPortsForDevices: () => Promise<PortInfo[]> = process.platform === 'linux'
+  ? cachedUntilDevicesChange(async () => listLinuxPorts(), ['/dev', '/dev/serial/by-id'])
+  : listPorts;
 
 /** `list`, run again only when the entries of one of `dirs` have changed since its last run. */
 export function cachedUntilDevicesChange(list: () => Promise<PortInfo[]>, dirs: readonly string[]): () => Promise<PortInfo[]> {

@@ -7,19 +7,23 @@ import { formatSerialSettings, type SerialSettings } from '../serial/serialSetti
 import { showText } from '../api/showText.js';
 import { endConnection } from '../net/endConnection.js';
 import { isAllowed } from './accessList.js';
-import { ConfigError, DEFAULT_BIND, type LineConfig } from './LineConfig.js';
+import { ConfigError, isLoopbackBind, type LineConfig } from './LineConfig.js';
 import { LineClient, type LinePort, type RemoteClient } from './LineClient.js';
 import { listenOn } from './listenOn.js';
 import { describeDuration, LoginGuard } from './LoginGuard.js';
 import { may } from './roles.js';
 import { SessionLog, SessionLogError, sessionLogName } from './SessionLog.js';
 import { WarningLimiter } from './WarningLimiter.js';
-import { routeLogin, type SshGateway, type SshListener } from './SshGateway.js';
+import type { SshGateway, SshListener } from './SshGateway.js';
+import { routeLogin } from './sshRoute.js';
 
 export interface LineOptions {
   readonly device: DeviceOptions;
-  /** The SSH server side, for lines with their own SSH port (`ssh: PORT`). */
-  readonly ssh?: SshGateway;
+  /**
+   * The SSH server side, for lines with their own SSH port (`ssh: PORT`): asked for when
+   * such a line starts, so that the SSH library is loaded only where SSH is used.
+   */
+  readonly ssh?: () => Promise<SshGateway>;
   /** One line per event for the operator ("line 1: client 10.0.0.7:5123 connected"). */
   readonly log: (message: string) => void;
   readonly version: string;
@@ -156,12 +160,12 @@ export class Line implements LinePort {
   async start(): Promise<void> {
     const { tcpPort, bind, name } = this.config;
     await listenOn(this.server, tcpPort, bind, name);
-    const exposure = bind === DEFAULT_BIND || bind === '::1' || bind === 'localhost' ? 'this machine only' : 'THE NETWORK';
+    const exposure = isLoopbackBind(bind) ? 'this machine only' : 'THE NETWORK';
     const { sshPort } = this.config;
     if (sshPort !== undefined) {
       if (!this.options.ssh) throw new ConfigError(`${name}: ssh: ${sshPort} needs Revtel's SSH server, which this program does not run`);
       try {
-        this.sshListener = await this.options.ssh.listen(bind, sshPort, (username) => routeLogin(username, [this], this), name);
+        this.sshListener = await (await this.options.ssh()).listen(bind, sshPort, (username) => routeLogin(username, [this], this), name);
       } catch (error) {
         await new Promise<void>((resolve) => this.server.close(() => resolve()));
         throw error;

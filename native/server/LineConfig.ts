@@ -52,6 +52,11 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_BIND = '127.0.0.1';
+
+/** Whether a listener on `bind` is reachable from this machine only (what the logs call exposure). */
+export function isLoopbackBind(bind: string): boolean {
+  return bind === 'localhost' || bind === '::1' || /^127(\.\d{1,3}){3}$/.test(bind);
+}
 export const DEMO_DEVICE = 'demo';
 const MULTI: readonly MultiClientPolicy[] = ['exclusive', 'kick', 'shared', 'spectate'];
 export const MAX_IDLE_SECONDS = 24 * 24 * 3600;

@@ -18,6 +18,8 @@ export interface LoginLimits {
   /** Connections at the password prompt, from one address across all lines, and on one line. */
   readonly maxPendingPerAddress: number;
   readonly maxPendingPerLine: number;
+  /** SSH keys refused on one connection before it is let go (sshd's MaxAuthTries is 6). */
+  readonly maxRefusedKeys: number;
 }
 
 export const LOGIN_LIMITS: LoginLimits = {
@@ -29,6 +31,7 @@ export const LOGIN_LIMITS: LoginLimits = {
   loginTimeoutMs: 30_000,
   maxPendingPerAddress: 4,
   maxPendingPerLine: 16,
+  maxRefusedKeys: 10,
 };
 
 /** Whether a typed password may be checked now. */
@@ -97,7 +100,7 @@ export class LoginGuard {
     state.checking = false;
   }
 
-  /** A wrong password: how long this connection waits before it may try again, and whether the address is now locked out. */
+  /** A wrong password (or a failed SSH key login): how long this connection waits before it may try again, and whether the address is now locked out. */
   failed(address: string, tcpPort: number): { delayMs: number; lockedOut: boolean } {
     const host = hostOf(address);
     const state = this.state(host);
@@ -111,7 +114,7 @@ export class LoginGuard {
     if (count < this.limits.lockoutAfter) return { delayMs, lockedOut: false };
     state.lockedUntil = time + this.limits.lockoutMs;
     const seconds = Math.max(1, Math.round((time - state.failures[0]!) / 1000));
-    this.log(`${count} wrong passwords from ${host} on port ${tcpPort} in ${seconds} s; refusing it for ${describeDuration(this.limits.lockoutMs)}`);
+    this.log(`${count} wrong passwords or keys from ${host} on port ${tcpPort} in ${seconds} s; refusing it for ${describeDuration(this.limits.lockoutMs)}`);
     state.failures = [];
     return { delayMs, lockedOut: true };
   }

@@ -10,9 +10,11 @@ import { ConfigError, SSH_USER_NAME } from './LineConfig.js';
 import { listenOn } from './listenOn.js';
 import { describeDuration, LoginGuard } from './LoginGuard.js';
 import { verifyPassword } from './passwords.js';
-import { acceptBreakRequests } from './sshBreak.js';
+import { WarningLimiter } from './WarningLimiter.js';
+import { acceptBreakRequests } from '../ssh/sshBreak.js';
 import { HostKeyError, loadHostKeys, type HostKey } from './SshHostKeys.js';
 import { SshLineClient, type SshTerminal } from './SshLineClient.js';
+import type { SshRoute } from './sshRoute.js';
 
 export interface SshGatewayOptions {
   /** Where the host keys are kept (made there on first start). */
@@ -28,27 +30,12 @@ export interface SshGatewayOptions {
   readonly now?: () => Date;
 }
 
-/** Which line a login name reaches, or why it reaches none. */
-export type SshRoute = { readonly line: Line; readonly user: string } | { readonly refusal: string };
-
-/**
- * The Opengear convention on the shared listener: "alice:core-sw1" (a line's name) or
- * "alice:2001" (its TCP port). On a line's own port (`fixed`), the login name is the user.
- */
-export function routeLogin(username: string, lines: readonly Line[], fixed?: Line): SshRoute {
-  const colon = username.indexOf(':');
-  const user = fixed || colon === -1 ? username : username.slice(0, colon);
-  if (!SSH_USER_NAME.test(user)) return { refusal: `${JSON.stringify(username.slice(0, 80))}: not a user name (letters, digits, . _ -)` };
-  if (fixed) return { line: fixed, user };
-  if (colon === -1) return { refusal: `${user} named no line: log in as USER:LINE, the line by name or TCP port (e.g. ${user}:2001)` };
-  const target = username.slice(colon + 1).toLowerCase();
-  const line = lines.find((candidate) => candidate.config.name.toLowerCase() === target || String(candidate.config.tcpPort) === target);
-  return line ? { line, user } : { refusal: `${user} asked for ${JSON.stringify(target.slice(0, 80))}, which is no line here` };
-}
-
 type KeyCheck =
   | { readonly result: 'accept'; readonly method: string; readonly noPty?: boolean }
-  | { readonly result: 'fail'; readonly why: string }
+  /** Not authorized here (or refused by its options): no secret was guessed (see handleConnection). */
+  | { readonly result: 'refused-key'; readonly why: string }
+  /** An authorized key with a signature that does not verify: no client of the key's owner sends one. */
+  | { readonly result: 'bad-signature'; readonly why: string }
   /** The key would do: the client may now sign with it (RFC 4252 §7). */
   | { readonly result: 'key-ok' };
 
@@ -90,45 +77,57 @@ export class SshGateway {
     });
     // Revtel takes the TCP connections itself and hands them to ssh2: a client that never
     // even sends its version line must still meet the login time.
-    const sockets = new Map<string, { socket: Socket; loggedIn: () => void }>();
+    const sockets = new Map<string, { socket: Socket; pending: boolean; loggedIn: () => void }>();
     const guard = this.loginGuard;
+    // A flood of refused connections writes a few lines, then a count.
+    const refusals = new WarningLimiter(this.options.log);
     const server = createServer((socket) => {
       const host = socket.remoteAddress ?? '?';
       const address = `${host}:${socket.remotePort}`;
-      // Refused before the SSH handshake, as the telnet port refuses before its banner.
-      const lockedMs = guard.lockedOut(host);
-      if (lockedMs > 0 || !guard.enterPending(host)) {
-        this.options.log(`ssh client ${address} refused: ${lockedMs > 0 ? `too many wrong passwords (for ${describeDuration(lockedMs)} more)` : `${guard.limits.maxPendingPerAddress} connections from it already logging in`}`);
-        endConnection(socket);
+      // Refused before the SSH handshake, as the telnet port refuses before its banner; the
+      // caps on connections not logged in yet are those of a line's telnet port (LoginGuard).
+      const refusal = this.acceptRefusal(host, [...sockets.values()].filter((entry) => entry.pending).length);
+      if (refusal) {
+        refusals.report(refusal.kind, `ssh client ${address} refused: ${refusal.why}`);
+        // Lines before the version line are allowed (RFC 4253 §4.2): someone with nc reads why.
+        endConnection(socket, `[revtel] ${refusal.tell}\r\n`);
         return;
       }
-      let pending = true;
-      const leavePending = (): void => {
-        if (pending) guard.leavePending(host);
-        pending = false;
-      };
       const loginTimeoutMs = guard.limits.loginTimeoutMs;
       const timer = setTimeout(() => {
         this.options.log(`ssh client ${address}: not logged in after ${loginTimeoutMs / 1000} s: disconnected`);
-        socket.destroy();
+        endConnection(socket);
       }, loginTimeoutMs);
-      sockets.set(address, {
+      const entry = {
         socket,
+        pending: true,
         loggedIn: () => {
           clearTimeout(timer);
-          leavePending();
+          if (entry.pending) guard.leavePending(host);
+          entry.pending = false;
         },
-      });
+      };
+      sockets.set(address, entry);
       socket.once('close', () => {
-        clearTimeout(timer);
-        leavePending();
+        entry.loggedIn();
         sockets.delete(address);
       });
       ssh.injectSocket(socket);
     });
     await listenOn(server, port, bind, what);
     server.on('error', (error: Error) => this.options.log(`${what}: SSH listener: ${error.message}`));
-    return new SshListener(server, () => [...sockets.values()].map((entry) => entry.socket));
+    return new SshListener(server, () => [...sockets.values()].map((entry) => entry.socket), () => refusals.flush());
+  }
+
+  /** Why a new connection is refused before its handshake; takes its pending slot otherwise. */
+  private acceptRefusal(host: string, pendingHere: number): { kind: string; why: string; tell: string } | undefined {
+    const guard = this.loginGuard;
+    const lockedMs = guard.lockedOut(host);
+    if (lockedMs > 0) return { kind: 'locked out', why: `too many wrong passwords or keys (for ${describeDuration(lockedMs)} more)`, tell: `too many failed logins from your address; try again in ${describeDuration(lockedMs)}` };
+    const { maxPendingPerLine, maxPendingPerAddress } = guard.limits;
+    if (pendingHere >= maxPendingPerLine) return { kind: 'listener full', why: `${maxPendingPerLine} connections already logging in on this port`, tell: 'too many connections logging in; try again later' };
+    if (!guard.enterPending(host)) return { kind: 'address full', why: `${maxPendingPerAddress} connections from it already logging in`, tell: 'too many connections logging in from your address; try again later' };
+    return undefined;
   }
 
   private handleConnection(connection: Connection, info: ClientInfo, route: (username: string) => SshRoute, loggedIn: () => void): void {
@@ -138,6 +137,21 @@ export class SshGateway {
     const refusedRoutes = new Set<string>();
     // A connection that resets or speaks nonsense is simply gone.
     connection.on('error', () => {});
+    // A key that is not authorized is no guess at a secret: an agent offers its keys in
+    // turn, and its owner logs in with the fifth. What is counted, as a wrong password is:
+    // a connection that was refused keys and never logged in (once, whatever the number),
+    // and a signature that does not verify. Past `maxRefusedKeys` the connection is let
+    // go, as sshd's MaxAuthTries does: the keys an address can try are bounded too.
+    const failures = { refusedKeys: 0, counted: false, line: undefined as Line | undefined };
+    const countFailure = (line: Line): { delayMs: number; lockedOut: boolean } => {
+      failures.counted = true;
+      return this.loginGuard.failed(info.ip, line.config.tcpPort);
+    };
+    connection.on('close', () => {
+      if (admitted || failures.counted || !failures.line) return;
+      log(`refused ${failures.refusedKeys} key${failures.refusedKeys === 1 ? '' : 's'} and did not log in: counted as a failed login`);
+      countFailure(failures.line);
+    });
 
     connection.on('authentication', (context) => {
       const target = route(context.username);
@@ -164,12 +178,27 @@ export class SshGateway {
           case 'key-ok':
             context.accept();
             break;
-          case 'fail':
+          case 'refused-key': {
             log(outcome.why);
-            context.reject(methods);
+            failures.refusedKeys++;
+            failures.line = line;
+            const limit = this.loginGuard.limits.maxRefusedKeys;
+            if (failures.refusedKeys < limit) {
+              context.reject(methods);
+              break;
+            }
+            log(`${limit} keys refused: disconnected`);
+            connection.end();
             break;
+          }
+          case 'bad-signature': {
+            log(`${outcome.why}: counted as a failed login, disconnected`);
+            countFailure(line);
+            connection.end();
+            break;
+          }
           case 'wrong-password': {
-            const { delayMs, lockedOut } = this.loginGuard.failed(info.ip, line.config.tcpPort);
+            const { delayMs, lockedOut } = countFailure(line);
             log(`wrong password for ${user} on ${line.config.name}`);
             // As at the telnet prompt: the answer waits, and a locked-out address is let go.
             setTimeout(() => (lockedOut ? connection.end() : context.reject(methods)), delayMs).unref();
@@ -179,7 +208,7 @@ export class SshGateway {
             setTimeout(() => context.reject(methods), outcome.waitMs).unref();
             break;
           case 'locked-out':
-            log(`too many wrong passwords from ${info.ip}: disconnected`);
+            log(`too many wrong passwords or keys from ${info.ip}: disconnected`);
             connection.end();
             break;
           case 'reject':
@@ -244,15 +273,15 @@ export class SshGateway {
     const offered = publicKeyFromBlob(context.key.data);
     const description = offered ? describeKey(offered) : context.key.algo;
     const entry = this.authorizedKeysFor(line, user).find((candidate) => offered && candidate.key.blob.equals(offered.blob));
-    if (!entry) return { result: 'fail', why: `key ${description} is not authorized for ${user} on ${line.config.name}` };
+    if (!entry) return { result: 'refused-key', why: `key ${description} is not authorized for ${user} on ${line.config.name}` };
     const refusal = keyRefusal(entry, ip, (this.options.now ?? (() => new Date()))());
-    if (refusal) return { result: 'fail', why: `key ${description} refused: ${refusal}` };
+    if (refusal) return { result: 'refused-key', why: `key ${description} refused: ${refusal}` };
     // Without a signature the client only asks whether the key would do (RFC 4252 §7).
     if (!context.signature || !context.blob) return { result: 'key-ok' };
     const parsed = ssh2.utils.parseKey(context.key.data);
     const key = Array.isArray(parsed) ? parsed[0] : parsed;
     if (!key || key instanceof Error || !key.verify(context.blob, context.signature, context.hashAlgo)) {
-      return { result: 'fail', why: `key ${description}: the signature does not verify` };
+      return { result: 'bad-signature', why: `key ${description}: the signature does not verify` };
     }
     return { result: 'accept', method: `publickey ${description}`, noPty: entry.noPty };
   }
@@ -354,7 +383,7 @@ function refuseChannel(channel: ServerChannel, what: string, log: (message: stri
 
 /** One SSH listening port (the shared one, or a line's own). */
 export class SshListener {
-  constructor(private readonly server: Server, private readonly sockets: () => Socket[]) {}
+  constructor(private readonly server: Server, private readonly sockets: () => Socket[], private readonly flushLog: () => void) {}
 
   get port(): number {
     const address = this.server.address();
@@ -364,11 +393,8 @@ export class SshListener {
   /** Stops listening and ends the connections it accepted (their lines have said goodbye). */
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const socket of this.sockets()) {
-      socket.end();
-      // A client that does not read would keep the socket half-open for ever.
-      setTimeout(() => socket.destroy(), 2000).unref();
-    }
+    this.flushLog();
+    for (const socket of this.sockets()) endConnection(socket);
     await closed;
   }
 }

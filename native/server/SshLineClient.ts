@@ -1,5 +1,6 @@
 import type { ServerChannel } from 'ssh2';
 import { DEFAULT_BREAK_MS } from '../api/index.js';
+import { CLOSE_DEADLINE_MS } from '../net/endConnection.js';
 import { IdleTimer } from './IdleTimer.js';
 import { typeOnLine, SLOW_CLIENT_LIMIT, type LinePort, type RemoteClient } from './LineClient.js';
 import { may, type Role } from './roles.js';
@@ -106,8 +107,11 @@ export class SshLineClient implements RemoteClient {
     if (this.closed) return;
     this.say(text);
     this.closed = true;
+    // The channel closes after the sentence, and the client prints it and leaves: OpenSSH's
+    // client drops output it has not printed yet when the connection is cut under it. One
+    // that stays, or reads nothing, is cut after CLOSE_DEADLINE_MS.
     this.channel.end();
-    this.endConnection();
+    setTimeout(this.endConnection, CLOSE_DEADLINE_MS).unref();
   }
 
   resetNotices(): void {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { TelnetNegotiation } from '../../native/api/index.js';
 import { pasteLineCount } from '../state/keyboard.js';
+import { sentence } from '../state/sentences.js';
 import type { Dialog } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
 import { OperatorKeyboard } from './SessionView.js';
@@ -123,25 +124,41 @@ function SerialDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'serial' }> 
 /** An SSH shell: the password and passphrase go to the back end for this session only, never to settings. */
 function SshDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'ssh' }> }) {
   const { api, store } = useServices();
-  const act = useAction();
   const saved = dialog.destination;
   const [host, setHost] = useState(saved?.host ?? '');
   const [port, setPort] = useState(String(saved?.port ?? 22));
   const [user, setUser] = useState(saved?.ssh?.user ?? '');
   const [login, setLogin] = useState<'password' | 'key' | 'agent'>(saved?.ssh?.agent ? 'agent' : saved?.ssh?.keyFile ? 'key' : 'password');
+  // The back end knows whether it has an agent (and where); the page only learns whether.
+  const [hasAgent, setHasAgent] = useState<boolean>();
+  useEffect(() => {
+    let current = true;
+    void api.sshAgent({}).then((available) => current && setHasAgent(available), () => current && setHasAgent(false));
+    return () => {
+      current = false;
+    };
+  }, [api]);
   const [password, setPassword] = useState('');
   const [keyFile, setKeyFile] = useState(saved?.ssh?.keyFile ?? '');
   const [passphrase, setPassphrase] = useState('');
   const [save, setSave] = useState(true);
+  // Said in the dialog, beside the fields to correct (a passphrase, a key file), not in a toast behind it.
+  const [problem, setProblem] = useState<string>();
   return (
     <Frame title="New SSH session" submit="Connect" onSubmit={async () => {
-      const dto = await act(() => api.openSsh({
-        host, port: Number(port), user,
-        ...(login === 'password' ? { password } : {}),
-        ...(login === 'key' ? { keyFile, ...(passphrase ? { passphrase } : {}) } : {}),
-        ...(login === 'agent' ? { agent: true } : {}),
-      }));
-      if (!dto) return false;
+      let dto;
+      try {
+        dto = await api.openSsh({
+          host, port: Number(port), user,
+          ...(login === 'password' ? { password } : {}),
+          ...(login === 'key' ? { keyFile, ...(passphrase ? { passphrase } : {}) } : {}),
+          ...(login === 'agent' ? { agent: true } : {}),
+        });
+      } catch (error) {
+        setProblem(sentence((error as Error).message));
+        return false;
+      }
+      setProblem(undefined);
       store.getState().opened(dto);
       if (save) {
         const ssh = { user, ...(login === 'key' ? { keyFile } : {}), ...(login === 'agent' ? { agent: true } : {}) };
@@ -156,13 +173,15 @@ function SshDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'ssh' }> }) {
         <select value={login} onChange={(event) => setLogin(event.target.value as typeof login)}>
           <option value="password">a password</option>
           <option value="key">a key file</option>
-          <option value="agent">the SSH agent</option>
+          {(hasAgent || login === 'agent') && <option value="agent">the SSH agent</option>}
         </select>
       </label>
+      {login === 'agent' && hasAgent === false && <p className="warning" role="alert">There is no SSH agent where Revtel runs: choose a password or a key file.</p>}
       {login === 'password' && <label>Password <input type="password" value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="current-password" /></label>}
       {login === 'key' && <label>Key file <input value={keyFile} onChange={(event) => setKeyFile(event.target.value)} placeholder="/home/me/.ssh/id_ed25519" required /></label>}
-      {login === 'key' && <label>Key passphrase (if any) <input type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} /></label>}
-      <label><input type="checkbox" checked={save} onChange={(event) => setSave(event.target.checked)} /> Save in the sidebar (without the password)</label>
+      {login === 'key' && <label>Key passphrase (if the key has one) <input type="password" value={passphrase} onChange={(event) => setPassphrase(event.target.value)} autoComplete="off" /></label>}
+      <label><input type="checkbox" checked={save} onChange={(event) => setSave(event.target.checked)} /> Save in the sidebar{login === 'password' ? ' (without the password)' : login === 'key' ? ' (without the passphrase)' : ''}</label>
+      {problem && <p className="warning" role="alert">{problem}</p>}
     </Frame>
   );
 }

@@ -36,9 +36,11 @@ export function SessionView({ view }: { view: View }) {
     <div className="session">
       <Toolbar view={view} />
       {view.dto.message && view.dto.state !== 'open' && view.dto.kind !== 'replay' && (
-        <div className={`session-notice ${view.dto.state}`} role="alert" aria-label={`State of ${view.dto.title}`}>{sentence(view.dto.message)}</div>
+        // A message of several lines (OpenSSH's changed-key warning) is laid out in columns, as a terminal shows it.
+        <div className={`session-notice ${view.dto.state}${view.dto.message.includes('\n') ? ' preformatted' : ''}`} role="alert" aria-label={`State of ${view.dto.title}`}>{sentence(view.dto.message)}</div>
       )}
       {view.dto.hostKey && <HostKeyQuestion dto={view.dto} hostKey={view.dto.hostKey} />}
+      {view.dto.passwordPrompt && <PasswordQuestion dto={view.dto} prompt={view.dto.passwordPrompt} />}
       <div className={`terminal-and-trace ${layout.trace === 'below' ? 'below' : 'beside'}`}>
         <div className="terminal-area" ref={host} aria-label={`Terminal of ${view.dto.title}`} />
         {traceShown && <Splitter />}
@@ -61,6 +63,25 @@ function HostKeyQuestion({ dto, hostKey }: { dto: SessionDto; hostKey: NonNullab
       <button type="button" className="primary" onClick={() => answer(true)}>Accept and connect</button>
       <button type="button" onClick={() => answer(false)}>Refuse</button>
     </div>
+  );
+}
+
+/** An SSH server wants a password (again): asked in the tab, as PuTTY asks in its window; never kept anywhere but the session. */
+function PasswordQuestion({ dto, prompt }: { dto: SessionDto; prompt: string }) {
+  const { api } = useServices();
+  const act = useAction(dto.sessionId);
+  const [password, setPassword] = useState('');
+  const answer = (given: string | undefined) => void act(() => api.answerPassword({ sessionId: dto.sessionId, ...(given !== undefined ? { password: given } : {}) }));
+  return (
+    <form className="session-notice host-key" role="alertdialog" aria-label={`Password for ${dto.user ?? ''}@${dto.host ?? ''}`} onSubmit={(event) => {
+      event.preventDefault();
+      answer(password);
+    }}>
+      <p>{sentence(prompt)}</p>
+      <label>Password <input type="password" value={password} autoFocus autoComplete="current-password" onChange={(event) => setPassword(event.target.value)} /></label>
+      {' '}<button type="submit" className="primary">Log in</button>
+      <button type="button" onClick={() => answer(undefined)}>Cancel</button>
+    </form>
   );
 }
 
@@ -148,7 +169,11 @@ function Toolbar({ view }: { view: View }) {
     const now = store.getState().sessions[sessionId]?.prefs;
     if (now) void act(() => api.setSessionPrefs({ sessionId, prefs: keptPrefs(now) }));
   };
-  const isTelnet = dto.kind === 'telnet';
+  const hasTrace = dto.kind !== 'serial';
+  // The operator's view of a line refuses telnet commands (it is no telnet client): BREAK only.
+  const hasTelnetCommands = dto.kind === 'telnet';
+  // An SSH session sends BREAK as RFC 4335's request, once its shell is open; it has no DTR/RTS nor telnet commands.
+  const hasLineMenu = dto.kind !== 'replay' && (dto.kind !== 'ssh' || dto.state === 'open');
   // DTR and RTS reach a port only on a serial tab or over RFC 2217.
   const hasControlLines = dto.kind === 'serial' || dto.rfc2217 !== undefined;
 
@@ -188,14 +213,14 @@ function Toolbar({ view }: { view: View }) {
         </span>
       )}
       {dto.state === 'closed' && dto.kind !== 'replay' && <button type="button" onClick={() => void act(() => api.reconnectSession({ sessionId }))}>Reconnect</button>}
-      {/* A replay is read-only: nothing to send on its line; SSH has no BREAK, DTR or telnet commands. */}
-      {dto.kind !== 'replay' && dto.kind !== 'ssh' && <Menu label="Line">
+      {/* A replay is read-only: nothing to send on its line. */}
+      {hasLineMenu && <Menu label="Line">
         {canSave(view) && <button type="button" onClick={() => saveTab(store.getState(), view)}>Save session</button>}
         <label>BREAK <input type="number" min={10} max={10000} step={50} value={breakMs} aria-label="BREAK duration in ms" onChange={(event) => setBreakMs(Number(event.target.value))} /> ms</label>
         <button type="button" onClick={() => void act(() => api.sendBreak({ sessionId, durationMs: breakMs }))}>Send BREAK</button>
         {hasControlLines && <button type="button" aria-pressed={dtr} onClick={() => void toggleLine('dtr', !dtr)}>DTR</button>}
         {hasControlLines && <button type="button" aria-pressed={rts} onClick={() => void toggleLine('rts', !rts)}>RTS</button>}
-        {isTelnet && (
+        {hasTelnetCommands && (
           <select aria-label="Telnet command" value="" onChange={(event) => {
             const command = event.target.value as (typeof SPECIAL_COMMANDS)[number];
             if (command) void act(() => api.sendCommand({ sessionId, command }));
@@ -230,7 +255,7 @@ function Toolbar({ view }: { view: View }) {
         <label><input type="checkbox" checked={prefs.pasteWaitForEcho} onChange={(event) => setPrefs({ pasteWaitForEcho: event.target.checked })} /> wait for echo</label>
         <button type="button" onClick={() => terminals.cancelPaste(sessionId)}>Stop paste</button>
       </Menu>
-      {isTelnet && (
+      {hasTrace && (
         <select aria-label="Trace pane" value={layout.trace} onChange={(event) => store.getState().setLayout({ trace: event.target.value as 'right' | 'below' | 'hidden' })}>
           <option value="right">Trace: right</option>
           <option value="below">Trace: below</option>

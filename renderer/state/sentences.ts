@@ -19,6 +19,14 @@ const FIELDS: Readonly<Record<string, string>> = {
   password: 'The password',
   address: 'The client address',
   data: 'What is sent',
+  user: 'The user name',
+  keyFile: 'The key file',
+  passphrase: 'The passphrase',
+};
+
+/** What a field's pattern allows, in words (host names and addresses unless said here). */
+const PATTERNS: Readonly<Record<string, string>> = {
+  user: 'a user name (letters, digits, dots, dashes, underscores, @, and a colon before a console server\'s line)',
 };
 
 const ERRNO: readonly [RegExp, string][] = [
@@ -36,7 +44,7 @@ export function sentence(message: string): string {
   const invalid = /^\w+\.(\w+)(?:\[\d+\])?(?:\.\w+)* must be (.*)$/.exec(message);
   if (invalid) {
     const field = FIELDS[invalid[1]!] ?? 'A value';
-    const expected = invalid[2]!.replace(/^of the form \/.*\/$/, 'a host name or an address (letters, digits, dots, colons, dashes)');
+    const expected = invalid[2]!.replace(/^of the form \/.*\/$/, PATTERNS[invalid[1]!] ?? 'a host name or an address (letters, digits, dots, colons, dashes)');
     return `${field} must be ${expected}.`;
   }
   if (/^\w+(\.\w+)+ is not expected$/.test(message) || /^There is no method /.test(message)) {

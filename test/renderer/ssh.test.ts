@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
-import { makeSshKey, scratchDir, startSshd, waitFor, type Sshd } from '../support/peers.js';
-import type { Served } from '../support/revtel.js';
+import { hashPassword } from '../../native/server/passwords.js';
+import { freePort, makeSshKey, scratchDir, startSshAgent, startSshd, waitFor, type Peer, type Sshd } from '../support/peers.js';
+import { makeServeHostKeys, startServe, type Served } from '../support/revtel.js';
 
-// SSH tabs in the browser UI against Debian's sshd on loopback ports: the new-session
-// dialog, the host key asked about once in the tab, typing and resizing a real shell, and a
-// changed host key refused with OpenSSH's warning.
+// SSH tabs in the browser UI against Debian's sshd on loopback ports and Revtel's own SSH
+// server (`revtel serve --ssh`): the new-session dialog, the host key asked about once in
+// the tab, typing and resizing a real shell, a changed host key refused with OpenSSH's
+// warning, passwords (asked again in the tab when refused), an ssh-agent of the test's own,
+// an encrypted key, BREAK over SSH, and a server that stops answering keepalives.
 
 const user = userInfo().username;
 
@@ -23,6 +26,13 @@ describe('SSH tabs against OpenSSH sshd', () => {
   let browser: Browser;
   let served: Served;
   let url: string;
+  let agent: Peer & { readonly socket: string };
+  let agentKey: ReturnType<typeof makeSshKey>;
+  let lockedKey: ReturnType<typeof makeSshKey>;
+  /** Revtel's SSH server with the demo router on a line that has a password. */
+  let revtelSsh: Served;
+  let linePort: number;
+  let revtelSshPort: number;
   const knownHostsPath = (): string => join(configHome, 'revtel', 'known_hosts');
 
   before(async () => {
@@ -31,16 +41,57 @@ describe('SSH tabs against OpenSSH sshd', () => {
     mkdirSync(configHome);
     hostKey = makeSshKey(join(dir, 'host_ed25519'));
     clientKey = makeSshKey(join(dir, 'id_ed25519'));
-    writeFileSync(join(dir, 'authorized_keys'), `${clientKey.publicLine}\n`);
+    agentKey = makeSshKey(join(dir, 'id_agent'));
+    lockedKey = makeSshKey(join(dir, 'id_locked'), 'ed25519', 'open sesame');
+    writeFileSync(join(dir, 'authorized_keys'), [clientKey, agentKey, lockedKey].map((key) => `${key.publicLine}\n`).join(''));
     sshd = await startSshd(dir, { hostKey: hostKey.path, authorizedKeys: join(dir, 'authorized_keys') });
-    ({ served, url } = await startUi([], 0, configHome));
+    agent = await startSshAgent(dir, [agentKey.path]);
+    [linePort, revtelSshPort] = [await freePort(), await freePort()];
+    writeFileSync(join(dir, 'passwords'), `${await hashPassword('line-secret')}\n`);
+    makeServeHostKeys(join(dir, 'data'));
+    revtelSsh = await startServe(['--line', `${linePort}:demo`, '--multi', 'shared', '--ssh', String(revtelSshPort), '--password-file', join(dir, 'passwords'), '--data-dir', join(dir, 'data')], 2);
+    // The back end's agent is the test's own; keepalives every second so a dead server shows within seconds (and a loaded machine's sshd still answers in time).
+    ({ served, url } = await startUi([], 0, configHome, { SSH_AUTH_SOCK: agent.socket, REVTEL_SSH_KEEPALIVE_MS: '1000' }));
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
     await served?.stop();
+    await revtelSsh?.stop();
+    await agent?.stop();
     await sshd?.stop();
   });
+
+  /** Fills the SSH dialog; `login` chooses how, and Connect is left to the caller. */
+  async function fillSshDialog(page: Page, port: number, login: { user?: string; password?: string; keyFile?: string; passphrase?: string; agent?: boolean }) {
+    await page.getByRole('button', { name: 'New SSH session…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New SSH session' });
+    await dialog.getByLabel('Host').fill('127.0.0.1');
+    await dialog.getByLabel('Port', { exact: true }).fill(String(port));
+    await dialog.getByLabel('User').fill(login.user ?? user);
+    if (login.password !== undefined) {
+      await dialog.getByLabel('Log in with').selectOption('password');
+      await dialog.getByLabel('Password', { exact: true }).fill(login.password);
+    } else if (login.keyFile !== undefined) {
+      await dialog.getByLabel('Log in with').selectOption('key');
+      await dialog.getByRole('textbox', { name: 'Key file' }).fill(login.keyFile);
+      if (login.passphrase !== undefined) await dialog.getByLabel(/Key passphrase/).fill(login.passphrase);
+    } else if (login.agent) {
+      await dialog.getByLabel('Log in with').selectOption('agent');
+    }
+    await dialog.getByLabel(/Save in the sidebar/).setChecked(false);
+    return dialog;
+  }
+
+  /** Until the tab's shell is open: what is typed before that goes nowhere, as in any terminal. */
+  const shellOpen = (page: Page): Promise<void> => page.locator('.status-bar [data-state="open"]').waitFor({ timeout: 10_000 });
+
+  /** The tab's terminal, for typing. */
+  const typeLine = async (page: Page, text: string): Promise<void> => {
+    await page.locator('.terminal-area .xterm').click();
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+  };
 
   async function openSshDialog(page: Page, port: number): Promise<void> {
     await page.getByRole('button', { name: 'New SSH session…' }).click();
@@ -164,5 +215,164 @@ describe('SSH tabs against OpenSSH sshd', () => {
     } finally {
       await impostor.stop();
     }
+  });
+
+  it('logs in to Revtel\'s own SSH server with the line password, and BREAK from the Line menu drops the demo router into ROMMON', async () => {
+    const page = await openUiPage(browser, url);
+    const dialog = await fillSshDialog(page, revtelSshPort, { user: `alice:${linePort}`, password: 'line-secret' });
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('alertdialog', { name: 'Host key of 127.0.0.1' }).getByRole('button', { name: 'Accept and connect' }).click();
+    const trace = page.getByRole('list', { name: 'Trace lines' });
+    await trace.getByText(`Authenticated as alice:${linePort} with password`).first().waitFor({ timeout: 10_000 });
+    await shellOpen(page);
+    await typeLine(page, '');
+    await waitForTerminal(page, 'Router>');
+    await typeLine(page, 'enable');
+    await typeLine(page, 'reload');
+    await waitForTerminal(page, '[confirm]');
+    await typeLine(page, '');
+    await waitForTerminal(page, 'System Bootstrap');
+    await page.locator('summary', { hasText: 'Line' }).click();
+    const line = page.getByRole('group', { name: 'Line' });
+    // Only what works over SSH: BREAK, no DTR/RTS and no telnet commands.
+    assert.equal(await line.getByRole('button', { name: 'DTR' }).count(), 0);
+    assert.equal(await line.getByLabel('Telnet command').count(), 0);
+    await line.getByRole('button', { name: 'Send BREAK' }).click();
+    await waitForTerminal(page, 'rommon 1 >');
+    await trace.getByText('The server sent the BREAK').first().waitFor();
+    await screenshot(page, '15-ssh-break-rommon');
+    await page.locator('summary', { hasText: 'Line' }).click();
+    await typeLine(page, 'boot');
+    await waitForTerminal(page, 'Press RETURN to get started!');
+    await page.close();
+  });
+
+  it('asks for a refused password again in the tab, and logs in with the one typed there', async () => {
+    const page = await openUiPage(browser, url);
+    const dialog = await fillSshDialog(page, revtelSshPort, { user: `alice:${linePort}`, password: 'not-the-secret' });
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    const question = page.getByRole('alertdialog', { name: `Password for alice:${linePort}@127.0.0.1` });
+    await question.getByText(`127.0.0.1 refused the password for alice:${linePort}: type it again, or cancel.`).waitFor({ timeout: 10_000 });
+    await screenshot(page, '15-ssh-password-again');
+    await question.getByLabel('Password', { exact: true }).fill('line-secret');
+    await question.getByRole('button', { name: 'Log in' }).click();
+    await question.waitFor({ state: 'detached' });
+    await shellOpen(page);
+    await typeLine(page, '');
+    await waitForTerminal(page, 'Router>');
+    await page.close();
+  });
+
+  it('says in a sentence that a password was refused when the user gives up, and Reconnect asks again', async () => {
+    const page = await openUiPage(browser, url);
+    const dialog = await fillSshDialog(page, sshd.port, { password: 'not-the-password' });
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    const question = page.getByRole('alertdialog', { name: `Password for ${user}@127.0.0.1` });
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    const notice = page.getByRole('alert', { name: new RegExp(`State of ${user}@127\\.0\\.0\\.1:${sshd.port}`) });
+    await notice.getByText(`127.0.0.1 port ${sshd.port} did not accept the password for ${user}: Reconnect to type it again.`).waitFor({ timeout: 10_000 });
+    await screenshot(page, '15-ssh-password-refused');
+    assert.doesNotMatch(await page.locator('body').innerText(), /Error:|at \w+ \(|client-authentication|All configured authentication methods failed/);
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    await question.waitFor({ timeout: 10_000 });
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    await question.waitFor({ state: 'detached' });
+    await page.close();
+  });
+
+  it('offers the SSH agent the back end has, logs in with its keys, and saves the choice', async () => {
+    const page = await openUiPage(browser, url);
+    const dialog = await fillSshDialog(page, sshd.port, { agent: true });
+    await dialog.getByLabel(/Save in the sidebar/).setChecked(true);
+    await screenshot(page, '15-ssh-dialog-agent');
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    const trace = page.getByRole('list', { name: 'Trace lines' });
+    await trace.getByText('Trying publickey with the keys of the SSH agent').first().waitFor({ timeout: 10_000 });
+    await trace.getByText(`Authenticated as ${user} with agent`).first().waitFor({ timeout: 10_000 });
+    await shellOpen(page);
+    await typeLine(page, 'echo agent-$((6*7))');
+    await waitForTerminal(page, /^agent-42\s*$/m);
+    const settings = readFileSync(join(configHome, 'revtel', 'settings.json'), 'utf8');
+    const destinations = (JSON.parse(settings) as { destinations: { port: number; ssh?: unknown }[] }).destinations;
+    assert.deepEqual(destinations.find((destination) => destination.port === sshd.port && JSON.stringify(destination.ssh).includes('agent'))?.ssh, { user, agent: true });
+    assert.ok(!settings.includes(agent.socket), 'the agent\'s socket is the back end\'s business');
+    await page.close();
+  });
+
+  it('says a key is encrypted or its passphrase wrong, in the dialog, and connects with the right one', async () => {
+    const page = await openUiPage(browser, url);
+    // The earlier tests' sessions are the server's: the page lists them all at once.
+    await page.getByRole('tab').first().waitFor();
+    const tabs = await page.getByRole('tab').count();
+    const dialog = await fillSshDialog(page, sshd.port, { keyFile: lockedKey.path });
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'The private key is encrypted: give its passphrase.' }).waitFor();
+    await dialog.getByLabel(/Key passphrase/).fill('open says me');
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'The passphrase does not open the private key: check it and try again.' }).waitFor();
+    assert.equal(await dialog.getByRole('alert').count(), 1, 'only the latest problem is said');
+    await screenshot(page, '15-ssh-wrong-passphrase');
+    assert.equal(await page.getByRole('tab').count(), tabs, 'no tab for a key that cannot be opened');
+    await dialog.getByLabel(/Key passphrase/).fill('open sesame');
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('list', { name: 'Trace lines' }).getByText(`Trying publickey with ED25519 ${lockedKey.fingerprint}`).first().waitFor({ timeout: 10_000 });
+    await shellOpen(page);
+    await typeLine(page, 'echo unlocked-$((6*7))');
+    await waitForTerminal(page, /^unlocked-42\s*$/m);
+    await page.close();
+  });
+
+  it('says in the tab when the server stops answering keepalives', async () => {
+    const page = await openUiPage(browser, url);
+    const earlier = new Set(sshd.sessionPids());
+    const dialog = await fillSshDialog(page, sshd.port, { keyFile: clientKey.path });
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await shellOpen(page);
+    await typeLine(page, 'echo alive-$((6*7))');
+    await waitForTerminal(page, /^alive-42\s*$/m);
+    const pids = sshd.sessionPids().filter((pid) => !earlier.has(pid));
+    assert.ok(pids.length > 0, 'sshd has a process for the tab\'s connection');
+    for (const pid of pids) process.kill(pid, 'SIGSTOP');
+    try {
+      const notice = page.getByRole('alert', { name: new RegExp(`State of ${user}@127\\.0\\.0\\.1:${sshd.port}`) });
+      await notice.getByText(`127.0.0.1 port ${sshd.port} stopped answering: 3 keepalives went unanswered.`).waitFor({ timeout: 10_000 });
+      await screenshot(page, '15-ssh-keepalive-lost');
+    } finally {
+      for (const pid of pids) process.kill(pid, 'SIGKILL');
+    }
+    await page.close();
+  });
+});
+
+describe('SSH dialog where the back end has no SSH agent', () => {
+  let served: Served;
+  let browser: Browser;
+
+  before(async () => {
+    let url: string;
+    ({ served, url } = await startUi([], 0, undefined, { SSH_AUTH_SOCK: '' }));
+    browser = await launchBrowser();
+    page = await openUiPage(browser, url);
+  });
+  let page: Page;
+  after(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  it('does not offer the agent', async () => {
+    await page.getByRole('button', { name: 'New SSH session…' }).click();
+    const choice = page.getByRole('dialog', { name: 'New SSH session' }).getByLabel('Log in with');
+    await waitFor(async () => (await choice.locator('option').count()) === 2, 'the choices without the agent');
+    assert.deepEqual(await choice.locator('option').allTextContents(), ['a password', 'a key file']);
+  });
+
+  it('says what is wrong with a user name in the dialog, in words', async () => {
+    const dialog = page.getByRole('dialog', { name: 'New SSH session' });
+    await dialog.getByLabel('Host').fill('127.0.0.1');
+    await dialog.getByLabel('User').fill('al ice');
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await dialog.getByRole('alert').getByText(/^The user name must be a user name \(letters, digits, .*\)\.$/).waitFor();
+    assert.doesNotMatch(await dialog.innerText(), /payload|\/\^/);
   });
 });

@@ -226,9 +226,10 @@ export async function startSer2net(dir: string, device: string, settings = '9600
   return { ...peer, port };
 }
 
-/** An SSH key pair made by Debian's ssh-keygen: `path` is the private key, `path.pub` the public one. */
-export function makeSshKey(path: string, type: 'ed25519' | 'rsa' = 'ed25519'): { readonly path: string; readonly publicLine: string; readonly fingerprint: string } {
-  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', 'revtel-test', '-f', path]);
+/** An SSH key pair made by Debian's ssh-keygen: `path` is the private key (encrypted with `passphrase` if given), `path.pub` the public one. */
+export function makeSshKey(path: string, type: 'ed25519' | 'rsa' = 'ed25519', passphrase = ''): { readonly path: string; readonly publicLine: string; readonly fingerprint: string } {
+  // One bcrypt round (-a 1): ssh2 derives the key in JavaScript, and OpenSSH's 16 rounds take seconds there.
+  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', passphrase, ...(passphrase ? ['-a', '1'] : []), '-C', 'revtel-test', '-f', path]);
   const publicLine = readFileSync(`${path}.pub`, 'utf8').trim();
   // "256 SHA256:… comment (ED25519)": OpenSSH's own fingerprint, to compare ours with.
   const fingerprint = execFileSync('ssh-keygen', ['-l', '-f', `${path}.pub`], { encoding: 'utf8' }).split(' ')[1]!;
@@ -246,7 +247,7 @@ export interface Sshd extends Peer {
  * authorized_keys, logging in as the user running the tests (root in CI). Needs root:
  * sshd must own its privilege-separation directory.
  */
-export async function startSshd(dir: string, options: { readonly hostKey: string; readonly authorizedKeys: string; readonly port?: number }): Promise<Sshd> {
+export async function startSshd(dir: string, options: { readonly hostKey: string; readonly authorizedKeys: string; readonly port?: number; readonly logLevel?: 'INFO' | 'DEBUG1' }): Promise<Sshd> {
   const port = options.port ?? (await freePort());
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const config = join(dir, `sshd-${port}.conf`);
@@ -263,6 +264,8 @@ export async function startSshd(dir: string, options: { readonly hostKey: string
     'PrintMotd no',
     'PrintLastLog no',
     'PidFile none',
+    // DEBUG1 logs each global request the client sends (keepalives among them) on stderr.
+    `LogLevel ${options.logLevel ?? 'INFO'}`,
     '',
   ].join('\n'));
   const peer = startProcess('/usr/sbin/sshd', ['-D', '-e', '-f', config]);
@@ -280,4 +283,13 @@ export async function startSshd(dir: string, options: { readonly hostKey: string
     });
   };
   return { ...peer, port, sessionPids };
+}
+
+/** OpenSSH's ssh-agent on a socket of its own in `dir`, holding the keys given (ssh-add). */
+export async function startSshAgent(dir: string, keys: readonly string[]): Promise<Peer & { readonly socket: string }> {
+  const socket = join(dir, `agent-${process.pid}-${Math.random().toString(36).slice(2, 8)}.sock`);
+  const peer = startProcess('ssh-agent', ['-D', '-a', socket]);
+  await waitFor(() => existsSync(socket), 'ssh-agent to make its socket');
+  for (const key of keys) execFileSync('ssh-add', ['-q', key], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+  return { ...peer, socket };
 }

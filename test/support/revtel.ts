@@ -1,7 +1,9 @@
 // Revtel's own processes and clients for end-to-end tests: `revtel serve` as a user runs
 // it, a pty line with the demo router behind it, and telnet sessions (Revtel's client)
 // whose output can be awaited.
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { TelnetClientSession, type StateChange, type TelnetClientOptions } from '../../native/client/TelnetClientSession.js';
 import { freePort, scratchDir, startProcess, startPtyPair, waitFor, type Peer, type ProcessOptions, type PtyPair } from './peers.js';
 import { repoPath } from './repo.js';
@@ -40,6 +42,8 @@ export interface ServeWaits {
   readonly open?: number;
   /** Where its settings file goes ($XDG_CONFIG_HOME): a fresh scratch folder unless given, never the user's own. */
   readonly configHome?: string;
+  /** Variables set beside this process's environment (SSH_AUTH_SOCK, say; '' is kept as empty). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -47,8 +51,8 @@ export interface ServeWaits {
  * `{ open }`, until that many devices are open).
  */
 export async function startServe(args: readonly string[], waits: number | ServeWaits = 1): Promise<Served> {
-  const { listening = 1, open = 0, configHome = scratchDir() } = typeof waits === 'number' ? { listening: waits } : waits;
-  const peer = startRevtel(['serve', ...args], { env: { ...process.env, XDG_CONFIG_HOME: configHome } });
+  const { listening = 1, open = 0, configHome = scratchDir(), env = {} } = typeof waits === 'number' ? { listening: waits } : waits;
+  const peer = startRevtel(['serve', ...args], { env: { ...process.env, ...env, XDG_CONFIG_HOME: configHome } });
   const served: Served = {
     process: peer.process,
     log: peer.stderr,
@@ -61,6 +65,17 @@ export async function startServe(args: readonly string[], waits: number | ServeW
   await waitFor(() => (count(/listening on/g) >= listening && count(/device \S+ open\b/g) >= open) || exitedEarly(), '`revtel serve` to listen and open its devices');
   if (exitedEarly()) throw new Error(`revtel serve exited: ${peer.stderr()}`);
   return served;
+}
+
+/**
+ * SSH host keys for `revtel serve --data-dir DIR` made by ssh-keygen beforehand, as an
+ * administrator may: a first start would make them itself, an RSA key of 3072 bits taking
+ * seconds on a loaded machine before anything listens.
+ */
+export function makeServeHostKeys(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dataDir, 'ssh_host_ed25519_key')]);
+  execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(dataDir, 'ssh_host_rsa_key')]);
 }
 
 /** `revtel demo-device PATH` on the far end of a pty pair: the router behind the line, once it listens. */

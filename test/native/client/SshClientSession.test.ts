@@ -4,15 +4,25 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { KnownHosts } from '../../../native/client/KnownHosts.js';
-import { SshClientSession, SshOptionsError, type SshClientOptions, type UnknownHostKey } from '../../../native/client/SshClientSession.js';
+import { SshClientSession, SshOptionsError, type PasswordQuestion, type SshClientOptions, type UnknownHostKey } from '../../../native/client/SshClientSession.js';
 import type { StateChange } from '../../../native/client/TelnetClientSession.js';
-import { makeSshKey, scratchDir, startSshd, waitFor, type Sshd } from '../../support/peers.js';
+import { freePort, makeSshKey, scratchDir, startSshAgent, startSshd, waitFor, type Sshd } from '../../support/peers.js';
+import { makeServeHostKeys, startServe, type Served } from '../../support/revtel.js';
+import { hashPassword } from '../../../native/server/passwords.js';
+
+/** Every session a test made: closed after it, so that a failing test leaves no connection keeping the process alive. */
+const made = new Set<SshClientSession>();
+afterEach(() => {
+  for (const session of made) session.close();
+  made.clear();
+});
 
 /** A session with everything it emits collected, for assertions. */
 function observe(options: SshClientOptions) {
   const session = new SshClientSession(options);
+  made.add(session);
   const trace: string[] = [];
   const states: StateChange[] = [];
   let output = '';
@@ -112,6 +122,23 @@ describe('SSH client against OpenSSH sshd', () => {
     await closed;
   });
 
+  it('sends keepalives while the session is idle, and the server answers them', async () => {
+    const chatty = await startSshd(dir, { hostKey: hostKey.path, authorizedKeys: join(dir, 'authorized_keys'), logLevel: 'DEBUG1' });
+    const { session, opened, states, closed } = observe({ ...base(), port: chatty.port, acceptHostKey: () => true, keepaliveIntervalMs: 100, keepaliveCountMax: 20 });
+    try {
+      session.open();
+      await opened();
+      // Nothing is typed: each of these lines is a keepalive the client sent on its own.
+      const keepalives = (): number => (chatty.stderr().match(/rtype keepalive@openssh\.com want_reply 1/g) ?? []).length;
+      await waitFor(() => keepalives() >= 3, 'sshd to log three keepalive requests', 5000);
+      assert.deepEqual(states.map((change) => change.state), ['connecting', 'open'], 'answered keepalives keep the session open');
+    } finally {
+      session.close();
+      await closed;
+      await chatty.stop();
+    }
+  });
+
   it('counts a server that stops answering keepalives as lost', async () => {
     const { session, opened, closed } = observe({ ...base(), acceptHostKey: () => true, keepaliveIntervalMs: 100, keepaliveCountMax: 2 });
     const earlier = new Set(sshd.sessionPids());
@@ -130,16 +157,80 @@ describe('SSH client against OpenSSH sshd', () => {
     }
   });
 
-  it('names the methods tried when the server refuses them, and does not retry', async () => {
+  it('says a refused password in a sentence, names the methods tried in the trace, and does not retry', async () => {
     const { session, closed, trace, states } = observe({ host: '127.0.0.1', port: sshd.port, username: user, knownHosts: new KnownHosts(knownHostsPath), password: 'not-the-password', acceptHostKey: () => true, reconnect: true });
     session.open();
     const end = await closed;
     assert.equal(end.reason, 'connect-failed');
     // OpenSSH offers keyboard-interactive too (answered with the password), then password.
-    assert.equal(end.message, `127.0.0.1 port ${sshd.port} refused ${user}: tried keyboard-interactive, password; the server accepts publickey, password, keyboard-interactive.`);
+    assert.equal(end.message, `127.0.0.1 port ${sshd.port} did not accept the password for ${user}: Reconnect to type it again.`);
     assert.ok(trace.includes('keyboard-interactive refused'));
     assert.ok(trace.includes('password refused'));
     assert.equal(states.some((change) => change.state === 'reconnecting'), false);
+  });
+
+  it('asks again for a refused password, as PuTTY does, and ends with a sentence when the user gives up', async () => {
+    const questions: PasswordQuestion[] = [];
+    const { session, closed, trace } = observe({
+      host: '127.0.0.1', port: sshd.port, username: user, knownHosts: new KnownHosts(knownHostsPath), password: 'not-the-password', acceptHostKey: () => true,
+      // The first question gets another wrong password, the second is cancelled.
+      askPassword: async (question) => (questions.push(question), questions.length === 1 ? 'still-not-it' : undefined),
+    });
+    session.open();
+    const end = await closed;
+    assert.deepEqual(questions.map((question) => question.message), [
+      `127.0.0.1 refused the password for ${user}: type it again, or cancel.`,
+      `127.0.0.1 refused the password for ${user}: type it again, or cancel.`,
+    ]);
+    assert.equal(end.reason, 'connect-failed');
+    assert.equal(end.message, `127.0.0.1 port ${sshd.port} did not accept the password for ${user}: Reconnect to type it again.`);
+    assert.equal(trace.filter((line) => line === 'password refused').length, 2, 'the password typed when asked was sent');
+    assert.ok(trace.includes('No password given'));
+  });
+
+  it('asks for a password when the key is refused and the server takes passwords', async () => {
+    const stranger = makeSshKey(join(dir, 'id_stranger'));
+    const questions: PasswordQuestion[] = [];
+    const { session, closed } = observe({ ...base(), privateKey: readFileSync(stranger.path), acceptHostKey: () => true, askPassword: async (question) => (questions.push(question), undefined) });
+    session.open();
+    const end = await closed;
+    assert.deepEqual(questions, [{ refused: false, message: `127.0.0.1 asks for the password of ${user}.` }]);
+    assert.equal(end.message, `127.0.0.1 port ${sshd.port} refused ${user} (tried publickey; the server accepts publickey, password, keyboard-interactive).`);
+  });
+
+  it('logs in with the keys of an ssh-agent, the agent started by the test with its own socket', async () => {
+    const agentKey = makeSshKey(join(dir, 'id_agent'));
+    writeFileSync(join(dir, 'authorized_keys'), `${clientKey.publicLine}\n${agentKey.publicLine}\n`);
+    const agent = await startSshAgent(dir, [agentKey.path]);
+    try {
+      const { session, opened, output, trace, closed } = observe({ host: '127.0.0.1', port: sshd.port, username: user, knownHosts: new KnownHosts(knownHostsPath), agent: agent.socket, acceptHostKey: () => true });
+      session.open();
+      await opened();
+      assert.ok(trace.includes('Trying publickey with the keys of the SSH agent'));
+      assert.ok(trace.includes(`Authenticated as ${user} with agent`));
+      session.write(Buffer.from('echo agent-$((6*7))\r'));
+      await waitFor(() => output().includes('agent-42'), 'the shell to answer');
+      session.close();
+      await closed;
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  it('opens an encrypted key with its passphrase, and says so in a sentence when it is missing or wrong', async () => {
+    const locked = makeSshKey(join(dir, 'id_locked'), 'ed25519', 'correct horse');
+    const lockedRsa = makeSshKey(join(dir, 'id_locked_rsa'), 'rsa', 'correct horse');
+    writeFileSync(join(dir, 'authorized_keys'), `${clientKey.publicLine}\n${locked.publicLine}\n`);
+    for (const key of [locked, lockedRsa]) {
+      assert.throws(() => new SshClientSession({ ...base(), privateKey: readFileSync(key.path) }), { name: 'Error', message: 'The private key is encrypted: give its passphrase.' });
+      assert.throws(() => new SshClientSession({ ...base(), privateKey: readFileSync(key.path), passphrase: 'wrong horse' }), { message: 'The passphrase does not open the private key: check it and try again.' });
+    }
+    const { session, opened, trace, closed } = observe({ ...base(), privateKey: readFileSync(locked.path), passphrase: 'correct horse', acceptHostKey: () => true });
+    session.open();
+    await opened();
+    assert.ok(trace.includes(`Trying publickey with ED25519 ${locked.fingerprint}`));
+    session.close();
+    await closed;
   });
 
   it('refuses an unknown key the user does not accept, and records nothing', async () => {
@@ -217,6 +308,78 @@ describe('SSH client: a host whose key has changed', () => {
     const end = await closed;
     assert.equal(end.reason, 'connect-failed');
     assert.equal(end.message, `${path} line 1 is not "host key-type base64-key": fix or delete that line.`);
+  });
+});
+
+describe('SSH client against Revtel\'s own SSH server (revtel serve --ssh, a line password)', () => {
+  let dir: string;
+  let served: Served;
+  let linePort: number;
+  let sshPort: number;
+  const login = (options: Partial<SshClientOptions>): SshClientOptions => ({
+    host: '127.0.0.1',
+    port: sshPort,
+    username: `alice:${linePort}`,
+    knownHosts: new KnownHosts(join(dir, 'known_hosts')),
+    acceptHostKey: () => true,
+    ...options,
+  });
+
+  before(async () => {
+    dir = scratchDir();
+    [linePort, sshPort] = [await freePort(), await freePort()];
+    writeFileSync(join(dir, 'passwords'), `${await hashPassword('line-secret')}\n`);
+    makeServeHostKeys(join(dir, 'data'));
+    // Alice may type and send BREAK; bob may only watch.
+    writeFileSync(join(dir, 'lines.yaml'), `lines:\n  - { port: ${linePort}, device: demo, multi: shared, writers: [alice], readers: [bob] }\n`);
+    // Two listeners: the line's telnet port and the SSH one.
+    served = await startServe(['--config', join(dir, 'lines.yaml'), '--ssh', String(sshPort), '--password-file', join(dir, 'passwords'), '--data-dir', join(dir, 'data')], 2);
+  });
+  after(() => served?.stop());
+
+  it('logs in with the line password, reaches the demo router, and its BREAK drops the router into ROMMON', async () => {
+    const { session, opened, output, trace, closed } = observe(login({ password: 'line-secret' }));
+    session.open();
+    await opened();
+    assert.ok(trace.includes('Trying password'));
+    assert.ok(trace.includes(`Authenticated as alice:${linePort} with password`));
+    session.write(Buffer.from('\r'));
+    await waitFor(() => output().includes('Router>'), 'the router\'s prompt');
+    session.write(Buffer.from('enable\rreload\r'));
+    await waitFor(() => output().includes('[confirm]'), 'reload to ask for confirmation');
+    session.write(Buffer.from('\r'));
+    await waitFor(() => output().includes('System Bootstrap'), 'the router to reboot');
+    await session.sendBreak(300);
+    await waitFor(() => output().includes('rommon 1 >'), 'ROMMON\'s prompt');
+    assert.ok(trace.includes('BREAK requested (300 ms)'));
+    assert.ok(trace.includes('The server sent the BREAK'));
+    await served.waitForLog(/sent BREAK \(300 ms\)/);
+    session.write(Buffer.from('boot\r'));
+    await waitFor(() => output().includes('Press RETURN to get started!'), 'the router to boot again');
+    session.close();
+    await closed;
+    await assert.rejects(session.sendBreak(300), { message: 'The session with 127.0.0.1 is not open: no BREAK was sent.' });
+  });
+
+  it('says so in a sentence when the server refuses the BREAK (a reader\'s)', async () => {
+    const { session, opened, trace } = observe(login({ username: `bob:${linePort}`, password: 'line-secret' }));
+    session.open();
+    await opened();
+    await assert.rejects(session.sendBreak(300), { message: '127.0.0.1 refused the BREAK: its SSH server does not send one on this session.' });
+    assert.ok(trace.includes('The server refused the BREAK'));
+  });
+
+  it('asks again after a wrong password and logs in with the one typed then', async () => {
+    const questions: PasswordQuestion[] = [];
+    const { session, opened, output, closed } = observe(login({ password: 'wrong-secret', askPassword: async (question) => (questions.push(question), 'line-secret') }));
+    session.open();
+    await opened();
+    assert.deepEqual(questions, [{ refused: true, message: `127.0.0.1 refused the password for alice:${linePort}: type it again, or cancel.` }]);
+    session.write(Buffer.from('\r'));
+    await waitFor(() => output().includes('Router>'), 'the router\'s prompt');
+    await served.waitForLog(/wrong password for alice/);
+    session.close();
+    await closed;
   });
 });
 

@@ -35,7 +35,7 @@ describe('password limits per source address', () => {
       assert.equal(lockedOut, n === 5);
       advance(n === 5 ? 0 : delayMs);
     }
-    assert.deepEqual(log, ['6 wrong passwords from 10.1.2.3 on port 2003 in 23 s; refusing it for 5 min']);
+    assert.deepEqual(log, ['6 wrong passwords or keys from 10.1.2.3 on port 2003 in 23 s; refusing it for 5 min']);
     assert.equal(guard.lockedOut('10.1.2.3'), 300_000);
     assert.deepEqual(guard.passwordTurn('10.1.2.3'), { kind: 'locked-out', waitMs: 300_000 });
     advance(300_000);

@@ -295,7 +295,7 @@ describe('password guessing and pending logins', () => {
       guesser.socket.write('c\r');
       await guesser.waitFor('% Access denied');
       await guesser.closed;
-      assert.deepEqual(log.filter((line) => /wrong passwords from/.test(line)), [`3 wrong passwords from 127.0.0.1 on port ${port} in 1 s; refusing it for 5 min`]);
+      assert.deepEqual(log.filter((line) => /wrong passwords or keys from/.test(line)), [`3 wrong passwords or keys from 127.0.0.1 on port ${port} in 1 s; refusing it for 5 min`]);
       // Locked out: even the right password is never asked for.
       const again = await peer(port);
       await again.closed;

@@ -89,4 +89,16 @@ describe('revtel serve --ssh across restarts', () => {
     // StrictHostKeyChecking=yes: OpenSSH refuses any key that is not the recorded one.
     await login('yes');
   });
+
+  it('calls a listener on any 127.x.y.z address this machine only, not the network', async () => {
+    const [sshPort, linePort] = [await freePort(), await freePort()];
+    const loopback = await startServe(['--line', `${linePort}:demo`, '--bind', '127.0.0.2', '--ssh', String(sshPort), '--data-dir', join(dir, 'data')]);
+    try {
+      await loopback.waitForLog(/SSH listening on 127\.0\.0\.2:\d+ for this machine only/, 'the SSH listener', 60_000);
+      assert.match(loopback.log(), /listening on 127\.0\.0\.2:\d+ \(telnet, exclusive\) for this machine only/);
+      assert.doesNotMatch(loopback.log(), /WARNING/);
+    } finally {
+      await loopback.stop();
+    }
+  });
 });

@@ -4,14 +4,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import ssh2, { type AuthenticationType, type ParsedKey } from 'ssh2';
 import { openDevice } from '../../../native/hub/openDevice.js';
 import { makeLineConfig } from '../../../native/server/LineConfig.js';
-import { LOGIN_LIMITS, LoginGuard } from '../../../native/server/LoginGuard.js';
+import { LOGIN_LIMITS, LoginGuard, type LoginLimits } from '../../../native/server/LoginGuard.js';
 import { hashPassword } from '../../../native/server/passwords.js';
-import { routeLogin, SshGateway, type SshListener } from '../../../native/server/SshGateway.js';
+import { SshGateway, type SshListener } from '../../../native/server/SshGateway.js';
+import { routeLogin } from '../../../native/server/sshRoute.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
 import { collect, freePort, makeSshKey, openPtyEnd, scratchDir, startProcess, startPtyPair, waitFor, type PtyPair } from '../../support/peers.js';
 import { runSsh, sshOptions, type SshRun } from '../../support/ssh.js';
@@ -53,7 +55,7 @@ describe('SSH server', () => {
     // One guard for telnet and SSH, as `revtel serve` has; short waits after a wrong password.
     const loginGuard = new LoginGuard({ ...LOGIN_LIMITS, firstDelayMs: 5 }, (line) => log.push(line));
     const ssh = new SshGateway({ dataDir: join(dir, 'data'), authorizedKeys: join(dir, 'keys', '%u'), log: (line) => log.push(line), loginGuard });
-    server = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test', ssh, loginGuard });
+    server = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test', ssh: async () => ssh, loginGuard });
     await server.apply([
       makeLineConfig(demoPort, 'demo', { name: 'core-sw1', writers: ['alice'], readers: ['bob'], multi: 'shared' }, 'test', await hashPassword('line-secret')),
       makeLineConfig(ptyPort, pty.device, { name: 'lab-pty', ssh: ptySshPort, multi: 'shared' }, 'test'),
@@ -230,13 +232,13 @@ describe('SSH server', () => {
   it('counts wrong SSH passwords with telnet ones per address: locked out over SSH, refused on the telnet port too', async () => {
     const loginGuard = new LoginGuard({ ...LOGIN_LIMITS, firstDelayMs: 1, lockoutAfter: 2 }, (line) => log.push(line));
     const ssh = new SshGateway({ dataDir: join(dir, 'data'), log: (line) => log.push(line), loginGuard });
-    const guarded = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test', ssh, loginGuard });
+    const guarded = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test', ssh: async () => ssh, loginGuard });
     const telnetPort = await freePort();
     await guarded.apply([makeLineConfig(telnetPort, 'demo', { name: 'guarded' }, 'test', await hashPassword('right'))]);
     const sshListener = await ssh.listen('127.0.0.1', await freePort(), (username) => routeLogin(username, guarded.lines), 'SSH');
     try {
       for (let attempt = 0; attempt < 2; attempt++) assert.equal(await sshWithPassword('wrong', 'eve:guarded', sshListener.port).exited, 255);
-      await logged(/2 wrong passwords from 127\.0\.0\.1 on port \d+ .*refusing it for 5 min/);
+      await logged(/2 wrong passwords or keys from 127\.0\.0\.1 on port \d+ .*refusing it for 5 min/);
       const telnet = connect(telnetPort, '127.0.0.1');
       let said = '';
       telnet.on('data', (chunk: Buffer) => (said += chunk.toString('latin1')));
@@ -247,6 +249,171 @@ describe('SSH server', () => {
       await logged(/ssh client 127\.0\.0\.1:\d+ refused: too many wrong passwords/);
     } finally {
       await sshListener.close();
+      await guarded.stop();
+    }
+  });
+
+  /** A server of one demo line with its own login limits and log, and the shared SSH listener on it. */
+  const guardedServer = async (limits: Partial<LoginLimits>, line: Parameters<typeof makeLineConfig>[2] = {}) => {
+    const own: string[] = [];
+    const loginGuard = new LoginGuard({ ...LOGIN_LIMITS, ...limits }, (entry) => own.push(entry));
+    const gateway = new SshGateway({ dataDir: join(dir, 'data'), authorizedKeys: join(dir, 'keys', '%u'), log: (entry) => own.push(entry), loginGuard });
+    const lines = new TerminalServer({ device: { open: openDevice }, log: (entry) => own.push(entry), version: 'test', ssh: async () => gateway, loginGuard });
+    await lines.apply([makeLineConfig(await freePort(), 'demo', { name: 'guarded', ...line }, 'test')]);
+    const sshListener = await gateway.listen('127.0.0.1', await freePort(), (username) => routeLogin(username, lines.lines), 'SSH');
+    return {
+      port: sshListener.port,
+      log: own,
+      logged: (pattern: RegExp): Promise<void> => waitFor(() => own.some((entry) => pattern.test(entry)), `the log to say ${pattern}`, 8000),
+      count: (pattern: RegExp): number => own.filter((entry) => pattern.test(entry)).length,
+      stop: async () => {
+        await sshListener.close();
+        await lines.stop();
+      },
+    };
+  };
+
+  /** An ssh-agent holding `keys`, in that order (OpenSSH offers them so). */
+  const agentWith = async (name: string, held: readonly { path: string }[]) => {
+    const socket = join(dir, `${name}.sock`);
+    const agent = startProcess('ssh-agent', ['-D', '-a', socket]);
+    await waitFor(() => existsSync(socket), 'ssh-agent to listen');
+    execFileSync('ssh-add', held.map((key) => key.path), { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+    return { socket, stop: () => agent.stop() };
+  };
+  /** ssh with the agent's keys only (IdentityFile names no file: OpenSSH's default ones stay out). */
+  const sshWithAgent = (agentSocket: string, login: string, port: number): SshRun => {
+    const run = runSsh('ssh', [...sshOptions(join(dir, 'known_hosts')), '-o', 'BatchMode=yes', '-o', `IdentityFile=${join(dir, 'no-such-key')}`, '-tt', '-p', String(port), `${login}@127.0.0.1`], { SSH_AUTH_SOCK: agentSocket });
+    runs.push(run);
+    return run;
+  };
+
+  it("counts refused keys once per connection that never logs in: the agent's owner gets in with the fifth key every time, a stranger is locked out", async () => {
+    const guarded = await guardedServer({ lockoutAfter: 2 });
+    const others = [1, 2, 3, 4].map((n) => makeSshKey(join(dir, `id_other${n}`)));
+    const agent = await agentWith('agent-five', [...others, keys.alice]);
+    try {
+      // Three logins with four refused keys each, under a lock-out after two failed logins.
+      for (let login = 1; login <= 3; login++) {
+        const alice = sshWithAgent(agent.socket, 'alice:guarded', guarded.port);
+        await alice.expect('[revtel] guarded:');
+        assert.equal(guarded.count(/is not authorized for alice on guarded/), 4 * login);
+        await alice.stop();
+      }
+      assert.equal(guarded.count(/counted as a failed login/), 0);
+      // A key that is nobody's, twice: two failed logins, and the address is refused.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const stranger = sshWithKey('stranger', 'alice:guarded', [], { port: guarded.port });
+        assert.equal(await stranger.exited, 255);
+      }
+      await guarded.logged(/2 wrong passwords or keys from 127\.0\.0\.1 on port \d+ .*refusing it for 5 min/);
+      assert.equal(guarded.count(/refused 1 key and did not log in: counted as a failed login/), 2);
+      const late = sshWithAgent(agent.socket, 'alice:guarded', guarded.port);
+      assert.equal(await late.exited, 255);
+      await guarded.logged(/ssh client 127\.0\.0\.1:\d+ refused: too many wrong passwords or keys/);
+    } finally {
+      await agent.stop();
+      await guarded.stop();
+    }
+  });
+
+  it('lets a connection go after maxRefusedKeys keys, counted as one failed login', async () => {
+    const guarded = await guardedServer({ maxRefusedKeys: 3 });
+    const others = [5, 6, 7, 8].map((n) => makeSshKey(join(dir, `id_other${n}`)));
+    const agent = await agentWith('agent-four', others);
+    try {
+      const prober = sshWithAgent(agent.socket, 'alice:guarded', guarded.port);
+      assert.equal(await prober.exited, 255);
+      await guarded.logged(/3 keys refused: disconnected/);
+      await guarded.logged(/refused 3 keys and did not log in: counted as a failed login/);
+      assert.equal(guarded.count(/is not authorized for alice on guarded/), 3);
+    } finally {
+      await agent.stop();
+      await guarded.stop();
+    }
+  });
+
+  it('counts a signature that does not verify for an authorized key at once, and lets that connection go', async () => {
+    const guarded = await guardedServer({ lockoutAfter: 1 });
+    const parse = (path: string): ParsedKey => ssh2.utils.parseKey(readFileSync(path)) as ParsedKey;
+    const alicePublic = parse(`${keys.alice.path}.pub`);
+    // Alice's public key, "signed for" with the stranger's private one: what a forger sends.
+    const forged: ParsedKey = Object.assign(Object.create(parse(keys.stranger.path)) as ParsedKey, { getPublicSSH: () => alicePublic.getPublicSSH() });
+    const client = new ssh2.Client();
+    client.on('error', () => {});
+    const closed = new Promise<void>((resolve) => client.on('close', () => resolve()));
+    let offered = false;
+    client.connect({
+      host: '127.0.0.1',
+      port: guarded.port,
+      username: 'alice:guarded',
+      authHandler: (_methods, _partial, next) => {
+        // false: no method left (ssh2 takes it; its types do not say so).
+        next(offered ? (false as unknown as AuthenticationType) : { type: 'publickey', username: 'alice:guarded', key: forged });
+        offered = true;
+      },
+    });
+    try {
+      await closed;
+      await guarded.logged(/the signature does not verify: counted as a failed login, disconnected/);
+      await guarded.logged(/1 wrong passwords or keys from 127\.0\.0\.1/);
+      const alice = sshWithKey('alice', 'alice:guarded', ['-tt'], { port: guarded.port });
+      assert.equal(await alice.exited, 255);
+      await guarded.logged(/refused: too many wrong passwords or keys/);
+    } finally {
+      await guarded.stop();
+    }
+  });
+
+  it('caps connections not logged in yet per address and per listener, apart from the logged-in ones', async () => {
+    const guarded = await guardedServer({ maxPendingPerAddress: 2, maxPendingPerLine: 3, loginTimeoutMs: 60_000 });
+    const opened: Socket[] = [];
+    /** A TCP connection from `from` that never starts its handshake; resolves with what it is told. */
+    const squat = async (from: string): Promise<{ socket: Socket; said: () => string; closed: Promise<void> }> => {
+      const socket = connect({ port: guarded.port, host: '127.0.0.1', localAddress: from });
+      opened.push(socket);
+      socket.on('error', () => {});
+      let said = '';
+      socket.on('data', (chunk: Buffer) => (said += chunk.toString('latin1')));
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      // Taken in (the server's version line) or turned away (closed).
+      await Promise.race([waitFor(() => said.includes('SSH-2.0-'), 'the version line'), closed]);
+      return { socket, said: () => said, closed };
+    };
+    // Logged in first: a session holds no pending slot (else 127.0.0.3 would be turned away below).
+    const alice = sshWithKey('alice', 'alice:guarded', ['-tt'], { port: guarded.port });
+    try {
+      await alice.expect('[revtel] guarded:');
+      for (let n = 0; n < 2; n++) assert.match((await squat('127.0.0.2')).said(), /^SSH-2\.0-/);
+      const third = await squat('127.0.0.2');
+      await third.closed;
+      assert.match(third.said(), /too many connections logging in from your address/);
+      assert.match((await squat('127.0.0.3')).said(), /^SSH-2\.0-/);
+      const fourth = await squat('127.0.0.4');
+      await fourth.closed;
+      assert.match(fourth.said(), /too many connections logging in; try again later/);
+      await guarded.logged(/ssh client 127\.0\.0\.4:\d+ refused: 3 connections already logging in on this port/);
+      await guarded.logged(/ssh client 127\.0\.0\.2:\d+ refused: 2 connections from it already logging in/);
+      assert.equal(alice.process.exitCode, null, 'the logged-in session goes on');
+      // A flood of refused connections writes a few log lines; the rest are counted.
+      for (let n = 0; n < 10; n++) await (await squat('127.0.0.2')).closed;
+      assert.equal(guarded.count(/refused: 3 connections already logging in on this port/), 3);
+    } finally {
+      for (const socket of opened) socket.destroy();
+      await alice.stop();
+      await guarded.stop();
+    }
+  });
+
+  it('ends an idle SSH session with the same sentence as a telnet one', async () => {
+    const guarded = await guardedServer({}, { idleTimeout: 0.3 });
+    try {
+      const alice = sshWithKey('alice', 'alice:guarded', ['-tt'], { port: guarded.port });
+      await alice.expect('[revtel] guarded:');
+      await alice.expect('[revtel] guarded: idle for 0.3 seconds; disconnected');
+      await alice.exited;
+      await guarded.logged(/client 127\.0\.0\.1:\d+ idle for 0\.3 s: disconnected/);
+    } finally {
       await guarded.stop();
     }
   });

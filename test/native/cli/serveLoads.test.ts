@@ -1,0 +1,67 @@
+// `revtel serve` loads what its command line uses and nothing else (a Raspberry Pi has
+// little memory): the modules a real `revtel serve` resolves, logged by a loader hook.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { freePort, scratchDir, startPtyPair, waitFor, type Peer } from '../../support/peers.js';
+import { repoPath } from '../../support/repo.js';
+import { startRevtel } from '../../support/revtel.js';
+
+const moduleLog = pathToFileURL(repoPath('dist', 'test', 'support', 'moduleLog.js')).href;
+
+/** Lazily loaded parts, by a module that only they load. */
+const PARTS = {
+  ssh: /\/native\/server\/SshGateway\.js$|^file:.*\/node_modules\/ssh2\//,
+  serialport: /\/native\/serial\/SerialPortLine\.js$/,
+  demo: /\/native\/demo\/DemoLine\.js$/,
+  ui: /\/native\/transport\/UiServer\.js$|^file:.*\/node_modules\/ws\//,
+  yaml: /^file:.*\/node_modules\/yaml\//,
+} as const;
+type Part = keyof typeof PARTS;
+
+const peers: Peer[] = [];
+after(async () => {
+  for (const peer of peers.reverse()) await peer.stop();
+});
+
+/** Starts `revtel serve ARGS`, waits until its log matches `ready`, and says which parts it loaded. */
+async function partsLoaded(args: readonly string[], ready: RegExp): Promise<Set<Part>> {
+  const log = join(scratchDir(), 'modules');
+  const served = startRevtel(['serve', ...args], { env: { ...process.env, XDG_CONFIG_HOME: scratchDir(), NODE_OPTIONS: `--import=${moduleLog}`, REVTEL_TEST_MODULE_LOG: log } });
+  peers.push(served);
+  await waitFor(() => ready.test(served.stderr()) || served.process.exitCode !== null, String(ready), 10_000);
+  assert.match(served.stderr(), ready);
+  const urls = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : [];
+  await served.stop();
+  return new Set((Object.keys(PARTS) as Part[]).filter((part) => urls.some((url) => PARTS[part].test(url))));
+}
+
+describe('revtel serve loads only what its command line asks for', () => {
+  it('a serial line: the serial port library, and no SSH, demo, UI or YAML', async () => {
+    const pty = await startPtyPair(scratchDir());
+    peers.push(pty);
+    const loaded = await partsLoaded(['--line', `${await freePort()}:${pty.device}`], /device \S+ open/);
+    assert.deepEqual([...loaded].sort(), ['serialport']);
+  });
+
+  it('the demo line: the demo router, and no serial port library', async () => {
+    const loaded = await partsLoaded(['--demo', '--line', `${await freePort()}:demo`], /device demo open/);
+    assert.deepEqual([...loaded].sort(), ['demo']);
+  });
+
+  it('--ssh: the SSH server and its library', async () => {
+    const dir = scratchDir();
+    const loaded = await partsLoaded(['--line', `${await freePort()}:demo`, '--ssh', String(await freePort()), '--data-dir', join(dir, 'data')], /SSH listening on/);
+    assert.deepEqual([...loaded].sort(), ['demo', 'ssh']);
+  });
+
+  it("--config and --ui: the YAML parser, the UI server, and for a line's own `ssh:` port the SSH server", async () => {
+    const dir = scratchDir();
+    const config = join(dir, 'revtel.yaml');
+    writeFileSync(config, `lines:\n  - port: ${await freePort()}\n    device: demo\n    ssh: ${await freePort()}\n`);
+    const loaded = await partsLoaded(['--config', config, '--ui', '0', '--data-dir', join(dir, 'data')], /UI ready/);
+    assert.deepEqual([...loaded].sort(), ['demo', 'ssh', 'ui', 'yaml']);
+  });
+});
