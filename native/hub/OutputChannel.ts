@@ -30,11 +30,8 @@ export class OutputChannel {
   constructor(private readonly options: OutputChannelOptions) {
     this.batchMs = options.batchMs ?? 5;
     this.maxBatch = options.maxBatch ?? 256 * 1024;
-    // Resumed at half the pause mark, not near empty: at 100/10 KiB the terminal ran dry on
-    // every acknowledgement's round trip (0.3× a bare xterm.js page in npm run bench:ui);
-    // the pause mark stays low because a key's echo waits behind what is in flight.
-    this.highWater = options.highWater ?? 128 * 1024;
-    this.lowWater = options.lowWater ?? 64 * 1024;
+    this.highWater = options.highWater ?? 100 * 1024;
+    this.lowWater = options.lowWater ?? 10 * 1024;
   }
 
   push(data: Uint8Array): void {
