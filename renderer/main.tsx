@@ -1,5 +1,5 @@
 import { createRoot } from 'react-dom/client';
-import { EVENT_NAMES, type RevtelApi } from '../native/api/index.js';
+import { EVENT_NAMES, type LineDto, type RevtelApi } from '../native/api/index.js';
 import { App } from './components/App.js';
 import { ServicesContext } from './components/context.js';
 import { createRevtelStore, settingsOf, tabsOf } from './state/store.js';
@@ -52,9 +52,19 @@ async function start(): Promise<void> {
   window.revtelTerminalText = (sessionId) => terminals.text(sessionId);
   window.revtelTerminalGeometry = (sessionId) => terminals.geometry(sessionId);
   window.revtelWhenShown = (sessionId, text) => terminals.whenShown(sessionId, text);
-  const [ports, lines, sessions, saved] = await Promise.all([api.listPorts({}), api.listLines({}), api.listSessions({}), api.getSettings({})]);
+  const [ports, lines, sessions, saved, sshServer] = await Promise.all([api.listPorts({}), api.listLines({}), api.listSessions({}), api.getSettings({}), api.sshServer({})]);
   store.getState().setPorts(ports);
   store.getState().setLines(lines);
+  store.getState().setSshServer(sshServer);
+  // A line's own SSH port opens and closes with the line: asked again when the lines' SSH ports change.
+  const sshPortsOf = (dtos: readonly LineDto[]): string => dtos.map((line) => line.sshPort ?? '').join(',');
+  let sshPorts = sshPortsOf(lines);
+  api.on('lines', (payload) => {
+    const next = sshPortsOf(payload.lines);
+    if (next === sshPorts) return;
+    sshPorts = next;
+    api.sshServer({}).then((dto) => store.getState().setSshServer(dto), () => {});
+  });
   store.getState().applySettings(saved.settings);
   if (saved.problem) store.getState().showError(saved.problem);
   // Saved to the settings file in the back end, so another window and a restart find them.

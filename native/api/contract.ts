@@ -40,6 +40,8 @@ export interface LineDto {
   readonly exposed: boolean;
   readonly devicePresent: boolean;
   readonly passwordProtected: boolean;
+  /** The line's own SSH port, when it has one (`ssh: PORT`), as it listens. */
+  readonly sshPort?: number;
   /** Remote connections only (telnet, SSH). */
   readonly clients: readonly ClientDto[];
   /**
@@ -48,6 +50,21 @@ export interface LineDto {
    * connected, or not at all because a remote writer has it.
    */
   readonly operatorKeyboard?: 'taken' | 'free' | 'remote';
+}
+
+/** A host key of Revtel's SSH server, as `ssh` shows it on first connection and `ssh-keygen -lf` prints it. */
+export interface HostKeyDto {
+  /** "ED25519", "RSA". */
+  readonly algorithm: string;
+  /** "SHA256:…". */
+  readonly fingerprint: string;
+}
+
+/** Revtel's SSH server: its shared listener (every line as USER:LINE@), when there is one, and its host keys while any SSH port is open. */
+export interface SshServerDto {
+  readonly listener?: { readonly bind: string; readonly port: number; readonly exposed: boolean };
+  /** Empty when no SSH port is open (no keys are read or made for the UI). */
+  readonly hostKeys: readonly HostKeyDto[];
 }
 
 /** A replay is read-only: a recorded negotiation shown without a network. */
@@ -246,6 +263,8 @@ export const methods = {
   }),
   /** Whether the back end has an SSH agent to log in with (SSH_AUTH_SOCK, or Pageant on Windows). */
   sshAgent: object({}),
+  /** Revtel's own SSH server: where it listens and its host keys' fingerprints. */
+  sshServer: object({}),
   /** The user's answer to the host key an SSH tab asks about: accept records it in Revtel's known_hosts. */
   answerHostKey: object({ sessionId, accept: boolean() }),
   /** The password an SSH tab asks for (passwordPrompt); without one, the login is given up. Never saved or logged. */
@@ -312,6 +331,7 @@ export interface MethodResults {
   openTelnet: SessionDto;
   openSsh: SessionDto;
   sshAgent: boolean;
+  sshServer: SshServerDto;
   answerHostKey: void;
   answerPassword: void;
   openLineView: SessionDto;

@@ -7,6 +7,7 @@ import { LoginGuard } from '../server/LoginGuard.js';
 import { loadLineConfigs, type ServeFlags } from '../server/serveConfig.js';
 import { TerminalServer } from '../server/TerminalServer.js';
 import type { SshGateway, SshListener } from '../server/SshGateway.js';
+import type { HubOptions } from '../hub/Hub.js';
 import { routeLogin } from '../server/sshRoute.js';
 import { userDataDir } from '../ssh/userFolders.js';
 import { parseCommandLine } from './args.js';
@@ -136,7 +137,7 @@ export async function runServe(args: readonly string[], version: string): Promis
   let stopUi: (() => Promise<void>) | undefined;
   if (ui) {
     try {
-      stopUi = await startUi(server, ui, token, log);
+      stopUi = await startUi(server, ui, token, log, { ...(sshAt && sshListener ? { listener: { bind: sshAt.bind, port: sshListener.port } } : {}), gateway: ssh });
     } catch (error) {
       // Serving on without the UI asked for would hide the mistake (and its warnings).
       await server.stop();
@@ -173,9 +174,9 @@ function parseListenAddress(text: string, bind: string): { bind: string; port: n
   return { bind: match[1] ?? match[2] ?? bind, port };
 }
 
-async function startUi(server: TerminalServer, ui: UiFlags, token: string | undefined, log: (message: string) => void): Promise<() => Promise<void>> {
+async function startUi(server: TerminalServer, ui: UiFlags, token: string | undefined, log: (message: string) => void, sshServer: HubOptions['sshServer']): Promise<() => Promise<void>> {
   const [{ Hub }, { UiServer }] = await Promise.all([import('../hub/Hub.js'), import('../transport/UiServer.js')]);
-  const hub = new Hub({ server, device, listPorts });
+  const hub = new Hub({ server, device, listPorts, ...(sshServer ? { sshServer } : {}) });
   log(`settings: ${hub.settings.path}`);
   if (hub.settings.problem) log(`WARNING ${hub.settings.problem}`);
   const watching = hub.start();

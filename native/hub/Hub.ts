@@ -13,6 +13,7 @@ import {
   type TelnetNegotiation,
   type RevtelHandlers,
   type SessionDto,
+  type SshServerDto,
 } from '../api/index.js';
 import { Emitter, type Disposable } from '../events/Emitter.js';
 import { parseSerialSettings, formatSerialSettings, SettingsError } from '../serial/serialSettings.js';
@@ -24,6 +25,8 @@ import type { Line } from '../server/Line.js';
 import { ConfigError, DEMO_DEVICE, isLoopbackBind, makeLineConfig } from '../server/LineConfig.js';
 import { hashPassword } from '../server/passwords.js';
 import type { TerminalServer } from '../server/TerminalServer.js';
+import type { SshGateway } from '../server/SshGateway.js';
+import { fingerprint, keyTypeName } from '../ssh/publicKeys.js';
 import type { Emit, HubSession } from './HubSession.js';
 import { LineViewHubSession } from './LineViewHubSession.js';
 import { SerialHubSession } from './SerialHubSession.js';
@@ -57,6 +60,11 @@ export interface HubOptions {
   readonly knownHostsPath?: string;
   /** The SSH agent to offer ('' for none); by default SSH_AUTH_SOCK, or Pageant on Windows. */
   readonly sshAgent?: string;
+  /**
+   * Revtel's SSH server, when the program runs one: the shared listener (`serve --ssh`), if
+   * any, and the gateway that holds the host keys (also behind the lines' own SSH ports).
+   */
+  readonly sshServer?: { readonly listener?: { readonly bind: string; readonly port: number }; readonly gateway: () => Promise<SshGateway> };
 }
 
 type Dispatched = { readonly event: EventName; readonly payload: ApiEvents[EventName] };
@@ -191,6 +199,17 @@ export class Hub implements RevtelHandlers {
   }
 
   /** The agent's socket (or 'pageant'); only the back end knows it, the page learns whether there is one. */
+  async sshServer(_request: MethodRequest<'sshServer'>): Promise<SshServerDto> {
+    const { sshServer } = this.options;
+    const listener = sshServer?.listener && { ...sshServer.listener, exposed: !isLoopbackBind(sshServer.listener.bind) };
+    const open = listener !== undefined || this.options.server.lines.some((line) => line.sshPort !== undefined);
+    // No SSH port open: the keys are neither made nor read (nor ssh2 loaded) for the page.
+    if (!sshServer || !open) return { hostKeys: [] };
+    // The same key, fingerprint and name as the start-up log and `ssh-keygen -lf`.
+    const hostKeys = (await sshServer.gateway()).keys().map(({ publicKey }) => ({ algorithm: keyTypeName(publicKey.type), fingerprint: fingerprint(publicKey) }));
+    return { ...(listener ? { listener } : {}), hostKeys };
+  }
+
   private sshAgentSocket(): string | undefined {
     const { sshAgent } = this.options;
     if (sshAgent !== undefined) return sshAgent || undefined;
@@ -452,6 +471,7 @@ export class Hub implements RevtelHandlers {
         exposed: !isLoopbackBind(config.bind),
         devicePresent: line.devicePresent,
         passwordProtected: config.passwordHash !== undefined,
+        ...(line.sshPort !== undefined ? { sshPort: line.sshPort } : {}),
         // Remote connections only: the operator's own views are not clients of the line.
         clients: line.connectedClients.filter((client) => client.active).map((client) => ({
           address: client.address,

@@ -176,6 +176,11 @@ export class Line implements LinePort {
     this.device.start();
   }
 
+  /** The port the line's own SSH listener listens on (`ssh: PORT`), while it does. */
+  get sshPort(): number | undefined {
+    return this.sshListener?.port;
+  }
+
   async stop(message = `[revtel] ${this.config.name} is shutting down`): Promise<void> {
     this.modemWatch?.dispose();
     for (const client of [...this.clients]) client.disconnect(message);

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { LineDto, PortDto, SessionDto, TabPrefsDto } from '../../native/api/index.js';
+import type { LineDto, PortDto, SessionDto, SshServerDto, TabPrefsDto } from '../../native/api/index.js';
 import { serialPathOf } from '../state/saved.js';
 import { useAction, useRevtel, useServices } from './context.js';
 import { ReplaysSection } from './ReplaysSection.js';
@@ -8,6 +8,7 @@ import { ReplaysSection } from './ReplaysSection.js';
 export function Sidebar() {
   const ports = useRevtel((state) => state.ports);
   const lines = useRevtel((state) => state.lines);
+  const sshServer = useRevtel((state) => state.sshServer);
   const detached = useRevtel(useShallow((state) => state.order.map((sessionId) => state.sessions[sessionId]?.dto).filter((dto): dto is SessionDto => dto?.detached === true)));
   const destinations = useRevtel((state) => state.destinations);
   const serialSessions = useRevtel((state) => state.serialSessions);
@@ -132,7 +133,7 @@ export function Sidebar() {
           {lines.map((line) => (
             <li key={line.tcpPort} className={`item line ${line.devicePresent ? '' : 'absent'}`}>
               <span className="name" title={`${line.device} ${line.settings}`}>
-                {line.name} <small>{line.bind}:{line.tcpPort} {line.protocol} {line.multi}{line.passwordProtected ? ' 🔒' : ''}</small>
+                {line.name} <small>{line.bind}:{line.tcpPort} {line.protocol} {line.multi}{line.sshPort !== undefined ? `, ssh ${line.sshPort}` : ''}{line.passwordProtected ? ' 🔒' : ''}</small>
                 {line.exposed && <small className="warning"> network</small>}
                 {!line.devicePresent && <small className="warning"> device absent</small>}
               </span>
@@ -146,9 +147,31 @@ export function Sidebar() {
             </li>
           ))}
         </ul>
+        <SshServerInfo sshServer={sshServer} />
       </section>
       <ReplaysSection />
     </nav>
+  );
+}
+
+/** Where Revtel's SSH server listens and its host keys, to compare with what `ssh` asks on first connection; nothing without an SSH port. */
+function SshServerInfo({ sshServer: { listener, hostKeys } }: { sshServer: SshServerDto }) {
+  if (hostKeys.length === 0) return null;
+  return (
+    <div className="ssh-server" role="group" aria-label="SSH server">
+      {listener && (
+        <p>
+          SSH on {listener.bind}:{listener.port} <small>ssh -p {listener.port} USER:LINE@host</small>
+          {listener.exposed && <small className="warning"> network</small>}
+        </p>
+      )}
+      <p className="hint">Host keys (as ssh shows them on first connection):</p>
+      <ul aria-label="SSH host keys">
+        {hostKeys.map((key) => (
+          <li key={key.fingerprint}>{key.algorithm} <code className="fingerprint">{key.fingerprint}</code></li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

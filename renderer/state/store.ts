@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import { sentence } from './sentences.js';
-import { SESSION_TRACE_LIMIT, type ApiEvents, type EventName, type LineDto, type ModemLinesDto, type OptionStateDto, type PortDto, type SessionDto, type SessionSnapshotDto, type TabPrefsDto, type TerminalModeDto, type TraceEntryDto, type UiSettingsDto } from '../../native/api/index.js';
+import { SESSION_TRACE_LIMIT, type ApiEvents, type EventName, type LineDto, type ModemLinesDto, type OptionStateDto, type PortDto, type SessionDto, type SessionSnapshotDto, type SshServerDto, type TabPrefsDto, type TerminalModeDto, type TraceEntryDto, type UiSettingsDto } from '../../native/api/index.js';
 
 // The UI's state, in one zustand store with no DOM in it (unit-tested under Node). The
 // back end's events go in through applyEvent; terminals live outside (TerminalRegistry).
@@ -78,6 +78,8 @@ function sameDestination(a: Destination, b: Destination): boolean {
 export interface RevtelState {
   readonly ports: readonly PortDto[];
   readonly lines: readonly LineDto[];
+  /** Revtel's own SSH server: where it listens and its host keys (none while no SSH port is open). */
+  readonly sshServer: SshServerDto;
   readonly sessions: Readonly<Record<string, SessionView>>;
   /** Every session the back end holds, in its order (the same in every window); detached ones have no tab. */
   readonly order: readonly string[];
@@ -112,6 +114,7 @@ export interface RevtelState {
   countIn(sessionId: string, bytes: number, end?: number): void;
   setPorts(ports: readonly PortDto[]): void;
   setLines(lines: readonly LineDto[]): void;
+  setSshServer(sshServer: SshServerDto): void;
   saveDestination(destination: Destination): void;
   forgetDestination(destination: Destination): void;
   /** Saves (or replaces, by path) a serial session. */
@@ -243,6 +246,7 @@ export function createRevtelStore(options: StoreOptions = {}) {
     return {
       ports: [],
       lines: [],
+      sshServer: { hostKeys: [] },
       sessions: {},
       order: [],
       active: undefined,
@@ -379,6 +383,10 @@ export function createRevtelStore(options: StoreOptions = {}) {
 
       setLines(lines) {
         set({ lines });
+      },
+
+      setSshServer(sshServer) {
+        set({ sshServer });
       },
 
       saveDestination(destination) {
