@@ -16,9 +16,13 @@ declare global {
     revtelTerminalText?: (sessionId: string) => string;
     /** For end-to-end tests: where a tab's cells are drawn. */
     revtelTerminalGeometry?: (sessionId: string) => ReturnType<TerminalRegistry['geometry']>;
+    /** For npm run bench:ui: when output holding a text was drawn. */
+    revtelWhenShown?: (sessionId: string, text: string) => Promise<number>;
   }
 }
 
+/** Output is counted in the store this often, not per batch: a re-render per batch would cost a flood its speed. */
+const COUNT_EVERY_MS = 100;
 /** Settings are saved this long after the last change (a dragged splitter is one save). */
 const SAVE_DELAY_MS = 400;
 
@@ -32,10 +36,22 @@ async function start(): Promise<void> {
     root.render(<div className="banner error" role="alert">{(error as Error).message}</div>);
     return;
   }
-  for (const event of EVENT_NAMES) api.on(event, (payload) => store.getState().applyEvent(event, payload));
+  for (const event of EVENT_NAMES) if (event !== 'sessionData') api.on(event, (payload) => store.getState().applyEvent(event, payload));
+  const uncounted = new Map<string, { bytes: number; end: number | undefined }>();
+  let countTimer: ReturnType<typeof setTimeout> | undefined;
+  api.on('sessionData', ({ sessionId, data, offset }) => {
+    const before = uncounted.get(sessionId);
+    uncounted.set(sessionId, { bytes: (before?.bytes ?? 0) + data.length, end: offset === undefined ? before?.end : offset + data.length });
+    countTimer ??= setTimeout(() => {
+      countTimer = undefined;
+      for (const [id, count] of uncounted) store.getState().countIn(id, count.bytes, count.end);
+      uncounted.clear();
+    }, COUNT_EVERY_MS);
+  });
   const terminals = new TerminalRegistry(api, store);
   window.revtelTerminalText = (sessionId) => terminals.text(sessionId);
   window.revtelTerminalGeometry = (sessionId) => terminals.geometry(sessionId);
+  window.revtelWhenShown = (sessionId, text) => terminals.whenShown(sessionId, text);
   const [ports, lines, sessions, saved, sshServer] = await Promise.all([api.listPorts({}), api.listLines({}), api.listSessions({}), api.getSettings({}), api.sshServer({})]);
   store.getState().setPorts(ports);
   store.getState().setLines(lines);

@@ -42,7 +42,14 @@ export interface LineDto {
   readonly passwordProtected: boolean;
   /** The line's own SSH port, when it has one (`ssh: PORT`), as it listens. */
   readonly sshPort?: number;
+  /** Remote connections only (telnet, SSH). */
   readonly clients: readonly ClientDto[];
+  /**
+   * The operator's view (this app's tab of the line, the same in every window), when open:
+   * its typing reaches the device because it took the keyboard, because no remote writer is
+   * connected, or not at all because a remote writer has it.
+   */
+  readonly operatorKeyboard?: 'taken' | 'free' | 'remote';
 }
 
 /** A host key of Revtel's SSH server, as `ssh` shows it on first connection and `ssh-keygen -lf` prints it. */
@@ -86,6 +93,13 @@ export interface SessionDto {
   readonly logFile?: string;
   /** A telnet session opened with RFC 2217 (COM-PORT-OPTION) settings: DTR, RTS and BREAK reach a port. */
   readonly rfc2217?: string;
+  /** How a telnet session negotiates, when not 'auto'. */
+  readonly negotiation?: TelnetNegotiation;
+  /**
+   * The terminal size last asked for (NAWS, the pty's window): with several windows on one
+   * session, the one the user last typed in or focused sets it, as tmux's "latest" does.
+   */
+  readonly size?: { readonly cols: number; readonly rows: number };
   /** The user an SSH session logs in as. */
   readonly user?: string;
   /** An SSH server's key not yet known: the tab asks the user to accept it once (answerHostKey). */
@@ -146,6 +160,17 @@ const settings = string({ maxLength: 64 });
 /** BREAK's length when none is given: Cisco documents 100–500 ms. */
 export const DEFAULT_BREAK_MS = 300;
 
+/**
+ * How a telnet session negotiates, in the words of the tools users come from:
+ * auto — the BSD client's rule: ask for options at once on port 23, elsewhere once the server has;
+ * active — ask at once on any port (PuTTY's "Active", its default);
+ * passive — send nothing until the server negotiates, then ask as on port 23 (PuTTY's "Passive");
+ * never — only answer what the server asks (the BSD client off port 23);
+ * raw — no telnet at all, a plain TCP byte stream (PuTTY's "Raw" connection type).
+ */
+export const TELNET_NEGOTIATIONS = ['auto', 'active', 'passive', 'never', 'raw'] as const;
+export type TelnetNegotiation = typeof TELNET_NEGOTIATIONS[number];
+
 export const SPECIAL_COMMANDS = ['ayt', 'ip', 'ao', 'ec', 'el', 'nop', 'synch', 'eof', 'susp', 'abort', 'ga'] as const;
 
 /** The recorded negotiations built into Revtel, for a class without a network. */
@@ -188,6 +213,7 @@ export const uiSettings = object({
     /** An SSH destination: who logs in and how; the password is asked each time. */
     ssh: optional(object({ user: string({ maxLength: 64 }), keyFile: optional(string({ maxLength: 1024 })), agent: optional(boolean()) })),
     terminalType: optional(string({ maxLength: 40 })),
+    negotiation: optional(literal(...TELNET_NEGOTIATIONS)),
     ...savedSession,
   }), 256)),
   /** A port is found again by its USB serial number when it has one (its path may change), else by path. */
@@ -221,6 +247,7 @@ export const methods = {
     port: tcpPort,
     terminalType: optional(string({ maxLength: 40 })),
     rfc2217: optional(settings),
+    negotiation: optional(literal(...TELNET_NEGOTIATIONS)),
   }),
   /** An SSH shell; a password or key passphrase lives only as long as the session (never saved or logged). */
   openSsh: object({
@@ -366,6 +393,8 @@ export interface ApiEvents {
   sessionTrace: { readonly sessionId: string; readonly entries: readonly TraceEntryDto[] };
   sessionMode: { readonly sessionId: string } & TerminalModeDto;
   modemLines: { readonly sessionId: string } & ModemLinesDto;
+  /** A tab's choices changed (in any window): every page showing it follows. */
+  sessionPrefs: { readonly sessionId: string; readonly prefs: TabPrefsDto };
   ports: { readonly ports: readonly PortDto[] };
   lines: { readonly lines: readonly LineDto[] };
   /** The settings were saved (from any window): every page follows. */
@@ -377,8 +406,8 @@ export interface ApiEvents {
 export type EventName = keyof ApiEvents;
 
 /** Events about one session's content: a transport sends them only to the pages subscribed to it. */
-export const SESSION_CONTENT_EVENTS: readonly EventName[] = ['sessionData', 'sessionTrace', 'sessionMode', 'modemLines'];
-export const EVENT_NAMES: readonly EventName[] = ['sessionData', 'sessionState', 'sessionAdded', 'sessionRemoved', 'sessionTrace', 'sessionMode', 'modemLines', 'ports', 'lines', 'lineTrace', 'settings'];
+export const SESSION_CONTENT_EVENTS: readonly EventName[] = ['sessionData', 'sessionTrace', 'sessionMode', 'modemLines', 'sessionPrefs'];
+export const EVENT_NAMES: readonly EventName[] = ['sessionData', 'sessionState', 'sessionAdded', 'sessionRemoved', 'sessionTrace', 'sessionMode', 'modemLines', 'sessionPrefs', 'ports', 'lines', 'lineTrace', 'settings'];
 
 /** What a UI holds: the methods as async functions, and a way to listen to events. */
 export type RevtelApi = {

@@ -96,7 +96,7 @@ interface TelnetCommandLine {
   readonly trace: boolean;
   readonly terminalTypes: readonly string[];
   readonly raw: boolean;
-  readonly negotiate: 'auto' | 'always' | 'never';
+  readonly negotiate: 'auto' | 'always' | 'passive' | 'never';
   readonly rfc2217?: SerialSettings;
   readonly reconnect: boolean;
   readonly lingerMs: number;
@@ -133,8 +133,8 @@ function parseTelnetArgs(args: readonly string[], env: NodeJS.ProcessEnv): Telne
   const port = portText === undefined ? 23 : Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CommandLineError(`"${portText}" is not a TCP port (1–65535)`);
   const negotiate = values.negotiate ?? 'auto';
-  if (negotiate !== 'auto' && negotiate !== 'always' && negotiate !== 'never') {
-    throw new CommandLineError(`--negotiate ${negotiate}: use auto, always or never`);
+  if (negotiate !== 'auto' && negotiate !== 'always' && negotiate !== 'passive' && negotiate !== 'never') {
+    throw new CommandLineError(`--negotiate ${negotiate}: use auto, always, passive or never`);
   }
   const lingerMs = values.linger === undefined ? 1000 : Number(values.linger);
   if (!Number.isFinite(lingerMs) || lingerMs < 0) throw new CommandLineError(`--linger ${values.linger}: give milliseconds`);

@@ -15,7 +15,7 @@ const SERVE_USAGE = `revtel serve --line TCPPORT:DEVICE[:SETTINGS] … [--bind A
   --ui-token-file keeps that token in FILE (made 0600 on the first run, reused after).
   SIGHUP rereads the config file; lines whose settings did not change keep their sessions.`;
 
-const TELNET_USAGE = `revtel telnet HOST [PORT] [--trace] [--term TYPE] [--raw] [--negotiate auto|always|never]
+const TELNET_USAGE = `revtel telnet HOST [PORT] [--trace] [--term TYPE] [--raw] [--negotiate auto|always|passive|never]
              [-l USER] [--env NAME=VALUE]... [--size COLSxROWS] [--crlf] [-e CHAR]
              [--rfc2217 SETTINGS] [--reconnect] [--linger MS]
   Standard input goes to the connection and the connection to standard output. Ctrl-] (or

@@ -94,8 +94,11 @@ const SPECIAL_COMMANDS: Record<SpecialCommand, number> = {
 export interface TelnetClientOptions {
   readonly host: string;
   readonly port: number;
-  /** auto: start negotiating on port 23, elsewhere once the server starts (the BSD rule). */
-  readonly negotiate?: 'auto' | 'always' | 'never';
+  /**
+   * auto: start negotiating on port 23, elsewhere once the server starts (the BSD rule);
+   * always: at once; passive: once the server starts, on any port; never: only answer.
+   */
+  readonly negotiate?: 'auto' | 'always' | 'passive' | 'never';
   /** A plain TCP byte pipe: no telnet at all (for "raw" terminal-server lines). */
   readonly raw?: boolean;
   /** Answers to TERMINAL-TYPE SEND, in order. */
@@ -613,9 +616,10 @@ export class TelnetClientSession {
         break;
       case 'trace':
         if (event.entry.direction === 'RCVD' && !this.negotiating) {
-          // The server started: from here on we negotiate as on port 23 (auto mode).
+          // The server started: from here on we negotiate as on port 23 (auto and passive).
           this.negotiating = true;
-          if ((this.options.negotiate ?? 'auto') === 'auto') queueMicrotask(() => this.engine && this.initiate());
+          const negotiate = this.options.negotiate ?? 'auto';
+          if (negotiate === 'auto' || negotiate === 'passive') queueMicrotask(() => this.engine && this.initiate());
         }
         this._onTrace.fire(event.entry);
         break;

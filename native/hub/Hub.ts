@@ -10,6 +10,7 @@ import {
   type MethodRequest,
   type MethodResults,
   type PortDto,
+  type TelnetNegotiation,
   type RevtelHandlers,
   type SessionDto,
   type SshServerDto,
@@ -30,6 +31,7 @@ import type { Emit, HubSession } from './HubSession.js';
 import { LineViewHubSession } from './LineViewHubSession.js';
 import { SerialHubSession } from './SerialHubSession.js';
 import { TelnetHubSession } from './TelnetHubSession.js';
+import type { TelnetClientOptions } from '../client/TelnetClientSession.js';
 import { SshHubSession } from './SshHubSession.js';
 import { defaultKnownHostsPath, KnownHosts } from '../client/KnownHosts.js';
 import { SshOptionsError } from '../client/SshClientSession.js';
@@ -147,12 +149,15 @@ export class Hub implements RevtelHandlers {
 
   async openTelnet(request: MethodRequest<'openTelnet'>): Promise<SessionDto> {
     const rfc2217 = request.rfc2217 === undefined ? undefined : userError(() => parseSerialSettings(request.rfc2217!));
+    const negotiation = request.negotiation ?? 'auto';
+    if (rfc2217 && negotiation === 'raw') throw new ApiError('RFC 2217 needs telnet: choose a negotiation other than raw, or leave the RFC 2217 settings empty.');
     return this.add((sessionId, emit) => new TelnetHubSession(sessionId, 'telnet', `${request.host}:${request.port}`, {
       host: request.host,
       port: request.port,
+      ...(negotiation === 'raw' ? { raw: true } : { negotiate: CLIENT_NEGOTIATE[negotiation] }),
       ...(request.terminalType ? { terminalTypes: [request.terminalType.toUpperCase()] } : {}),
       ...(rfc2217 ? { rfc2217 } : {}),
-    }, emit), rfc2217 ? { rfc2217: formatSerialSettings(rfc2217) } : {});
+    }, emit), { ...(rfc2217 ? { rfc2217: formatSerialSettings(rfc2217) } : {}), ...(negotiation !== 'auto' ? { negotiation } : {}) });
   }
 
   async openSsh(request: MethodRequest<'openSsh'>): Promise<SessionDto> {
@@ -214,6 +219,12 @@ export class Hub implements RevtelHandlers {
 
   async openLineView(request: MethodRequest<'openLineView'>): Promise<SessionDto> {
     const line = this.line(request.tcpPort);
+    // One view of a line: asked again (another window, the sidebar), it is that view's tab, attached.
+    for (const record of this.sessions.values()) {
+      if (record.session instanceof LineViewHubSession && record.dto.tcpPort === request.tcpPort && record.dto.state !== 'closed') {
+        return this.detachSession({ sessionId: record.sessionId, detached: false });
+      }
+    }
     return this.add((sessionId, emit) => new LineViewHubSession(sessionId, line, emit));
   }
 
@@ -283,7 +294,12 @@ export class Hub implements RevtelHandlers {
   }
 
   async resize(request: MethodRequest<'resize'>): Promise<void> {
-    this.session(request.sessionId).resize(request.cols, request.rows);
+    const record = this.record(request.sessionId);
+    const { cols, rows } = request;
+    if (record.size?.cols === cols && record.size.rows === rows) return;
+    record.session.resize(cols, rows);
+    record.size = { cols, rows };
+    this.emit('sessionState', record.dto);
   }
 
   async sendBreak(request: MethodRequest<'sendBreak'>): Promise<void> {
@@ -380,6 +396,7 @@ export class Hub implements RevtelHandlers {
 
   async setSessionPrefs(request: MethodRequest<'setSessionPrefs'>): Promise<void> {
     this.record(request.sessionId).prefs = request.prefs;
+    this.emit('sessionPrefs', { sessionId: request.sessionId, prefs: request.prefs });
   }
 
   /** Session logs go beside the settings file unless told otherwise. */
@@ -462,6 +479,7 @@ export class Hub implements RevtelHandlers {
           role: client.role,
           negotiated: client.describeNegotiation(),
         })),
+        ...(line.operatorKeyboard ? { operatorKeyboard: line.operatorKeyboard } : {}),
       };
     });
   }
@@ -489,6 +507,14 @@ export class Hub implements RevtelHandlers {
     }
   }
 }
+
+/** The UI's negotiation choices (PuTTY's words) as the telnet client takes them; raw is no telnet at all. */
+const CLIENT_NEGOTIATE: Record<Exclude<TelnetNegotiation, 'raw'>, NonNullable<TelnetClientOptions['negotiate']>> = {
+  auto: 'auto',
+  active: 'always',
+  passive: 'passive',
+  never: 'never',
+};
 
 const USER_ERRORS = [SettingsError, ConfigError, SerialError, SshOptionsError];
 

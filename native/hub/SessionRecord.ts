@@ -34,6 +34,8 @@ export class SessionRecord {
   detached = false;
   /** The tab's choices, as a page last set them. */
   prefs: TabPrefsDto | undefined;
+  /** The terminal size last asked for, by whichever window asked last. */
+  size: { readonly cols: number; readonly rows: number } | undefined;
 
   constructor(
     readonly sessionId: string,
@@ -55,7 +57,10 @@ export class SessionRecord {
   }
 
   private decorate(dto: SessionDto): SessionDto {
-    return { ...dto, ...this.extra, ...(this.detached ? { detached: true } : {}), ...(this.log ? { logFile: this.log.file.file } : {}) };
+    return {
+      ...dto, ...this.extra, ...(this.detached ? { detached: true } : {}), ...(this.log ? { logFile: this.log.file.file } : {}),
+      ...(this.size ? { size: this.size } : {}),
+    };
   }
 
   /** Makes and opens the session (again, for a reconnect: the scrollback and trace stay). */
@@ -68,6 +73,8 @@ export class SessionRecord {
     this.current = this.factory(this.sessionId, (event, payload) => {
       if (generation === this.generation) this.emit(event, this.observe(event, payload));
     });
+    // A reconnected session starts at the size the windows last asked for.
+    if (this.size) this.current.resize(this.size.cols, this.size.rows);
     this.current.open();
   }
 

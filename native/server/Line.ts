@@ -120,6 +120,16 @@ export class Line implements LinePort {
     return this.clients;
   }
 
+  /**
+   * The operator's view, as the clients table shows it: none open, or whether its typing
+   * reaches the device — taken (takeKeyboard), free (no remote writer), or held by a remote writer.
+   */
+  get operatorKeyboard(): 'taken' | 'free' | 'remote' | undefined {
+    if (this.operators.size === 0) return undefined;
+    if (this.keyboard) return 'taken';
+    return this.clients.some((client) => client.active && may(client.role, 'data')) ? 'remote' : 'free';
+  }
+
   get devicePresent(): boolean {
     return this.device.present;
   }

@@ -1,8 +1,10 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import type { TelnetNegotiation } from '../../native/api/index.js';
 import { pasteLineCount } from '../state/keyboard.js';
 import { sentence } from '../state/sentences.js';
 import type { Dialog } from '../state/store.js';
 import { useAction, useRevtel, useServices } from './context.js';
+import { OperatorKeyboard } from './SessionView.js';
 
 const BAUD_PRESETS = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600];
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -23,13 +25,18 @@ export function Dialogs() {
 function Frame({ title, onSubmit, children, submit }: { title: string; onSubmit?: () => Promise<boolean>; children: ReactNode; submit?: string }) {
   const { store } = useServices();
   const close = () => store.getState().openDialog(undefined);
+  const form = useRef<HTMLFormElement>(null);
+  // Focus moves into the dialog, so typing fills its first field and Escape closes it.
+  useEffect(() => {
+    if (!form.current?.contains(document.activeElement)) form.current?.querySelector<HTMLElement>('input, select, textarea, button')?.focus();
+  }, []);
   const handle = async (event: FormEvent) => {
     event.preventDefault();
     if (!onSubmit || await onSubmit()) close();
   };
   return (
     <div className="dialog-backdrop" onKeyDown={(event) => event.key === 'Escape' && close()}>
-      <form className="dialog" role="dialog" aria-label={title} onSubmit={(event) => void handle(event)}>
+      <form className="dialog" role="dialog" aria-label={title} ref={form} onSubmit={(event) => void handle(event)}>
         <h2>{title}</h2>
         {children}
         <div className="dialog-buttons">
@@ -186,10 +193,14 @@ function TelnetDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'telnet' }> 
   const [port, setPort] = useState(String(dialog.port ?? 23));
   const [rfc2217, setRfc2217] = useState('');
   const [terminalType, setTerminalType] = useState('');
+  const [negotiation, setNegotiation] = useState<TelnetNegotiation>('auto');
   const [save, setSave] = useState(true);
   return (
     <Frame title="New telnet session" submit="Connect" onSubmit={async () => {
-      const reach = { host, port: Number(port), ...(rfc2217 ? { rfc2217 } : {}), ...(terminalType.trim() ? { terminalType: terminalType.trim() } : {}) };
+      const reach = {
+        host, port: Number(port), ...(rfc2217 ? { rfc2217 } : {}), ...(terminalType.trim() ? { terminalType: terminalType.trim() } : {}),
+        ...(negotiation !== 'auto' ? { negotiation } : {}),
+      };
       const dto = await act(() => api.openTelnet(reach));
       if (!dto) return false;
       store.getState().opened(dto);
@@ -200,6 +211,15 @@ function TelnetDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'telnet' }> 
       <label>Port <input inputMode="numeric" value={port} onChange={(event) => setPort(event.target.value)} /></label>
       <label>RFC 2217 settings (a remote serial port) <input value={rfc2217} onChange={(event) => setRfc2217(event.target.value)} placeholder="9600,8N1 — empty for plain telnet" /></label>
       <label>Terminal type <input value={terminalType} onChange={(event) => setTerminalType(event.target.value)} placeholder="sent in TTYPE; empty for the default" /></label>
+      <label>Negotiation
+        <select value={negotiation} onChange={(event) => setNegotiation(event.target.value as TelnetNegotiation)}>
+          <option value="auto">Automatic: at once on port 23, elsewhere after the server (BSD telnet)</option>
+          <option value="active">Active: at once (PuTTY's default)</option>
+          <option value="passive">Passive: nothing until the server negotiates (PuTTY)</option>
+          <option value="never">Answer only: never ask for an option</option>
+          <option value="raw">Raw: no telnet, plain TCP</option>
+        </select>
+      </label>
       <label><input type="checkbox" checked={save} onChange={(event) => setSave(event.target.checked)} /> Save in the sidebar</label>
     </Frame>
   );
@@ -264,16 +284,26 @@ function ExposeDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'expose' }> 
 
 function ClientsDialog({ tcpPort }: { tcpPort: number }) {
   const line = useRevtel((state) => state.lines.find((candidate) => candidate.tcpPort === tcpPort));
+  const operatorView = useRevtel((state) => Object.values(state.sessions).find((view) => view.dto.kind === 'line-view' && view.dto.tcpPort === tcpPort)?.dto.sessionId);
   const { api } = useServices();
   const act = useAction();
   return (
     <Frame title={`Clients of ${line?.name ?? `TCP port ${tcpPort}`}`}>
-      {!line || line.clients.length === 0
+      {!line || (line.clients.length === 0 && !line.operatorKeyboard)
         ? <p className="hint">No client is connected.</p>
         : (
           <table className="clients" aria-label="Clients">
             <thead><tr><th>Address</th><th>Since</th><th>Role</th><th>Negotiated</th><th /></tr></thead>
             <tbody>
+              {line.operatorKeyboard && (
+                <tr className="operator">
+                  <td>you: the operator's view (this app's tab of the line, in every window)</td>
+                  <td />
+                  <td>operator</td>
+                  <td>in-process, no telnet</td>
+                  <td>{operatorView && <OperatorKeyboard sessionId={operatorView} tcpPort={tcpPort} />}</td>
+                </tr>
+              )}
               {line.clients.map((client) => (
                 <tr key={client.address}>
                   <td>{client.address}</td>

@@ -128,6 +128,28 @@ function bytes(count: number): string {
   return `${(count / 1048576).toFixed(1)} MiB`;
 }
 
+/** Short in the toolbar, the whole sentence on hover. */
+const KEYBOARD_TEXT = {
+  taken: ['keyboard: yours', 'you have the keyboard; remote writers watch'],
+  free: ['keyboard: free', 'you type: no remote writer is connected'],
+  remote: ['keyboard: remote', 'a remote client has the keyboard: your typing is dropped'],
+} as const;
+
+/** The operator's view of a line: whose typing reaches the device, and the keyboard taken or given back. */
+export function OperatorKeyboard({ sessionId, tcpPort }: { sessionId: string; tcpPort: number }) {
+  const { api } = useServices();
+  const act = useAction(sessionId);
+  const keyboard = useRevtel((state) => state.lines.find((line) => line.tcpPort === tcpPort)?.operatorKeyboard);
+  if (!keyboard) return null;
+  const take = keyboard !== 'taken';
+  return (
+    <span className="keyboard" role="status" aria-label="Keyboard" title={KEYBOARD_TEXT[keyboard][1]}>
+      {KEYBOARD_TEXT[keyboard][0]}
+      <button type="button" onClick={() => void act(() => api.takeKeyboard({ sessionId, take }))}>{take ? 'Take the keyboard' : 'Give the keyboard back'}</button>
+    </span>
+  );
+}
+
 function Toolbar({ view }: { view: View }) {
   const { api, store, terminals } = useServices();
   const act = useAction(view.dto.sessionId);
@@ -148,7 +170,8 @@ function Toolbar({ view }: { view: View }) {
     if (now) void act(() => api.setSessionPrefs({ sessionId, prefs: keptPrefs(now) }));
   };
   const hasTrace = dto.kind !== 'serial';
-  const hasTelnetCommands = dto.kind === 'telnet' || dto.kind === 'line-view';
+  // The operator's view of a line refuses telnet commands (it is no telnet client): BREAK only.
+  const hasTelnetCommands = dto.kind === 'telnet';
   // An SSH session sends BREAK as RFC 4335's request, once its shell is open; it has no DTR/RTS nor telnet commands.
   const hasLineMenu = dto.kind !== 'replay' && (dto.kind !== 'ssh' || dto.state === 'open');
   // DTR and RTS reach a port only on a serial tab or over RFC 2217.
@@ -180,6 +203,7 @@ function Toolbar({ view }: { view: View }) {
           ))}
         </span>
       )}
+      {dto.kind === 'line-view' && dto.tcpPort !== undefined && <OperatorKeyboard sessionId={sessionId} tcpPort={dto.tcpPort} />}
       <span className="spacer" />
       {pasting && (
         <span className="paste-progress" role="status" aria-label="Paste progress">

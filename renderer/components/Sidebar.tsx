@@ -94,7 +94,7 @@ export function Sidebar() {
         <ul>
           {destinations.filter((destination) => !destination.ssh).map((destination) => (
             <li key={`${destination.host}:${destination.port}`} className="item">
-              <span className="name">{destination.host}:{destination.port}{destination.rfc2217 ? ` (${destination.rfc2217})` : ''}</span>
+              <span className="name">{destination.host}:{destination.port}{destination.rfc2217 ? ` (${destination.rfc2217})` : ''}{destination.negotiation && destination.negotiation !== 'auto' ? ` ${destination.negotiation}` : ''}</span>
               <span className="actions">
                 <AlwaysLog name={`${destination.host}:${destination.port}`} checked={destination.alwaysLog === true} onChange={(alwaysLog) => store.getState().saveDestination({ ...destination, alwaysLog })} />
                 <button type="button" aria-label={`Connect ${destination.host}:${destination.port}`} onClick={() => void openSaved(() => api.openTelnet({
@@ -102,6 +102,7 @@ export function Sidebar() {
                   port: destination.port,
                   ...(destination.rfc2217 ? { rfc2217: destination.rfc2217 } : {}),
                   ...(destination.terminalType ? { terminalType: destination.terminalType } : {}),
+                  ...(destination.negotiation ? { negotiation: destination.negotiation } : {}),
                 }), destination)}>Connect</button>
                 <button type="button" aria-label={`Forget ${destination.host}:${destination.port}`} onClick={() => store.getState().forgetDestination(destination)}>×</button>
               </span>

@@ -10,7 +10,7 @@ export function saveTab(state: RevtelState, view: SessionView): void {
   const prefs = keptPrefs(view.prefs);
   if (dto.kind === 'telnet' && dto.host !== undefined && dto.port !== undefined) {
     const before = state.destinations.find((saved) => saved.host === dto.host && saved.port === dto.port);
-    state.saveDestination({ ...before, host: dto.host, port: dto.port, ...(dto.rfc2217 ? { rfc2217: dto.rfc2217 } : {}), prefs });
+    state.saveDestination({ ...before, host: dto.host, port: dto.port, ...(dto.rfc2217 ? { rfc2217: dto.rfc2217 } : {}), negotiation: dto.negotiation ?? 'auto', prefs });
   } else if (canSave(view)) {
     const path = dto.path!;
     const before = state.serialSessions.find((saved) => saved.path === path);

@@ -110,6 +110,8 @@ export interface RevtelState {
   setPrefs(sessionId: string, prefs: Partial<SessionPrefs>): void;
   setOptions(sessionId: string, options: readonly OptionStateDto[]): void;
   countOut(sessionId: string, bytes: number): void;
+  /** Output received: `bytes` more, or up to `end` when the hub gave positions (a replay and live data are not counted twice). */
+  countIn(sessionId: string, bytes: number, end?: number): void;
   setPorts(ports: readonly PortDto[]): void;
   setLines(lines: readonly LineDto[]): void;
   setSshServer(sshServer: SshServerDto): void;
@@ -285,8 +287,7 @@ export function createRevtelStore(options: StoreOptions = {}) {
           }
           case 'sessionData': {
             const { sessionId, data, offset } = payload as ApiEvents['sessionData'];
-            // Counted by position when the hub gives one, so a replay and live data are not counted twice.
-            updateSession(sessionId, (view) => ({ bytesIn: offset === undefined ? view.bytesIn + data.length : Math.max(view.bytesIn, offset + data.length) }));
+            get().countIn(sessionId, data.length, offset === undefined ? undefined : offset + data.length);
             break;
           }
           case 'sessionTrace': {
@@ -294,6 +295,11 @@ export function createRevtelStore(options: StoreOptions = {}) {
             updateSession(sessionId, (view) => (view.prefs.tracePaused
               ? { heldTrace: bounded(view.heldTrace, entries, TRACE_LIMIT) }
               : { trace: bounded(view.trace, entries, TRACE_LIMIT) }));
+            break;
+          }
+          case 'sessionPrefs': {
+            const { sessionId, prefs } = payload as ApiEvents['sessionPrefs'];
+            updateSession(sessionId, (view) => ({ prefs: { ...view.prefs, ...prefs } }));
             break;
           }
           case 'sessionMode': {
@@ -364,6 +370,9 @@ export function createRevtelStore(options: StoreOptions = {}) {
         updateSession(sessionId, () => ({ options }));
       },
 
+      countIn(sessionId, bytes, end) {
+        updateSession(sessionId, (view) => ({ bytesIn: end === undefined ? view.bytesIn + bytes : Math.max(view.bytesIn, end) }));
+      },
       countOut(sessionId, bytes) {
         updateSession(sessionId, (view) => ({ bytesOut: view.bytesOut + bytes }));
       },

@@ -42,6 +42,8 @@ interface Entry {
   shownUpTo: number | undefined;
   /** Live output that arrived before the replay, lined up once it is in. */
   early: ApiEvents['sessionData'][];
+  /** Texts someone waits to see drawn (whenShown). */
+  watchers: { text: string; shown: (time: number) => void }[];
   /** The WebGL renderer while this tab is visible; the DOM renderer draws it otherwise. */
   webgl: WebglAddon | undefined;
   /** Its WebGL context was lost once: the DOM renderer draws it from then on. */
@@ -60,6 +62,9 @@ export class TerminalRegistry {
 
   constructor(private readonly api: RevtelApi, private readonly store: RevtelStore) {
     api.on('sessionData', (payload) => this.live(payload));
+    window.addEventListener('focus', () => {
+      for (const [sessionId, entry] of this.entries) this.claimSize(sessionId, entry);
+    });
   }
 
   /** The sessions this page follows (the ones with a tab). */
@@ -99,7 +104,19 @@ export class TerminalRegistry {
     for (const [other, candidate] of this.entries) if (other !== sessionId) this.releaseWebgl(candidate);
     this.useWebgl(entry);
     this.fit(sessionId);
+    this.claimSize(sessionId, entry);
     entry.terminal.focus();
+  }
+
+  /**
+   * With several windows on one session, the one the user last typed in, focused or switched
+   * to sets its size (NAWS, the pty's window), as tmux's "latest" does: this window claims it.
+   */
+  private claimSize(sessionId: string, entry: Entry): void {
+    const size = this.store.getState().sessions[sessionId]?.dto.size;
+    const { cols, rows } = entry.terminal;
+    if (!entry.element.isConnected || entry.element.clientWidth === 0 || (size?.cols === cols && size.rows === rows)) return;
+    void this.api.resize({ sessionId, cols, rows }).catch(() => {});
   }
 
   fit(sessionId: string): void {
@@ -141,6 +158,16 @@ export class TerminalRegistry {
     const lines: string[] = [];
     for (let y = 0; y < buffer.length; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
     return lines.join('\n');
+  }
+
+  /**
+   * Resolves with the time (performance.now()) of the first frame drawn after output holding
+   * `text` was parsed: how npm run bench:ui times a keystroke's echo without polling the page.
+   */
+  whenShown(sessionId: string, text: string): Promise<number> {
+    const entry = this.entries.get(sessionId);
+    if (!entry) return Promise.reject(new Error(`No terminal for session ${sessionId}`));
+    return new Promise((shown) => entry.watchers.push({ text, shown }));
   }
 
   /** Where a tab's character cells are on the page, and which renderer draws them (tests look at the pixels). */
@@ -273,10 +300,11 @@ export class TerminalRegistry {
     element.dataset['sessionId'] = sessionId;
     const entry: Entry = {
       terminal, fit, search, element, decoder: new OutputDecoder(), pendingAck: 0, hexOffset: 0, recent: '',
-      pasting: undefined, shownUpTo: undefined, early: [], webgl: undefined, webglLost: false,
+      pasting: undefined, shownUpTo: undefined, early: [], watchers: [], webgl: undefined, webglLost: false,
     };
     this.entries.set(sessionId, entry);
     terminal.onData((text) => {
+      this.claimSize(sessionId, entry);
       const prefs = this.store.getState().sessions[sessionId]?.prefs;
       if (prefs) this.send(sessionId, translateEnter(text, prefs.enterSends), prefs);
     });
@@ -351,7 +379,16 @@ export class TerminalRegistry {
     if (prefs.lfToCrlf) text = text.replace(/(?<!\r)\n/g, '\r\n');
     const shown = prefs.hexView ? hexDump(data, entry.hexOffset) : text;
     entry.hexOffset += data.length;
-    entry.terminal.write(shown, parsed);
+    const seen = entry.watchers.length > 0 ? entry.watchers.filter((watcher) => shown.includes(watcher.text)) : [];
+    if (seen.length === 0) {
+      entry.terminal.write(shown, parsed);
+      return;
+    }
+    entry.watchers = entry.watchers.filter((watcher) => !seen.includes(watcher));
+    entry.terminal.write(shown, () => {
+      parsed?.();
+      requestAnimationFrame((time) => seen.forEach((watcher) => watcher.shown(time)));
+    });
   }
 
   private flushAck(sessionId: string, entry: Entry): void {

@@ -101,7 +101,9 @@ describe('the browser UI', () => {
     await screenshot(page, '04-clients');
     // The telnet tab is the line's client: kicking it closes that tab's session.
     await clients.getByRole('button', { name: 'Kick' }).first().click();
-    await page.getByRole('dialog').getByText('No client is connected.').waitFor();
+    // Only the operator's own view (the line's tab opened above) is left in the table.
+    await clients.getByRole('button', { name: 'Kick' }).waitFor({ state: 'detached' });
+    await clients.getByRole('row').filter({ hasText: "you: the operator's view" }).waitFor();
     await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
     await page.getByRole('tab', { name: new RegExp(`127\\.0\\.0\\.1:${linePort}`) }).getByRole('button').first().click();
     await page.locator('.status-bar [data-state="closed"]').waitFor();

@@ -6,8 +6,8 @@ transmit and receive, and so has this device: it writes its flood and reads keys
 independently (non-blocking, with select).
 
     python3 floodDevice.py LINK BYTES [echo]
-stdin "go\\n" starts the flood and "end\\n" ends it early ("ended N" on stdout: N bytes
-written in all); stdout reports "sent N" and "recv HEX" lines. With "echo",
+stdin "go\\n" starts the flood (another once it is done) and "end\\n" ends it early ("ended N"
+on stdout: N bytes written in all); stdout reports "sent N" and "recv HEX" lines. With "echo",
 what it receives is sent back ahead of the flood, as a console echoes typing.
 """
 import os, select, sys, tty
@@ -32,6 +32,8 @@ while True:
         if not command:
             break
         flooding = command.strip() == "go"
+        if flooding and sent >= total:
+            sent = reported = 0  # another flood of the same size
         if command.strip() == "end":
             print(f"ended {sent}", flush=True)
     if master in readable:

@@ -109,7 +109,7 @@ describe('revtel telnet on pipes', () => {
       [['telnet'], /^revtel: telnet needs a host\nUsage: revtel telnet HOST \[PORT\]/],
       [['telnet', 'router', '99999'], /^revtel: "99999" is not a TCP port \(1–65535\)\nUsage: revtel telnet HOST/],
       [['telnet', 'router', '--rfc2217', '9600,8X1'], /^revtel: --rfc2217 "9600,8X1": parity "X" is not one of N, E, O, M, S/],
-      [['telnet', 'router', '--negotiate', 'sometimes'], /^revtel: --negotiate sometimes: use auto, always or never\nUsage: revtel telnet HOST/],
+      [['telnet', 'router', '--negotiate', 'sometimes'], /^revtel: --negotiate sometimes: use auto, always, passive or never\nUsage: revtel telnet HOST/],
       [['telnet', 'router', '--rfc2217', '9600', '--raw'], /^revtel: --rfc2217 needs telnet: it cannot be used with --raw\nUsage: revtel telnet HOST/],
       [['telnet', 'router', '--env', 'NOVALUE'], /^revtel: --env NOVALUE: give NAME=VALUE\n/],
       [['telnet', 'router', '--size', '80by24'], /^revtel: --size 80by24: give COLSxROWS, such as 80x24\n/],

@@ -58,6 +58,16 @@ describe("the operator's view of a full, exclusive, password-protected line", ()
     assert.doesNotMatch(log.join('\n'), /refused|kicked/);
   });
 
+  it('is one view per line: asked again (another window), it is the same tab, attached again', async () => {
+    await hub.detachSession({ sessionId: view.sessionId, detached: true });
+    const again = await hub.openLineView({ tcpPort: port });
+    assert.equal(again.sessionId, view.sessionId);
+    assert.equal(again.detached, undefined, 'the detached view is attached again');
+    assert.equal((await hub.listSessions({})).filter((session) => session.kind === 'line-view').length, 1);
+    const [line] = await hub.listLines({});
+    assert.equal(line!.operatorKeyboard, 'remote', 'the remote writer has the keyboard, and the one view says so');
+  });
+
   it("answers nothing into the device while the remote user types, and types after taking the keyboard", async () => {
     // xterm.js answering a Device Attributes query: dropped, the remote writer has the keyboard.
     await hub.write({ sessionId: view.sessionId, data: Buffer.from('\x1b[?1;2c') });

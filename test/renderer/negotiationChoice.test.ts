@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { scratchDir, startTelnetd, waitFor, type Peer } from '../support/peers.js';
+import { launchBrowser, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import type { Served } from '../support/revtel.js';
+
+// The telnet dialog's "Negotiation" (PuTTY's Active/Passive, the BSD rule, answer only, raw):
+// against a server the test plays, what the client sends and when; against inetutils
+// telnetd, passive's trace opens with what the server sent; and the choice is saved with
+// the destination.
+
+const IAC = 0xff;
+const DO = 0xfd;
+const TTYPE = 24;
+
+/** A server that says a line of text on connect and negotiates only when the test tells it to. */
+async function silentServer(): Promise<{ port: number; socket: () => Socket | undefined; received: () => Buffer; close: () => void }> {
+  let current: Socket | undefined;
+  let received = Buffer.alloc(0);
+  const server: Server = createServer((socket) => {
+    current = socket;
+    received = Buffer.alloc(0);
+    socket.on('data', (data) => (received = Buffer.concat([received, data])));
+    socket.on('error', () => {});
+    socket.write('banner of a quiet server\r\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, socket: () => current, received: () => received, close: () => server.close() };
+}
+
+describe('the telnet negotiation choice', () => {
+  let browser: Browser;
+  let served: Served;
+  let url: string;
+  let quiet: Awaited<ReturnType<typeof silentServer>>;
+  let telnetd: Peer & { readonly port: number };
+  const configHome = scratchDir();
+
+  before(async () => {
+    quiet = await silentServer();
+    telnetd = await startTelnetd();
+    ({ served, url } = await startUi([], 0, configHome));
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await served?.stop();
+    await telnetd?.stop();
+    quiet?.close();
+  });
+
+  const open = async (page: Page, port: number, negotiation: string): Promise<void> => {
+    await page.getByRole('button', { name: 'New telnet session…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New telnet session' });
+    await dialog.getByLabel('Host').fill('127.0.0.1');
+    await dialog.getByLabel('Port', { exact: true }).fill(String(port));
+    await dialog.getByLabel('Negotiation').selectOption(negotiation);
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+  };
+  // The trace pane's default is short names ("SENT DO SGA").
+  const traceLines = async (page: Page): Promise<string[]> => page.getByRole('list', { name: 'Trace lines' }).locator('li').allInnerTexts();
+
+  it('passive sends nothing until the server negotiates, then opens as the client does on port 23', async () => {
+    const page = await openUiPage(browser, url);
+    await open(page, quiet.port, 'passive');
+    await waitForTerminal(page, 'banner of a quiet server');
+    assert.equal(quiet.received().length, 0, 'passive sent bytes to a server that had not negotiated');
+    assert.deepEqual((await traceLines(page)).filter((line) => line.includes('SENT')), []);
+    quiet.socket()!.write(Uint8Array.of(IAC, DO, TTYPE));
+    const trace = page.getByRole('list', { name: 'Trace lines' });
+    await trace.getByText('SENT WILL TTYPE').first().waitFor();
+    await trace.getByText('SENT DO SGA').first().waitFor();
+    const lines = await traceLines(page);
+    assert.match(lines[0]!, /RCVD DO TTYPE/, `the trace opens with ${lines[0]}`);
+    await screenshot(page, 'negotiation-passive');
+    await page.close();
+  });
+
+  it('active asks for its options at once, before the server has negotiated anything', async () => {
+    const page = await openUiPage(browser, url);
+    await open(page, quiet.port, 'active');
+    await page.getByRole('list', { name: 'Trace lines' }).getByText('SENT DO SGA').first().waitFor();
+    await waitFor(() => quiet.received().length >= 3, 'the opening requests at the server');
+    assert.deepEqual([...quiet.received().subarray(0, 3)], [IAC, DO, 3], 'the first bytes sent are DO SUPPRESS-GO-AHEAD');
+    assert.ok((await traceLines(page)).every((line) => !line.includes('RCVD')), 'the quiet server sent no negotiation');
+    await page.close();
+  });
+
+  it('raw is no telnet: the server\'s IAC DO TTYPE is shown as bytes and never answered', async () => {
+    const page = await openUiPage(browser, url);
+    await open(page, quiet.port, 'raw');
+    await waitForTerminal(page, 'banner of a quiet server');
+    await waitFor(() => quiet.socket()?.readyState === 'open', 'the connection');
+    quiet.socket()!.write(Buffer.concat([Buffer.from([IAC, DO, TTYPE]), Buffer.from('after the IAC\r\n')]));
+    await waitForTerminal(page, 'after the IAC');
+    assert.equal(quiet.received().length, 0, 'raw answered the server');
+    assert.deepEqual(await traceLines(page), []);
+    await page.close();
+  });
+
+  it('passive against inetutils telnetd: the trace opens with what the server sent; the choice is saved with the destination', async () => {
+    const page = await openUiPage(browser, url);
+    await open(page, telnetd.port, 'passive');
+    const trace = page.getByRole('list', { name: 'Trace lines' });
+    await trace.getByText(/^SENT /).first().waitFor();
+    const lines = await traceLines(page);
+    assert.match(lines[0]!, /^(\S+ )?RCVD /, `the first trace line is ${lines[0]}`);
+    const settingsFile = join(configHome, 'revtel', 'settings.json');
+    const destination = () => (existsSync(settingsFile) ? (JSON.parse(readFileSync(settingsFile, 'utf8')) as { destinations?: { port: number; negotiation?: string }[] }).destinations?.find((saved) => saved.port === telnetd.port) : undefined);
+    await waitFor(() => destination() !== undefined, 'the destination in the settings file');
+    assert.equal(destination()!.negotiation, 'passive');
+    await page.getByRole('button', { name: `Close 127.0.0.1:${telnetd.port}` }).click();
+    await page.getByRole('button', { name: `Connect 127.0.0.1:${telnetd.port}` }).click();
+    await trace.getByText(/^SENT /).first().waitFor();
+    const again = await traceLines(page);
+    assert.match(again[0]!, /^(\S+ )?RCVD /, `reopened from the sidebar, the first trace line is ${again[0]}`);
+    await screenshot(page, 'negotiation-saved');
+    await page.close();
+  });
+});
