@@ -4,7 +4,7 @@
 // the warning that is meant to stop them. Anything wrong with the files is a start error.
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import ssh2, { type ParsedKey } from 'ssh2';
 import { describeKey, publicKeyFromBlob, type PublicKey } from '../ssh/publicKeys.js';
 
 export interface HostKey {
@@ -45,7 +45,7 @@ function makeHostKeys(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     for (const { file, make } of KEY_FILES) {
-      const pair = make();
+      const pair = makeReadablePair(make);
       // 'wx': never over a file that appeared meanwhile; 0600 from the start, not after.
       writeFileSync(join(dir, file), pair.private, { mode: 0o600, flag: 'wx' });
       writeFileSync(join(dir, `${file}.pub`), `${pair.public.trim()}\n`, { mode: 0o644, flag: 'wx' });
@@ -54,6 +54,25 @@ function makeHostKeys(dir: string): void {
   } catch (error) {
     throw new HostKeyError(`Cannot make the SSH host keys in ${dir}: ${(error as Error).message}.`);
   }
+}
+
+// ssh2's generator now and then writes an Ed25519 key its own parser calls malformed
+// (about 1 in 40 here): such a key would fail every later start, so it is made again
+// before anything is written. Bounded, so a generator that never works is an error.
+const MAKE_ATTEMPTS = 10;
+
+function makeReadablePair(make: () => { private: string; public: string }): { private: string; public: string } {
+  for (let attempt = 0; attempt < MAKE_ATTEMPTS; attempt++) {
+    const pair = make();
+    if (parsePrivateKey(Buffer.from(pair.private))) return pair;
+  }
+  throw new Error(`ssh2 made ${MAKE_ATTEMPTS} keys it cannot read back`);
+}
+
+function parsePrivateKey(text: Buffer): ParsedKey | undefined {
+  const parsed = ssh2.utils.parseKey(text);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  return key && !(key instanceof Error) && key.isPrivateKey() ? key : undefined;
 }
 
 function readHostKey(path: string): HostKey {
@@ -70,9 +89,8 @@ function readHostKey(path: string): HostKey {
     if (error instanceof HostKeyError) throw error;
     throw new HostKeyError(`The SSH host key ${path} cannot be read: ${(error as Error).message}.`);
   }
-  const parsed = ssh2.utils.parseKey(text);
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  const publicKey = key && !(key instanceof Error) && key.isPrivateKey() ? publicKeyFromBlob(key.getPublicSSH()) : undefined;
+  const key = parsePrivateKey(text);
+  const publicKey = key ? publicKeyFromBlob(key.getPublicSSH()) : undefined;
   if (!publicKey) {
     throw new HostKeyError(`The SSH host key ${path} is not a private key Revtel can read: restore it from a backup (making a new one makes every client warn that the host key changed).`);
   }
