@@ -32,9 +32,10 @@ async function firstLine(): Promise<string> {
 
 /** Reads a line from the terminal in raw mode, echoing nothing; Ctrl-C or Ctrl-D gives up. */
 function askHidden(prompt: string): Promise<string> {
-  process.stderr.write(prompt);
   const stdin = process.stdin;
+  // Echo off before the prompt shows: a password typed the moment it appears must not echo.
   stdin.setRawMode(true);
+  process.stderr.write(prompt);
   stdin.resume();
   return new Promise((resolve, reject) => {
     let typed = '';
