@@ -56,9 +56,9 @@ function makeHostKeys(dir: string): void {
   }
 }
 
-// ssh2's generator now and then writes an Ed25519 key its own parser calls malformed
-// (about 1 in 40 here): such a key would fail every later start, so it is made again
-// before anything is written. Bounded, so a generator that never works is an error.
+// ssh2's generator now and then writes a broken Ed25519 key (about 1 in 200 here; its own
+// parser and OpenSSH's ssh-keygen both refuse it): such a key would fail every later start,
+// so it is made again before anything is written. Bounded, so a generator that never works is an error.
 const MAKE_ATTEMPTS = 10;
 
 function makeReadablePair(make: () => { private: string; public: string }): { private: string; public: string } {
