@@ -1,5 +1,7 @@
 import type { ApiEvents, EventName, OptionStateDto, SessionDto } from '../api/index.js';
 import type { SpecialCommand } from '../client/TelnetClientSession.js';
+import { OutputChannel } from './OutputChannel.js';
+import { TraceBatcher } from './TraceBatcher.js';
 
 /** What the hub needs of any session it shows in a tab: telnet, serial or a line view. */
 export interface HubSession {
@@ -18,3 +20,13 @@ export interface HubSession {
 
 /** How sessions report: straight into the API's events. */
 export type Emit = <E extends EventName>(event: E, payload: ApiEvents[E]) => void;
+
+/** A session's output to its tabs, holding back `source` while the terminals are behind. */
+export function sessionOutput(sessionId: string, emit: Emit, source: { pause(): void; resume(): void }): OutputChannel {
+  return new OutputChannel({ send: (data) => emit('sessionData', { sessionId, data }), pause: () => source.pause(), resume: () => source.resume() });
+}
+
+/** A session's trace lines, batched for its tabs. */
+export function sessionTrace(sessionId: string, emit: Emit): TraceBatcher {
+  return new TraceBatcher((entries) => emit('sessionTrace', { sessionId, entries }));
+}

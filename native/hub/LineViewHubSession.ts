@@ -1,7 +1,7 @@
 import type { OptionStateDto, SessionDto } from '../api/index.js';
 import type { Line, OperatorAttachment } from '../server/Line.js';
-import type { Emit, HubSession } from './HubSession.js';
-import { OutputChannel } from './OutputChannel.js';
+import { sessionOutput, type Emit, type HubSession } from './HubSession.js';
+import type { OutputChannel } from './OutputChannel.js';
 
 /**
  * The operator's view of an exposed line, in a tab: an in-process attachment with the
@@ -20,12 +20,8 @@ export class LineViewHubSession implements HubSession {
     const { config } = line;
     this.base = { sessionId, kind: 'line-view', title: `${config.name} (${config.device})`, tcpPort: config.tcpPort, path: config.device };
     this.current = { ...this.base, state: 'connecting' };
-    this.output = new OutputChannel({
-      send: (data) => emit('sessionData', { sessionId, data }),
-      // The local user's terminal is behind: the device waits for it, as for a serial tab.
-      pause: () => line.device.pause(this),
-      resume: () => line.device.resume(this),
-    });
+    // The local user's terminal is behind: the device waits for it, as for a serial tab.
+    this.output = sessionOutput(sessionId, emit, { pause: () => line.device.pause(this), resume: () => line.device.resume(this) });
     this.attachment = line.attachOperator({
       deliver: (data) => this.output.push(data),
       notice: (text) => this.setState(this.current.state, text),

@@ -2,8 +2,8 @@ import type { ModemLinesDto, OptionStateDto, SessionDto } from '../api/index.js'
 import type { Disposable } from '../events/Emitter.js';
 import { describeStatus, Device, type DeviceOptions } from '../serial/Device.js';
 import { formatSerialSettings, type SerialSettings } from '../serial/serialSettings.js';
-import type { Emit, HubSession } from './HubSession.js';
-import { OutputChannel } from './OutputChannel.js';
+import { sessionOutput, type Emit, type HubSession } from './HubSession.js';
+import type { OutputChannel } from './OutputChannel.js';
 
 /** A direct serial console in a tab (a real port or the demo router): an attachment to its Device. */
 export class SerialHubSession implements HubSession {
@@ -17,11 +17,7 @@ export class SerialHubSession implements HubSession {
     this.base = { sessionId, kind: 'serial', title: path === 'demo' ? 'demo router' : path, path, settings: formatSerialSettings(settings) };
     this.current = { ...this.base, state: 'connecting' };
     this.device = new Device(path, settings, device);
-    this.output = new OutputChannel({
-      send: (data) => emit('sessionData', { sessionId, data }),
-      pause: () => this.device.pause(this),
-      resume: () => this.device.resume(this),
-    });
+    this.output = sessionOutput(sessionId, emit, { pause: () => this.device.pause(this), resume: () => this.device.resume(this) });
     this.device.onData((data) => this.output.push(data));
     this.device.onModemLines((lines) => {
       const modem: ModemLinesDto = lines.ri === undefined ? { cts: lines.cts, dsr: lines.dsr, dcd: lines.dcd } : lines;

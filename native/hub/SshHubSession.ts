@@ -1,8 +1,8 @@
 import { ApiError, type OptionStateDto, type SessionDto } from '../api/index.js';
 import { SshClientSession, SshOptionsError, type PasswordQuestion, type SshClientOptions, type UnknownHostKey } from '../client/SshClientSession.js';
-import type { Emit, HubSession } from './HubSession.js';
-import { OutputChannel } from './OutputChannel.js';
-import { TraceBatcher } from './TraceBatcher.js';
+import { sessionOutput, sessionTrace, type Emit, type HubSession } from './HubSession.js';
+import type { OutputChannel } from './OutputChannel.js';
+import type { TraceBatcher } from './TraceBatcher.js';
 
 /** No SSH trace line is a wire byte: the trace pane shows the handshake in words. */
 const NO_BYTES = new Uint8Array(0);
@@ -26,12 +26,8 @@ export class SshHubSession implements HubSession {
     this.base = { sessionId, kind: 'ssh', title: `${options.username}@${options.host}:${options.port}`, host: options.host, port: options.port, user: options.username };
     this.current = { ...this.base, state: 'connecting' };
     this.session = new SshClientSession({ ...options, now: Date.now, acceptHostKey: (key) => this.askHostKey(key), askPassword: (question) => this.askPassword(question) });
-    this.output = new OutputChannel({
-      send: (data) => emit('sessionData', { sessionId, data }),
-      pause: () => this.session.pause(),
-      resume: () => this.session.resume(),
-    });
-    this.trace = new TraceBatcher((entries) => emit('sessionTrace', { sessionId, entries }));
+    this.output = sessionOutput(sessionId, emit, this.session);
+    this.trace = sessionTrace(sessionId, emit);
     this.session.onData((data) => this.output.push(data));
     this.session.onTrace(({ time, text }) => this.trace.push({ time, direction: 'RCVD', text, short: text, bytes: NO_BYTES }));
     this.session.onState((change) => {

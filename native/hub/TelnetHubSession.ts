@@ -1,8 +1,8 @@
 import type { OptionStateDto, SessionDto, SessionKind } from '../api/index.js';
 import { TelnetClientSession, type SpecialCommand, type TelnetClientOptions } from '../client/TelnetClientSession.js';
-import type { Emit, HubSession } from './HubSession.js';
-import { OutputChannel } from './OutputChannel.js';
-import { TraceBatcher } from './TraceBatcher.js';
+import { sessionOutput, sessionTrace, type Emit, type HubSession } from './HubSession.js';
+import type { OutputChannel } from './OutputChannel.js';
+import type { TraceBatcher } from './TraceBatcher.js';
 
 /** A telnet session in a tab: to a remote host, or to one of our own lines (a line view). */
 export class TelnetHubSession implements HubSession {
@@ -23,12 +23,8 @@ export class TelnetHubSession implements HubSession {
     this.base = { sessionId, kind, title, host: options.host, port: options.port, ...(tcpPort ? { tcpPort } : {}) };
     this.current = { ...this.base, state: 'connecting' };
     this.session = new TelnetClientSession({ ...options, now: Date.now });
-    this.output = new OutputChannel({
-      send: (data) => emit('sessionData', { sessionId, data }),
-      pause: () => this.session.pause(),
-      resume: () => this.session.resume(),
-    });
-    this.trace = new TraceBatcher((entries) => emit('sessionTrace', { sessionId, entries }));
+    this.output = sessionOutput(sessionId, emit, this.session);
+    this.trace = sessionTrace(sessionId, emit);
     this.session.onData((data) => this.output.push(data));
     this.session.onEcho((echo) => this.output.push(echo));
     this.session.onTrace((entry) => this.trace.push(entry));
