@@ -30,6 +30,12 @@ export class SessionRecord {
   private mode: SessionSnapshotDto['mode'];
   private modem: ModemLinesDto | undefined;
   private readers = 0;
+  /**
+   * How far into the output the source need not wait any more: the furthest any page's
+   * terminal has parsed, or all of it when no page reads. The fastest page sets the pace;
+   * one that stopped reading or left holds nothing back (UiServer drops it at its limit).
+   */
+  private acknowledged = 0;
   private log: { readonly file: SessionLog; readonly stripper: EscapeStripper | undefined } | undefined;
   detached = false;
   /** The tab's choices, as a page last set them. */
@@ -68,6 +74,8 @@ export class SessionRecord {
     const previous = this.current;
     const generation = ++this.generation;
     await previous?.close();
+    // The new session's output channel starts with nothing outstanding.
+    this.acknowledged = this.scrollback.end;
     this.mode = undefined;
     this.modem = undefined;
     this.current = this.factory(this.sessionId, (event, payload) => {
@@ -107,12 +115,25 @@ export class SessionRecord {
     };
   }
 
+  /** A page shows the session: everything so far is in its snapshot, so the source need not wait on it. */
   subscribe(): void {
     this.readers++;
+    this.acknowledge(this.scrollback.end);
   }
 
   unsubscribe(): void {
     this.readers = Math.max(0, this.readers - 1);
+    // Nobody reads (the last page left, perhaps mid-flood): the scrollback has taken it all.
+    if (this.readers === 0) this.acknowledge(this.scrollback.end);
+  }
+
+  /** A page's terminal has parsed the output up to `upTo`; positions past what was sent count as the end. */
+  acknowledge(upTo: number): void {
+    const position = Math.min(upTo, this.scrollback.end);
+    if (position <= this.acknowledged) return;
+    const bytes = position - this.acknowledged;
+    this.acknowledged = position;
+    this.current?.acknowledge(bytes);
   }
 
   /** Keeps what a page connecting later needs, and stamps output with its position. */
@@ -124,7 +145,7 @@ export class SessionRecord {
         this.scrollback.append(data);
         if (this.log) this.log.file.write(this.log.stripper ? this.log.stripper.strip(data) : data);
         // Nobody is reading: the scrollback has taken it, so the source must not wait for a terminal.
-        if (this.readers === 0) queueMicrotask(() => this.current?.acknowledge(data.length));
+        if (this.readers === 0) queueMicrotask(() => this.acknowledge(offset + data.length));
         return { ...(payload as ApiEvents['sessionData']), offset } as ApiEvents[E];
       }
       case 'sessionTrace': {
