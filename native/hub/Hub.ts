@@ -290,7 +290,7 @@ export class Hub implements RevtelHandlers {
   // ---- Session operations ---------------------------------------------------------------------
 
   async write(request: MethodRequest<'write'>): Promise<void> {
-    this.session(request.sessionId).write(request.data);
+    this.record(request.sessionId).write(request.data);
   }
 
   async resize(request: MethodRequest<'resize'>): Promise<void> {

@@ -1,4 +1,5 @@
 import {
+  ApiError,
   SESSION_TRACE_LIMIT,
   type ApiEvents,
   type EventName,
@@ -12,6 +13,12 @@ import { SessionLog } from '../server/SessionLog.js';
 import { EscapeStripper } from './EscapeStripper.js';
 import type { Emit, HubSession } from './HubSession.js';
 import { Scrollback, type ScrollbackLimits } from './Scrollback.js';
+
+/**
+ * Keys typed into a tab while its session connects are held, up to this many bytes, and
+ * sent once it is open, as PuTTY and SecureCRT do; past it, typing is refused with a sentence.
+ */
+export const TYPE_AHEAD_LIMIT = 4096;
 
 /** Makes the session a record shows, reporting through `emit`; called again to reconnect. */
 export type SessionFactory = (sessionId: string, emit: Emit) => HubSession & { open(): void };
@@ -37,6 +44,9 @@ export class SessionRecord {
    */
   private acknowledged = 0;
   private log: { readonly file: SessionLog; readonly stripper: EscapeStripper | undefined } | undefined;
+  /** Typed while connecting, in order; sent when the session opens, dropped (and said) if it fails. */
+  private typedAhead: Uint8Array[] = [];
+  private typedAheadBytes = 0;
   detached = false;
   /** The tab's choices, as a page last set them. */
   prefs: TabPrefsDto | undefined;
@@ -87,9 +97,25 @@ export class SessionRecord {
   }
 
   async close(): Promise<void> {
+    // Closed by the user: what was typed ahead goes with the tab.
+    this.typedAhead = [];
+    this.typedAheadBytes = 0;
     this.generation++;
     await this.current?.close();
     this.stopLog();
+  }
+
+  /** What the user typed: to the session, or held while it connects (and until what was held is sent). */
+  write(data: Uint8Array): void {
+    if (this.current!.dto.state !== 'connecting' && this.typedAheadBytes === 0) {
+      this.current!.write(data);
+      return;
+    }
+    if (this.typedAheadBytes + data.length > TYPE_AHEAD_LIMIT) {
+      throw new ApiError(`${this.current!.dto.title} is still connecting: ${this.typedAheadBytes} bytes typed so far will be sent once it opens, and no more than ${TYPE_AHEAD_LIMIT} are held`);
+    }
+    this.typedAhead.push(data);
+    this.typedAheadBytes += data.length;
   }
 
   /** Logs output from now on (a log already running goes on); throws SessionLogError when the file cannot be made. */
@@ -136,6 +162,14 @@ export class SessionRecord {
     this.current?.acknowledge(bytes);
   }
 
+  private sendTypedAhead(): void {
+    if (this.current?.dto.state !== 'open') return;
+    const typed = this.typedAhead;
+    this.typedAhead = [];
+    this.typedAheadBytes = 0;
+    for (const data of typed) this.current.write(data);
+  }
+
   /** Keeps what a page connecting later needs, and stamps output with its position. */
   private observe<E extends EventName>(event: E, payload: ApiEvents[E]): ApiEvents[E] {
     switch (event) {
@@ -164,8 +198,18 @@ export class SessionRecord {
         this.modem = ri === undefined ? { cts, dsr, dcd } : { cts, dsr, dcd, ri };
         return payload;
       }
-      case 'sessionState':
-        return this.decorate(payload as SessionDto) as ApiEvents[E];
+      case 'sessionState': {
+        const dto = payload as SessionDto;
+        if (this.typedAheadBytes === 0) return this.decorate(dto) as ApiEvents[E];
+        // After the session's own reaction to opening (a telnet client's first negotiation).
+        if (dto.state === 'open') queueMicrotask(() => this.sendTypedAhead());
+        if (dto.state !== 'closed') return this.decorate(dto) as ApiEvents[E];
+        const dropped = this.typedAheadBytes;
+        this.typedAhead = [];
+        this.typedAheadBytes = 0;
+        const message = `${dto.message ?? 'It closed.'} What was typed while it connected (${dropped} ${dropped === 1 ? 'byte' : 'bytes'}) was not sent.`;
+        return this.decorate({ ...dto, message }) as ApiEvents[E];
+      }
       default:
         return payload;
     }
