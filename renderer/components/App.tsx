@@ -97,8 +97,21 @@ function Workspace() {
       </div>
       {view
         ? <SessionView key={view.dto.sessionId} view={view} />
-        : <div className="empty"><p>Open a serial port, the demo router or a telnet session from the left.</p></div>}
+        : <NoSession />}
     </main>
+  );
+}
+
+/** What to do when there is no tab: everything the sidebar opens, and how to get the sidebar back. */
+function NoSession() {
+  const sidebar = useRevtel((state) => state.layout.sidebar);
+  return (
+    <div className="empty">
+      <p>
+        No session is open. {sidebar ? 'From the sidebar' : 'Show the sidebar (☰), then from it'}, open a serial port, the demo
+        router, a telnet or SSH session, the view of an exposed line, or a replay.
+      </p>
+    </div>
   );
 }
 

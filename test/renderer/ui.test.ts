@@ -57,7 +57,13 @@ describe('the browser UI', () => {
 
   it('opens the demo router: Enter, enable, and the prompt is Router#', async () => {
     page = await newPage();
+    // With no tab, the page says what can be opened, SSH included, and where.
+    const hint = page.locator('.empty');
+    await hint.getByText('From the sidebar, open a serial port, the demo router, a telnet or SSH session, the view of an exposed line, or a replay.', { exact: false }).waitFor();
     await screenshot(page, '01-start');
+    await page.getByRole('button', { name: 'Hide the sidebar' }).click();
+    await hint.getByText('Show the sidebar (☰), then from it, open a serial port', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Show the sidebar' }).click();
     await page.getByRole('button', { name: 'Open', exact: true }).click();
     // Typed at once, maybe while the tab still connects: the hub holds the keys until it is open.
     await page.locator('.terminal-area .xterm').click();
