@@ -1,33 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { freePort } from '../support/peers.js';
-import { launchBrowser, openTelnetDialog, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
-import type { Served } from '../support/revtel.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { openTelnetDialog, screenshot, waitForTerminal } from '../support/browser.js';
+import { demoUi, showTab } from '../support/demoUi.js';
 
 // Sessions belong to `revtel serve`, not to a page: a reload or a second window finds the
 // same tabs in the same order with their scrollback and traces; a close in one window
 // shows in the other; detach and reconnect act on the one session the server holds.
 
 describe('sessions that survive the page', () => {
-  let browser: Browser;
-  let served: Served;
-  let url: string;
-  let linePort: number;
+  const ui = demoUi();
 
-  before(async () => {
-    linePort = await freePort();
-    ({ served, url } = await startUi(['--line', `${linePort}:demo`]));
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
-
-  const newPage = (): Promise<Page> => openUiPage(browser, url, { width: 1400, height: 860 });
+  const newPage = (): Promise<Page> => ui.page({ width: 1400, height: 860 });
   const tabTitles = async (page: Page): Promise<string[]> => (await page.getByRole('tab').allInnerTexts()).map((title) => title.replace(/×/g, '').trim());
-  const showTab = (page: Page, title: RegExp) => page.getByRole('tab', { name: title }).locator('.tab-title').click();
 
   it('keeps tabs, scrollback, trace and modes across a reload, and shows them to a second window in the same order', async () => {
     const page = await newPage();
@@ -41,22 +26,22 @@ describe('sessions that survive the page', () => {
     await page.keyboard.press('Enter');
     await waitForTerminal(page, 'Configuration register is 0x2102');
 
-    await openTelnetDialog(page, '127.0.0.1', linePort);
+    await openTelnetDialog(page, '127.0.0.1', ui.linePort);
     const trace = page.getByRole('list', { name: 'Trace lines' });
     await trace.getByText('RCVD WILL ECHO').first().waitFor();
-    await waitForTerminal(page, `[revtel] port ${linePort}: demo 9600,8N1`);
+    await waitForTerminal(page, `[revtel] port ${ui.linePort}: demo 9600,8N1`);
     await page.locator('.status-bar .mode').getByText('character mode, remote echo').waitFor();
     const before = await tabTitles(page);
-    assert.deepEqual(before, ['demo router', `127.0.0.1:${linePort}`]);
+    assert.deepEqual(before, ['demo router', `127.0.0.1:${ui.linePort}`]);
 
     await page.reload();
     await page.getByRole('heading', { name: 'Serial ports' }).waitFor();
     await page.getByRole('tab').nth(1).waitFor();
     assert.deepEqual(await tabTitles(page), before);
-    await showTab(page, new RegExp(`127\\.0\\.0\\.1:${linePort}`));
+    await showTab(page, new RegExp(`127\\.0\\.0\\.1:${ui.linePort}`));
     await page.getByRole('list', { name: 'Trace lines' }).getByText('RCVD WILL ECHO').first().waitFor();
     await page.getByRole('list', { name: 'Trace lines' }).getByText('SENT DO ECHO').first().waitFor();
-    await waitForTerminal(page, `[revtel] port ${linePort}: demo 9600,8N1`);
+    await waitForTerminal(page, `[revtel] port ${ui.linePort}: demo 9600,8N1`);
     await page.locator('.status-bar .mode').getByText('character mode, remote echo').waitFor();
     await showTab(page, /demo router/);
     await waitForTerminal(page, 'Configuration register is 0x2102');
@@ -82,14 +67,14 @@ describe('sessions that survive the page', () => {
     await second.getByRole('tab', { name: /demo router/ }).getByRole('button', { name: 'Close demo router' }).click();
     await first.getByRole('alert').filter({ hasText: 'demo router was closed in another window' }).waitFor();
     await first.getByRole('tab', { name: /demo router/ }).waitFor({ state: 'detached' });
-    assert.deepEqual(await tabTitles(first), [`127.0.0.1:${linePort}`]);
-    assert.deepEqual(await tabTitles(second), [`127.0.0.1:${linePort}`]);
+    assert.deepEqual(await tabTitles(first), [`127.0.0.1:${ui.linePort}`]);
+    assert.deepEqual(await tabTitles(second), [`127.0.0.1:${ui.linePort}`]);
     // The window that closed it is not told of its own close.
     assert.equal(await second.getByRole('alert').filter({ hasText: 'closed in another window' }).count(), 0);
     await screenshot(first, '11-closed-elsewhere');
     await first.reload();
     await first.getByRole('tab').first().waitFor();
-    assert.deepEqual(await tabTitles(first), [`127.0.0.1:${linePort}`]);
+    assert.deepEqual(await tabTitles(first), [`127.0.0.1:${ui.linePort}`]);
     await first.close();
     await second.close();
   });
@@ -119,7 +104,7 @@ describe('sessions that survive the page', () => {
 
   it('reconnects a closed session in its own tab: no second tab, before or after a reload', async () => {
     const page = await newPage();
-    await showTab(page, new RegExp(`127\\.0\\.0\\.1:${linePort}`));
+    await showTab(page, new RegExp(`127\\.0\\.0\\.1:${ui.linePort}`));
     // The line kicks its client: the telnet tab's session ends.
     await page.getByRole('button', { name: /1 client/ }).first().click();
     await page.getByRole('table', { name: 'Clients' }).getByRole('button', { name: 'Kick' }).first().click();

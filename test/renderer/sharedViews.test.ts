@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { freePort } from '../support/peers.js';
-import { launchBrowser, openTelnetDialog, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
-import type { Served } from '../support/revtel.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { openTelnetDialog, screenshot, waitForTerminal } from '../support/browser.js';
+import { demoUi, showTab } from '../support/demoUi.js';
 
 // One line seen from several places. Two windows on one session: a tab's choices and the
 // look (font size) reach the other window as they change, without a reload; and the
@@ -13,22 +12,8 @@ import type { Served } from '../support/revtel.js';
 // writer — who is told, in its own terminal — and give it back.
 
 describe('windows and views on one line', () => {
-  let browser: Browser;
-  let served: Served;
-  let url: string;
-  let linePort: number;
+  const ui = demoUi();
 
-  before(async () => {
-    linePort = await freePort();
-    ({ served, url } = await startUi(['--line', `${linePort}:demo`]));
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
-
-  const showTab = (page: Page, name: RegExp) => page.getByRole('tab', { name }).locator('.tab-title').click();
   const openMenu = async (page: Page, label: string) => {
     await page.locator('.toolbar summary', { hasText: label }).click();
     return page.getByRole('group', { name: label });
@@ -48,11 +33,11 @@ describe('windows and views on one line', () => {
   };
 
   it('shows a tab choice and a font change made in one window in the other at once', async () => {
-    const first = await openUiPage(browser, url);
-    await openTelnetDialog(first, '127.0.0.1', linePort);
-    await waitForTerminal(first, `[revtel] port ${linePort}`);
-    const second = await openUiPage(browser, url);
-    await waitForTerminal(second, `[revtel] port ${linePort}`);
+    const first = await ui.page();
+    await openTelnetDialog(first, '127.0.0.1', ui.linePort);
+    await waitForTerminal(first, `[revtel] port ${ui.linePort}`);
+    const second = await ui.page();
+    await waitForTerminal(second, `[revtel] port ${ui.linePort}`);
 
     await (await openMenu(first, 'Terminal')).getByLabel('Encoding').selectOption('latin1');
     const secondTerminal = await openMenu(second, 'Terminal');
@@ -61,18 +46,18 @@ describe('windows and views on one line', () => {
     await first.getByRole('button', { name: 'Larger font' }).click();
     await second.getByLabel('Font size').getByText('15px').waitFor();
     // Closed everywhere, so the next test starts with the line's one client of its own.
-    await first.getByRole('button', { name: `Close 127.0.0.1:${linePort}` }).click();
+    await first.getByRole('button', { name: `Close 127.0.0.1:${ui.linePort}` }).click();
     await second.getByRole('tab').first().waitFor({ state: 'detached' });
     await first.close();
     await second.close();
   });
 
   it('tells the server the size of the window last typed in', async () => {
-    const large = await openUiPage(browser, url, { width: 1400, height: 860 });
-    await openTelnetDialog(large, '127.0.0.1', linePort);
-    await waitForTerminal(large, `[revtel] port ${linePort}`);
-    const small = await openUiPage(browser, url, { width: 1000, height: 600 });
-    await waitForTerminal(small, `[revtel] port ${linePort}`);
+    const large = await ui.page({ width: 1400, height: 860 });
+    await openTelnetDialog(large, '127.0.0.1', ui.linePort);
+    await waitForTerminal(large, `[revtel] port ${ui.linePort}`);
+    const small = await ui.page({ width: 1000, height: 600 });
+    await waitForTerminal(small, `[revtel] port ${ui.linePort}`);
     const largeSize = await size(large);
     const smallSize = await size(small);
     assert.notEqual(largeSize, smallSize);
@@ -88,19 +73,19 @@ describe('windows and views on one line', () => {
     await screenshot(small, 'two-windows-latest-size');
     await typeIn(large);
     await nawsSeenByLine(large, largeSize);
-    await large.getByRole('button', { name: `Close 127.0.0.1:${linePort}` }).click();
+    await large.getByRole('button', { name: `Close 127.0.0.1:${ui.linePort}` }).click();
     await small.getByRole('tab').first().waitFor({ state: 'detached' });
     await large.close();
     await small.close();
   });
 
   it('is named in the clients dialog and takes the keyboard from a remote writer, who is told', async () => {
-    const page = await openUiPage(browser, url);
+    const page = await ui.page();
     // A remote writer: a telnet tab connected to the line.
-    await openTelnetDialog(page, '127.0.0.1', linePort);
-    await waitForTerminal(page, `[revtel] port ${linePort}: demo 9600,8N1`);
+    await openTelnetDialog(page, '127.0.0.1', ui.linePort);
+    await waitForTerminal(page, `[revtel] port ${ui.linePort}: demo 9600,8N1`);
     // The operator's view of the same line.
-    await page.getByRole('listitem').filter({ hasText: `:${linePort}` }).getByRole('button', { name: 'View' }).click();
+    await page.getByRole('listitem').filter({ hasText: `:${ui.linePort}` }).getByRole('button', { name: 'View' }).click();
     const keyboard = page.getByRole('status', { name: 'Keyboard' });
     await keyboard.getByText('keyboard: remote').waitFor();
 
@@ -117,12 +102,12 @@ describe('windows and views on one line', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
 
     await keyboard.getByText('keyboard: yours').waitFor();
-    await showTab(page, new RegExp(`127\\.0\\.0\\.1:${linePort}`));
+    await showTab(page, new RegExp(`127\\.0\\.0\\.1:${ui.linePort}`));
     await waitForTerminal(page, 'the operator has taken the keyboard; you are watching');
     await showTab(page, /demo/);
     await page.getByRole('button', { name: 'Give the keyboard back' }).click();
     await keyboard.getByText('keyboard: remote').waitFor();
-    await showTab(page, new RegExp(`127\\.0\\.0\\.1:${linePort}`));
+    await showTab(page, new RegExp(`127\\.0\\.0\\.1:${ui.linePort}`));
     await waitForTerminal(page, 'the operator gave the keyboard back; you have it');
     await page.close();
   });
