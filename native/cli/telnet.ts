@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { DEFAULT_TERMINAL_TYPES, DEFAULT_WINDOW_SIZE, TelnetClientSession, type CloseReason, type RemoteSerialState, type SpecialCommand } from '../client/TelnetClientSession.js';
+import type { CloseReason } from '../client/ConnectionLifecycle.js';
+import { DEFAULT_TERMINAL_TYPES, DEFAULT_WINDOW_SIZE, TelnetClientSession, type RemoteSerialState, type SpecialCommand } from '../client/TelnetClientSession.js';
 import { parseSerialSettings, SettingsError, type SerialSettings } from '../serial/serialSettings.js';
 import { showText } from '../api/showText.js';
 import { EscapeReader } from './EscapeReader.js';

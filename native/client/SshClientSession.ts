@@ -5,10 +5,10 @@ import { Emitter } from '../events/Emitter.js';
 import { describeKey, keyTypeName, publicKeyFromBlob, type PublicKey } from '../ssh/publicKeys.js';
 import type { WindowSize } from '../telnet/index.js';
 import { requestBreak } from '../ssh/sshBreak.js';
-import { Backoff } from './Backoff.js';
+import { ConnectionLifecycle } from './ConnectionLifecycle.js';
 import { KnownHostsError, type KnownHosts } from './KnownHosts.js';
 import { describeSocketError } from './socketErrors.js';
-import type { ClientState, CloseReason, StateChange } from './TelnetClientSession.js';
+import type { ClientState, CloseReason } from './ConnectionLifecycle.js';
 
 /** One line of the handshake told in words, for the trace pane and `revtel ssh --trace`. */
 export interface SshTraceEntry {
@@ -96,26 +96,24 @@ export class SshClientSession {
   readonly onData = this._onData.event;
   private readonly _onTrace = new Emitter<SshTraceEntry>();
   readonly onTrace = this._onTrace.event;
-  private readonly _onState = new Emitter<StateChange>();
-  readonly onState = this._onState.event;
+  private readonly lifecycle: ConnectionLifecycle;
+  readonly onState: ConnectionLifecycle['onState'];
   private readonly _onDrain = new Emitter<void>();
   /** write() returned false, and the session takes input again. */
   readonly onDrain = this._onDrain.event;
 
   private client: InstanceType<typeof ssh2.Client> | undefined;
   private channel: ClientChannel | undefined;
-  private currentState: ClientState = 'closed';
   private windowSize: WindowSize;
   private readonly privateKey: ParsedKey | undefined;
-  private readonly backoff = new Backoff();
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private userClosed = false;
   /** The password given, or the last one typed when asked (none once refused): a reconnection logs in with it. */
   private password: string | undefined;
   /** Why the host key was refused, when it was: the connection's closing message. */
   private hostKeyRefusal: string | undefined;
 
   constructor(private readonly options: SshClientOptions) {
+    this.lifecycle = new ConnectionLifecycle({ connect: () => this.connect(), reconnect: options.reconnect });
+    this.onState = this.lifecycle.onState;
     this.windowSize = options.windowSize ?? { cols: 80, rows: 24 };
     this.password = options.password;
     if (options.privateKey !== undefined) {
@@ -136,18 +134,17 @@ export class SshClientSession {
   }
 
   get state(): ClientState {
-    return this.currentState;
+    return this.lifecycle.state;
   }
 
   /** Opens the connection; progress and failure arrive as state changes and trace lines. */
   open(): void {
-    this.userClosed = false;
-    this.connect();
+    this.lifecycle.open();
   }
 
   /** What the user typed. False when the source should wait for onDrain. */
   write(input: Uint8Array): boolean {
-    if (this.currentState !== 'open' || !this.channel) return true;
+    if (this.lifecycle.state !== 'open' || !this.channel) return true;
     return this.channel.write(input);
   }
 
@@ -157,7 +154,7 @@ export class SshClientSession {
    */
   async sendBreak(lengthMs: number): Promise<void> {
     const { host } = this.options;
-    if (this.currentState !== 'open' || !this.channel) throw new SshOptionsError(`The session with ${host} is not open: no BREAK was sent.`);
+    if (this.lifecycle.state !== 'open' || !this.channel) throw new SshOptionsError(`The session with ${host} is not open: no BREAK was sent.`);
     const answer = requestBreak(this.channel, lengthMs);
     if (!answer) throw new SshOptionsError('BREAK over SSH is not available with this version of the ssh2 library.');
     this.trace(`BREAK requested (${lengthMs} ms)`);
@@ -186,13 +183,11 @@ export class SshClientSession {
   }
 
   close(): void {
-    this.userClosed = true;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.lifecycle.close();
     if (this.client) {
       this.client.end();
-    } else if (this.currentState !== 'closed') {
-      this.setState({ state: 'closed', reason: 'user', message: 'Connection closed.' });
+    } else if (this.lifecycle.state !== 'closed') {
+      this.lifecycle.ended('user', 'Connection closed.');
     }
   }
 
@@ -202,7 +197,7 @@ export class SshClientSession {
     const { host, username } = this.options;
     const port = this.port;
     const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
-    this.setState({ state: 'connecting' });
+    this.lifecycle.set({ state: 'connecting' });
     this.hostKeyRefusal = undefined;
     let hostKeyAlgorithms: ServerHostKeyAlgorithm[];
     try {
@@ -210,7 +205,7 @@ export class SshClientSession {
     } catch (error) {
       if (!(error instanceof KnownHostsError)) throw error;
       this.trace(error.message);
-      this.setState({ state: 'closed', reason: 'connect-failed', message: error.message });
+      this.lifecycle.set({ state: 'closed', reason: 'connect-failed', message: error.message });
       return;
     }
     this.trace(`Connecting to ${host} port ${port}`);
@@ -234,7 +229,7 @@ export class SshClientSession {
       this.trace(`Authenticated as ${username} with ${auth.current ?? 'none'}`);
       this.openShell(client, () => {
         opened = true;
-        this.backoff.reset();
+        this.lifecycle.connected();
       });
     });
     client.on('error', (error: Error & { level?: string }) => {
@@ -303,19 +298,20 @@ export class SshClientSession {
       channel.on('drain', () => this._onDrain.fire());
       channel.on('close', () => client.end());
       onOpen();
-      this.setState({ state: 'open' });
+      this.lifecycle.set({ state: 'open' });
     });
   }
 
   private afterClose(opened: boolean, failure: (Error & { level?: string }) | undefined, refusal: string | undefined): void {
     const { host } = this.options;
     const port = this.port;
-    if (this.userClosed) {
-      this.setState({ state: 'closed', reason: 'user', message: 'Connection closed.' });
+    if (this.lifecycle.userClosed) {
+      this.lifecycle.ended('user', 'Connection closed.');
       return;
     }
     if (refusal) {
-      this.setState({ state: 'closed', reason: 'connect-failed', message: refusal });
+      // Trying again would not cure it (a changed host key, credentials refused).
+      this.lifecycle.set({ state: 'closed', reason: 'connect-failed', message: refusal });
       return;
     }
     const reason: CloseReason = !opened ? 'connect-failed' : failure ? 'lost' : 'peer';
@@ -331,21 +327,7 @@ export class SshClientSession {
       message = `Connection to ${host} port ${port} closed by the server.`;
     }
     this.trace(message);
-    if (!this.options.reconnect) {
-      this.setState({ state: 'closed', reason, message });
-      return;
-    }
-    const delayMs = this.backoff.next();
-    this.setState({ state: 'reconnecting', message, delayMs });
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.connect();
-    }, delayMs);
-  }
-
-  private setState(change: StateChange): void {
-    this.currentState = change.state;
-    this._onState.fire(change);
+    this.lifecycle.ended(reason, message);
   }
 
   private get port(): number {

@@ -28,21 +28,11 @@ import {
   stopBitsFromCode,
 } from '../serial/rfc2217Values.js';
 import type { SerialSettings } from '../serial/serialSettings.js';
-import { Backoff } from './Backoff.js';
+import { ConnectionLifecycle, type ClientState, type CloseReason } from './ConnectionLifecycle.js';
 import { LineEditor, type KeySettings } from './LineEditor.js';
 import { OutputGate } from './OutputGate.js';
 import { describeSocketError } from './socketErrors.js';
 import { DEFAULT_BREAK_MS } from '../api/index.js';
-
-export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-/** Why a session ended: the user closed it, the peer did, the connection failed or broke. */
-export type CloseReason = 'user' | 'peer' | 'connect-failed' | 'lost';
-
-export type StateChange =
-  | { readonly state: 'connecting' | 'open' }
-  | { readonly state: 'reconnecting'; readonly message: string; readonly delayMs: number }
-  | { readonly state: 'closed'; readonly reason: CloseReason; readonly message: string };
 
 /** How the terminal should treat what the user types (BSD telnet's modes). */
 export interface TerminalMode {
@@ -156,8 +146,8 @@ export class TelnetClientSession {
   private readonly _onWarning = new Emitter<string>();
   /** The server broke the protocol; the session goes on. */
   readonly onWarning = this._onWarning.event;
-  private readonly _onState = new Emitter<StateChange>();
-  readonly onState = this._onState.event;
+  private readonly lifecycle: ConnectionLifecycle;
+  readonly onState: ConnectionLifecycle['onState'];
   private readonly _onMode = new Emitter<TerminalMode>();
   readonly onMode = this._onMode.event;
   private readonly _onRemoteSerial = new Emitter<RemoteSerialState>();
@@ -172,7 +162,6 @@ export class TelnetClientSession {
   private socket: Socket | undefined;
   private engine: TelnetEngine | undefined;
   private readonly lineEditor = new LineEditor();
-  private currentState: ClientState = 'closed';
   private currentMode: TerminalMode;
   private remoteSerial: RemoteSerialState = { settings: {} };
   private windowSize: WindowSize;
@@ -183,10 +172,7 @@ export class TelnetClientSession {
   private pausedByReader = false;
   /** The flush after a signal key, and output held after XOFF. */
   private readonly outputGate: OutputGate;
-  private readonly backoff = new Backoff();
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly breakTimers = new Set<ReturnType<typeof setTimeout>>();
-  private userClosed = false;
   /** Negotiation started (by us or the server) on this connection. */
   private negotiating = false;
   private dataReceived = false;
@@ -196,6 +182,8 @@ export class TelnetClientSession {
   private inputEnded = false;
 
   constructor(private readonly options: TelnetClientOptions) {
+    this.lifecycle = new ConnectionLifecycle({ connect: () => this.connect(), reconnect: options.reconnect });
+    this.onState = this.lifecycle.onState;
     this.windowSize = options.windowSize ?? DEFAULT_WINDOW_SIZE;
     this.crlf = options.crlf ?? false;
     // With telnet, the BSD default until the server says otherwise: local echo, line editing.
@@ -214,7 +202,7 @@ export class TelnetClientSession {
   }
 
   get state(): ClientState {
-    return this.currentState;
+    return this.lifecycle.state;
   }
 
   get mode(): TerminalMode {
@@ -227,8 +215,7 @@ export class TelnetClientSession {
 
   /** Opens the connection; progress and failure arrive as state changes. */
   open(): void {
-    this.userClosed = false;
-    this.connect();
+    this.lifecycle.open();
   }
 
   /**
@@ -237,7 +224,7 @@ export class TelnetClientSession {
    * RFC 2217 server has suspended our sending): a piped file then stays in its pipe.
    */
   write(input: Uint8Array): boolean {
-    if (this.currentState !== 'open') return true;
+    if (this.lifecycle.state !== 'open') return true;
     if (this.heldInput) {
       this.heldInput.push(input);
     } else if (!this.engine) {
@@ -294,7 +281,7 @@ export class TelnetClientSession {
 
   /** The input has ended (a piped file): a line still being edited goes out as it stands. */
   endInput(): void {
-    if (this.currentState !== 'open') return;
+    if (this.lifecycle.state !== 'open') return;
     if (this.heldInput) {
       // After what is held, in order, once the server lets us send again.
       this.inputEnded = true;
@@ -423,13 +410,11 @@ export class TelnetClientSession {
 
 
   close(): void {
-    this.userClosed = true;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.lifecycle.close();
     if (this.socket) {
       this.socket.destroy();
-    } else if (this.currentState !== 'closed') {
-      this.finish('user', 'Connection closed.');
+    } else if (this.lifecycle.state !== 'closed') {
+      this.lifecycle.ended('user', 'Connection closed.');
     }
   }
 
@@ -448,7 +433,7 @@ export class TelnetClientSession {
   /** A few lines for the escape prompt's "status", as the BSD client gives them. */
   status(): string[] {
     const { host, port } = this.options;
-    if (this.currentState !== 'open' || !this.engine) return [`Not connected (${this.currentState}).`];
+    if (this.lifecycle.state !== 'open' || !this.engine) return [`Not connected (${this.lifecycle.state}).`];
     const engine = this.engine;
     const options = [Opt.BINARY, Opt.ECHO, Opt.SGA, Opt.TTYPE, Opt.NAWS, Opt.TSPEED, Opt.LFLOW, Opt.LINEMODE, Opt.NEW_ENVIRON, Opt.STATUS, Opt.COM_PORT];
     const on = (side: 'local' | 'remote', option: number): string[] => (engine.isEnabled(side, option) ? [shortOptionName(option)!] : []);
@@ -476,7 +461,7 @@ export class TelnetClientSession {
 
   private connect(): void {
     const { host, port } = this.options;
-    this.setState({ state: 'connecting' });
+    this.lifecycle.set({ state: 'connecting' });
     this.negotiating = false;
     this.dataReceived = false;
     const socket = connect({ host, port });
@@ -488,9 +473,9 @@ export class TelnetClientSession {
     socket.once('connect', () => {
       connected = true;
       socket.setTimeout(0);
-      this.backoff.reset();
+      this.lifecycle.connected();
       this.engine = this.options.raw ? undefined : this.createEngine(socket);
-      this.setState({ state: 'open' });
+      this.lifecycle.set({ state: 'open' });
       if (this.engine && this.shouldInitiate()) this.initiate();
     });
     socket.on('timeout', () => {
@@ -527,10 +512,6 @@ export class TelnetClientSession {
 
   private afterClose(connected: boolean, failure: Error | undefined): void {
     const { host, port } = this.options;
-    if (this.userClosed) {
-      this.finish('user', 'Connection closed.');
-      return;
-    }
     const reason: CloseReason = !connected ? 'connect-failed' : failure ? 'lost' : 'peer';
     let message: string;
     if (failure) {
@@ -540,25 +521,7 @@ export class TelnetClientSession {
     } else {
       message = `Connection closed by ${host} port ${port}.`;
     }
-    if (!this.options.reconnect) {
-      this.finish(reason, message);
-      return;
-    }
-    const delayMs = this.backoff.next();
-    this.setState({ state: 'reconnecting', message, delayMs });
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.connect();
-    }, delayMs);
-  }
-
-  private finish(reason: CloseReason, message: string): void {
-    this.setState({ state: 'closed', reason, message });
-  }
-
-  private setState(change: StateChange): void {
-    this.currentState = change.state;
-    this._onState.fire(change);
+    this.lifecycle.ended(reason, message);
   }
 
   // ---- Telnet ---------------------------------------------------------------------------

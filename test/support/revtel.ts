@@ -4,7 +4,8 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TelnetClientSession, type StateChange, type TelnetClientOptions } from '../../native/client/TelnetClientSession.js';
+import type { StateChange } from '../../native/client/ConnectionLifecycle.js';
+import { TelnetClientSession, type TelnetClientOptions } from '../../native/client/TelnetClientSession.js';
 import { freePort, scratchDir, startProcess, startPtyPair, waitFor, WAIT_MS, type Peer, type ProcessOptions, type PtyPair } from './peers.js';
 import { repoPath } from './repo.js';
 

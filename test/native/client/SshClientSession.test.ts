@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { KnownHosts } from '../../../native/client/KnownHosts.js';
 import { SshClientSession, SshOptionsError, type PasswordQuestion, type SshClientOptions, type UnknownHostKey } from '../../../native/client/SshClientSession.js';
-import type { StateChange } from '../../../native/client/TelnetClientSession.js';
+import type { StateChange } from '../../../native/client/ConnectionLifecycle.js';
 import { freePort, makeSshKey, scratchDir, startSshAgent, startSshd, waitFor, type Sshd } from '../../support/peers.js';
 import { makeServeHostKeys, startServe, type Served } from '../../support/revtel.js';
 import { hashPassword } from '../../../native/server/passwords.js';
