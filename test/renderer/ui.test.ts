@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { collect, freePort, openPtyEnd, scratchDir, startPtyPair, waitFor, type PtyPair } from '../support/peers.js';
 import { launchBrowser, pasteInto, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
+import { showTab } from '../support/demoUi.js';
 import { startFloodDevice } from '../support/floodDevice.js';
 import type { Served } from '../support/revtel.js';
 
@@ -210,6 +211,13 @@ describe('the browser UI', () => {
       const { metrics } = await client.send('Performance.getMetrics') as { metrics: { name: string; value: number }[] };
       const heap = metrics.find((metric) => metric.name === 'JSHeapUsedSize')!.value;
       assert.ok(heap < 256 * 1024 * 1024, `the page's heap is ${(heap / 1048576).toFixed(0)} MiB during the flood`);
+      // A reload mid-flood: the page that left was behind, holding the device back; neither
+      // it nor the page that comes back may leave the flood stopped.
+      const sentAtReload = device.sent();
+      await page.reload();
+      await page.getByRole('heading', { name: 'Serial ports' }).waitFor();
+      await showTab(page, /flood-device/);
+      await waitFor(() => device.sent() > sentAtReload + 4 * 1024 * 1024, 'the flood to go on after the reload', 30_000);
       // Everything the device wrote reaches the tab, nothing lost behind the keys.
       const total = `${(await device.end() / 1048576).toFixed(1)} MiB`;
       await waitFor(async () => (await page.locator('.status-bar .counters').innerText()).startsWith(`in ${total}`), `all ${total} in the tab`, 60_000);
