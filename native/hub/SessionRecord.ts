@@ -47,6 +47,8 @@ export class SessionRecord {
   /** Typed while connecting, in order; sent when the session opens, dropped (and said) if it fails. */
   private typedAhead: Uint8Array[] = [];
   private typedAheadBytes = 0;
+  /** Said with the closed state once a failed connection dropped what was typed ahead. */
+  private notSent: string | undefined;
   detached = false;
   /** The tab's choices, as a page last set them. */
   prefs: TabPrefsDto | undefined;
@@ -73,8 +75,9 @@ export class SessionRecord {
   }
 
   private decorate(dto: SessionDto): SessionDto {
+    const message = dto.state === 'closed' && this.notSent ? `${dto.message ?? 'It closed.'} ${this.notSent}` : dto.message;
     return {
-      ...dto, ...this.extra, ...(this.detached ? { detached: true } : {}), ...(this.log ? { logFile: this.log.file.file } : {}),
+      ...dto, ...(message !== undefined ? { message } : {}), ...this.extra, ...(this.detached ? { detached: true } : {}), ...(this.log ? { logFile: this.log.file.file } : {}),
       ...(this.size ? { size: this.size } : {}),
     };
   }
@@ -86,6 +89,7 @@ export class SessionRecord {
     await previous?.close();
     // The new session's output channel starts with nothing outstanding.
     this.acknowledged = this.scrollback.end;
+    this.notSent = undefined;
     this.mode = undefined;
     this.modem = undefined;
     this.current = this.factory(this.sessionId, (event, payload) => {
@@ -207,8 +211,8 @@ export class SessionRecord {
         const dropped = this.typedAheadBytes;
         this.typedAhead = [];
         this.typedAheadBytes = 0;
-        const message = `${dto.message ?? 'It closed.'} What was typed while it connected (${dropped} ${dropped === 1 ? 'byte' : 'bytes'}) was not sent.`;
-        return this.decorate({ ...dto, message }) as ApiEvents[E];
+        this.notSent = `What was typed while it connected (${dropped} ${dropped === 1 ? 'byte' : 'bytes'}) was not sent.`;
+        return this.decorate(dto) as ApiEvents[E];
       }
       default:
         return payload;

@@ -79,6 +79,8 @@ describe('keys typed while a session connects', () => {
       await hub.write({ sessionId, data: Buffer.from('en\r') });
       await waitFor(() => states.get(sessionId)?.state === 'closed', 'the refusal');
       assert.match(states.get(sessionId)!.message!, /refused.* What was typed while it connected \(3 bytes\) was not sent\.$/);
+      // A page that loads later reads the same.
+      assert.equal((await hub.subscribeSession({ sessionId })).session.message, states.get(sessionId)!.message);
     } finally {
       await hub.closeSession({ sessionId });
     }
