@@ -14,7 +14,8 @@ import tty from 'node:tty';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const revtelBin = fileURLToPath(new URL('../native/cli/main.js', import.meta.url));
+// The `revtel` that package.json's bin installs (the CLI bundled by build/bundle.mjs).
+const revtelBin = fileURLToPath(new URL('../native/cli/revtel.cjs', import.meta.url));
 const BULK_BYTES = 32 * 1024 * 1024;
 const ECHO_SAMPLES = 10_000;
 /** Round trips before the counted ones, on every server alike: the p99 is of a line in use, not of a JIT warming up. */
