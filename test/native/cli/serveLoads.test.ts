@@ -1,8 +1,8 @@
 // `revtel serve` loads what its command line uses and nothing else (a Raspberry Pi has
 // little memory): the modules a real `revtel serve` loads, logged by a loader hook. The
 // `revtel` command is one bundled file (build/bundle.mjs) whose own modules run only when
-// imported; what stays out of memory until then are the libraries it requires and
-// serialport's native binding, so those are what this file watches.
+// imported; what stays out of memory until then are the libraries it requires,
+// serialport's native binding and Node's own crypto, so those are what this file watches.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ const PARTS = {
   serialport: /^file:.*\/node_modules\/@serialport\/bindings-cpp\/.*\.node$/,
   ui: /^file:.*\/node_modules\/ws\//,
   yaml: /^file:.*\/node_modules\/yaml\//,
+  crypto: /^node:crypto$/,
 } as const;
 type Part = keyof typeof PARTS;
 
@@ -41,22 +42,22 @@ async function partsLoaded(args: readonly string[], ready: RegExp): Promise<Set<
 }
 
 describe('revtel serve loads only what its command line asks for', () => {
-  it('a serial line: the serial port library, and no SSH, UI or YAML', async () => {
+  it('a serial line without a password: the serial port library, and no SSH, UI, YAML or crypto', async () => {
     const pty = await startPtyPair(scratchDir());
     peers.push(pty);
     const loaded = await partsLoaded(['--line', `${await freePort()}:${pty.device}`], /device \S+ open/);
     assert.deepEqual([...loaded].sort(), ['serialport']);
   });
 
-  it('the demo line: no serial port library', async () => {
+  it('the demo line: no serial port library, and no crypto', async () => {
     const loaded = await partsLoaded(['--demo', '--line', `${await freePort()}:demo`], /device demo open/);
     assert.deepEqual([...loaded].sort(), []);
   });
 
-  it('--ssh: the SSH server and its library', async () => {
+  it('--ssh: the SSH server, its library and crypto', async () => {
     const dir = scratchDir();
     const loaded = await partsLoaded(['--line', `${await freePort()}:demo`, '--ssh', String(await freePort()), '--data-dir', join(dir, 'data')], /SSH listening on/);
-    assert.deepEqual([...loaded].sort(), ['ssh']);
+    assert.deepEqual([...loaded].sort(), ['crypto', 'ssh']);
   });
 
   it("--config and --ui: the YAML parser, the UI's WebSocket library, and for a line's own `ssh:` port the SSH server's library", async () => {
@@ -65,6 +66,6 @@ describe('revtel serve loads only what its command line asks for', () => {
     writeFileSync(config, `lines:\n  - port: ${await freePort()}\n    device: demo\n    ssh: ${await freePort()}\n`);
     const loaded = await partsLoaded(['--config', config, '--ui', '0', '--data-dir', join(dir, 'data')], /UI ready/);
     // The UI lists the machine's ports, through serialport where udevadm is installed.
-    assert.deepEqual([...loaded].filter((part) => part !== 'serialport').sort(), ['ssh', 'ui', 'yaml']);
+    assert.deepEqual([...loaded].filter((part) => part !== 'serialport').sort(), ['crypto', 'ssh', 'ui', 'yaml']);
   });
 });
