@@ -36,10 +36,11 @@ await build({
 // its path functions with its optimizing compiler, which maps megabytes of Node's own code,
 // and ES modules cost a loader of their own. What a command does not need still waits:
 // esbuild evaluates a module imported with import() only when that import() runs, and the
-// libraries behind such imports (ssh2, ws, yaml) stay in node_modules and are required then.
+// libraries behind such imports are required then: ssh2 and ws from node_modules, the
+// YAML parser (seventy files of its own) from yaml.cjs, bundled beside revtel.cjs.
 // Measured by `npm run bench:serve` (idle memory) and proven by serveLoads.test.ts.
-const serialport = {
-  name: 'serialport',
+const cliLibraries = {
+  name: 'cli-libraries',
   setup(build) {
     // The tsc build requires serialport through createRequire (see native/serial/serialport.ts);
     // here its files are bundled, so it is imported.
@@ -49,6 +50,7 @@ const serialport = {
       contents: "exports.binding = require('node-gyp-build')(require('node:path').dirname(require.resolve('@serialport/bindings-cpp/package.json')));",
       loader: 'js',
     }));
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.cjs', external: true }));
   },
 };
 await build({
@@ -61,13 +63,23 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['ssh2', 'ws', 'yaml', '@serialport/bindings-cpp/package.json'],
+  external: ['ssh2', 'ws', '@serialport/bindings-cpp/package.json'],
   // import('yaml') is required, not imported: no ES module loader for one library.
   supported: { 'dynamic-import': false },
-  plugins: [serialport],
+  plugins: [cliLibraries],
   // The bundle sits where tsc's main.js does, so the URLs it builds from its own (the
   // package's version, the UI's files) point where they did.
   define: { 'import.meta.url': 'bundleUrl' },
   // The banner comes before esbuild's own "use strict", which would then be no directive.
   banner: { js: "'use strict'; const bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+// The YAML parser as one file, required by revtel.cjs only for a config file.
+await build({
+  ...common,
+  sourcemap: false,
+  entryPoints: ['node_modules/yaml/dist/index.js'],
+  outfile: `${root}dist/native/cli/yaml.cjs`,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
 });

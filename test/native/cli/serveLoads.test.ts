@@ -19,7 +19,7 @@ const PARTS = {
   ssh: /^file:.*\/node_modules\/ssh2\//,
   serialport: /^file:.*\/node_modules\/@serialport\/bindings-cpp\/.*\.node$/,
   ui: /^file:.*\/node_modules\/ws\//,
-  yaml: /^file:.*\/node_modules\/yaml\//,
+  yaml: /^file:.*\/node_modules\/yaml\/|\/dist\/native\/cli\/yaml\.cjs$/,
   crypto: /^node:crypto$/,
 } as const;
 type Part = keyof typeof PARTS;
