@@ -40,12 +40,19 @@ function run(command: string, args: string[]): ChildProcess {
   return child;
 }
 
+/** Ports handed out in this run: the kernel may give a closed port 0 again, and 32 lines must not share one. */
+const handedOut = new Set<number>();
+
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 function listening(port: number): boolean {
@@ -147,9 +154,16 @@ async function startRevtel(dir: string, lines: number, clientsPerLine: number, w
     ports.push(port);
     args.push('--line', `${port}:${pty.device}:115200,8N1`);
   }
-  const child = run(process.execPath, [revtelBin, ...args]);
+  const child = spawn(process.execPath, [revtelBin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(child);
+  // Its log, to say why when it stops before listening (a port another process took meanwhile).
+  let log = '';
+  child.stderr!.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4096)));
   // The first start makes the SSH host keys (RSA takes seconds on a busy machine).
-  await until(() => ports.every(listening) && (!ssh || listening(ssh.port)), 'revtel to listen', 60_000);
+  await until(() => {
+    if (child.exitCode !== null) throw new Error(`revtel stopped before listening: ${log.trim().split('\n').at(-1) ?? ''}`);
+    return ports.every(listening) && (!ssh || listening(ssh.port));
+  }, 'revtel to listen', 60_000);
   await sleep(300);
   return { name: 'revtel', port: ports[0]!, process: child, pty: ptys[0]!, ports, ptys, connect: () => tcpClient(ports[0]!), ...(ssh ? { ssh } : {}) };
 }
