@@ -291,8 +291,12 @@ export const methods = {
   /** The operator's view of a line takes the keyboard from the remote writers (take) or gives it back. */
   takeKeyboard: object({ sessionId, take: boolean() }),
   optionStates: object({ sessionId }),
-  /** The terminal has parsed this many more bytes of the session's output (flow control). */
-  acknowledgeOutput: object({ sessionId, bytes: integer(0, 1 << 30) }),
+  /**
+   * The page's terminal has parsed the session's output up to this position (sessionData's
+   * offset + length): flow control. A position, not a count, so that pages acknowledging the
+   * same output, or a page that leaves, neither over- nor under-count.
+   */
+  acknowledgeOutput: object({ sessionId, upTo: integer(0, Number.MAX_SAFE_INTEGER) }),
   closeSession: object({ sessionId }),
   /** Leave a session running without a tab (detached: true), or give it its tab back. */
   detachSession: object({ sessionId, detached: boolean() }),

@@ -33,7 +33,9 @@ interface Entry {
   readonly search: SearchAddon;
   readonly element: HTMLDivElement;
   readonly decoder: OutputDecoder;
-  pendingAck: number;
+  /** Position in the session's output up to which this terminal has parsed, and up to which it said so. */
+  parsedUpTo: number;
+  acknowledgedUpTo: number;
   hexOffset: number;
   /** Decoded text since the last paste line was sent, for "wait for the echo". */
   recent: string;
@@ -317,7 +319,7 @@ export class TerminalRegistry {
     element.className = 'terminal-host';
     element.dataset['sessionId'] = sessionId;
     const entry: Entry = {
-      terminal, fit, search, element, decoder: new OutputDecoder(), pendingAck: 0, hexOffset: 0, recent: '',
+      terminal, fit, search, element, decoder: new OutputDecoder(), parsedUpTo: 0, acknowledgedUpTo: 0, hexOffset: 0, recent: '',
       pasting: undefined, shownUpTo: undefined, early: [], watchers: [], webgl: undefined, webglLost: false,
     };
     this.entries.set(sessionId, entry);
@@ -377,16 +379,17 @@ export class TerminalRegistry {
     }
     let data = payload.data;
     if (offset !== undefined) {
+      // The part already in the replay is not written twice (the back end took it as read at the subscription).
       const skip = Math.min(data.length, Math.max(0, entry.shownUpTo - offset));
-      // The part already in the replay is taken as read, so the source is not held back by it.
-      if (skip > 0) void this.api.acknowledgeOutput({ sessionId, bytes: skip }).catch(() => {});
       data = data.subarray(skip);
       entry.shownUpTo = Math.max(entry.shownUpTo, offset + payload.data.length);
     }
     if (data.length === 0) return;
     this.write(entry, data, prefs, () => {
-      entry.pendingAck += data.length;
-      if (entry.pendingAck >= ACK_EVERY) this.flushAck(sessionId, entry);
+      // The hub stamps every batch with its offset; acknowledgements are positions in the output.
+      if (offset === undefined) return;
+      entry.parsedUpTo = Math.max(entry.parsedUpTo, offset + payload.data.length);
+      if (entry.parsedUpTo - entry.acknowledgedUpTo >= ACK_EVERY) this.flushAck(sessionId, entry);
       else queueMicrotask(() => this.flushAck(sessionId, entry));
     });
   }
@@ -410,10 +413,9 @@ export class TerminalRegistry {
   }
 
   private flushAck(sessionId: string, entry: Entry): void {
-    if (entry.pendingAck === 0) return;
-    const bytes = entry.pendingAck;
-    entry.pendingAck = 0;
-    void this.api.acknowledgeOutput({ sessionId, bytes }).catch(() => {});
+    if (entry.parsedUpTo <= entry.acknowledgedUpTo) return;
+    entry.acknowledgedUpTo = entry.parsedUpTo;
+    void this.api.acknowledgeOutput({ sessionId, upTo: entry.parsedUpTo }).catch(() => {});
   }
 }
 
