@@ -395,12 +395,16 @@ export class TerminalRegistry {
   }
 
   private write(entry: Entry, data: Uint8Array, prefs: SessionPrefs, parsed?: () => void): void {
-    let text = entry.decoder.decode(data, prefs.encoding);
-    entry.recent = (entry.recent + text).slice(-4096);
-    if (prefs.lfToCrlf) text = text.replace(/(?<!\r)\n/g, '\r\n');
-    const shown = prefs.hexView ? hexDump(data, entry.hexOffset) : text;
+    // UTF-8 shown as it came goes to xterm.js as bytes: it decodes them itself, and a flood
+    // is not made into a string here first, batch after batch.
+    const asBytes = prefs.encoding === 'utf-8' && !prefs.lfToCrlf && !prefs.hexView;
+    let text = asBytes && !entry.pasting ? undefined : entry.decoder.decode(data, prefs.encoding);
+    // What came back while a paste waits for each line's echo.
+    if (entry.pasting && text !== undefined) entry.recent = (entry.recent + text).slice(-4096);
+    if (text !== undefined && prefs.lfToCrlf) text = text.replace(/(?<!\r)\n/g, '\r\n');
+    const shown = asBytes ? data : prefs.hexView ? hexDump(data, entry.hexOffset) : text!;
     entry.hexOffset += data.length;
-    const seen = entry.watchers.length > 0 ? entry.watchers.filter((watcher) => shown.includes(watcher.text)) : [];
+    const seen = entry.watchers.length > 0 ? entry.watchers.filter((watcher) => contains(shown, watcher.text)) : [];
     if (seen.length === 0) {
       entry.terminal.write(shown, parsed);
       return;
@@ -417,6 +421,17 @@ export class TerminalRegistry {
     entry.acknowledgedUpTo = entry.parsedUpTo;
     void this.api.acknowledgeOutput({ sessionId, upTo: entry.parsedUpTo }).catch(() => {});
   }
+}
+
+/** Whether output about to be shown holds `text` (as UTF-8 when the output is bytes). */
+function contains(shown: string | Uint8Array, text: string): boolean {
+  if (typeof shown === 'string') return shown.includes(text);
+  const needle = new TextEncoder().encode(text);
+  if (needle.length === 0) return true;
+  for (let at = shown.indexOf(needle[0]!); at !== -1 && at + needle.length <= shown.length; at = shown.indexOf(needle[0]!, at + 1)) {
+    if (needle.every((byte, n) => shown[at + n] === byte)) return true;
+  }
+  return false;
 }
 
 function isMac(): boolean {
