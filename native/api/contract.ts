@@ -203,7 +203,8 @@ const savedSession = { prefs: optional(tabPrefs), alwaysLog: optional(boolean())
 export const uiSettings = object({
   fontSize: optional(integer(8, 32)),
   theme: optional(literal('dark', 'light')),
-  renderer: optional(literal('auto', 'dom')),
+  /** auto: WebGL where a GPU draws it, the DOM renderer otherwise; webgl: WebGL even when the CPU draws it; dom: always the DOM renderer. */
+  renderer: optional(literal('auto', 'webgl', 'dom')),
   layout: optional(object({ sidebar: boolean(), trace: literal('right', 'below', 'hidden'), traceSize: integer(160, 900) })),
   clipboard: optional(object({ copyOnSelect: boolean(), rightClickPaste: boolean(), confirmMultiline: boolean() })),
   destinations: optional(array(object({
