@@ -1,5 +1,6 @@
 import { DemoConsole } from '../demo/DemoConsole.js';
-import { SerialPortLine } from '../serial/SerialPortLine.js';
+import { loadSerialPortLine } from '../serial/loadSerialPortLine.js';
+import type { SerialPortLine } from '../serial/SerialPortLine.js';
 import { SerialError } from '../serial/SerialLine.js';
 import { DEFAULT_SETTINGS, parseSerialSettings, SettingsError } from '../serial/serialSettings.js';
 import { parseCommandLine } from './args.js';
@@ -24,7 +25,7 @@ export async function runDemoDevice(args: readonly string[]): Promise<number> {
   }
   let line: SerialPortLine;
   try {
-    line = await SerialPortLine.open(path, settings);
+    line = await (await loadSerialPortLine()).open(path, settings);
   } catch (error) {
     if (error instanceof SerialError) throw new UsageError(error.message);
     throw error;

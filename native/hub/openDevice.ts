@@ -1,3 +1,4 @@
+import { loadSerialPortLine } from '../serial/loadSerialPortLine.js';
 import type { SerialLine } from '../serial/SerialLine.js';
 import type { SerialSettings } from '../serial/serialSettings.js';
 import { DEMO_DEVICE } from '../server/LineConfig.js';
@@ -8,5 +9,5 @@ import { DEMO_DEVICE } from '../server/LineConfig.js';
  */
 export async function openDevice(path: string, settings: SerialSettings): Promise<SerialLine> {
   if (path === DEMO_DEVICE) return new (await import('../demo/DemoLine.js')).DemoLine();
-  return (await import('../serial/SerialPortLine.js')).SerialPortLine.open(path, settings);
+  return (await loadSerialPortLine()).open(path, settings);
 }
