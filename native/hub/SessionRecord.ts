@@ -44,7 +44,7 @@ export class SessionRecord {
    */
   private acknowledged = 0;
   private log: { readonly file: SessionLog; readonly stripper: EscapeStripper | undefined } | undefined;
-  /** Typed while connecting, in order; sent when the session opens, dropped (and said) if it fails. */
+  /** Typed before the session (re)opened, in order; sent when it opens, dropped (and said) if it closes. */
   private typedAhead: Uint8Array[] = [];
   private typedAheadBytes = 0;
   /** Said with the closed state once a failed connection dropped what was typed ahead. */
@@ -109,14 +109,20 @@ export class SessionRecord {
     this.stopLog();
   }
 
-  /** What the user typed: to the session, or held while it connects (and until what was held is sent). */
+  /**
+   * What the user typed: to the open session; held while it is on its way to opening by
+   * itself (connecting, reconnecting, a serial device unplugged) and until what was held is
+   * sent; refused with a sentence once it is closed, where nothing would ever take it.
+   */
   write(data: Uint8Array): void {
-    if (this.current!.dto.state !== 'connecting' && this.typedAheadBytes === 0) {
+    const { state, title, kind } = this.current!.dto;
+    if ((state === 'open' && this.typedAheadBytes === 0) || kind === 'replay') {
       this.current!.write(data);
       return;
     }
+    if (state === 'closed') throw new ApiError(`${title} is closed: what you type is not sent; Reconnect opens it again`);
     if (this.typedAheadBytes + data.length > TYPE_AHEAD_LIMIT) {
-      throw new ApiError(`${this.current!.dto.title} is still connecting: ${this.typedAheadBytes} bytes typed so far will be sent once it opens, and no more than ${TYPE_AHEAD_LIMIT} are held`);
+      throw new ApiError(`${title} is ${state === 'connecting' ? 'still connecting' : state}: ${this.typedAheadBytes} bytes typed so far will be sent once it opens, and no more than ${TYPE_AHEAD_LIMIT} are held`);
     }
     this.typedAhead.push(data);
     this.typedAheadBytes += data.length;

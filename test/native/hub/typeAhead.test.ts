@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ApiEvents, EventName, SessionDto } from '../../../native/api/index.js';
@@ -81,6 +82,38 @@ describe('keys typed while a session connects', () => {
       assert.match(states.get(sessionId)!.message!, /refused.* What was typed while it connected \(3 bytes\) was not sent\.$/);
       // A page that loads later reads the same.
       assert.equal((await hub.subscribeSession({ sessionId })).session.message, states.get(sessionId)!.message);
+    } finally {
+      await hub.closeSession({ sessionId });
+    }
+  });
+
+  it('holds what was typed into a serial tab while its device is unplugged, and sends it when it is back', async () => {
+    const link = join(scratchDir(), 'replugged-device');
+    let device = await startFloodDevice(link, 0);
+    const { sessionId } = await hub.openSerial({ path: link, settings: '9600,8N1' });
+    try {
+      await waitFor(() => states.get(sessionId)?.state === 'open', 'the device open');
+      device.stop();
+      await waitFor(() => states.get(sessionId)?.state === 'unplugged', 'the unplug');
+      // Dropped without a word before: the device layer discards writes while it has no port.
+      await hub.write({ sessionId, data: Buffer.from('show clock\r') });
+      rmSync(link); // The killed device's link, left behind.
+      device = await startFloodDevice(link, 0);
+      await waitFor(() => device.received() === 'show clock\r', 'the keys at the device once it is back');
+    } finally {
+      device.stop();
+      await hub.closeSession({ sessionId });
+    }
+  });
+
+  it('refuses typing into a closed tab with a sentence', async () => {
+    const port = await freePort();
+    const { sessionId } = await hub.openTelnet({ host: '127.0.0.1', port, negotiation: 'passive' });
+    try {
+      await waitFor(() => states.get(sessionId)?.state === 'closed', 'the refusal');
+      await assert.rejects(hub.write({ sessionId, data: Buffer.from('x') }), {
+        message: `127.0.0.1:${port} is closed: what you type is not sent; Reconnect opens it again`,
+      });
     } finally {
       await hub.closeSession({ sessionId });
     }
