@@ -163,11 +163,14 @@ export class UiServer {
         if (shown.has(sessionId)) void this.options.hub.unsubscribeSession({ sessionId });
         shown.add(sessionId);
       }
+      // The hub counts the pages reading a session: only this page's own subscription is
+      // taken back (once), or a page that never showed it would end another page's pace.
+      if (method === 'unsubscribeSession' && typeof sessionId === 'string' && !shown.delete(sessionId)) {
+        send({ type: 'result', id, result: null });
+        return;
+      }
       dispatch(this.options.hub, method, message.request).then(
-        (result) => {
-          if (method === 'unsubscribeSession' && typeof sessionId === 'string') shown.delete(sessionId);
-          send({ type: 'result', id, result: result ?? null });
-        },
+        (result) => send({ type: 'result', id, result: result ?? null }),
         (error: Error) => {
           if (method === 'subscribeSession' && typeof sessionId === 'string') shown.delete(sessionId);
           if (!(error instanceof ApiError)) this.options.log(`ui: ${String(message.method)} failed: ${error.stack ?? error.message}`);

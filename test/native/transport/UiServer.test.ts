@@ -221,3 +221,61 @@ describe('the hello timeout', () => {
 
   const token = (): string => uiServer.token;
 });
+
+/** One binary WebSocket frame as a client sends it (masked, with a zero key), for writing several in one TCP write. */
+function wsFrame(payload: Uint8Array): Buffer {
+  assert.ok(payload.length < 126);
+  return Buffer.concat([Buffer.from([0x82, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
+}
+
+describe('pages taking back a subscription', () => {
+  // In process, the real hub's unsubscribeSession watched: the hub counts the pages reading
+  // a session to know whether the source waits for a terminal, and each page's subscription
+  // must be taken back exactly once (the count itself is the hub's own, not shown anywhere).
+  let uiServer: UiServer;
+  let hub: Hub;
+  let server: TerminalServer;
+  let api: string;
+  const takenBack: string[] = [];
+  before(async () => {
+    const device = { open: openDevice, listPorts: async () => [] };
+    server = new TerminalServer({ device, log: () => {}, version: 'test' });
+    hub = new Hub({ server, device, listPorts: device.listPorts });
+    const unsubscribe = hub.unsubscribeSession.bind(hub);
+    hub.unsubscribeSession = (request) => {
+      takenBack.push(request.sessionId);
+      return unsubscribe(request);
+    };
+    uiServer = new UiServer({ hub, staticDir: repoPath('dist', 'renderer'), port: 0, bind: '127.0.0.1', log: () => {} });
+    api = `ws://${new URL(await uiServer.start()).host}/api`;
+  });
+  after(async () => {
+    await uiServer.stop();
+    await hub.dispose();
+    await server.stop();
+  });
+
+  it('passes on only a page\'s own, once, however often (or whenever) it asks', async () => {
+    const reader = await hello(api, uiServer.token);
+    const other = await hello(api, uiServer.token);
+    const { sessionId } = (await call(reader, 1, 'openSerial', { path: join(scratchDir(), 'late-device'), settings: '9600,8N1' })).result as { sessionId: string };
+    try {
+      await call(reader, 2, 'subscribeSession', { sessionId });
+      // A page that never showed the tab, and one that asks twice at once (two frames in one read).
+      assert.deepEqual(await call(other, 1, 'unsubscribeSession', { sessionId }), { type: 'result', id: 1, result: null });
+      assert.deepEqual(takenBack, [], 'a page that never subscribed took back the reader\'s subscription');
+      reader.tcp().write(Buffer.concat([0, 0].map(() => wsFrame(encodeFrame({ type: 'call', id: 3, method: 'unsubscribeSession', request: { sessionId } })))));
+      assert.deepEqual([(await reader.next()).type, (await reader.next()).type], ['result', 'result']);
+      assert.deepEqual(takenBack, [sessionId]);
+      // Gone already: closing the page takes nothing more back.
+      reader.ws.close();
+      await reader.closed;
+      other.ws.close();
+      await other.closed;
+      await waitFor(() => uiServer['sockets'].clients.size === 0, 'both pages gone on the server');
+      assert.deepEqual(takenBack, [sessionId]);
+    } finally {
+      await hub.closeSession({ sessionId });
+    }
+  });
+});
