@@ -35,7 +35,8 @@ const ERRNO: readonly [RegExp, string][] = [
   [/:?\s*(ENOENT|No such file or directory)/i, ' does not exist — is the adapter plugged in?'],
   [/:?\s*(EACCES|Permission denied)/i, ': permission denied — add your user to the dialout group (then log in again)'],
   [/:?\s*(EBUSY|Device or resource busy|Resource temporarily unavailable)/i, ' is in use by another program — close it or pick another port'],
-  [/:?\s*(ECONNREFUSED|Connection refused)/i, ': nothing accepts connections there — check the host and port'],
+  // The system's text only (case kept): the clients' own sentence says "connection refused — nothing is listening there".
+  [/:?\s*(ECONNREFUSED|Connection refused)/, ': nothing accepts connections there — check the host and port'],
   [/:?\s*(ETIMEDOUT|timed out)/i, ': no answer — check the host, the port and any firewall'],
   [/:?\s*(ENOTFOUND|getaddrinfo)/i, ': that host name is not known'],
 ];

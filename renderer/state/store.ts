@@ -408,8 +408,11 @@ export function createRevtelStore(options: StoreOptions = {}) {
       },
 
       showError(message, sessionId) {
+        const text = sentence(message);
+        // Said already, and still on screen (every key typed into a closed tab is refused alike).
+        if (get().errors.some((error) => error.message === text && error.sessionId === sessionId)) return;
         const id = nextError++;
-        set({ errors: [...get().errors, { id, message: sentence(message), ...(sessionId ? { sessionId } : {}) }] });
+        set({ errors: [...get().errors, { id, message: text, ...(sessionId ? { sessionId } : {}) }] });
         setTimeout(() => get().dismissError(id), options.toastMs ?? TOAST_MS);
       },
 

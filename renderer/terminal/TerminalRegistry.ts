@@ -362,8 +362,11 @@ export class TerminalRegistry {
   private send(sessionId: string, text: string, prefs: SessionPrefs): void {
     const data = encodeText(text, prefs.encoding);
     if (prefs.localEcho === 'on') this.entries.get(sessionId)?.terminal.write(text.replace(/\r(?!\n)/g, '\r\n'));
-    this.store.getState().countOut(sessionId, data.length);
-    this.api.write({ sessionId, data }).catch((error: Error) => this.store.getState().showError(error.message));
+    // Counted once taken (sent, or held while the session opens): refused keys were not sent.
+    this.api.write({ sessionId, data }).then(
+      () => this.store.getState().countOut(sessionId, data.length),
+      (error: Error) => this.store.getState().showError(error.message, sessionId),
+    );
   }
 
   /** Live output: written after what the terminal already has, from the position where it stops. */

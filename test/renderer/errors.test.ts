@@ -77,6 +77,30 @@ describe('errors and controls', () => {
     assert.doesNotMatch(await alerts(), /sendBreak|durationMs/);
   });
 
+  it('says once why a telnet tab was refused, and that keys typed into the closed tab were not sent', async () => {
+    const port = await freePort();
+    await openTelnetDialog(page, '127.0.0.1', port);
+    const tab = page.getByRole('tab', { name: new RegExp(`127\\.0\\.0\\.1:${port}`) });
+    await tab.waitFor();
+    await tab.locator('.tab-title').click();
+    // The client's sentence as it is: the page had put its own words in its middle ("— … — …").
+    await page.getByRole('alert', { name: /^State of / }).getByText(`127.0.0.1 port ${port}: connection refused — nothing is listening there.`, { exact: true }).waitFor();
+    await page.locator('.terminal-area .xterm-screen').click();
+    await page.keyboard.type('ab');
+    const refusal = page.getByRole('alert').filter({ hasText: `127.0.0.1:${port} is closed: what you type is not sent; Reconnect opens it again` });
+    await refusal.first().waitFor();
+    // Refused, so not counted as sent.
+    assert.match(await page.locator('.counters').innerText(), /out 0 B$/);
+    // Another tab opened after the keys: its answer comes after both refusals.
+    const later = await freePort();
+    await openTelnetDialog(page, '127.0.0.1', later);
+    await page.getByRole('alert', { name: /^State of / }).getByText(`127.0.0.1 port ${later}: connection refused`).waitFor();
+    await tab.locator('.tab-title').click();
+    await refusal.first().waitFor();
+    await screenshot(page, '52-typing-into-closed-tab');
+    assert.equal(await refusal.count(), 1, 'one toast for every key refused alike');
+  });
+
   it('keeps the clients dialog live as a client negotiates', async () => {
     await page.getByRole('button', { name: /1 client/ }).first().click();
     const clients = page.getByRole('table', { name: 'Clients' });
