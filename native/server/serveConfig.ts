@@ -92,7 +92,8 @@ async function readConfigFile(path: string): Promise<ConfigFile> {
   const parsed = parseDocument(text, { lineCounter });
   const problem = parsed.errors[0];
   if (problem) {
-    if (problem instanceof YAMLParseError) throw new ConfigError(`${path}: ${problem.message.split('\n')[0]}`);
+    // Its first line, whose colon led to the code frame left out: "… at line 4, column 1."
+    if (problem instanceof YAMLParseError) throw new ConfigError(`${path}: ${problem.message.split('\n')[0]!.replace(/:$/, '.')}`);
     throw problem;
   }
   const document: unknown = parsed.toJS();

@@ -74,7 +74,7 @@ describe('revtel serve configuration', () => {
       [{ lines: ['2001:/dev/a'], protocol: 'ssh' }, /protocol "ssh" is not telnet or raw/],
       [{ lines: ['2001:/dev/a'], allow: ['10.0.0.0/40'] }, /the prefix length must be 0–32/],
       [{ configFile: '/no/such/revtel.yaml' }, /^The config file \/no\/such\/revtel\.yaml cannot be read \(ENOENT\)$/],
-      [{ configFile: configFile('lines:\n  - port: 2001\n    device: [x\n') }, /revtel\.yaml: /],
+      [{ configFile: configFile('lines:\n  - port: 2001\n    device: [x\n') }, /revtel\.yaml: Flow sequence in block collection must be sufficiently indented and end with a \] at line 4, column 1\.$/],
       [{ configFile: configFile('lines:\n  - { port: 2001, device: /dev/a, baud: 9600 }\n') }, /lines\[0\]: unknown key "baud"/],
       [{ configFile: configFile('line:\n  - { port: 2001 }\n') }, /unknown key "line"/],
       [{ lines: ['2001:/dev/a'], passwordFile: '/no/such/passwords' }, /password file \/no\/such\/passwords cannot be read/],
