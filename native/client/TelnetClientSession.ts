@@ -466,6 +466,8 @@ export class TelnetClientSession {
     this.dataReceived = false;
     const socket = connect({ host, port });
     this.socket = socket;
+    // A reconnection while the terminal is behind: the new connection waits for it too.
+    if (this.pausedByReader) socket.pause();
     socket.setNoDelay(true);
     socket.setTimeout(this.options.connectTimeoutMs ?? 10_000);
     let failure: Error | undefined;

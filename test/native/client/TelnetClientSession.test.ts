@@ -215,6 +215,40 @@ describe('telnet client connection failures', () => {
   });
 });
 
+describe('telnet client paused by its reader across a reconnection', () => {
+  it('keeps the new connection paused until the reader resumes it', async () => {
+    let written = 0;
+    const connections: Socket[] = [];
+    const server = createServer((socket) => {
+      connections.push(socket);
+      socket.write(['first\r\n', 'second\r\n'][connections.length - 1] ?? 'third\r\n', () => written++);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const client = observe({ host: '127.0.0.1', port, reconnect: true, raw: true });
+    try {
+      client.session.open();
+      await waitFor(() => client.output().includes('first'), 'the first connection\'s output');
+      // The terminal is behind (the hub's output channel asks): the socket stops being read.
+      client.session.pause();
+      connections[0]!.destroy();
+      await waitFor(() => client.states.filter((change) => change.state === 'open').length === 2 && written === 2, 'the second connection open, its greeting written');
+      // A round trip on another connection: by its end the greeting has reached the client's socket.
+      await new Promise<void>((resolve) => connect(port, '127.0.0.1').on('data', function (this: Socket) {
+        this.end();
+        resolve();
+      }));
+      assert.doesNotMatch(client.output(), /second/, 'the new connection was read although its reader had paused it');
+      client.session.resume();
+      await waitFor(() => client.output().includes('second'), 'the greeting once resumed');
+    } finally {
+      client.session.close();
+      server.close();
+      for (const socket of connections) socket.destroy();
+    }
+  });
+});
+
 describe("telnet client against Revtel's own server", () => {
   let dir: string;
   let pty: PtyPair;
