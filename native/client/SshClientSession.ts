@@ -104,6 +104,8 @@ export class SshClientSession {
 
   private client: InstanceType<typeof ssh2.Client> | undefined;
   private channel: ClientChannel | undefined;
+  /** The terminal is behind (pause): kept, so that a reconnection's new shell starts paused too. */
+  private pausedByReader = false;
   private windowSize: WindowSize;
   private readonly privateKey: ParsedKey | undefined;
   /** The password given, or the last one typed when asked (none once refused): a reconnection logs in with it. */
@@ -175,10 +177,12 @@ export class SshClientSession {
 
   /** Stops reading (the terminal is behind): the SSH channel window carries the pause to the server. */
   pause(): void {
+    this.pausedByReader = true;
     this.channel?.pause();
   }
 
   resume(): void {
+    this.pausedByReader = false;
     this.channel?.resume();
   }
 
@@ -290,6 +294,8 @@ export class SshClientSession {
         return;
       }
       this.channel = channel;
+      // A reconnection while the terminal is behind: the new shell waits for it too.
+      if (this.pausedByReader) channel.pause();
       this.trace(`Shell open on a pty (${term}, ${cols}×${rows})`);
       // A resize while the shell was being asked for found no channel: send it now.
       if (this.windowSize.cols !== cols || this.windowSize.rows !== rows) this.resize(this.windowSize);

@@ -122,6 +122,26 @@ describe('SSH client against OpenSSH sshd', () => {
     await closed;
   });
 
+  it('keeps the new shell of a reconnection paused while the reader has paused the session', async () => {
+    const { session, opened, output, closed } = observe({ ...base(), acceptHostKey: () => true, reconnect: true });
+    const earlier = new Set(sshd.sessionPids());
+    const marker = join(scratchDir(), 'ran');
+    session.open();
+    await opened();
+    // The terminal is behind (the hub's output channel asks): the channel stops being read.
+    session.pause();
+    for (const pid of sshd.sessionPids().filter((pid) => !earlier.has(pid))) signal(pid, 'SIGKILL');
+    await opened(2);
+    session.write(Buffer.from(`echo paused-$((2+3)); touch ${marker}\r`));
+    // The shell printed the answer before it made the file.
+    await waitFor(() => existsSync(marker), 'the new shell to run the command');
+    assert.doesNotMatch(output(), /paused-5/, 'the new shell was read although its reader had paused the session');
+    session.resume();
+    await waitFor(() => output().includes('paused-5'), 'the answer once resumed');
+    session.close();
+    await closed;
+  });
+
   it('sends keepalives while the session is idle, and the server answers them', async () => {
     const chatty = await startSshd(dir, { hostKey: hostKey.path, authorizedKeys: join(dir, 'authorized_keys'), logLevel: 'DEBUG1' });
     const { session, opened, states, closed } = observe({ ...base(), port: chatty.port, acceptHostKey: () => true, keepaliveIntervalMs: 100, keepaliveCountMax: 20 });
