@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { freePort } from '../support/peers.js';
-import { launchBrowser, openTelnetDialog, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, type UiBrowser, openTelnetDialog, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
 import type { Served } from '../support/revtel.js';
 
 // Sessions belong to `revtel serve`, not to a page: a reload or a second window finds the
@@ -10,7 +10,7 @@ import type { Served } from '../support/revtel.js';
 // shows in the other; detach and reconnect act on the one session the server holds.
 
 describe('sessions that survive the page', () => {
-  let browser: Browser;
+  let browser: UiBrowser;
   let served: Served;
   let url: string;
   let linePort: number;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { freePort } from '../support/peers.js';
-import { launchBrowser, openTelnetDialog, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, type UiBrowser, openTelnetDialog, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
 import type { Served } from '../support/revtel.js';
 
 // One line seen from several places. Two windows on one session: a tab's choices and the
@@ -13,7 +13,7 @@ import type { Served } from '../support/revtel.js';
 // writer — who is told, in its own terminal — and give it back.
 
 describe('windows and views on one line', () => {
-  let browser: Browser;
+  let browser: UiBrowser;
   let served: Served;
   let url: string;
   let linePort: number;
