@@ -60,7 +60,7 @@ export function launchBrowser(): Promise<UiBrowser> {
 /** `revtel serve --ui 0 ARGS`, and the URL it printed (with its token); its settings under `configHome`. */
 export async function startUi(args: readonly string[], listening = 0, configHome?: string, env?: NodeJS.ProcessEnv): Promise<{ served: Served; url: string }> {
   const served = await startServe(['--ui', '0', ...args], { listening, ...(configHome ? { configHome } : {}), ...(env ? { env } : {}) });
-  await waitFor(() => /UI ready: open (\S+)/.test(served.log()), 'the UI URL', 10_000);
+  await waitFor(() => /UI ready: open (\S+)/.test(served.log()), 'the UI URL');
   const url = /UI ready: open (\S+)/.exec(served.log())![1]!;
   return { served, url };
 }
