@@ -204,10 +204,10 @@ async function main(): Promise<void> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   await page.goto(url);
   await page.evaluate(`window.benchKeyTimes = {}; window.addEventListener('keydown', (event) => { window.benchKeyTimes[event.key] = event.timeStamp; }, true)`);
-  // BENCH_RENDERER=dom: Revtel's DOM renderer by choice (Settings), and the floor's with it.
-  if (process.env.BENCH_RENDERER === 'dom') {
+  // BENCH_RENDERER=dom or webgl: Revtel's renderer by choice (Settings), and the floor's with it.
+  if (process.env.BENCH_RENDERER) {
     await page.getByText('Settings').click();
-    await page.getByLabel('Renderer').selectOption('dom');
+    await page.getByLabel('Renderer').selectOption(process.env.BENCH_RENDERER);
     await page.keyboard.press('Escape');
   }
   await page.getByRole('button', { name: 'New serial session…' }).click();

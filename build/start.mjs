@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const electronMain = `${root}dist/electron/main.js`;
+// The installed `revtel` (the bundle package.json's bin names), not the unbundled modules.
+const revtel = `${root}dist/native/cli/revtel.cjs`;
 
 function electronBinary() {
   const pathFile = `${root}node_modules/electron/path.txt`;
@@ -24,10 +26,10 @@ if (binary && existsSync(electronMain)) {
   child = spawn(binary, [electronMain, ...args], { stdio: 'inherit' });
 } else if (args.length > 0) {
   console.log(`No Electron binary is installed here (ELECTRON_SKIP_BINARY_DOWNLOAD, or no network), so Revtel starts headless: revtel serve ${args.join(' ')}`);
-  child = spawn(process.execPath, [`${root}dist/native/cli/main.js`, 'serve', ...args], { stdio: 'inherit' });
+  child = spawn(process.execPath, [revtel, 'serve', ...args], { stdio: 'inherit' });
 } else {
   console.log('No Electron binary is installed here (ELECTRON_SKIP_BINARY_DOWNLOAD, or no network), so Revtel starts headless: open the URL below in a browser; the demo router is on line 1 (telnet 127.0.0.1 2001).');
-  child = spawn(process.execPath, [`${root}dist/native/cli/main.js`, 'serve', '--ui', '--demo'], { stdio: 'inherit' });
+  child = spawn(process.execPath, [revtel, 'serve', '--ui', '--demo'], { stdio: 'inherit' });
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -56,6 +56,18 @@ describe('the npm package', () => {
     }
   });
 
+  it('reads a config file, as its systemd unit runs it', async () => {
+    const config = join(scratchDir(), 'revtel.yaml');
+    writeFileSync(config, `lines:\n  - port: ${await freePort()}\n    device: demo\n`);
+    const served = startProcess('revtel', ['serve', '--config', config], { env, cwd: prefix });
+    try {
+      await waitFor(() => /device demo open/.test(served.stderr()) || served.process.exitCode !== null, 'the installed revtel to open the configured line', 10_000);
+      assert.match(served.stderr(), /device demo open/);
+    } finally {
+      await served.stop();
+    }
+  });
+
   it('ships a systemd unit that systemd-analyze verifies', () => {
     const unit = readFileSync(join(prefix, 'lib', 'node_modules', 'revtel', 'build', 'linux', 'revtel.service'), 'utf8');
     assert.match(unit, /^ExecStart=\/usr\/local\/bin\/revtel serve --config \/etc\/revtel\/revtel\.yaml /m);

@@ -203,7 +203,8 @@ const savedSession = { prefs: optional(tabPrefs), alwaysLog: optional(boolean())
 export const uiSettings = object({
   fontSize: optional(integer(8, 32)),
   theme: optional(literal('dark', 'light')),
-  renderer: optional(literal('auto', 'dom')),
+  /** auto: WebGL where a GPU draws it, the DOM renderer otherwise; webgl: WebGL even when the CPU draws it; dom: always the DOM renderer. */
+  renderer: optional(literal('auto', 'webgl', 'dom')),
   layout: optional(object({ sidebar: boolean(), trace: literal('right', 'below', 'hidden'), traceSize: integer(160, 900) })),
   clipboard: optional(object({ copyOnSelect: boolean(), rightClickPaste: boolean(), confirmMultiline: boolean() })),
   destinations: optional(array(object({
@@ -290,8 +291,12 @@ export const methods = {
   /** The operator's view of a line takes the keyboard from the remote writers (take) or gives it back. */
   takeKeyboard: object({ sessionId, take: boolean() }),
   optionStates: object({ sessionId }),
-  /** The terminal has parsed this many more bytes of the session's output (flow control). */
-  acknowledgeOutput: object({ sessionId, bytes: integer(0, 1 << 30) }),
+  /**
+   * The page's terminal has parsed the session's output up to this position (sessionData's
+   * offset + length): flow control. A position, not a count, so that pages acknowledging the
+   * same output, or a page that leaves, neither over- nor under-count.
+   */
+  acknowledgeOutput: object({ sessionId, upTo: integer(0, Number.MAX_SAFE_INTEGER) }),
   closeSession: object({ sessionId }),
   /** Leave a session running without a tab (detached: true), or give it its tab back. */
   detachSession: object({ sessionId, detached: boolean() }),

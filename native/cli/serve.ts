@@ -11,14 +11,13 @@ import type { HubOptions } from '../hub/Hub.js';
 import { routeLogin } from '../server/sshRoute.js';
 import { userDataDir } from '../ssh/userFolders.js';
 import { parseCommandLine } from './args.js';
-import { readOrCreateToken } from './tokenFile.js';
 import { CommandLineError, UsageError } from './UsageError.js';
 
 // What a command line does not ask for is not loaded: the UI server (and its WebSocket
 // library) only with --ui, the serial port library only when a port is opened or listed,
 // the demo router only when a demo line opens (openDevice), the YAML parser only with
 // --config (in serveConfig), the SSH server and its library only with --ssh or a line's
-// `ssh:` port. A Raspberry Pi has little memory.
+// `ssh:` port, node:crypto only for a password or a token file. A Raspberry Pi has little memory.
 const listPorts = async (): Promise<PortInfo[]> => (await import('../serial/portList.js')).listPorts();
 const device: DeviceOptions = {
   open: async (path, settings) => (await import('../hub/openDevice.js')).openDevice(path, settings),
@@ -108,7 +107,7 @@ export async function runServe(args: readonly string[], version: string): Promis
   const { rest, ui } = takeUiFlag(args);
   const flags = parseServeArgs(rest);
   // Before anything listens: a token file that cannot be used stops the start.
-  const token = ui?.tokenFile === undefined ? undefined : await readOrCreateToken(ui.tokenFile);
+  const token = ui?.tokenFile === undefined ? undefined : await (await import('./tokenFile.js')).readOrCreateToken(ui.tokenFile);
   const log = (message: string): void => {
     // Every line, whatever it quotes from the network, is one line without control characters.
     process.stderr.write(`${new Date().toISOString()} ${showText(message)}\n`);

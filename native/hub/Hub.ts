@@ -290,7 +290,7 @@ export class Hub implements RevtelHandlers {
   // ---- Session operations ---------------------------------------------------------------------
 
   async write(request: MethodRequest<'write'>): Promise<void> {
-    this.session(request.sessionId).write(request.data);
+    this.record(request.sessionId).write(request.data);
   }
 
   async resize(request: MethodRequest<'resize'>): Promise<void> {
@@ -336,7 +336,7 @@ export class Hub implements RevtelHandlers {
   }
 
   async acknowledgeOutput(request: MethodRequest<'acknowledgeOutput'>): Promise<void> {
-    this.sessions.get(request.sessionId)?.session.acknowledge(request.bytes);
+    this.sessions.get(request.sessionId)?.acknowledge(request.upTo);
   }
 
   async closeSession(request: MethodRequest<'closeSession'>): Promise<void> {

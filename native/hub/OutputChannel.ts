@@ -15,6 +15,9 @@ export interface OutputChannelOptions {
   readonly lowWater?: number;
 }
 
+/** Unacknowledged output past which the source is paused (by default). */
+export const OUTPUT_HIGH_WATER = 100 * 1024;
+
 export class OutputChannel {
   private chunks: Uint8Array[] = [];
   private queued = 0;
@@ -30,7 +33,7 @@ export class OutputChannel {
   constructor(private readonly options: OutputChannelOptions) {
     this.batchMs = options.batchMs ?? 5;
     this.maxBatch = options.maxBatch ?? 256 * 1024;
-    this.highWater = options.highWater ?? 100 * 1024;
+    this.highWater = options.highWater ?? OUTPUT_HIGH_WATER;
     this.lowWater = options.lowWater ?? 10 * 1024;
   }
 

@@ -1,4 +1,5 @@
 import {
+  ApiError,
   SESSION_TRACE_LIMIT,
   type ApiEvents,
   type EventName,
@@ -12,6 +13,12 @@ import { SessionLog } from '../server/SessionLog.js';
 import { EscapeStripper } from './EscapeStripper.js';
 import type { Emit, HubSession } from './HubSession.js';
 import { Scrollback, type ScrollbackLimits } from './Scrollback.js';
+
+/**
+ * Keys typed into a tab while its session connects are held, up to this many bytes, and
+ * sent once it is open, as PuTTY and SecureCRT do; past it, typing is refused with a sentence.
+ */
+export const TYPE_AHEAD_LIMIT = 4096;
 
 /** Makes the session a record shows, reporting through `emit`; called again to reconnect. */
 export type SessionFactory = (sessionId: string, emit: Emit) => HubSession & { open(): void };
@@ -30,7 +37,16 @@ export class SessionRecord {
   private mode: SessionSnapshotDto['mode'];
   private modem: ModemLinesDto | undefined;
   private readers = 0;
+  /**
+   * How far into the output the source need not wait any more: the furthest any page's
+   * terminal has parsed, or all of it when no page reads. The fastest page sets the pace;
+   * one that stopped reading or left holds nothing back (UiServer drops it at its limit).
+   */
+  private acknowledged = 0;
   private log: { readonly file: SessionLog; readonly stripper: EscapeStripper | undefined } | undefined;
+  /** Typed while connecting, in order; sent when the session opens, dropped (and said) if it fails. */
+  private typedAhead: Uint8Array[] = [];
+  private typedAheadBytes = 0;
   detached = false;
   /** The tab's choices, as a page last set them. */
   prefs: TabPrefsDto | undefined;
@@ -68,6 +84,8 @@ export class SessionRecord {
     const previous = this.current;
     const generation = ++this.generation;
     await previous?.close();
+    // The new session's output channel starts with nothing outstanding.
+    this.acknowledged = this.scrollback.end;
     this.mode = undefined;
     this.modem = undefined;
     this.current = this.factory(this.sessionId, (event, payload) => {
@@ -79,9 +97,25 @@ export class SessionRecord {
   }
 
   async close(): Promise<void> {
+    // Closed by the user: what was typed ahead goes with the tab.
+    this.typedAhead = [];
+    this.typedAheadBytes = 0;
     this.generation++;
     await this.current?.close();
     this.stopLog();
+  }
+
+  /** What the user typed: to the session, or held while it connects (and until what was held is sent). */
+  write(data: Uint8Array): void {
+    if (this.current!.dto.state !== 'connecting' && this.typedAheadBytes === 0) {
+      this.current!.write(data);
+      return;
+    }
+    if (this.typedAheadBytes + data.length > TYPE_AHEAD_LIMIT) {
+      throw new ApiError(`${this.current!.dto.title} is still connecting: ${this.typedAheadBytes} bytes typed so far will be sent once it opens, and no more than ${TYPE_AHEAD_LIMIT} are held`);
+    }
+    this.typedAhead.push(data);
+    this.typedAheadBytes += data.length;
   }
 
   /** Logs output from now on (a log already running goes on); throws SessionLogError when the file cannot be made. */
@@ -107,12 +141,33 @@ export class SessionRecord {
     };
   }
 
+  /** A page shows the session: everything so far is in its snapshot, so the source need not wait on it. */
   subscribe(): void {
     this.readers++;
+    this.acknowledge(this.scrollback.end);
   }
 
   unsubscribe(): void {
     this.readers = Math.max(0, this.readers - 1);
+    // Nobody reads (the last page left, perhaps mid-flood): the scrollback has taken it all.
+    if (this.readers === 0) this.acknowledge(this.scrollback.end);
+  }
+
+  /** A page's terminal has parsed the output up to `upTo`; positions past what was sent count as the end. */
+  acknowledge(upTo: number): void {
+    const position = Math.min(upTo, this.scrollback.end);
+    if (position <= this.acknowledged) return;
+    const bytes = position - this.acknowledged;
+    this.acknowledged = position;
+    this.current?.acknowledge(bytes);
+  }
+
+  private sendTypedAhead(): void {
+    if (this.current?.dto.state !== 'open') return;
+    const typed = this.typedAhead;
+    this.typedAhead = [];
+    this.typedAheadBytes = 0;
+    for (const data of typed) this.current.write(data);
   }
 
   /** Keeps what a page connecting later needs, and stamps output with its position. */
@@ -124,7 +179,7 @@ export class SessionRecord {
         this.scrollback.append(data);
         if (this.log) this.log.file.write(this.log.stripper ? this.log.stripper.strip(data) : data);
         // Nobody is reading: the scrollback has taken it, so the source must not wait for a terminal.
-        if (this.readers === 0) queueMicrotask(() => this.current?.acknowledge(data.length));
+        if (this.readers === 0) queueMicrotask(() => this.acknowledge(offset + data.length));
         return { ...(payload as ApiEvents['sessionData']), offset } as ApiEvents[E];
       }
       case 'sessionTrace': {
@@ -143,8 +198,18 @@ export class SessionRecord {
         this.modem = ri === undefined ? { cts, dsr, dcd } : { cts, dsr, dcd, ri };
         return payload;
       }
-      case 'sessionState':
-        return this.decorate(payload as SessionDto) as ApiEvents[E];
+      case 'sessionState': {
+        const dto = payload as SessionDto;
+        if (this.typedAheadBytes === 0) return this.decorate(dto) as ApiEvents[E];
+        // After the session's own reaction to opening (a telnet client's first negotiation).
+        if (dto.state === 'open') queueMicrotask(() => this.sendTypedAhead());
+        if (dto.state !== 'closed') return this.decorate(dto) as ApiEvents[E];
+        const dropped = this.typedAheadBytes;
+        this.typedAhead = [];
+        this.typedAheadBytes = 0;
+        const message = `${dto.message ?? 'It closed.'} What was typed while it connected (${dropped} ${dropped === 1 ? 'byte' : 'bytes'}) was not sent.`;
+        return this.decorate({ ...dto, message }) as ApiEvents[E];
+      }
       default:
         return payload;
     }

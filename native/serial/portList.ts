@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { SerialPort } from './serialport.js';
 import type { PortDto } from '../api/index.js';
 
 /** A serial port as the port picker and `revtel ports` show it: the contract's PortDto. */
@@ -65,6 +64,8 @@ function entriesOf(dir: string): string {
 async function listPortsNow(): Promise<PortInfo[]> {
   if (process.platform === 'linux' && !onPath('udevadm')) return listLinuxPorts();
   try {
+    // Only here: a Device's look-ups on Linux (listPortsForDevices) need no native binding.
+    const { SerialPort } = await import('./serialport.js');
     const ports = await SerialPort.list();
     return ports.map((port) => describePort({
       path: port.path,

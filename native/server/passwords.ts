@@ -1,12 +1,15 @@
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
+import type { ScryptOptions } from 'node:crypto';
 
 // Line passwords, stored scrypt-hashed: "scrypt$N$r$p$<salt base64>$<hash base64>".
 // A password file has one hash per line, either alone (for every line) or after the
 // line's TCP port ("2001 scrypt$…"); '#' starts a comment. `revtel hash-password` makes one.
 
-const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, length: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+// node:crypto is loaded at the first password hashed or checked, and node:fs/promises for
+// a password file: a server whose lines have no password never needs them.
+async function scrypt(password: string, salt: Buffer, length: number, options: ScryptOptions): Promise<Buffer> {
+  const { scrypt: scryptCallback } = await import('node:crypto');
+  return new Promise((resolve, reject) => scryptCallback(password, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))));
+}
 const COST = { N: 16384, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 
@@ -15,7 +18,7 @@ export class PasswordFileError extends Error {
 }
 
 export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
+  const salt = (await import('node:crypto')).randomBytes(16);
   const key = await scrypt(password, salt, KEY_LENGTH, { ...COST, maxmem: 64 * 1024 * 1024 });
   return `scrypt$${COST.N}$${COST.r}$${COST.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
@@ -25,6 +28,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
   const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 256 * 1024 * 1024 });
+  const { timingSafeEqual } = await import('node:crypto');
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
@@ -37,7 +41,7 @@ export interface PasswordTable {
 export async function readPasswordFile(path: string): Promise<PasswordTable> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await (await import('node:fs/promises')).readFile(path, 'utf8');
   } catch (error) {
     throw new PasswordFileError(`The password file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }

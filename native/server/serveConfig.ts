@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { checkLinesTogether, ConfigError, DEMO_DEVICE, makeLineConfig, parseLineSpec, parseTcpPort, type LineConfig, type LineOptions } from './LineConfig.js';
 import { readPasswordFile, PasswordFileError, type PasswordTable } from './passwords.js';
 
@@ -82,7 +81,8 @@ interface ConfigFile {
 async function readConfigFile(path: string): Promise<ConfigFile> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Like the YAML parser below, node:fs/promises only for a config file.
+    text = await (await import('node:fs/promises')).readFile(path, 'utf8');
   } catch (error) {
     throw new ConfigError(`The config file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }

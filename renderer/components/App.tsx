@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { tabShortcut } from '../state/keyboard.js';
-import { tabsOf } from '../state/store.js';
+import { tabsOf, type RendererChoice } from '../state/store.js';
 import { Dialogs } from './Dialogs.js';
 import { Menu } from './Menu.js';
 import { SessionView } from './SessionView.js';
@@ -48,8 +48,9 @@ function Header() {
       <button type="button" aria-label="Larger font" onClick={() => store.getState().setFontSize(fontSize + 1)}>A+</button>
       <Menu label="Settings">
         <label>Renderer
-          <select aria-label="Renderer" value={renderer} onChange={(event) => store.getState().setRenderer(event.target.value as 'auto' | 'dom')}>
-            <option value="auto">WebGL where available</option>
+          <select aria-label="Renderer" value={renderer} onChange={(event) => store.getState().setRenderer(event.target.value as RendererChoice)}>
+            <option value="auto">WebGL on a GPU, else DOM</option>
+            <option value="webgl">WebGL (even without a GPU)</option>
             <option value="dom">DOM renderer</option>
           </select>
         </label>

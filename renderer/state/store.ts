@@ -67,6 +67,8 @@ export interface ClipboardPrefs {
 
 /** A saved telnet or SSH destination, as the settings file keeps it. */
 export type Destination = NonNullable<UiSettingsDto['destinations']>[number];
+/** Which xterm.js renderer draws the terminals (see the settings file's schema in native/api). */
+export type RendererChoice = NonNullable<UiSettingsDto['renderer']>;
 /** A saved serial session, as the settings file keeps it. */
 export type SavedSerial = NonNullable<UiSettingsDto['serialSessions']>[number];
 
@@ -92,8 +94,7 @@ export interface RevtelState {
   readonly dialog: Dialog | undefined;
   readonly theme: 'dark' | 'light';
   readonly fontSize: number;
-  /** auto: WebGL where the browser has it, the DOM renderer otherwise; dom: always the DOM renderer. */
-  readonly renderer: 'auto' | 'dom';
+  readonly renderer: RendererChoice;
   readonly layout: Layout;
   readonly clipboard: ClipboardPrefs;
   /** Pastes under way, per tab: lines sent of how many. */
@@ -125,7 +126,7 @@ export interface RevtelState {
   openDialog(dialog: Dialog | undefined): void;
   setTheme(theme: 'dark' | 'light'): void;
   setFontSize(size: number): void;
-  setRenderer(renderer: 'auto' | 'dom'): void;
+  setRenderer(renderer: RendererChoice): void;
   setLayout(layout: Partial<Layout>): void;
   /** The settings as the file has them (at start, or saved from another window). */
   applySettings(settings: UiSettingsDto): void;

@@ -4,7 +4,7 @@ import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import type { ApiEvents, RevtelApi } from '../../native/api/index.js';
 import { OutputDecoder, clipboardKey, encodeText, hexDump, pasteLineCount, pasteLines, translateEnter } from '../state/keyboard.js';
-import type { RevtelStore, SessionPrefs } from '../state/store.js';
+import type { RendererChoice, RevtelStore, SessionPrefs } from '../state/store.js';
 
 // One xterm.js terminal per tab, kept outside React. A tab's terminal starts from the
 // back end's scrollback (subscribe), then follows live output, lined up by position so
@@ -33,7 +33,9 @@ interface Entry {
   readonly search: SearchAddon;
   readonly element: HTMLDivElement;
   readonly decoder: OutputDecoder;
-  pendingAck: number;
+  /** Position in the session's output up to which this terminal has parsed, and up to which it said so. */
+  parsedUpTo: number;
+  acknowledgedUpTo: number;
   hexOffset: number;
   /** Decoded text since the last paste line was sent, for "wait for the echo". */
   recent: string;
@@ -50,11 +52,29 @@ interface Entry {
   webglLost: boolean;
 }
 
-/** Whether this browser gives WebGL 2 at all (asked once; a headless or GPU-less one may not). */
-let webglAvailable: boolean | undefined;
-function hasWebgl(): boolean {
-  webglAvailable ??= document.createElement('canvas').getContext('webgl2') !== null;
-  return webglAvailable;
+/**
+ * This browser's WebGL 2 (asked once): none, drawn by a GPU, or drawn by the CPU
+ * (SwiftShader, llvmpipe — Chromium without a GPU). Where the CPU draws it, software
+ * compositing reads every frame back with a blocking ReadPixels on the page's main thread,
+ * so the DOM renderer draws the same flood about twice as fast (npm run bench:ui).
+ */
+let webglKind: 'none' | 'gpu' | 'software' | undefined;
+function webglSupport(): 'none' | 'gpu' | 'software' {
+  if (webglKind) return webglKind;
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return (webglKind = 'none');
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  // The question's own context is given back at once: Chromium allows a page 16.
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  webglKind = /swiftshader|llvmpipe|softpipe|software|basic render/i.test(name) ? 'software' : 'gpu';
+  return webglKind;
+}
+
+/** Whether a renderer choice draws with WebGL in this browser. */
+function wantsWebgl(choice: RendererChoice): boolean {
+  const support = choice === 'dom' ? 'none' : webglSupport();
+  return support === 'gpu' || (support === 'software' && choice === 'webgl');
 }
 
 export class TerminalRegistry {
@@ -125,11 +145,11 @@ export class TerminalRegistry {
     entry.fit.fit();
   }
 
-  applyLook(theme: 'dark' | 'light', fontSize: number, renderer: 'auto' | 'dom'): void {
+  applyLook(theme: 'dark' | 'light', fontSize: number, renderer: RendererChoice): void {
     for (const [sessionId, entry] of this.entries) {
       entry.terminal.options.theme = THEMES[theme];
       entry.terminal.options.fontSize = fontSize;
-      if (renderer === 'dom') this.releaseWebgl(entry);
+      if (!wantsWebgl(renderer)) this.releaseWebgl(entry);
       else if (entry.element.isConnected) this.useWebgl(entry);
       this.fit(sessionId);
     }
@@ -260,7 +280,7 @@ export class TerminalRegistry {
   }
 
   private useWebgl(entry: Entry): void {
-    if (entry.webgl || entry.webglLost || this.store.getState().renderer === 'dom' || !hasWebgl()) return;
+    if (entry.webgl || entry.webglLost || !wantsWebgl(this.store.getState().renderer)) return;
     try {
       const webgl = new WebglAddon();
       webgl.onContextLoss(() => {
@@ -299,7 +319,7 @@ export class TerminalRegistry {
     element.className = 'terminal-host';
     element.dataset['sessionId'] = sessionId;
     const entry: Entry = {
-      terminal, fit, search, element, decoder: new OutputDecoder(), pendingAck: 0, hexOffset: 0, recent: '',
+      terminal, fit, search, element, decoder: new OutputDecoder(), parsedUpTo: 0, acknowledgedUpTo: 0, hexOffset: 0, recent: '',
       pasting: undefined, shownUpTo: undefined, early: [], watchers: [], webgl: undefined, webglLost: false,
     };
     this.entries.set(sessionId, entry);
@@ -359,27 +379,32 @@ export class TerminalRegistry {
     }
     let data = payload.data;
     if (offset !== undefined) {
+      // The part already in the replay is not written twice (the back end took it as read at the subscription).
       const skip = Math.min(data.length, Math.max(0, entry.shownUpTo - offset));
-      // The part already in the replay is taken as read, so the source is not held back by it.
-      if (skip > 0) void this.api.acknowledgeOutput({ sessionId, bytes: skip }).catch(() => {});
       data = data.subarray(skip);
       entry.shownUpTo = Math.max(entry.shownUpTo, offset + payload.data.length);
     }
     if (data.length === 0) return;
     this.write(entry, data, prefs, () => {
-      entry.pendingAck += data.length;
-      if (entry.pendingAck >= ACK_EVERY) this.flushAck(sessionId, entry);
+      // The hub stamps every batch with its offset; acknowledgements are positions in the output.
+      if (offset === undefined) return;
+      entry.parsedUpTo = Math.max(entry.parsedUpTo, offset + payload.data.length);
+      if (entry.parsedUpTo - entry.acknowledgedUpTo >= ACK_EVERY) this.flushAck(sessionId, entry);
       else queueMicrotask(() => this.flushAck(sessionId, entry));
     });
   }
 
   private write(entry: Entry, data: Uint8Array, prefs: SessionPrefs, parsed?: () => void): void {
-    let text = entry.decoder.decode(data, prefs.encoding);
-    entry.recent = (entry.recent + text).slice(-4096);
-    if (prefs.lfToCrlf) text = text.replace(/(?<!\r)\n/g, '\r\n');
-    const shown = prefs.hexView ? hexDump(data, entry.hexOffset) : text;
+    // UTF-8 shown as it came goes to xterm.js as bytes: it decodes them itself, and a flood
+    // is not made into a string here first, batch after batch.
+    const asBytes = prefs.encoding === 'utf-8' && !prefs.lfToCrlf && !prefs.hexView;
+    let text = asBytes && !entry.pasting ? undefined : entry.decoder.decode(data, prefs.encoding);
+    // What came back while a paste waits for each line's echo.
+    if (entry.pasting && text !== undefined) entry.recent = (entry.recent + text).slice(-4096);
+    if (text !== undefined && prefs.lfToCrlf) text = text.replace(/(?<!\r)\n/g, '\r\n');
+    const shown = asBytes ? data : prefs.hexView ? hexDump(data, entry.hexOffset) : text!;
     entry.hexOffset += data.length;
-    const seen = entry.watchers.length > 0 ? entry.watchers.filter((watcher) => shown.includes(watcher.text)) : [];
+    const seen = entry.watchers.length > 0 ? entry.watchers.filter((watcher) => contains(shown, watcher.text)) : [];
     if (seen.length === 0) {
       entry.terminal.write(shown, parsed);
       return;
@@ -392,11 +417,21 @@ export class TerminalRegistry {
   }
 
   private flushAck(sessionId: string, entry: Entry): void {
-    if (entry.pendingAck === 0) return;
-    const bytes = entry.pendingAck;
-    entry.pendingAck = 0;
-    void this.api.acknowledgeOutput({ sessionId, bytes }).catch(() => {});
+    if (entry.parsedUpTo <= entry.acknowledgedUpTo) return;
+    entry.acknowledgedUpTo = entry.parsedUpTo;
+    void this.api.acknowledgeOutput({ sessionId, upTo: entry.parsedUpTo }).catch(() => {});
   }
+}
+
+/** Whether output about to be shown holds `text` (as UTF-8 when the output is bytes). */
+function contains(shown: string | Uint8Array, text: string): boolean {
+  if (typeof shown === 'string') return shown.includes(text);
+  const needle = new TextEncoder().encode(text);
+  if (needle.length === 0) return true;
+  for (let at = shown.indexOf(needle[0]!); at !== -1 && at + needle.length <= shown.length; at = shown.indexOf(needle[0]!, at + 1)) {
+    if (needle.every((byte, n) => shown[at + n] === byte)) return true;
+  }
+  return false;
 }
 
 function isMac(): boolean {

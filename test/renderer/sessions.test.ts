@@ -32,7 +32,6 @@ describe('sessions that survive the page', () => {
   it('keeps tabs, scrollback, trace and modes across a reload, and shows them to a second window in the same order', async () => {
     const page = await newPage();
     await page.getByRole('button', { name: 'Open', exact: true }).click();
-    await page.locator('.status-bar [data-state="open"]').waitFor();
     await page.locator('.terminal-area .xterm').click();
     await page.keyboard.press('Enter');
     await waitForTerminal(page, 'Router>');
@@ -99,7 +98,6 @@ describe('sessions that survive the page', () => {
     const first = await newPage();
     const second = await newPage();
     await first.getByRole('button', { name: 'Open', exact: true }).click();
-    await first.locator('.status-bar [data-state="open"]').waitFor();
     await first.locator('.terminal-area .xterm').click();
     await first.keyboard.press('Enter');
     await waitForTerminal(first, 'Router>');

@@ -46,16 +46,21 @@ describe('the SSH server in the sidebar', () => {
     await screenshot(page, 'ssh-server-info');
   });
 
-  it("shows a line's own SSH port and the host keys without the shared listener", async () => {
+  it("shows a line's own SSH port and the host keys without the shared listener, as SIGHUP adds and removes it", async () => {
     const dir = scratchDir();
     const data = join(dir, 'data');
     makeServeHostKeys(data);
     const [linePort, sshPort] = [await freePort(), await freePort()];
-    writeFileSync(join(dir, 'revtel.yaml'), `lines:\n  - port: ${linePort}\n    device: demo\n    ssh: ${sshPort}\n`);
+    writeFileSync(join(dir, 'revtel.yaml'), `lines:\n  - port: ${linePort}\n    device: demo\n`);
     const { served: one, url } = await startUi(['--config', join(dir, 'revtel.yaml'), '--data-dir', data], 1);
     served.push(one);
     const page = await openUiPage(browser, url);
-    await page.getByRole('navigation', { name: 'Lines' }).getByText(`127.0.0.1:${linePort} telnet exclusive, ssh ${sshPort}`).waitFor();
+    const lines = page.getByRole('navigation', { name: 'Lines' });
+    await lines.getByText(`127.0.0.1:${linePort} telnet exclusive`, { exact: true }).waitFor();
+    // The page is open when a reload gives the line its own SSH port: it follows without a reload of its own.
+    writeFileSync(join(dir, 'revtel.yaml'), `lines:\n  - port: ${linePort}\n    device: demo\n    ssh: ${sshPort}\n`);
+    one.process.kill('SIGHUP');
+    await lines.getByText(`127.0.0.1:${linePort} telnet exclusive, ssh ${sshPort}`).waitFor();
     const group = page.getByRole('group', { name: 'SSH server' });
     await group.getByText(keygenFingerprint(join(data, 'ssh_host_ed25519_key.pub'))).waitFor();
     assert.equal(await group.getByText('SSH on').count(), 0, 'no shared listener to show');
@@ -63,7 +68,7 @@ describe('the SSH server in the sidebar', () => {
     writeFileSync(join(dir, 'revtel.yaml'), `lines:\n  - port: ${linePort}\n    device: demo\n`);
     one.process.kill('SIGHUP');
     await group.waitFor({ state: 'detached' });
-    await page.getByRole('navigation', { name: 'Lines' }).getByText(`127.0.0.1:${linePort} telnet exclusive`, { exact: true }).waitFor();
+    await lines.getByText(`127.0.0.1:${linePort} telnet exclusive`, { exact: true }).waitFor();
   });
 
   it('shows nothing, and makes no key, without an SSH port', async () => {

@@ -8,7 +8,8 @@ import { TelnetClientSession, type StateChange, type TelnetClientOptions } from 
 import { freePort, scratchDir, startProcess, startPtyPair, waitFor, WAIT_MS, type Peer, type ProcessOptions, type PtyPair } from './peers.js';
 import { repoPath } from './repo.js';
 
-export const revtelBin = repoPath('dist', 'native', 'cli', 'main.js');
+/** The `revtel` that package.json's bin installs: the CLI bundled by build/bundle.mjs. */
+export const revtelBin = repoPath('dist', 'native', 'cli', 'revtel.cjs');
 
 /** The demo router's boot in tests: fast, but still a window in which a BREAK can land. */
 export const TEST_BOOT_STEP_MS = 80;

@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { repoPath } from '../../support/repo.js';
+import { revtelBin as bin } from '../../support/revtel.js';
 
 // The `revtel` command as a user runs it: the built bin, a real process, real files.
-const bin = repoPath('dist', 'native', 'cli', 'main.js');
 const ser2netHex = repoPath('test', 'fixtures', 'telnet', 'reference', 'ser2net-on-connect.hex');
 
 function revtel(args: string[], input?: Uint8Array) {

@@ -3,10 +3,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { freePort, startTelnetd, waitFor } from '../../support/peers.js';
-import { repoPath } from '../../support/repo.js';
+import { revtelBin as bin } from '../../support/revtel.js';
 
 // `revtel telnet` as a user runs it: a real process on pipes, and on a real terminal (tmux).
-const bin = repoPath('dist', 'native', 'cli', 'main.js');
 
 interface Run {
   readonly status: number | null;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { scratchDir, waitFor } from '../../support/peers.js';
 import { repoPath } from '../../support/repo.js';
+import { revtelBin as bin } from '../../support/revtel.js';
 import { Tmux } from '../../support/tmux.js';
 import { concat, parseScript } from '../telnet/telnetScript.js';
 
@@ -12,7 +13,6 @@ import { concat, parseScript } from '../telnet/telnetScript.js';
 // golden fixture — to Debian's telnet (inetutils), netkit's (telnet-ssl) and revtel telnet,
 // each with `toggle options` on a terminal of the same size. Their traces must be the same
 // line for line but for the differences the README lists.
-const bin = repoPath('dist', 'native', 'cli', 'main.js');
 const fixture = readFileSync(repoPath('test', 'fixtures', 'telnet', 'inetutils-telnetd-linemode.script'), 'utf8');
 const serverBytes = concat(parseScript(fixture).steps.flatMap((step) => (step.kind === 'recv' ? [step.bytes] : [])));
 

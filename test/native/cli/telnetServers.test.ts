@@ -4,12 +4,11 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { descendantsRunning, scratchDir, startBusyboxTelnetd, startTelnetd, waitFor } from '../../support/peers.js';
-import { repoPath } from '../../support/repo.js';
+import { revtelBin as bin } from '../../support/revtel.js';
 import { Tmux } from '../../support/tmux.js';
 
 // `revtel telnet` on a real terminal (tmux) against the telnet servers Linux systems ship,
 // each running /bin/sh in a pty: what a user sees as they type, and the trace on stderr.
-const bin = repoPath('dist', 'native', 'cli', 'main.js');
 
 /** The screen's lines from the last one matching `marker` on, trailing blanks cut. */
 function linesFrom(screen: string, marker: string): string[] {

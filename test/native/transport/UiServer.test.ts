@@ -10,6 +10,7 @@ import { freePort, scratchDir, waitFor } from '../../support/peers.js';
 import type { Served } from '../../support/revtel.js';
 import { repoPath } from '../../support/repo.js';
 import { Hub } from '../../../native/hub/Hub.js';
+import { OUTPUT_HIGH_WATER } from '../../../native/hub/OutputChannel.js';
 import { openDevice } from '../../../native/hub/openDevice.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
 import { UiServer } from '../../../native/transport/UiServer.js';
@@ -48,6 +49,17 @@ function open(url: string, origin?: string): Promise<Client> {
     ws.on('error', reject);
     ws.on('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
   });
+}
+
+interface SessionData { type: string; event?: string; payload: { sessionId: string; data: Uint8Array; offset: number } }
+
+/** Calls a method and waits for its answer, passing over the events that come first. */
+async function call(client: Client, id: number, method: string, request: unknown): Promise<Reply> {
+  client.ws.send(encodeFrame({ type: 'call', id, method, request }));
+  for (;;) {
+    const reply = await client.next();
+    if (reply.type !== 'event' && reply.id === id) return reply;
+  }
 }
 
 async function hello(api: string, token: string): Promise<Client> {
@@ -96,23 +108,16 @@ describe('the UI WebSocket', () => {
     const client = await open(api);
     client.ws.send(encodeFrame({ type: 'hello', token }));
     assert.equal((await client.next()).type, 'welcome');
-    const call = async (id: number, method: string, request: unknown): Promise<Reply> => {
-      client.ws.send(encodeFrame({ type: 'call', id, method, request }));
-      for (;;) {
-        const reply = await client.next();
-        if (reply.type !== 'event') return reply;
-      }
-    };
-    const lines = await call(1, 'listLines', {});
+    const lines = await call(client, 1, 'listLines', {});
     assert.equal(lines.type, 'result');
     assert.equal((lines.result as unknown[]).length, 1);
-    assert.deepEqual(await call(2, 'formatDisk', {}), { type: 'error', id: 2, message: 'Not a call of a known method' });
-    assert.deepEqual(await call(3, 'openTelnet', { host: 'router', port: 70000 }), { type: 'error', id: 3, message: 'openTelnet.port must be a whole number from 1 to 65535' });
-    assert.deepEqual(await call(4, 'openTelnet', { host: 'router; rm -rf /', port: 23 }), { type: 'error', id: 4, message: 'openTelnet.host must be of the form /^[A-Za-z0-9.:_\\-[\\]%]+$/' });
-    assert.deepEqual(await call(5, 'write', { sessionId: 'x', data: 'text, not bytes' }), { type: 'error', id: 5, message: 'write.data must be bytes' });
-    assert.deepEqual(await call(6, 'listLines', { extra: true }), { type: 'error', id: 6, message: 'listLines.extra is not expected' });
-    assert.deepEqual(await call(7, 'closeSession', { sessionId: 'no-such-session' }), { type: 'result', id: 7, result: null });
-    assert.deepEqual(await call(8, 'resize', { sessionId: 'no-such-session', cols: 80, rows: 24 }), { type: 'error', id: 8, message: 'That session is closed' });
+    assert.deepEqual(await call(client, 2, 'formatDisk', {}), { type: 'error', id: 2, message: 'Not a call of a known method' });
+    assert.deepEqual(await call(client, 3, 'openTelnet', { host: 'router', port: 70000 }), { type: 'error', id: 3, message: 'openTelnet.port must be a whole number from 1 to 65535' });
+    assert.deepEqual(await call(client, 4, 'openTelnet', { host: 'router; rm -rf /', port: 23 }), { type: 'error', id: 4, message: 'openTelnet.host must be of the form /^[A-Za-z0-9.:_\\-[\\]%]+$/' });
+    assert.deepEqual(await call(client, 5, 'write', { sessionId: 'x', data: 'text, not bytes' }), { type: 'error', id: 5, message: 'write.data must be bytes' });
+    assert.deepEqual(await call(client, 6, 'listLines', { extra: true }), { type: 'error', id: 6, message: 'listLines.extra is not expected' });
+    assert.deepEqual(await call(client, 7, 'closeSession', { sessionId: 'no-such-session' }), { type: 'result', id: 7, result: null });
+    assert.deepEqual(await call(client, 8, 'resize', { sessionId: 'no-such-session', cols: 80, rows: 24 }), { type: 'error', id: 8, message: 'That session is closed' });
     client.ws.send(Buffer.from([0, 0, 0, 9, 1]));
     assert.deepEqual(await client.next(), { type: 'error', id: null, message: 'A message was cut short' });
     client.ws.close();
@@ -122,36 +127,53 @@ describe('the UI WebSocket', () => {
     const FLOOD = 32 * 1024 * 1024;
     const link = join(scratchDir(), 'flood-device');
     const device = await startFloodDevice(link, FLOOD);
-    const reading = await hello(api, token);
     const stalled = await hello(api, token);
+    const reading = await hello(api, token);
     try {
-      reading.ws.send(encodeFrame({ type: 'call', id: 1, method: 'openSerial', request: { path: link, settings: '115200,8N1' } }));
-      let sessionId: string | undefined;
-      let received = 0;
-      reading.ws.on('message', (data: Buffer) => {
-        const message = decodeFrame(new Uint8Array(data)) as Reply & { result?: { sessionId: string }; payload?: { sessionId: string; data: Uint8Array } };
-        if (message.type === 'result' && message.id === 1) sessionId = message.result!.sessionId;
-        if (message.type === 'event' && message.event === 'sessionData' && message.payload!.sessionId === sessionId) {
-          received += message.payload!.data.length;
-          // The page's terminal has parsed it: the hub may read on.
-          reading.ws.send(encodeFrame({ type: 'call', id: 2, method: 'acknowledgeOutput', request: { sessionId, bytes: message.payload!.data.length } }));
-        }
+      // The order is made deterministic: the page that will stall opens the tab and takes
+      // more than the pause mark without acknowledging any, so the device is paused for it.
+      const states = new Map<string, string>();
+      const unread = new Map<string, number>();
+      stalled.ws.on('message', (data: Buffer) => {
+        const { event, payload } = decodeFrame(new Uint8Array(data)) as SessionData & { payload: { state?: string } };
+        if (event === 'sessionState') states.set(payload.sessionId, payload.state!);
+        if (event === 'sessionData') unread.set(payload.sessionId, (unread.get(payload.sessionId) ?? 0) + payload.data.length);
       });
-      await waitFor(() => sessionId !== undefined, 'the serial session');
-      // Both pages show the session's tab: its output goes to both.
-      reading.ws.send(encodeFrame({ type: 'call', id: 3, method: 'subscribeSession', request: { sessionId } }));
-      stalled.ws.send(encodeFrame({ type: 'call', id: 3, method: 'subscribeSession', request: { sessionId } }));
-      await stalled.next();
+      const { sessionId } = (await call(stalled, 1, 'openSerial', { path: link, settings: '115200,8N1' })).result as { sessionId: string };
+      await call(stalled, 2, 'subscribeSession', { sessionId });
+      // Opening a serial port discards what the device sent before: the flood starts after.
+      await waitFor(() => states.get(sessionId) === 'open', 'the serial tab to be open');
+      device.go();
+      await waitFor(() => (unread.get(sessionId) ?? 0) > OUTPUT_HIGH_WATER, 'the first page to hold the device back');
       stalled.tcp().pause();
 
-      device.go();
+      // The second page opens the tab: its snapshot, then live output lined up after it,
+      // each batch acknowledged as a terminal does once it has parsed it.
+      let upTo: number | undefined;
+      let gap: string | undefined;
+      const early: SessionData['payload'][] = [];
+      const take = ({ offset, data }: SessionData['payload']): void => {
+        if (offset > upTo!) gap ??= `output from ${offset} arrived when the page had it up to ${upTo}`;
+        upTo = Math.max(upTo!, offset + data.length);
+        reading.ws.send(encodeFrame({ type: 'call', id: 4, method: 'acknowledgeOutput', request: { sessionId, upTo } }));
+      };
+      reading.ws.on('message', (data: Buffer) => {
+        const message = decodeFrame(new Uint8Array(data)) as SessionData;
+        if (message.event !== 'sessionData' || message.payload.sessionId !== sessionId) return;
+        if (upTo === undefined) early.push(message.payload);
+        else take(message.payload);
+      });
+      upTo = ((await call(reading, 3, 'subscribeSession', { sessionId })).result as { end: number }).end;
+      early.splice(0).forEach(take);
+
       await served.waitForLog(/ui: 127\.0\.0\.1:\d+ left more than 8 MiB unread: disconnected/, 'the stalled page to be dropped', 60_000);
       // The tab wakes up: behind what it had not read, it finds why it was closed.
       stalled.tcp().resume();
       assert.equal(await stalled.closed, 4002);
       assert.equal(await stalled.closeReason, 'This page fell more than 8 MiB behind the server: reload it');
-      await waitFor(() => received >= FLOOD, 'the reading page to get the whole flood', 60_000);
-      assert.equal(received, FLOOD);
+      await waitFor(() => upTo === FLOOD || gap !== undefined, 'the reading page to get the whole flood', 60_000);
+      assert.equal(gap, undefined);
+      assert.equal(upTo, FLOOD);
     } finally {
       reading.ws.close();
       stalled.ws.terminate();
