@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { scratchDir } from './support/peers.js';
+import { ESLint } from 'eslint';
+import ts from 'typescript';
 import { repoPath, repoRoot } from './support/repo.js';
 
 // ARCHITECTURE.md's layering, proven: a probe file with a wrong import is planted in a
-// layer, and the compiler (with the layer's own tsconfig) or the lint must reject it.
-// The probes go into temporary copies of the checkout, never into the working tree: an
-// editor, a build or another test running meanwhile would see them. The lint judges every
-// probe in one run (it looks at each file alone); the compiler (`tsc -b`, as the build runs
-// it) gets a copy per probe, since a layer's compile takes in every file of its folder.
-const run = promisify(execFile);
+// layer, and the compiler (with the layer's own tsconfig) or the lint must reject it. The
+// probes exist only in memory, handed to TypeScript's and ESLint's own APIs as files of the
+// checkout: an editor, a build or another test running meanwhile never sees them. One
+// process judges them all, the library files parsed once for every compile.
 
 interface Verdict {
   readonly ok: boolean;
@@ -39,74 +34,58 @@ const PROBES = {
 } satisfies Record<string, Probe>;
 type ProbeName = keyof typeof PROBES;
 
-/** The sources, configs and built declarations, with node_modules linked, not copied. */
-function copyCheckout(): string {
-  const root = join(scratchDir(), 'checkout');
-  const skipped = new Set(['node_modules', '.git', 'test-output']);
-  cpSync(repoRoot, root, { recursive: true, filter: (source) => !skipped.has(relative(repoRoot, source).split('/')[0]!) });
-  symlinkSync(repoPath('node_modules'), join(root, 'node_modules'));
-  reuseBuildState(root);
-  return root;
-}
-
-/**
- * Lets `tsc -b` in the copy start from the build's state, so that it checks only the probe
- * and what the probe imports. TypeScript sees node_modules through the link, at the
- * checkout's own path, while the .tsbuildinfo files name it relative to themselves: left
- * so, every library file would count as changed and each compile check its whole layer
- * (the same verdicts, several seconds slower). Their time is set back so that the build
- * looks at the sources again and finds the probe.
- */
-function reuseBuildState(root: string): void {
-  const dir = join(root, 'dist', 'tsbuildinfo');
-  const moduleDir = JSON.stringify(`${relative(dir, repoPath('node_modules'))}/`).slice(0, -1);
-  for (const name of readdirSync(dir)) {
-    const file = join(dir, name);
-    writeFileSync(file, readFileSync(file, 'utf8').replaceAll('"../../node_modules/', moduleDir));
-    utimesSync(file, 0, 0);
-  }
-}
-
-function plant(root: string, name: ProbeName): string {
+/** Where a probe would be in the checkout, and its text. */
+function probeFile(name: ProbeName): { readonly path: string; readonly text: string } {
   const probe: Probe = PROBES[name];
-  mkdirSync(join(root, probe.dir), { recursive: true });
-  const file = join(root, probe.dir, `layering-probe-${name}.ts`);
-  writeFileSync(file, `${probe.source}\nexport const probe = 1;\n`);
-  return file;
+  return { path: repoPath(probe.dir, `layering-probe-${name}.ts`), text: `${probe.source}\nexport const probe = 1;\n` };
 }
 
-async function verdict(root: string, command: string, args: string[]): Promise<Verdict> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(root, command), ...args], { cwd: root });
-    return { ok: true, output: stdout + stderr };
-  } catch (error) {
-    const failure = error as { stdout?: string; stderr?: string };
-    return { ok: false, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` };
-  }
-}
+/** Source files read from disk, shared by every compile (the libraries are most of the work). */
+const parsed = new Map<string, ts.SourceFile | undefined>();
 
 /**
- * The build of the probe's layer, as `npm run build` runs it (`tsc -b` with the layer's own
- * tsconfig) in a copy whose dist/ holds the build's output and .tsbuildinfo: only the probe
- * and what it imports are checked anew, not the whole layer.
+ * The probe compiled as `tsc -b` compiles its layer: the layer's own tsconfig (its include,
+ * lib, types, paths and project references, whose built declarations stand in for their
+ * sources), with the probe among its files. The verdict is the probe's own diagnostics.
  */
-async function compile(name: ProbeName): Promise<Verdict> {
-  const root = copyCheckout();
-  plant(root, name);
-  return verdict(root, 'node_modules/typescript/bin/tsc', ['-b', (PROBES[name] as Probe).configDir!]);
+function compile(name: ProbeName): Verdict {
+  const probe = probeFile(name);
+  const config = ts.getParsedCommandLineOfConfigFile(repoPath((PROBES[name] as Probe).configDir!, 'tsconfig.json'), {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => assert.fail(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')),
+  });
+  assert.ok(config && config.errors.length === 0, `the layer's tsconfig reads: ${JSON.stringify(config?.errors)}`);
+  const host = ts.createCompilerHost(config.options);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.fileExists = (file) => file === probe.path || fileExists(file);
+  host.readFile = (file) => (file === probe.path ? probe.text : readFile(file));
+  host.getSourceFile = (file, language, ...rest) => {
+    if (file === probe.path) return ts.createSourceFile(file, probe.text, language, true);
+    const key = `${typeof language === 'object' ? language.languageVersion : language}:${file}`;
+    if (!parsed.has(key)) parsed.set(key, getSourceFile(file, language, ...rest));
+    return parsed.get(key);
+  };
+  const program = ts.createProgram({ rootNames: [...config.fileNames, probe.path], options: config.options, projectReferences: config.projectReferences ?? [], host });
+  const file = program.getSourceFile(probe.path);
+  assert.ok(file, 'the probe is compiled');
+  const diagnostics = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
+  const output = ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (path) => path, getCurrentDirectory: () => repoRoot, getNewLine: () => '\n' });
+  return { ok: diagnostics.length === 0, output };
 }
 
+/** Every probe judged by the lint as `npx eslint` judges a file of the checkout (it looks at each file alone). */
 async function lintAll(): Promise<Record<ProbeName, Verdict>> {
-  const root = copyCheckout();
+  const eslint = new ESLint({ cwd: repoRoot });
   const names = Object.keys(PROBES) as ProbeName[];
-  const files = names.map((name) => plant(root, name));
-  const { output } = await verdict(root, 'node_modules/eslint/bin/eslint.js', ['--no-warn-ignored', '--format', 'json', ...files]);
-  const results = JSON.parse(output) as { filePath: string; errorCount: number; messages: { message: string }[] }[];
-  return Object.fromEntries(names.map((name, at) => {
-    const result = results.find((entry) => entry.filePath === files[at]);
-    assert.ok(result, `eslint judged ${files[at]}`);
+  return Object.fromEntries(await Promise.all(names.map(async (name) => {
+    const probe = probeFile(name);
+    const [result] = await eslint.lintText(probe.text, { filePath: probe.path, warnIgnored: true });
+    assert.ok(result, `eslint judged ${probe.path}`);
+    assert.ok(!result.messages.some((message) => /ignored/i.test(message.message) && message.severity === 1), `eslint does not ignore ${probe.path}`);
     return [name, { ok: result.errorCount === 0, output: result.messages.map((message) => message.message).join('\n') }];
-  })) as Record<ProbeName, Verdict>;
+  }))) as Record<ProbeName, Verdict>;
 }
 
 describe('layering', () => {
@@ -114,11 +93,7 @@ describe('layering', () => {
   const tsc: Partial<Record<ProbeName, Verdict>> = {};
   before(async () => {
     lint = await lintAll();
-    // Two compiles at a time: these machines have two cores.
-    const compiled = (Object.keys(PROBES) as ProbeName[]).filter((name) => (PROBES[name] as Probe).configDir);
-    while (compiled.length > 0) {
-      await Promise.all(compiled.splice(0, 2).map(async (name) => (tsc[name] = await compile(name))));
-    }
+    for (const name of Object.keys(PROBES) as ProbeName[]) if ((PROBES[name] as Probe).configDir) tsc[name] = compile(name);
   });
 
   it('accepts correct imports (the probe harness itself works)', () => {

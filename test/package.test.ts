@@ -41,7 +41,7 @@ describe('the npm package', () => {
     const port = await freePort();
     const served = startProcess('revtel', ['serve', '--line', `${port}:demo`, '--ui', '0'], { env, cwd: prefix });
     try {
-      await waitFor(() => /UI ready: open (\S+)/.test(served.stderr()) || served.process.exitCode !== null, 'the installed revtel to serve', 10_000);
+      await waitFor(() => /UI ready: open (\S+)/.test(served.stderr()) || served.process.exitCode !== null, 'the installed revtel to serve');
       const url = new URL(/UI ready: open (\S+)/.exec(served.stderr())![1]!);
       const page = await fetch(`http://${url.host}/`);
       assert.equal(page.status, 200);

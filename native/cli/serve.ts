@@ -3,7 +3,7 @@ import { ApiError, showText } from '../api/index.js';
 import type { PortInfo } from '../serial/portList.js';
 import type { DeviceOptions } from '../serial/Device.js';
 import { ConfigError, DEFAULT_BIND, isLoopbackBind } from '../server/LineConfig.js';
-import { LoginGuard } from '../server/LoginGuard.js';
+import { LoginGuard, loginLimitsFromEnvironment } from '../server/LoginGuard.js';
 import { loadLineConfigs, type ServeFlags } from '../server/serveConfig.js';
 import { TerminalServer } from '../server/TerminalServer.js';
 import type { SshGateway, SshListener } from '../server/SshGateway.js';
@@ -115,7 +115,7 @@ export async function runServe(args: readonly string[], version: string): Promis
   // With the UI, a server without lines is fine: lines can be exposed from the browser.
   const configs = ui && flags.lines.length === 0 && !flags.demo && !flags.configFile ? [] : await asUsage(() => loadLineConfigs(flags));
   // Wrong passwords count per address across telnet and SSH alike.
-  const loginGuard = new LoginGuard(undefined, log);
+  const loginGuard = new LoginGuard(loginLimitsFromEnvironment(), log);
   let gateway: Promise<SshGateway> | undefined;
   const ssh = (): Promise<SshGateway> => (gateway ??= import('../server/SshGateway.js').then(({ SshGateway }) => new SshGateway({
     dataDir: flags.dataDir ?? userDataDir(),

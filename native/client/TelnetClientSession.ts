@@ -497,7 +497,9 @@ export class TelnetClientSession {
       if (this.takesInput()) this._onDrain.fire();
     });
     socket.on('error', (error) => {
-      failure = error;
+      // EPIPE: a write met a socket the server has closed. It closed the connection (a server
+      // that answers and hangs up, as this one's own refusals do), not a failure of the network.
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE') failure = error;
     });
     socket.on('close', () => {
       if (this.socket !== socket) return;

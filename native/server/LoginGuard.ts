@@ -34,6 +34,16 @@ export const LOGIN_LIMITS: LoginLimits = {
   maxRefusedKeys: 10,
 };
 
+/**
+ * REVTEL_LOGIN_DELAY_MS sets the wait after a first wrong password (`firstDelayMs`) of the
+ * process's one guard, so that tests cross the back-off instead of waiting out a second.
+ */
+export function loginLimitsFromEnvironment(): LoginLimits {
+  const text = process.env['REVTEL_LOGIN_DELAY_MS'];
+  const value = text === undefined ? NaN : Number(text);
+  return Number.isInteger(value) && value > 0 && value <= LOGIN_LIMITS.maxDelayMs ? { ...LOGIN_LIMITS, firstDelayMs: value } : LOGIN_LIMITS;
+}
+
 /** Whether a typed password may be checked now. */
 export type PasswordTurn =
   | { readonly kind: 'check' }

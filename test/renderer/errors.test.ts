@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openSerialDialog, openTelnetDialog, openUiPage, screenshot, startUi } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type UiBrowser, openSerialDialog, openTelnetDialog, openUiPage, screenshot, startUi } from '../support/browser.js';
 import { freePort, scratchDir } from '../support/peers.js';
 import type { Served } from '../support/revtel.js';
 
@@ -11,7 +11,7 @@ import type { Served } from '../support/revtel.js';
 // the code or errno text; and controls only where they work.
 
 describe('errors and controls', () => {
-  let browser: Browser;
+  let browser: UiBrowser;
   let served: Served;
   let page: Page;
   let dir: string;

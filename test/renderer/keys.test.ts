@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, openSerialDialog, pasteInto, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, type UiBrowser, openSerialDialog, pasteInto, screenshot, startUi, waitForTerminal } from '../support/browser.js';
 import { openPtyEnd, scratchDir, startPtyPair, waitFor, type PtyPair } from '../support/peers.js';
 import type { Served } from '../support/revtel.js';
 
@@ -9,7 +9,7 @@ import type { Served } from '../support/revtel.js';
 // far end (a socat pty) records every byte the keys send.
 
 describe('clipboard and keys', () => {
-  let browser: Browser;
+  let browser: UiBrowser;
   let context: BrowserContext;
   let served: Served;
   let pty: PtyPair;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, scratchDir, waitFor } from '../support/peers.js';
-import { launchBrowser, openTelnetDialog, openUiPage, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, type UiBrowser, openTelnetDialog, openUiPage, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
 import { repoPath } from '../support/repo.js';
 import type { Served } from '../support/revtel.js';
 
@@ -46,7 +46,7 @@ async function layout(page: Page): Promise<Layout> {
 }
 
 describe('the ladder in the browser UI', () => {
-  let browser: Browser;
+  let browser: UiBrowser;
   let served: Served;
   let url: string;
   let linePort: number;

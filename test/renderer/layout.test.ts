@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openTelnetDialog, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type UiBrowser, openTelnetDialog, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
 import { startTelnetd, type Peer } from '../support/peers.js';
 import type { Served } from '../support/revtel.js';
 
@@ -9,7 +9,7 @@ import type { Served } from '../support/revtel.js';
 // `stty size`, the window size Revtel negotiated (NAWS) — what a Cisco console would wrap at.
 
 describe('room for the terminal', () => {
-  let browser: Browser;
+  let browser: UiBrowser;
   let served: Served;
   let url: string;
   let telnetd: Peer & { readonly port: number };

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openSerialDialog, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type UiBrowser, openSerialDialog, screenshot, startUi, waitForTerminal } from '../support/browser.js';
 import { openPtyEnd, scratchDir, startPtyPair, waitFor, type PtyPair } from '../support/peers.js';
 import type { Served } from '../support/revtel.js';
 
@@ -13,7 +13,7 @@ import type { Served } from '../support/revtel.js';
 const STAMP = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] /gm;
 
 describe('session logs in the back end', () => {
-  let browser: Browser;
+  let browser: UiBrowser;
   let served: Served;
   let pty: PtyPair;
   let configHome: string;

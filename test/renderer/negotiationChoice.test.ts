@@ -3,9 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { scratchDir, startTelnetd, waitFor, type Peer } from '../support/peers.js';
-import { launchBrowser, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, type UiBrowser, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
 import type { Served } from '../support/revtel.js';
 
 // The telnet dialog's "Negotiation" (PuTTY's Active/Passive, the BSD rule, answer only, raw):
@@ -33,7 +33,7 @@ async function silentServer(): Promise<{ port: number; socket: () => Socket | un
 }
 
 describe('the telnet negotiation choice', () => {
-  let browser: Browser;
+  let browser: UiBrowser;
   let served: Served;
   let url: string;
   let quiet: Awaited<ReturnType<typeof silentServer>>;

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { collect, openPtyEnd, scratchDir, startPtyPair, startTelnetd, waitFor, type Peer, type PtyPair } from '../support/peers.js';
-import { launchBrowser, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, type UiBrowser, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
 import type { Served } from '../support/revtel.js';
 
 // Saved sessions live in the settings file: a serial session (its port, its settings, its
@@ -12,7 +12,7 @@ import type { Served } from '../support/revtel.js';
 // choices) are there after `revtel serve` restarts, and open again as they were saved.
 
 describe('saved sessions across a restart', () => {
-  let browser: Browser;
+  let browser: UiBrowser;
   let served: Served | undefined;
   let configHome: string;
   let pty: PtyPair;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openUiPage, screenshot, startUi } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type UiBrowser, openUiPage, screenshot, startUi } from '../support/browser.js';
 import { scratchDir, waitFor } from '../support/peers.js';
 import type { Served } from '../support/revtel.js';
 
@@ -11,7 +11,7 @@ import type { Served } from '../support/revtel.js';
 // what the UI remembers across a restart of `revtel serve`, and what happens to a broken file.
 
 describe('the settings file', () => {
-  let browser: Browser;
+  let browser: UiBrowser;
   let served: Served | undefined;
   let configHome: string;
   let file: string;

@@ -3,8 +3,8 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openUiPage, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type UiBrowser, openUiPage, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
 import { hashPassword } from '../../native/server/passwords.js';
 import { freePort, makeSshKey, scratchDir, startSshAgent, startSshd, waitFor, type Peer, type Sshd } from '../support/peers.js';
 import { makeServeHostKeys, startServe, type Served } from '../support/revtel.js';
@@ -23,7 +23,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
   let hostKey: ReturnType<typeof makeSshKey>;
   let clientKey: ReturnType<typeof makeSshKey>;
   let sshd: Sshd;
-  let browser: Browser;
+  let browser: UiBrowser;
   let served: Served;
   let url: string;
   let agent: Peer & { readonly socket: string };
@@ -95,13 +95,9 @@ describe('SSH tabs against OpenSSH sshd', () => {
    * terminal set-up discards typeahead).
    */
   const shellPrompt = async (page: Page, seen = 0): Promise<number> => {
-    let count = 0;
-    await waitFor(async () => {
-      const text = await terminalText(page);
-      count = (text.match(/[#$] /g) ?? []).length;
-      return count > seen && /[#$]\s*$/.test(text);
-    }, 'the shell prompt');
-    return count;
+    // More than `seen` prompts, the last at the end.
+    await waitForTerminal(page, new RegExp(`^(?=(?:[^]*?[#$] ){${seen + 1}})[^]*[#$]\\s*$`));
+    return ((await terminalText(page)).match(/[#$] /g) ?? []).length;
   };
 
   /** The tab's terminal, for typing. */
@@ -371,7 +367,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
 
 describe('SSH dialog where the back end has no SSH agent', () => {
   let served: Served;
-  let browser: Browser;
+  let browser: UiBrowser;
 
   before(async () => {
     let url: string;

@@ -3,8 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openUiPage, screenshot, startUi } from '../support/browser.js';
+import { launchBrowser, type UiBrowser, openUiPage, screenshot, startUi } from '../support/browser.js';
 import { freePort, scratchDir } from '../support/peers.js';
 import { makeServeHostKeys, type Served } from '../support/revtel.js';
 
@@ -19,7 +18,7 @@ function keygenFingerprint(pubFile: string): string {
 }
 
 describe('the SSH server in the sidebar', () => {
-  let browser: Browser;
+  let browser: UiBrowser;
   const served: Served[] = [];
 
   before(async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openUiPage, screenshot, startUi } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type UiBrowser, openUiPage, screenshot, startUi } from '../support/browser.js';
 import { waitFor } from '../support/peers.js';
 import type { Served } from '../support/revtel.js';
 
@@ -9,7 +9,7 @@ import type { Served } from '../support/revtel.js';
 // session, so a reload finds the tab as the user left it.
 
 describe('tab choices that survive a reload', () => {
-  let browser: Browser;
+  let browser: UiBrowser;
   let served: Served;
   let url: string;
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { collect, freePort, openPtyEnd, scratchDir, startPtyPair, waitFor, type PtyPair } from '../support/peers.js';
-import { launchBrowser, pasteInto, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, type UiBrowser, pasteInto, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
 import { showTab } from '../support/demoUi.js';
 import { startFloodDevice } from '../support/floodDevice.js';
 import type { Served } from '../support/revtel.js';
@@ -14,7 +14,7 @@ const FLOOD = 50 * 1024 * 1024;
 // in Debian's Chromium. Screenshots of each main screen go to test-output/screenshots.
 
 describe('the browser UI', () => {
-  let browser: Browser;
+  let browser: UiBrowser;
   let served: Served;
   let url: string;
   let dir: string;

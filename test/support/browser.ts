@@ -1,23 +1,66 @@
 // Debian's Chromium driven by playwright-core (Playwright cannot download its browsers here).
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type ViewportSize } from 'playwright-core';
 import { repoPath } from './repo.js';
 import { startServe, type Served } from './revtel.js';
 import { waitFor, WAIT_MS } from './peers.js';
 
 export const screenshotDir = repoPath('test-output', 'screenshots');
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+/**
+ * Debian's Chromium for one test file, its pages in one browser context, beside a page kept
+ * open on 127.0.0.1 (not the UI: no server sees it). Chromium then runs the pages of that
+ * site in the kept page's renderer process, which has the UI's script compiled after the
+ * first load: a page costs it about a quarter of the CPU of one in a process of its own.
+ * The UI keeps nothing in the browser (no storage, no cookies), so what a page shows comes
+ * from its server alone, as with a context of its own.
+ */
+export class UiBrowser {
+  private constructor(readonly browser: Browser, private readonly pages: BrowserContext) {}
+
+  static async launch(): Promise<UiBrowser> {
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const pages = await browser.newContext();
+    const blank = createServer((_request, response) => response.end('<!doctype html><title>kept</title>'));
+    await new Promise<void>((resolve) => blank.listen(0, '127.0.0.1', resolve));
+    try {
+      await (await pages.newPage()).goto(`http://127.0.0.1:${(blank.address() as AddressInfo).port}/`);
+    } finally {
+      blank.close();
+    }
+    return new UiBrowser(browser, pages);
+  }
+
+  /** A page of the shared context (1280×720 unless told otherwise). */
+  async newPage(options: { readonly viewport?: ViewportSize } = {}): Promise<Page> {
+    const page = await this.pages.newPage();
+    if (options.viewport) await page.setViewportSize(options.viewport);
+    return page;
+  }
+
+  /** A context of its own, for pages that need other browser settings (permissions, device pixels). */
+  newContext(options: BrowserContextOptions): Promise<BrowserContext> {
+    return this.browser.newContext(options);
+  }
+
+  close(): Promise<void> {
+    return this.browser.close();
+  }
+}
+
+export function launchBrowser(): Promise<UiBrowser> {
+  return UiBrowser.launch();
 }
 
 /** `revtel serve --ui 0 ARGS`, and the URL it printed (with its token); its settings under `configHome`. */
 export async function startUi(args: readonly string[], listening = 0, configHome?: string, env?: NodeJS.ProcessEnv): Promise<{ served: Served; url: string }> {
   const served = await startServe(['--ui', '0', ...args], { listening, ...(configHome ? { configHome } : {}), ...(env ? { env } : {}) });
-  await waitFor(() => /UI ready: open (\S+)/.test(served.log()), 'the UI URL', 10_000);
+  await waitFor(() => /UI ready: open (\S+)/.test(served.log()), 'the UI URL');
   const url = /UI ready: open (\S+)/.exec(served.log())![1]!;
   return { served, url };
 }
@@ -27,25 +70,46 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${screenshotDir}/${name}.png` });
 }
 
-/** The text in the active tab's terminal, as xterm.js holds it. */
-export async function terminalText(page: Page): Promise<string> {
-  // Evaluated in the page (the tests have no DOM types): the renderer exposes revtelTerminalText.
-  return page.evaluate<string>(`(() => {
-    const sessionId = document.querySelector('.terminal-area .terminal-host')?.dataset.sessionId;
-    return sessionId && window.revtelTerminalText ? window.revtelTerminalText(sessionId) : '';
-  })()`);
+/** What the tests see of the page's globals (they have no DOM types). */
+interface UiGlobals {
+  readonly document: { querySelector(selector: string): { readonly dataset: { readonly sessionId?: string } } | null };
+  readonly revtelTerminalText?: (sessionId: string) => string;
 }
 
+/** Text a terminal should show: a string it includes, or a regular expression's source and flags. */
+type Wanted = { readonly text: string } | { readonly source: string; readonly flags: string };
+
+/**
+ * Runs in the page (serialized, so it uses nothing from this file): the active tab's
+ * terminal text as xterm.js holds it, or with `wanted`, whether that text shows it.
+ */
+function inActiveTerminal(wanted: Wanted | null): string | boolean {
+  const page = globalThis as unknown as UiGlobals;
+  const sessionId = page.document.querySelector('.terminal-area .terminal-host')?.dataset.sessionId;
+  const text = sessionId && page.revtelTerminalText ? page.revtelTerminalText(sessionId) : '';
+  if (wanted === null) return text;
+  return 'text' in wanted ? text.includes(wanted.text) : new RegExp(wanted.source, wanted.flags).test(text);
+}
+
+/** The text in the active tab's terminal, as xterm.js holds it. */
+export async function terminalText(page: Page): Promise<string> {
+  return (await page.evaluate(inActiveTerminal, null)) as string;
+}
+
+/**
+ * Waits until the active tab's terminal shows `pattern`. The page itself looks every 50 ms:
+ * a look from here is a DevTools round trip carrying the whole text, and costs the browser
+ * far more than the look.
+ */
 export async function waitForTerminal(page: Page, pattern: RegExp | string, timeoutMs = WAIT_MS): Promise<void> {
-  const test = typeof pattern === 'string' ? (text: string) => text.includes(pattern) : (text: string) => pattern.test(text);
-  const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await terminalText(page);
-    if (test(text)) return;
-    await page.waitForTimeout(50);
+  const wanted: Wanted = typeof pattern === 'string' ? { text: pattern } : { source: pattern.source, flags: pattern.flags };
+  try {
+    await page.waitForFunction(inActiveTerminal, wanted, { polling: 50, timeout: timeoutMs });
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'TimeoutError')) throw error;
+    const text = await terminalText(page);
+    throw new Error(`the terminal never showed ${String(pattern)}; it shows:\n${text.trimEnd().split('\n').slice(-15).join('\n')}`);
   }
-  throw new Error(`the terminal never showed ${String(pattern)}; it shows:\n${text.trimEnd().split('\n').slice(-15).join('\n')}`);
 }
 
 /** A paste as the browser delivers one (a ClipboardEvent) on the active tab's terminal. */
@@ -59,8 +123,8 @@ export async function pasteInto(page: Page, text: string): Promise<void> {
 }
 
 /** A page of the UI at this size, with page errors on stderr, once its sidebar is there. */
-export async function openUiPage(browser: Browser, url: string, viewport = { width: 1280, height: 720 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
+export async function openUiPage(browser: UiBrowser, url: string, viewport?: ViewportSize): Promise<Page> {
+  const page = await browser.newPage(viewport ? { viewport } : {});
   page.on('pageerror', (error) => process.stderr.write(`page error: ${error.stack ?? error.message}\n`));
   await page.goto(url);
   await page.getByRole('heading', { name: 'Serial ports' }).waitFor();

@@ -1,12 +1,12 @@
 import { after, before } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openUiPage, startUi } from './browser.js';
+import type { Page } from 'playwright-core';
+import { launchBrowser, openUiPage, startUi, type UiBrowser } from './browser.js';
 import { freePort } from './peers.js';
 import type { Served } from './revtel.js';
 
 /** `revtel serve --ui` with the demo router exposed as a line, and a Chromium to look at it. */
 export interface DemoUi {
-  readonly browser: Browser;
+  readonly browser: UiBrowser;
   readonly served: Served;
   readonly url: string;
   /** The TCP port of the demo router's line. */
@@ -20,7 +20,7 @@ export interface DemoUi {
  * them; its fields are there once the tests run.
  */
 export function demoUi(): DemoUi {
-  const started: { browser?: Browser; served?: Served; url?: string; linePort?: number } = {};
+  const started: { browser?: UiBrowser; served?: Served; url?: string; linePort?: number } = {};
   before(async () => {
     started.linePort = await freePort();
     ({ served: started.served, url: started.url } = await startUi(['--line', `${started.linePort}:demo`]));

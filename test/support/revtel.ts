@@ -15,17 +15,20 @@ export const revtelBin = repoPath('dist', 'native', 'cli', 'revtel.cjs');
 /** The demo router's boot in tests: fast, but still a window in which a BREAK can land. */
 export const TEST_BOOT_STEP_MS = 80;
 
+/** The wait after a wrong password in tests: still a wait (a guess meanwhile is turned away), not a second. */
+export const TEST_LOGIN_DELAY_MS = 100;
+
 /**
  * `revtel ARGS` as a user runs it (stderr kept for failures, killed at exit), its demo
- * routers booting in TEST_BOOT_STEP_MS steps.
+ * routers booting in TEST_BOOT_STEP_MS steps, TEST_LOGIN_DELAY_MS after a wrong password.
  */
 export function startRevtel(args: readonly string[], options: ProcessOptions = {}): ReturnType<typeof startProcess> {
   return startProcess(process.execPath, [revtelBin, ...args], { ...options, env: testEnvironment(options.env) });
 }
 
-/** The environment of Revtel's processes in tests (a test may give its own boot step in `base`). */
+/** The environment of Revtel's processes in tests (a test may give its own boot step or delay in `base`). */
 export function testEnvironment(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { REVTEL_DEMO_BOOT_STEP_MS: String(TEST_BOOT_STEP_MS), ...base };
+  return { REVTEL_DEMO_BOOT_STEP_MS: String(TEST_BOOT_STEP_MS), REVTEL_LOGIN_DELAY_MS: String(TEST_LOGIN_DELAY_MS), ...base };
 }
 
 export interface Served {

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { Cmd, Opt } from '../../../native/telnet/index.js';
+import { WAIT_MS } from '../../support/peers.js';
 import { revtelBin } from '../../support/revtel.js';
 
 // A hostile RFC 2217 server: its SIGNATURE carries terminal escapes and a newline, which
@@ -25,13 +26,15 @@ describe('revtel telnet --trace and a hostile server', () => {
             Buffer.from(evil, 'latin1'),
             Buffer.from([Cmd.IAC, Cmd.SE]),
           ]));
+          // Then it hangs up: the client ends on that, not on a quiet spell after its input.
+          socket.end();
         }
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const port = (server.address() as AddressInfo).port;
-      const child = spawn(process.execPath, [revtelBin, 'telnet', '127.0.0.1', String(port), '--trace', '--rfc2217', '9600,8N1', '--negotiate', 'always', '--linger', '500']);
+      const child = spawn(process.execPath, [revtelBin, 'telnet', '127.0.0.1', String(port), '--trace', '--rfc2217', '9600,8N1', '--negotiate', 'always', '--linger', String(WAIT_MS)]);
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('latin1')));
       child.stdout.resume();

@@ -125,6 +125,24 @@ describe('telnet client connection failures', () => {
     });
   });
 
+  it('says the server closed the connection when it answers and hangs up while the user types', async () => {
+    // As a busy line's refusal does: one sentence, then the server's socket is gone, so the
+    // keys typed meanwhile meet a closed socket (EPIPE). That is the server's close, not a failure.
+    server = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.end('line busy\r\n', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const client = observe({ host: '127.0.0.1', port, raw: true });
+    client.session.onData(() => {
+      for (let key = 0; key < 5; key++) client.session.write(Buffer.from('x'));
+    });
+    client.session.open();
+    assert.deepEqual(await client.closed, { state: 'closed', reason: 'peer', message: `Connection closed by 127.0.0.1 port ${port}.` });
+    assert.match(client.output(), /line busy/);
+  });
+
   it('says the host name was not found', async () => {
     const client = observe({ host: 'no-such-console.invalid', port: 23 });
     client.session.open();

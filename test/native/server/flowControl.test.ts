@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -32,6 +32,7 @@ async function comPortClient(port: number): Promise<{ socket: Socket; engine: Te
 
 describe('RFC 2217 flow control and line limits', () => {
   let dir: string;
+  let logDir: string;
   let pty: PtyPair;
   let served: Served;
   let port: number;
@@ -39,7 +40,8 @@ describe('RFC 2217 flow control and line limits', () => {
     dir = scratchDir();
     pty = await startPtyPair(dir);
     port = await freePort();
-    served = await startServe(['--line', `${port}:${pty.device}`, '--max-clients', '1', '--bind', '0.0.0.0']);
+    logDir = join(dir, 'logs');
+    served = await startServe(['--line', `${port}:${pty.device}`, '--max-clients', '1', '--bind', '0.0.0.0', '--log-dir', logDir]);
     await served.waitForLog(/device .* open/);
   });
   after(async () => {
@@ -59,9 +61,12 @@ describe('RFC 2217 flow control and line limits', () => {
     client.engine.subnegotiate(Opt.COM_PORT, encodeComPort({ fromServer: false, command: 'SET-BAUDRATE', value: 0 }));
     await waitFor(() => client.trace().some((line) => line.startsWith('RCVD IAC SB COM-PORT-OPTION SET-BAUDRATE')), 'the answer to the baud rate query');
     writeFileSync(pty.remote, 'while suspended\r\n');
-    // A sole client's suspend stops the reading of the device, so nothing positive can come
-    // first here: the output is given half a second in which it would have arrived.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The device reads on (the session log has the line), and output the server has read
+    // goes out before its answers to later queries: without the suspend, the line would be
+    // here before this answer.
+    await waitFor(() => readdirSync(logDir).some((name) => readFileSync(join(logDir, name), 'latin1').includes('while suspended')), 'the line in the session log');
+    client.engine.subnegotiate(Opt.COM_PORT, encodeComPort({ fromServer: false, command: 'SET-BAUDRATE', value: 0 }));
+    await waitFor(() => client.trace().filter((line) => line.startsWith('RCVD IAC SB COM-PORT-OPTION SET-BAUDRATE')).length === 2, 'the answer to a second query');
     assert.doesNotMatch(client.text(), /while suspended/, 'nothing arrives while suspended');
     client.engine.subnegotiate(Opt.COM_PORT, encodeComPort({ fromServer: false, command: 'FLOWCONTROL-RESUME' }));
     await waitFor(() => client.text().includes('while suspended\r\n'), 'the held output after RESUME');

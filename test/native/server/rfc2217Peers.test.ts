@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort, scratchDir, startProcess, startPtyPair, waitFor, waitForPort, type PtyPair } from '../../support/peers.js';
+import { Cmd, Opt } from '../../../native/telnet/index.js';
 import { startServe, TestClient, type Served } from '../../support/revtel.js';
 
 // Real RFC 2217 clients against `revtel serve`: pyserial over its whole API (without
@@ -177,12 +178,22 @@ describe('ser2net 4 as an RFC 2217 client', () => {
     const dir = scratchDir();
     const port = await freePort();
     const served = await startServe(['--line', `${port}:demo`, '--banner', 'none']);
+    // What gensio and Revtel say to each other, recorded on the way.
+    const said = { byGensio: Buffer.alloc(0), byRevtel: Buffer.alloc(0) };
+    const relay = createServer((inbound) => {
+      const outbound = connect(port, '127.0.0.1');
+      inbound.on('data', (chunk: Buffer) => (said.byGensio = Buffer.concat([said.byGensio, chunk])));
+      outbound.on('data', (chunk: Buffer) => (said.byRevtel = Buffer.concat([said.byRevtel, chunk])));
+      inbound.pipe(outbound).on('error', () => inbound.destroy());
+      outbound.pipe(inbound).on('error', () => outbound.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
     const front = await freePort();
     const config = join(dir, 'ser2net.yaml');
     writeFileSync(config, [
       'connection: &front',
       `  accepter: tcp,127.0.0.1,${front}`,
-      `  connector: telnet(rfc2217),tcp,127.0.0.1,${port}`,
+      `  connector: telnet(rfc2217),tcp,127.0.0.1,${(relay.address() as AddressInfo).port}`,
       '',
     ].join('\n'));
     const ser2net = startProcess('ser2net', ['-n', '-d', '-c', config, '-P', join(dir, 'ser2net.pid')]);
@@ -193,12 +204,16 @@ describe('ser2net 4 as an RFC 2217 client', () => {
       socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
       await new Promise((resolve) => socket.once('connect', resolve));
       socket.write('\r');
-      // gensio's connector waits 4 s for a server that does not offer COM-PORT-OPTION; this bound is below it.
-      await waitFor(() => text.includes('Router>'), 'the prompt through ser2net', 3500);
+      await waitFor(() => text.includes('Router>'), 'the prompt through ser2net');
       assert.doesNotMatch(text, /revtel/, 'banner: none sends no banner');
+      // gensio's connector offers COM-PORT-OPTION (WILL) and waits 4 s for a server that does
+      // not agree to it (the stall): Revtel agrees (DO).
+      assert.ok(said.byGensio.includes(Buffer.from([Cmd.IAC, Cmd.WILL, Opt.COM_PORT])), 'gensio offers COM-PORT-OPTION');
+      assert.ok(said.byRevtel.includes(Buffer.from([Cmd.IAC, Cmd.DO, Opt.COM_PORT])), 'Revtel agrees to COM-PORT-OPTION');
       socket.destroy();
     } finally {
       await ser2net.stop();
+      relay.close();
       await served.stop();
     }
   });
