@@ -183,8 +183,8 @@ describe('the UI WebSocket', () => {
 
 });
 
-describe('the hello timeout', () => {
-  // In process, with the timeout injected: the product's 10 s are not waited out.
+describe('the UI WebSocket in process', () => {
+  // In process: the hello timeout injected (the product's 10 s are not waited out), the hub at hand.
   let uiServer: UiServer;
   let hub: Hub;
   let server: TerminalServer;
@@ -219,45 +219,17 @@ describe('the hello timeout', () => {
     client.ws.close();
   });
 
-  const token = (): string => uiServer.token;
-});
-
-/** One binary WebSocket frame as a client sends it (masked, with a zero key), for writing several in one TCP write. */
-function wsFrame(payload: Uint8Array): Buffer {
-  assert.ok(payload.length < 126);
-  return Buffer.concat([Buffer.from([0x82, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
-}
-
-describe('pages taking back a subscription', () => {
-  // In process, the real hub's unsubscribeSession watched: the hub counts the pages reading
-  // a session to know whether the source waits for a terminal, and each page's subscription
-  // must be taken back exactly once (the count itself is the hub's own, not shown anywhere).
-  let uiServer: UiServer;
-  let hub: Hub;
-  let server: TerminalServer;
-  let api: string;
-  const takenBack: string[] = [];
-  before(async () => {
-    const device = { open: openDevice, listPorts: async () => [] };
-    server = new TerminalServer({ device, log: () => {}, version: 'test' });
-    hub = new Hub({ server, device, listPorts: device.listPorts });
+  it('passes on to the hub only a page\'s own subscription, once, however often (or whenever) it asks', async () => {
+    // The hub counts the pages reading a session to know whether the source waits for a
+    // terminal: its unsubscribeSession is watched (the count itself is not shown anywhere).
+    const takenBack: string[] = [];
     const unsubscribe = hub.unsubscribeSession.bind(hub);
     hub.unsubscribeSession = (request) => {
       takenBack.push(request.sessionId);
       return unsubscribe(request);
     };
-    uiServer = new UiServer({ hub, staticDir: repoPath('dist', 'renderer'), port: 0, bind: '127.0.0.1', log: () => {} });
-    api = `ws://${new URL(await uiServer.start()).host}/api`;
-  });
-  after(async () => {
-    await uiServer.stop();
-    await hub.dispose();
-    await server.stop();
-  });
-
-  it('passes on only a page\'s own, once, however often (or whenever) it asks', async () => {
-    const reader = await hello(api, uiServer.token);
-    const other = await hello(api, uiServer.token);
+    const reader = await hello(api, token());
+    const other = await hello(api, token());
     const { sessionId } = (await call(reader, 1, 'openSerial', { path: join(scratchDir(), 'late-device'), settings: '9600,8N1' })).result as { sessionId: string };
     try {
       await call(reader, 2, 'subscribeSession', { sessionId });
@@ -275,7 +247,16 @@ describe('pages taking back a subscription', () => {
       await waitFor(() => uiServer['sockets'].clients.size === 0, 'both pages gone on the server');
       assert.deepEqual(takenBack, [sessionId]);
     } finally {
+      hub.unsubscribeSession = unsubscribe;
       await hub.closeSession({ sessionId });
     }
   });
+
+  const token = (): string => uiServer.token;
 });
+
+/** One binary WebSocket frame as a client sends it (masked, with a zero key), for writing several in one TCP write. */
+function wsFrame(payload: Uint8Array): Buffer {
+  assert.ok(payload.length < 126);
+  return Buffer.concat([Buffer.from([0x82, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
+}
