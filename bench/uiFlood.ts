@@ -25,7 +25,8 @@ const TABS = 10;
 /** What floodDevice.py sends, line after line. */
 const FLOOD_LINE = 'show tech-support output line\r\n';
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const revtelBin = join(root, 'dist/native/cli/main.js');
+// The installed command (the bundle), as bench:serve runs it.
+const revtelBin = join(root, 'dist/native/cli/revtel.cjs');
 const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 const progress = (text: string): void => void (process.env.BENCH_DEBUG && process.stderr.write(`${text}\n`));
