@@ -198,7 +198,7 @@ export class Hub implements RevtelHandlers {
     }
   }
 
-  /** The agent's socket (or 'pageant'); only the back end knows it, the page learns whether there is one. */
+  /** Revtel's own SSH server as the sidebar shows it: its shared listener, if any, and the host keys' fingerprints. */
   async sshServer(_request: MethodRequest<'sshServer'>): Promise<SshServerDto> {
     const { sshServer } = this.options;
     const listener = sshServer?.listener && { ...sshServer.listener, exposed: !isLoopbackBind(sshServer.listener.bind) };
@@ -210,6 +210,7 @@ export class Hub implements RevtelHandlers {
     return { ...(listener ? { listener } : {}), hostKeys };
   }
 
+  /** The agent's socket (or 'pageant'); only the back end knows it, the page learns whether there is one. */
   private sshAgentSocket(): string | undefined {
     const { sshAgent } = this.options;
     if (sshAgent !== undefined) return sshAgent || undefined;

@@ -101,6 +101,7 @@ export interface RevtelState {
   readonly pasting: Readonly<Record<string, { readonly sent: number; readonly total: number }>>;
   readonly connectionLost: string | undefined;
 
+  /** A back-end event (sessionData is not one: main.tsx counts output with countIn, a few times a second). */
   applyEvent<E extends EventName>(event: E, payload: ApiEvents[E]): void;
   /** This page opened the session: its tab comes to the front. */
   opened(dto: SessionDto): void;
@@ -284,11 +285,6 @@ export function createRevtelStore(options: StoreOptions = {}) {
               get().closeTab(sessionId);
               get().showError(`${title} was closed in another window`);
             }
-            break;
-          }
-          case 'sessionData': {
-            const { sessionId, data, offset } = payload as ApiEvents['sessionData'];
-            get().countIn(sessionId, data.length, offset === undefined ? undefined : offset + data.length);
             break;
           }
           case 'sessionTrace': {

@@ -26,7 +26,9 @@ describe('the UI store', () => {
     const store = createRevtelStore();
     store.getState().opened(session('s', 'connecting'));
     store.getState().applyEvent('sessionState', { ...session('s', 'unplugged'), message: 'device unplugged, waiting for it' });
-    store.getState().applyEvent('sessionData', { sessionId: 's', data: new Uint8Array(1500) });
+    // Output is counted by main.tsx, a few times a second, not per sessionData event.
+    store.getState().countIn('s', 1500, 1500);
+    store.getState().countIn('s', 500, 1500);
     store.getState().applyEvent('sessionMode', { sessionId: 's', localEcho: false, lineEditing: false });
     store.getState().applyEvent('modemLines', { sessionId: 's', cts: true, dsr: false, dcd: true });
     store.getState().applyEvent('sessionState', session('ignored-unknown-session'));
