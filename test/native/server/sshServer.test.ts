@@ -16,7 +16,12 @@ import { SshGateway, type SshListener } from '../../../native/server/SshGateway.
 import { routeLogin } from '../../../native/server/sshRoute.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
 import { collect, freePort, makeSshKey, openPtyEnd, scratchDir, startProcess, startPtyPair, waitFor, type PtyPair } from '../../support/peers.js';
+import { TEST_BOOT_STEP_MS } from '../../support/revtel.js';
 import { runSsh, sshOptions, type SshRun } from '../../support/ssh.js';
+
+// The demo routers of this process's servers boot at the tests' pace, as `revtel serve`'s
+// do in the other tests, not in the product's 250 ms steps.
+process.env['REVTEL_DEMO_BOOT_STEP_MS'] = String(TEST_BOOT_STEP_MS);
 
 describe('SSH server', () => {
   let dir: string;
