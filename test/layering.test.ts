@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { createRequire } from 'node:module';
 import { ESLint } from 'eslint';
-import ts from 'typescript';
+import type TypeScript from 'typescript';
 import { repoPath, repoRoot } from './support/repo.js';
+
+// Required, not imported: an ESM import of a CommonJS package first scans its source for
+// named exports, and typescript.js is 9 MB (most of a second of CPU). ESLint's TypeScript
+// parser requires the same instance.
+const ts = createRequire(import.meta.url)('typescript') as typeof TypeScript;
 
 // ARCHITECTURE.md's layering, proven: a probe file with a wrong import is planted in a
 // layer, and the compiler (with the layer's own tsconfig) or the lint must reject it. The
@@ -41,7 +47,7 @@ function probeFile(name: ProbeName): { readonly path: string; readonly text: str
 }
 
 /** Source files read from disk, shared by every compile (the libraries are most of the work). */
-const parsed = new Map<string, ts.SourceFile | undefined>();
+const parsed = new Map<string, TypeScript.SourceFile | undefined>();
 
 /**
  * The probe compiled as `tsc -b` compiles its layer: the layer's own tsconfig (its include,
