@@ -258,6 +258,8 @@ export async function startSshd(dir: string, options: { readonly hostKey: string
   const port = options.port ?? (await freePort());
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const config = join(dir, `sshd-${port}.conf`);
+  const home = join(dir, `sshd-${port}-home`);
+  mkdirSync(home);
   writeFileSync(config, [
     `Port ${port}`,
     'ListenAddress 127.0.0.1',
@@ -271,9 +273,10 @@ export async function startSshd(dir: string, options: { readonly hostKey: string
     'PrintMotd no',
     'PrintLastLog no',
     'PidFile none',
-    // A login shell killed mid-start can leave pyenv's rehash lock (root's dotfiles run it on
-    // some machines): the next shells, in any test file, would wait 60 s on it, not 1 s.
-    'SetEnv PYENV_REHASH_TIMEOUT=1',
+    // The login shell's home is a scratch folder: the shell does not run the dotfiles of
+    // whoever runs the tests (root's start pyenv here: a tenth of a CPU-second per login and
+    // per prompt, and a 60 s wait on the rehash lock a killed shell leaves).
+    `SetEnv HOME=${home}`,
     // DEBUG1 logs each global request the client sends (keepalives among them) on stderr.
     `LogLevel ${options.logLevel ?? 'INFO'}`,
     '',
