@@ -61,7 +61,7 @@ describe('the npm package', () => {
     writeFileSync(config, `lines:\n  - port: ${await freePort()}\n    device: demo\n`);
     const served = startProcess('revtel', ['serve', '--config', config], { env, cwd: prefix });
     try {
-      await waitFor(() => /device demo open/.test(served.stderr()) || served.process.exitCode !== null, 'the installed revtel to open the configured line', 10_000);
+      await waitFor(() => /device demo open/.test(served.stderr()) || served.process.exitCode !== null, 'the installed revtel to open the configured line');
       assert.match(served.stderr(), /device demo open/);
     } finally {
       await served.stop();

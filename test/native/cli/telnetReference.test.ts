@@ -58,7 +58,7 @@ describe('revtel telnet beside the BSD-derived clients, fed the same bytes', () 
     const finished = (name: string, last: RegExp): boolean => existsSync(traceOf(name)) && last.test(readFileSync(traceOf(name), 'utf8'));
     const lastLine = /^RCVD IAC SB LINEMODE SLC IP .*XOFF VARIABLE\|ACK 19;$/m;
     await waitFor(() => finished('inetutils', lastLine) && finished('netkit', lastLine) && finished('revtel', /^revtel: Connection closed by/m),
-      'all three clients to trace the whole exchange', 15_000);
+      'all three clients to trace the whole exchange');
   });
   after(() => {
     tmux.kill();

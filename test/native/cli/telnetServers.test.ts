@@ -48,7 +48,7 @@ describe('revtel telnet against inetutils telnetd running /bin/sh (tmux)', () =>
   before(async () => {
     telnetd = await startTelnetd('/bin/sh');
     revtelIn(tmux, 'sh', telnetd.port, traceFile, '--negotiate always');
-    await waitFor(() => PROMPT.test(screen().split('\n').at(-1)!.trim()), 'the shell prompt', 10_000);
+    await waitFor(() => PROMPT.test(screen().split('\n').at(-1)!.trim()), 'the shell prompt');
   });
   after(async () => {
     tmux.kill();
@@ -120,7 +120,7 @@ describe('revtel telnet against busybox telnetd running /bin/sh (tmux)', () => {
   before(async () => {
     telnetd = await startBusyboxTelnetd('/bin/sh');
     revtelIn(tmux, 'bb', telnetd.port, traceFile);
-    await waitFor(() => PROMPT.test(screen().split('\n').at(-1)!.trim()), 'the shell prompt', 10_000);
+    await waitFor(() => PROMPT.test(screen().split('\n').at(-1)!.trim()), 'the shell prompt');
   });
   after(async () => {
     tmux.kill();
@@ -148,7 +148,7 @@ describe('the telnet> prompt and server output (tmux)', () => {
   before(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     revtelIn(tmux, 'prompt', (server.address() as AddressInfo).port, join(dir, 'trace.txt'));
-    await waitFor(() => socket !== undefined && readFileSync(join(dir, 'trace.txt'), 'utf8').includes("Escape character is '^]'."), 'the connection', 10_000);
+    await waitFor(() => socket !== undefined && readFileSync(join(dir, 'trace.txt'), 'utf8').includes("Escape character is '^]'."), 'the connection');
   });
   after(() => {
     tmux.kill();
@@ -193,7 +193,7 @@ describe('revtel telnet under an interactive shell (tmux)', () => {
   it('sends the terminal\'s speed, and `z` suspends it to the shell until fg', async () => {
     tmux.type('job', `stty 9600; env -u DISPLAY TERM=vt100 ${process.execPath} ${bin} telnet 127.0.0.1 ${telnetd.port} --trace 2>${traceFile}`);
     tmux.keys('job', 'Enter');
-    await waitFor(() => existsSync(traceFile) && readFileSync(traceFile, 'utf8').includes('SENT IAC SB TERMINAL-SPEED IS 9600,9600'), 'TSPEED from stty', 10_000);
+    await waitFor(() => existsSync(traceFile) && readFileSync(traceFile, 'utf8').includes('SENT IAC SB TERMINAL-SPEED IS 9600,9600'), 'TSPEED from stty');
     tmux.keys('job', 'C-]');
     await waitFor(() => screen().endsWith('telnet>'), 'the prompt');
     tmux.type('job', 'z');

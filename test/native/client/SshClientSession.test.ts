@@ -30,7 +30,7 @@ function observe(options: SshClientOptions) {
   session.onState((change) => states.push(change));
   session.onData((data) => (output += Buffer.from(data).toString('latin1')));
   const closed = new Promise<StateChange & { state: 'closed' }>((resolve) => session.onState((change) => change.state === 'closed' && resolve(change)));
-  const opened = (count = 1): Promise<void> => waitFor(() => states.filter((change) => change.state === 'open').length >= count, 'the session to open', 10_000);
+  const opened = (count = 1): Promise<void> => waitFor(() => states.filter((change) => change.state === 'open').length >= count, 'the session to open');
   return { session, trace, states, closed, opened, output: () => output };
 }
 

@@ -223,7 +223,7 @@ describe('telnet client connection failures', () => {
     await waitFor(() => failures() >= 2, 'two failures');
     const late = createServer((socket) => socket.end('console ready\r\n'));
     await new Promise<void>((resolve) => late.listen(port, '127.0.0.1', resolve));
-    await waitFor(() => client.output().includes('console ready'), 'the reconnection', 10_000);
+    await waitFor(() => client.output().includes('console ready'), 'the reconnection');
     client.session.close();
     late.close();
     const kinds = client.states.map((change) => change.state);
