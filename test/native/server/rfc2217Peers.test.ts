@@ -28,7 +28,7 @@ describe("pyserial's rfc2217 client on the in-process demo line", () => {
   after(() => served.stop());
 
   it('every setter is answered with the state in force, and the getters agree', async () => {
-    const printed = python([
+    const client = startProcess('/usr/bin/python3', ['-c', [
       'import serial, time',
       `s = serial.serial_for_url("rfc2217://127.0.0.1:${port}", baudrate=9600, timeout=2)`,
       's.apply_settings({"baudrate": 115200, "bytesize": 7, "parity": "E", "stopbits": 2})',
@@ -48,13 +48,19 @@ describe("pyserial's rfc2217 client on the in-process demo line", () => {
       's.rts = True',
       's.send_break(0.1)',
       'print("done")',
-      // Left open: the line is checked below, before the last RFC 2217 client leaves.
-      'import sys; sys.stdout.flush()',
-      'time.sleep(3)',
-    ].join('\n'));
-    assert.match(printed, /dsr False cts False cd True ri False/);
-    assert.match(printed, /done/);
-    await served.waitForLog(/settings changed to 115200,8N1/);
+      // Left open until the test closes standard input: the line is checked below, before
+      // the last RFC 2217 client leaves.
+      'import sys; sys.stdout.flush(); sys.stdin.read()',
+    ].join('\n')], { stdin: 'pipe', stdout: 'pipe' });
+    try {
+      await waitFor(() => /done/.test(client.stdout()) || client.process.exitCode !== null, 'pyserial to finish its calls');
+      assert.match(client.stdout(), /dsr False cts False cd True ri False/, client.stderr());
+      assert.match(client.stdout(), /done/);
+      await served.waitForLog(/settings changed to 115200,8N1/);
+    } finally {
+      client.process.stdin!.end();
+      await client.exited;
+    }
   });
 
   it("is answered when the client's first COM-PORT command stands for its WILL (pyserial's race)", async () => {
