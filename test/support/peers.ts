@@ -4,7 +4,7 @@
 // scratch folder removed, when the test process exits. What the peers write on stderr is
 // kept and shown only when a test fails (node:test reports it with the failure), so a
 // passing run stays quiet.
-import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import tty from 'node:tty';
 import { createServer } from 'node:net';
@@ -302,7 +302,10 @@ export async function startSshd(dir: string, options: { readonly hostKey: string
 export async function startSshAgent(dir: string, keys: readonly string[]): Promise<Peer & { readonly socket: string }> {
   const socket = join(dir, `agent-${process.pid}-${Math.random().toString(36).slice(2, 8)}.sock`);
   const peer = startProcess('ssh-agent', ['-D', '-a', socket]);
-  await waitFor(() => existsSync(socket), 'ssh-agent to make its socket');
-  for (const key of keys) execFileSync('ssh-add', ['-q', key], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+  const env = { ...process.env, SSH_AUTH_SOCK: socket };
+  // The socket file exists from bind(), before the agent listens; `ssh-add -l` exits 2 until
+  // it can connect (1: no keys yet).
+  await waitFor(() => spawnSync('ssh-add', ['-l'], { env, stdio: 'ignore' }).status !== 2, 'ssh-agent to listen on its socket');
+  for (const key of keys) execFileSync('ssh-add', ['-q', key], { env, stdio: 'ignore' });
   return { ...peer, socket };
 }

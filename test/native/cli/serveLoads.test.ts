@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { freePort, scratchDir, startPtyPair, waitFor, type Peer } from '../../support/peers.js';
 import { repoPath } from '../../support/repo.js';
-import { startRevtel } from '../../support/revtel.js';
+import { makeServeHostKeys, startRevtel } from '../../support/revtel.js';
 
 const moduleLog = pathToFileURL(repoPath('dist', 'test', 'support', 'moduleLog.js')).href;
 
@@ -56,12 +56,15 @@ describe('revtel serve loads only what its command line asks for', () => {
 
   it('--ssh: the SSH server, its library and crypto', async () => {
     const dir = scratchDir();
+    // Host keys made beforehand: making an RSA key takes seconds on a loaded machine.
+    makeServeHostKeys(join(dir, 'data'));
     const loaded = await partsLoaded(['--line', `${await freePort()}:demo`, '--ssh', String(await freePort()), '--data-dir', join(dir, 'data')], /SSH listening on/);
     assert.deepEqual([...loaded].sort(), ['crypto', 'ssh']);
   });
 
   it("--config and --ui: the YAML parser, the UI's WebSocket library, and for a line's own `ssh:` port the SSH server's library", async () => {
     const dir = scratchDir();
+    makeServeHostKeys(join(dir, 'data'));
     const config = join(dir, 'revtel.yaml');
     writeFileSync(config, `lines:\n  - port: ${await freePort()}\n    device: demo\n    ssh: ${await freePort()}\n`);
     const loaded = await partsLoaded(['--config', config, '--ui', '0', '--data-dir', join(dir, 'data')], /UI ready/);
