@@ -3,7 +3,7 @@
 // that is not a console session refused.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,7 +15,7 @@ import { hashPassword } from '../../../native/server/passwords.js';
 import { SshGateway, type SshListener } from '../../../native/server/SshGateway.js';
 import { routeLogin } from '../../../native/server/sshRoute.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
-import { collect, freePort, makeSshKey, openPtyEnd, scratchDir, startProcess, startPtyPair, waitFor, type PtyPair } from '../../support/peers.js';
+import { collect, freePort, makeSshKey, openPtyEnd, scratchDir, startProcess, startPtyPair, startSshAgent, waitFor, type PtyPair } from '../../support/peers.js';
 import { TEST_BOOT_STEP_MS } from '../../support/revtel.js';
 import { runSsh, sshOptions, type SshRun } from '../../support/ssh.js';
 
@@ -184,10 +184,8 @@ describe('SSH server', () => {
   it('refuses -L, -D and -R port forwarding, agent and X11 forwarding', async () => {
     const [localPort, socksPort] = [await freePort(), await freePort()];
     // OpenSSH asks for agent and X11 forwarding only with an agent and a display to forward.
-    const agentSocket = join(dir, 'agent.sock');
-    const agent = startProcess('ssh-agent', ['-D', '-a', agentSocket]);
-    await waitFor(() => existsSync(agentSocket), 'ssh-agent to listen');
-    const env = { SSH_AUTH_SOCK: agentSocket, DISPLAY: ':99' };
+    const agent = await startSshAgent(dir, []);
+    const env = { SSH_AUTH_SOCK: agent.socket, DISPLAY: ':99' };
     const alice = sshWithKey('alice', `alice:${ptyPort}`, ['-tt', '-A', '-X', '-L', `${localPort}:127.0.0.1:${demoPort}`, '-D', String(socksPort)], { env });
     await alice.expect('[revtel] lab-pty:');
     await alice.expect('agent forwarding refused');
@@ -279,13 +277,7 @@ describe('SSH server', () => {
   };
 
   /** An ssh-agent holding `keys`, in that order (OpenSSH offers them so). */
-  const agentWith = async (name: string, held: readonly { path: string }[]) => {
-    const socket = join(dir, `${name}.sock`);
-    const agent = startProcess('ssh-agent', ['-D', '-a', socket]);
-    await waitFor(() => existsSync(socket), 'ssh-agent to listen');
-    execFileSync('ssh-add', held.map((key) => key.path), { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
-    return { socket, stop: () => agent.stop() };
-  };
+  const agentWith = (held: readonly { path: string }[]) => startSshAgent(dir, held.map((key) => key.path));
   /** ssh with the agent's keys only (IdentityFile names no file: OpenSSH's default ones stay out). */
   const sshWithAgent = (agentSocket: string, login: string, port: number): SshRun => {
     const run = runSsh('ssh', [...sshOptions(join(dir, 'known_hosts')), '-o', 'BatchMode=yes', '-o', `IdentityFile=${join(dir, 'no-such-key')}`, '-tt', '-p', String(port), `${login}@127.0.0.1`], { SSH_AUTH_SOCK: agentSocket });
@@ -296,7 +288,7 @@ describe('SSH server', () => {
   it("counts refused keys once per connection that never logs in: the agent's owner gets in with the fifth key every time, a stranger is locked out", async () => {
     const guarded = await guardedServer({ lockoutAfter: 2 });
     const others = [1, 2, 3, 4].map((n) => makeSshKey(join(dir, `id_other${n}`)));
-    const agent = await agentWith('agent-five', [...others, keys.alice]);
+    const agent = await agentWith([...others, keys.alice]);
     try {
       // Three logins with four refused keys each, under a lock-out after two failed logins.
       for (let login = 1; login <= 3; login++) {
@@ -325,7 +317,7 @@ describe('SSH server', () => {
   it('lets a connection go after maxRefusedKeys keys, counted as one failed login', async () => {
     const guarded = await guardedServer({ maxRefusedKeys: 3 });
     const others = [5, 6, 7, 8].map((n) => makeSshKey(join(dir, `id_other${n}`)));
-    const agent = await agentWith('agent-four', others);
+    const agent = await agentWith(others);
     try {
       const prober = sshWithAgent(agent.socket, 'alice:guarded', guarded.port);
       assert.equal(await prober.exited, 255);
