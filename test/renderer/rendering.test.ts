@@ -71,11 +71,16 @@ describe('glyphs on screen', () => {
     });
   };
 
-  /** Every offered size, in one page at this device pixel ratio with this renderer choice. */
+  /**
+   * Every offered size, in one page at this device pixel ratio with this renderer choice. The
+   * window is small: only the first row is looked at, and every size redraws the whole
+   * terminal (WebGL in software costs by the pixel).
+   */
   const underscoresAt = async (deviceScaleFactor: number, choice: 'webgl' | 'dom'): Promise<void> => {
+    const viewport = { width: 720, height: 360 };
     // Other device pixels need a context of their own; at 1× the shared one's page is cheaper.
-    const context = deviceScaleFactor === 1 ? undefined : await browser.newContext({ viewport: { width: 1280, height: 720 }, deviceScaleFactor });
-    const page = context ? await context.newPage() : await browser.newPage();
+    const context = deviceScaleFactor === 1 ? undefined : await browser.newContext({ viewport, deviceScaleFactor });
+    const page = context ? await context.newPage() : await browser.newPage({ viewport });
     await page.goto(url);
     await page.locator('summary', { hasText: 'Settings' }).click();
     await page.getByLabel('Renderer').selectOption(choice);
