@@ -20,7 +20,9 @@ export const screenshotDir = repoPath('test-output', 'screenshots');
  * its server alone, as with a context of its own.
  */
 export class UiBrowser {
-  private constructor(readonly browser: Browser, private readonly pages: BrowserContext, private readonly kept: Page) {}
+  private opening: Promise<unknown> = Promise.resolve();
+
+  private constructor(readonly browser: Browser, private readonly kept: Page) {}
 
   static async launch(): Promise<UiBrowser> {
     const browser = await chromium.launch({
@@ -36,17 +38,20 @@ export class UiBrowser {
     } finally {
       blank.close();
     }
-    return new UiBrowser(browser, pages, kept);
+    return new UiBrowser(browser, kept);
   }
 
   /** A page of the shared context (1280×720 unless told otherwise). */
   async newPage(options: { readonly viewport?: ViewportSize } = {}): Promise<Page> {
-    const [page] = await Promise.all([this.pages.waitForEvent('page'), this.kept.evaluate("void window.open('about:blank', '_blank')")]);
+    // One window opened at a time: the kept page's next popup is then this call's.
+    const opened = this.opening.then(() => Promise.all([this.kept.waitForEvent('popup'), this.kept.evaluate("void window.open('about:blank', '_blank')")]));
+    this.opening = opened.catch(() => undefined);
+    const [page] = await opened;
     if (options.viewport) await page.setViewportSize(options.viewport);
     return page;
   }
 
-  /** A context of its own, for pages that need other browser settings (permissions, device pixels). */
+  /** A context of its own, for pages that need other browser settings (clipboard permissions). */
   newContext(options: BrowserContextOptions): Promise<BrowserContext> {
     return this.browser.newContext(options);
   }
