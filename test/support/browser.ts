@@ -14,8 +14,9 @@ export const screenshotDir = repoPath('test-output', 'screenshots');
  * open on 127.0.0.1 (not the UI: no server sees it). Chromium then runs the pages of that
  * site in the kept page's renderer process, which has the UI's script compiled after the
  * first load: a page costs it about a quarter of the CPU of one in a process of its own.
- * The UI keeps nothing in the browser (no storage, no cookies), so what a page shows comes
- * from its server alone, as with a context of its own.
+ * The UI keeps nothing in the browser that pages share (no cookies, no localStorage; only the
+ * tab it shows, in its own sessionStorage), so what a page shows comes from its server alone,
+ * as with a context of its own.
  */
 export class UiBrowser {
   private constructor(readonly browser: Browser, private readonly pages: BrowserContext) {}
