@@ -50,6 +50,12 @@ export class SessionRecord {
   /** Said with the closed state once a failed connection dropped what was typed ahead. */
   private notSent: string | undefined;
   detached = false;
+  /**
+   * Which of the sessions with its title this is: the second one to a destination is
+   * "router:23 (2)", as SecureCRT and Tabby tell tabs apart. Given by the hub when it is
+   * added (Hub.add), and kept for the session's life, reconnects included.
+   */
+  number = 1;
   /** The tab's choices, as a page last set them. */
   prefs: TabPrefsDto | undefined;
   /** The terminal size last asked for, by whichever window asked last. */
@@ -74,10 +80,15 @@ export class SessionRecord {
     return this.decorate(this.current!.dto);
   }
 
+  /** The title its session gives it (the destination), before any number. */
+  get destination(): string {
+    return this.current!.dto.title;
+  }
+
   private decorate(dto: SessionDto): SessionDto {
     const message = dto.state === 'closed' && this.notSent ? `${dto.message ?? 'It closed.'} ${this.notSent}` : dto.message;
     return {
-      ...dto, ...(message !== undefined ? { message } : {}), ...this.extra, ...(this.detached ? { detached: true } : {}), ...(this.log ? { logFile: this.log.file.file } : {}),
+      ...dto, ...(this.number > 1 ? { title: `${dto.title} (${this.number})` } : {}), ...(message !== undefined ? { message } : {}), ...this.extra, ...(this.detached ? { detached: true } : {}), ...(this.log ? { logFile: this.log.file.file } : {}),
       ...(this.size ? { size: this.size } : {}),
     };
   }
@@ -115,7 +126,7 @@ export class SessionRecord {
    * sent; refused with a sentence once it is closed, where nothing would ever take it.
    */
   write(data: Uint8Array): void {
-    const { state, title, kind } = this.current!.dto;
+    const { state, title, kind } = this.dto;
     if ((state === 'open' && this.typedAheadBytes === 0) || kind === 'replay') {
       this.current!.write(data);
       return;
