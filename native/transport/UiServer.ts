@@ -48,11 +48,10 @@ export const HELLO_TIMEOUT_MS = 10_000;
 /**
  * A page that vanished without closing its WebSocket (a laptop asleep, a cable pulled) is
  * found as OpenSSH's ClientAliveInterval and ClientAliveCountMax find a dead client: pinged
- * every interval, dropped after this many pings in a row without a pong or a message. Until
- * then it holds its sessions: as their only or furthest reader it could keep a flooding
- * device paused for good. A page busy parsing still answers: the browser's network code, not
- * the page's script, answers pings, and what waits ahead of a ping is bounded by the
- * terminal's acknowledgements.
+ * every interval, dropped after this many in a row with no pong, no message and none of its
+ * output taken. Until then it holds its sessions: as their only or furthest reader it could
+ * keep a flooding device paused for good. A page busy parsing still answers: the browser's
+ * network code, not the page's script, answers pings.
  */
 export const KEEP_ALIVE: KeepAlive = { intervalMs: 5000, missed: 3 };
 
@@ -128,6 +127,8 @@ export class UiServer {
     let unsubscribe: (() => void) | undefined;
     /** The sessions this page shows: only their output, trace and modes are sent to it. */
     const shown = new Set<string>();
+    /** What was given to the socket, so that what the page has taken of it can be told (see the pinger). */
+    let sentBytes = 0;
     const send = (message: unknown): void => {
       if (ws.readyState !== ws.OPEN) return;
       if (ws.bufferedAmount > MAX_UNREAD) {
@@ -135,7 +136,9 @@ export class UiServer {
         ws.close(4002, `This page fell more than ${MAX_UNREAD / 1048576} MiB behind the server: reload it`);
         return;
       }
-      ws.send(encodeFrame(message));
+      const frame = encodeFrame(message);
+      sentBytes += frame.length;
+      ws.send(frame);
     };
     const refuse = (message: string): void => {
       this.options.log(`ui: ${peer} refused: ${message}`);
@@ -146,7 +149,13 @@ export class UiServer {
     const helloTimer = setTimeout(() => refuse(`no token within ${helloTimeoutMs / 1000} s`), helloTimeoutMs);
     const keepAlive = this.options.keepAlive ?? KEEP_ALIVE;
     let unanswered = 0;
+    let taken = 0;
     const pinger = setInterval(() => {
+      // A page far behind (a second window mid-flood) finds a ping only after the output queued
+      // before it: taking that output is a sign of life too.
+      const takenNow = sentBytes - ws.bufferedAmount;
+      if (takenNow > taken) unanswered = 0;
+      taken = takenNow;
       if (unanswered >= keepAlive.missed) {
         this.options.log(`ui: ${peer} answered none of ${keepAlive.missed} pings: dropped as gone`);
         // No closing handshake to wait for from a page that is not there: 'close' follows at once.

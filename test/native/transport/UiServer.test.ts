@@ -22,9 +22,10 @@ interface Reply { type: string; id?: number | null; message?: string; result?: u
 
 interface Client { ws: WebSocket; next: () => Promise<Reply>; closed: Promise<number>; closeReason: Promise<string>; tcp: () => Socket }
 
-function open(url: string, origin?: string): Promise<Client> {
+function open(url: string, origin?: string, options: WebSocket.ClientOptions = {}): Promise<Client> {
   let tcp: Socket | undefined;
   const ws = new WebSocket(url, {
+    ...options,
     ...(origin ? { origin } : {}),
     // Kept, so that a test can stop reading at the TCP level as a frozen page does.
     createConnection: ((options: NetConnectOpts) => (tcp = netConnect(options))) as typeof netConnect,
@@ -62,8 +63,8 @@ async function call(client: Client, id: number, method: string, request: unknown
   }
 }
 
-async function hello(api: string, token: string): Promise<Client> {
-  const client = await open(api);
+async function hello(api: string, token: string, options: WebSocket.ClientOptions = {}): Promise<Client> {
+  const client = await open(api, undefined, options);
   client.ws.send(encodeFrame({ type: 'hello', token }));
   assert.equal((await client.next()).type, 'welcome');
   return client;
@@ -325,6 +326,48 @@ describe('the UI WebSocket in process', () => {
       assert.equal(held.page.ws.readyState, WebSocket.OPEN);
     } finally {
       await held.stop();
+    }
+  });
+
+  it('keeps a page far behind, whose pongs wait behind its output, as long as it takes that output', async () => {
+    const link = join(scratchDir(), 'flood-device');
+    const device = await startFloodDevice(link, 256 * 1024 * 1024);
+    // One window sets the pace, acknowledging as its terminal parses; the other reads what it
+    // is sent but answers no ping (its pongs modelled as stuck behind a backlog for good).
+    const pacer = await hello(api, token());
+    const behind = await hello(api, token(), { autoPong: false });
+    let pings = 0;
+    let read = 0;
+    behind.ws.on('ping', () => pings++);
+    let sessionId = '';
+    try {
+      const states = new Map<string, string>();
+      let upTo = 0;
+      pacer.ws.on('message', (data: Buffer) => {
+        const { event, payload } = decodeFrame(new Uint8Array(data)) as SessionData & { payload: { state?: string } };
+        if (event === 'sessionState') states.set(payload.sessionId, payload.state!);
+        if (event !== 'sessionData') return;
+        upTo = Math.max(upTo, payload.offset + payload.data.length);
+        pacer.ws.send(encodeFrame({ type: 'call', id: 9, method: 'acknowledgeOutput', request: { sessionId, upTo } }));
+      });
+      behind.ws.on('message', (data: Buffer) => {
+        const { event, payload } = decodeFrame(new Uint8Array(data)) as SessionData;
+        if (event === 'sessionData') read += payload.data.length;
+      });
+      sessionId = ((await call(pacer, 1, 'openSerial', { path: link, settings: '115200,8N1' })).result as { sessionId: string }).sessionId;
+      await call(pacer, 2, 'subscribeSession', { sessionId });
+      await call(behind, 1, 'subscribeSession', { sessionId });
+      await waitFor(() => states.get(sessionId) === 'open', 'the serial tab to be open');
+      device.go();
+      // Past the 3 pings a silent page may miss, and one more: it would have been dropped by now.
+      await waitFor(() => pings >= 5, 'five pings to the page behind', 20_000);
+      assert.equal(behind.ws.readyState, WebSocket.OPEN);
+      assert.ok(read > 0);
+    } finally {
+      pacer.ws.terminate();
+      behind.ws.terminate();
+      device.stop();
+      if (sessionId) await hub.closeSession({ sessionId });
     }
   });
 
