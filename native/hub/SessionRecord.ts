@@ -54,7 +54,7 @@ export class SessionRecord {
   /** Typed while the session opened, in order; sent when it opens, dropped (and said) if it does not. */
   private typedAhead: Uint8Array[] = [];
   private typedAheadBytes = 0;
-  /** Said with the closed state once a failed connection dropped what was typed ahead. */
+  /** Said with its state (closed, or waiting on its own) once a connection that did not open dropped what was typed ahead. */
   private notSent: string | undefined;
   detached = false;
   /**
