@@ -4,7 +4,8 @@
 //   terminal of the same size, options and renderer, built from the same @xterm packages;
 // - keystroke to screen (the device echoes ahead of its flood), idle and during the flood,
 //   timed inside the page: from the keydown event to the first frame drawn after the echo
-//   was parsed (TerminalRegistry.whenShown), so no polling over CDP gets in the way;
+//   was parsed (TerminalRegistry.whenShown), so no polling over CDP gets in the way; keys
+//   are pressed at random points of the frame clock, as a person's are;
 // - a reload that replays a 4 MiB scrollback: until its last line is in the terminal;
 // - the page's heap with 1 and with 10 tabs of 4 MiB scrollback open.
 // Not a test: these machines are shared and noisy. Targets are printed beside each figure.
@@ -20,6 +21,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 /** Each flood: one timed to the screen, then one during which keystrokes are timed. */
 const FLOOD_BYTES = 48 * 1024 * 1024;
 const SAMPLES = 100;
+/** Headless Chromium draws at 60 Hz. */
+const FRAME_MS = 1000 / 60;
 const REPLAY_BYTES = 4 * 1024 * 1024;
 const TABS = 10;
 /** What floodDevice.py sends, line after line. */
@@ -53,6 +56,9 @@ async function latency(page: Page, sessionId: string, samples: number): Promise<
   for (let n = 0; n < samples; n++) {
     const key = KEYS[n % KEYS.length]!;
     await page.evaluate(`window.benchShown = window.revtelWhenShown(${JSON.stringify(sessionId)}, ${JSON.stringify(key)}); undefined`);
+    // At a random point of the page's 16.7 ms frame clock, as a person's keys come: pressed
+    // straight after the last echo's frame, every key would land at the same point of it.
+    await sleep(Math.random() * FRAME_MS);
     await page.keyboard.press(key);
     results.push(await page.evaluate<number>(`Promise.race([
       window.benchShown.then((shown) => shown - window.benchKeyTimes[${JSON.stringify(key)}]),

@@ -1,7 +1,9 @@
-// A session's output on its way to a terminal: batched for a few milliseconds so that
-// a flood crosses the transport as a few large messages, and held back by watermarks so
-// that a terminal that parses slower than the device sends makes the source pause
-// instead of growing memory (xterm.js parses 5–35 MB/s and drops input past 50 MB).
+// A session's output on its way to a terminal, held back by watermarks so that a terminal
+// that parses slower than the device sends makes the source pause instead of growing
+// memory (xterm.js parses 5–35 MB/s and drops input past 50 MB). Like Nagle's algorithm:
+// output goes at once (at the end of the I/O turn that read it) while the terminal has
+// nothing left to parse — a keystroke's echo waits for no timer — and is gathered into
+// larger messages while earlier ones are still on their way.
 
 export interface OutputChannelOptions {
   /** Delivers one batch. */
@@ -9,6 +11,7 @@ export interface OutputChannelOptions {
   /** Stop / go on reading the source (the socket or the serial port). */
   readonly pause: () => void;
   readonly resume: () => void;
+  /** How long output waits to be gathered while earlier output is unacknowledged. */
   readonly batchMs?: number;
   readonly maxBatch?: number;
   readonly highWater?: number;
@@ -22,7 +25,8 @@ export class OutputChannel {
   private chunks: Uint8Array[] = [];
   private queued = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** Sent and not yet acknowledged by the terminal. */
+  private immediate: ReturnType<typeof setImmediate> | undefined;
+  /** Sent or queued, and not yet acknowledged by the terminal. */
   private unacknowledged = 0;
   private paused = false;
   private readonly batchMs: number;
@@ -44,9 +48,16 @@ export class OutputChannel {
     if (!this.paused && this.unacknowledged > this.highWater) {
       this.paused = true;
       this.options.pause();
+      // Nothing more comes until the terminal catches up: no reason to wait.
+      this.flush();
+    } else if (this.queued >= this.maxBatch) {
+      this.flush();
+    } else if (this.unacknowledged === this.queued) {
+      // The terminal has parsed all it was sent: this goes once the I/O turn has been read.
+      this.immediate ??= setImmediate(() => this.flush());
+    } else {
+      this.timer ??= setTimeout(() => this.flush(), this.batchMs);
     }
-    if (this.queued >= this.maxBatch) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.batchMs);
   }
 
   /** The terminal has parsed `bytes` more bytes. */
@@ -56,11 +67,15 @@ export class OutputChannel {
       this.paused = false;
       this.options.resume();
     }
+    // All that was sent is parsed: what was being gathered goes now.
+    if (this.queued > 0 && this.unacknowledged <= this.queued) this.flush();
   }
 
   flush(): void {
     clearTimeout(this.timer);
+    clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     if (this.queued === 0) return;
     const batch = this.chunks.length === 1 ? this.chunks[0]! : concat(this.chunks, this.queued);
     this.chunks = [];
@@ -70,6 +85,7 @@ export class OutputChannel {
 
   dispose(): void {
     clearTimeout(this.timer);
+    clearImmediate(this.immediate);
     this.chunks = [];
   }
 }

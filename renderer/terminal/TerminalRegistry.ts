@@ -181,8 +181,9 @@ export class TerminalRegistry {
   }
 
   /**
-   * Resolves with the time (performance.now()) of the first frame drawn after output holding
-   * `text` was parsed: how npm run bench:ui times a keystroke's echo without polling the page.
+   * Resolves with the time (performance.now()) at which the first frame after output holding
+   * `text` was parsed has been drawn: how npm run bench:ui times a keystroke's echo without
+   * polling the page.
    */
   whenShown(sessionId: string, text: string): Promise<number> {
     const entry = this.entries.get(sessionId);
@@ -415,7 +416,12 @@ export class TerminalRegistry {
     entry.watchers = entry.watchers.filter((watcher) => !seen.includes(watcher));
     entry.terminal.write(shown, () => {
       parsed?.();
-      requestAnimationFrame((time) => seen.forEach((watcher) => watcher.shown(time)));
+      // The time the frame's callbacks run, after xterm.js's own (asked for first) has drawn
+      // it: the frame's time stamp is when it began, which can be before the parse.
+      requestAnimationFrame(() => {
+        const drawn = performance.now();
+        seen.forEach((watcher) => watcher.shown(drawn));
+      });
     });
   }
 

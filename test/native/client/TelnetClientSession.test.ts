@@ -111,9 +111,8 @@ describe('telnet client against ser2net with RFC 2217 on a socat pty', () => {
 });
 
 describe('telnet client connection failures', () => {
-  // Every server a test starts, closed at the end: one left listening keeps the file's process alive.
-  const servers: Server[] = [];
-  after(() => servers.forEach((server) => server.close()));
+  let server: Server | undefined;
+  after(() => server?.close());
 
   it('says the connection was refused when nothing listens', async () => {
     const port = await freePort();
@@ -129,12 +128,11 @@ describe('telnet client connection failures', () => {
   it('says the server closed the connection when it answers and hangs up while the user types', async () => {
     // As a busy line's refusal does: one sentence, then the server's socket is gone, so the
     // keys typed meanwhile meet a closed socket (EPIPE). That is the server's close, not a failure.
-    const server = createServer((socket) => {
+    server = createServer((socket) => {
       socket.on('error', () => {});
       socket.end('line busy\r\n', () => socket.destroy());
     });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const client = observe({ host: '127.0.0.1', port, raw: true });
     client.session.onData(() => {
@@ -202,9 +200,8 @@ describe('telnet client connection failures', () => {
 
   it('says when the server closes during option negotiation', async () => {
     const port = await freePort();
-    const server = createServer((socket: Socket) => socket.end(Buffer.from([Cmd.IAC, Cmd.DO, Opt.TTYPE])));
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    server = createServer((socket: Socket) => socket.end(Buffer.from([Cmd.IAC, Cmd.DO, Opt.TTYPE])));
+    await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
     const client = observe({ host: '127.0.0.1', port });
     client.session.open();
     assert.deepEqual(await client.closed, {

@@ -1,33 +1,71 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { OutputChannel } from '../../../native/hub/OutputChannel.js';
 
+/** A channel on Node's mock clock (a loaded machine cannot split or delay a batch), and what it did. */
+function channel(t: TestContext, options: { maxBatch?: number } = {}): { channel: OutputChannel; sent: number[]; events: string[] } {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setImmediate'] });
+  const sent: number[] = [];
+  const events: string[] = [];
+  const made = new OutputChannel({
+    send: (data) => sent.push(data.length),
+    pause: () => events.push('pause'),
+    resume: () => events.push('resume'),
+    batchMs: 5,
+    maxBatch: options.maxBatch ?? 10_000,
+    highWater: 1000,
+    lowWater: 800,
+  });
+  t.after(() => made.dispose());
+  return { channel: made, sent, events };
+}
+
 describe('output batching and watermarks', () => {
-  it('batches chunks into one message, and pauses the source above the high watermark until the terminal catches up', (t) => {
-    // The batch timer on Node's mock clock: a loaded machine cannot split or delay a batch.
-    t.mock.timers.enable({ apis: ['setTimeout'] });
-    const sent: number[] = [];
-    const events: string[] = [];
-    const channel = new OutputChannel({
-      send: (data) => sent.push(data.length),
-      pause: () => events.push('pause'),
-      resume: () => events.push('resume'),
-      batchMs: 5,
-      highWater: 1000,
-      lowWater: 100,
-    });
-    channel.push(new Uint8Array(300));
-    channel.push(new Uint8Array(300));
+  it('sends what one I/O turn read as one message at once while the terminal has parsed everything (an echo waits for no timer)', (t) => {
+    const { channel: output, sent } = channel(t);
+    output.push(new Uint8Array(1));
+    output.push(new Uint8Array(2));
+    assert.deepEqual(sent, [], 'not before the turn has been read');
+    t.mock.timers.tick(0);
+    assert.deepEqual(sent, [3], 'two chunks, one message, without waiting for the batch timer');
+  });
+
+  it('gathers output while earlier output is unparsed, until the batch timer or until the terminal has parsed it all', (t) => {
+    const { channel: output, sent } = channel(t);
+    output.push(new Uint8Array(100));
+    t.mock.timers.tick(0);
+    output.push(new Uint8Array(50));
+    output.push(new Uint8Array(50));
     t.mock.timers.tick(4);
-    assert.deepEqual(sent, [], 'the batch waits out its 5 ms');
+    assert.deepEqual(sent, [100], 'gathered while the first message is unparsed');
     t.mock.timers.tick(1);
-    assert.deepEqual(sent, [600], 'two chunks, one message');
-    channel.push(new Uint8Array(500));
+    assert.deepEqual(sent, [100, 100], 'the batch timer sends it');
+    output.push(new Uint8Array(30));
+    output.acknowledge(100);
+    assert.deepEqual(sent, [100, 100], 'the second message is still unparsed');
+    output.acknowledge(100);
+    assert.deepEqual(sent, [100, 100, 30], 'everything sent is parsed: what was gathered goes at once');
+  });
+
+  it('sends a full batch at once', (t) => {
+    const { channel: output, sent } = channel(t, { maxBatch: 200 });
+    output.push(new Uint8Array(10));
+    t.mock.timers.tick(0);
+    output.push(new Uint8Array(150));
+    output.push(new Uint8Array(60));
+    assert.deepEqual(sent, [10, 210]);
+  });
+
+  it('pauses the source above the high watermark, sending what it holds at once, and resumes it below the low one', (t) => {
+    const { channel: output, sent, events } = channel(t);
+    output.push(new Uint8Array(600));
+    t.mock.timers.tick(0);
+    output.push(new Uint8Array(500));
     assert.deepEqual(events, ['pause'], 'more than 1000 unacknowledged bytes');
-    channel.acknowledge(600);
-    assert.deepEqual(events, ['pause'], '500 still outstanding is above the low watermark');
-    channel.acknowledge(450);
+    assert.deepEqual(sent, [600, 500], 'nothing more comes while paused: no reason to wait for the timer');
+    output.acknowledge(200);
+    assert.deepEqual(events, ['pause'], '900 still outstanding is above the low watermark');
+    output.acknowledge(150);
     assert.deepEqual(events, ['pause', 'resume']);
-    channel.dispose();
   });
 });
