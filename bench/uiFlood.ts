@@ -140,10 +140,12 @@ async function floorRate(browser: Browser, html: string, look: Look): Promise<{ 
   await page.setContent(html);
   const busySeconds = await busyMeter(page);
   const busyBefore = await busySeconds();
+  const tracer = process.env.BENCH_TRACE ? await startTrace(browser, page) : undefined;
   // The options Revtel's TerminalRegistry gives every tab (theme, font size, row height, scrollback).
   const options = { theme: { background: '#101418', foreground: '#d7dde4', cursor: '#f0c674', selectionBackground: '#3a4a5a' }, fontSize: 14, lineHeight: 1.2, scrollback: 10_000 };
   const ms = await page.evaluate<number>(`window.floor(${JSON.stringify({ cols: look.cols, rows: look.rows, options, webgl: look.renderer === 'webgl', focus: process.env.BENCH_FLOOR_FOCUS !== '0', line: FLOOD_LINE, total: FLOOD_BYTES })})`);
   const busy = (await busySeconds()) - busyBefore;
+  if (tracer) await tracer('the floor');
   await page.close();
   return { rate: FLOOD_BYTES / (ms / 1000), busy };
 }
@@ -232,6 +234,7 @@ async function main(): Promise<void> {
 
   progress('the flood');
   const profiler = process.env.BENCH_PROFILE ? await startProfile(page) : undefined;
+  const tracer = process.env.BENCH_TRACE ? await startTrace(browser, page) : undefined;
   const busySeconds = await busyMeter(page);
   const busyBefore = await busySeconds();
   const serverBefore = cpuSeconds(serve.pid!);
@@ -245,6 +248,7 @@ async function main(): Promise<void> {
   const busy = (await busySeconds()) - busyBefore;
   const server = cpuSeconds(serve.pid!) - serverBefore;
   if (profiler) await profiler();
+  if (tracer) await tracer('Revtel');
   progress('the latency during the flood');
   sent = 0;
   simulator.stdin!.write('go\n');
@@ -305,6 +309,30 @@ async function startProfile(page: Page): Promise<() => Promise<void>> {
     const total = [...self.values()].reduce((sum, ms) => sum + ms, 0);
     for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stderr.write(`${(100 * ms / total).toFixed(1).padStart(5)}%  ${name}\n`);
     await cdp.detach();
+  };
+}
+
+interface TraceEvent { name: string; ph: string; dur?: number; args?: { beginData?: { stackTrace?: { functionName: string; url: string; lineNumber: number }[] } } }
+
+/** BENCH_TRACE=1: the page's style recalculations and layouts during the flood, and the JS that forced them (on stderr). */
+async function startTrace(browser: Browser, page: Page): Promise<(label: string) => Promise<void>> {
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline.stack'] });
+  return async (label) => {
+    const { traceEvents } = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+    const count = (name: string): string => {
+      const events = traceEvents.filter((event) => event.name === name && (event.ph === 'X' || event.ph === 'B'));
+      return `${(events.length / (FLOOD_BYTES / 1e6)).toFixed(1)} ${name} per MB (${(events.reduce((sum, event) => sum + (event.dur ?? 0), 0) / 1000 / (FLOOD_BYTES / 1e6)).toFixed(1)} ms per MB)`;
+    };
+    process.stderr.write(`${label}: ${count('Layout')}, ${count('UpdateLayoutTree')}, ${count('Paint')}\n`);
+    // A layout with a JS stack was forced by that script (a layout read after a DOM write).
+    const forced = new Map<string, number>();
+    for (const event of traceEvents) {
+      const stack = event.name === 'Layout' || event.name === 'UpdateLayoutTree' ? event.args?.beginData?.stackTrace : undefined;
+      if (!stack?.length) continue;
+      const where = `${event.name} ${stack.slice(0, 4).map((frame) => `${frame.functionName || '(anonymous)'}@${frame.url.split('/').pop()}:${frame.lineNumber}`).join(' < ')}`;
+      forced.set(where, (forced.get(where) ?? 0) + 1);
+    }
+    for (const [where, times] of [...forced].sort((a, b) => b[1] - a[1]).slice(0, 15)) process.stderr.write(`  ${String(times).padStart(6)} forced: ${where}\n`);
   };
 }
 
