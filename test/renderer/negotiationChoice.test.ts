@@ -109,6 +109,10 @@ describe('the telnet negotiation choice', () => {
   it('passive against inetutils telnetd: the trace opens with what the server sent; the choice is saved with the destination', async () => {
     const page = await openUiPage(browser, url);
     await open(page, telnetd.port, 'passive');
+    // The earlier tests' sessions are the server's, listed in this page too: the trace read is
+    // the new tab's once it is the one shown.
+    const shown = page.getByRole('tab', { name: new RegExp(`127\\.0\\.0\\.1:${telnetd.port}`), selected: true });
+    await shown.waitFor();
     const trace = page.getByRole('list', { name: 'Trace lines' });
     await trace.getByText(/^SENT /).first().waitFor();
     const lines = await traceLines(page);
@@ -118,7 +122,9 @@ describe('the telnet negotiation choice', () => {
     await waitFor(() => destination() !== undefined, 'the destination in the settings file');
     assert.equal(destination()!.negotiation, 'passive');
     await page.getByRole('button', { name: `Close 127.0.0.1:${telnetd.port}` }).click();
+    await shown.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: `Connect 127.0.0.1:${telnetd.port}` }).click();
+    await shown.waitFor();
     await trace.getByText(/^SENT /).first().waitFor();
     const again = await traceLines(page);
     assert.match(again[0]!, /^(\S+ )?RCVD /, `reopened from the sidebar, the first trace line is ${again[0]}`);

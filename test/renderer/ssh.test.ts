@@ -17,13 +17,21 @@ import { makeServeHostKeys, startServe, type Served } from '../support/revtel.js
 
 const user = userInfo().username;
 
+/** One Chromium for both back ends below (a launch costs more than the second describe's tests). */
+let browser: UiBrowser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
 describe('SSH tabs against OpenSSH sshd', () => {
   let dir: string;
   let configHome: string;
   let hostKey: ReturnType<typeof makeSshKey>;
   let clientKey: ReturnType<typeof makeSshKey>;
   let sshd: Sshd;
-  let browser: UiBrowser;
   let served: Served;
   let url: string;
   let agent: Peer & { readonly socket: string };
@@ -54,10 +62,8 @@ describe('SSH tabs against OpenSSH sshd', () => {
     revtelSsh = await startServe(['--line', `${linePort}:demo`, '--multi', 'shared', '--ssh', String(revtelSshPort), '--password-file', join(dir, 'passwords'), '--data-dir', join(dir, 'data')], { listening: 2, env: { REVTEL_DEMO_BOOT_STEP_MS: '500' } });
     // The back end's agent is the test's own; keepalives every second so a dead server shows within seconds (and a loaded machine's sshd still answers in time).
     ({ served, url } = await startUi([], 0, configHome, { SSH_AUTH_SOCK: agent.socket, REVTEL_SSH_KEEPALIVE_MS: '1000' }));
-    browser = await launchBrowser();
   });
   after(async () => {
-    await browser?.close();
     await served?.stop();
     await revtelSsh?.stop();
     await agent?.stop();
@@ -367,17 +373,15 @@ describe('SSH tabs against OpenSSH sshd', () => {
 
 describe('SSH dialog where the back end has no SSH agent', () => {
   let served: Served;
-  let browser: UiBrowser;
 
   before(async () => {
     let url: string;
     ({ served, url } = await startUi([], 0, undefined, { SSH_AUTH_SOCK: '' }));
-    browser = await launchBrowser();
     page = await openUiPage(browser, url);
   });
   let page: Page;
   after(async () => {
-    await browser?.close();
+    await page?.close();
     await served?.stop();
   });
 

@@ -10,16 +10,20 @@ import { waitFor, WAIT_MS } from './peers.js';
 export const screenshotDir = repoPath('test-output', 'screenshots');
 
 /**
- * Debian's Chromium for one test file, its pages in one browser context, beside a page kept
- * open on 127.0.0.1 (not the UI: no server sees it). Chromium then runs the pages of that
- * site in the kept page's renderer process, which has the UI's script compiled after the
- * first load: a page costs it about a quarter of the CPU of one in a process of its own.
- * The UI keeps nothing in the browser that pages share (no cookies, no localStorage; only the
- * tab it shows, in its own sessionStorage), so what a page shows comes from its server alone,
+ * Debian's Chromium for one test file, its pages in one browser context, opened by a page
+ * kept open on 127.0.0.1 (not the UI: no server sees it). A page opened that way belongs to
+ * the kept page's browsing instance, so Chromium runs it in the kept page's renderer
+ * process, which has the UI's script compiled after the first load: a page costs about half
+ * the CPU of one that `newPage()` starts in a process of its own. Each is still a window of
+ * its own (its own document, script and WebSocket), as a second browser window is. The UI
+ * keeps nothing in the browser that pages share (no cookies, no localStorage; only the tab
+ * it shows, in its own sessionStorage), so what a page shows comes from its server alone,
  * as with a context of its own.
  */
 export class UiBrowser {
-  private constructor(readonly browser: Browser, private readonly pages: BrowserContext) {}
+  private opening: Promise<unknown> = Promise.resolve();
+
+  private constructor(readonly browser: Browser, private readonly kept: Page) {}
 
   static async launch(): Promise<UiBrowser> {
     const browser = await chromium.launch({
@@ -29,22 +33,26 @@ export class UiBrowser {
     const pages = await browser.newContext();
     const blank = createServer((_request, response) => response.end('<!doctype html><title>kept</title>'));
     await new Promise<void>((resolve) => blank.listen(0, '127.0.0.1', resolve));
+    const kept = await pages.newPage();
     try {
-      await (await pages.newPage()).goto(`http://127.0.0.1:${(blank.address() as AddressInfo).port}/`);
+      await kept.goto(`http://127.0.0.1:${(blank.address() as AddressInfo).port}/`);
     } finally {
       blank.close();
     }
-    return new UiBrowser(browser, pages);
+    return new UiBrowser(browser, kept);
   }
 
   /** A page of the shared context (1280×720 unless told otherwise). */
   async newPage(options: { readonly viewport?: ViewportSize } = {}): Promise<Page> {
-    const page = await this.pages.newPage();
+    // One window opened at a time: the kept page's next popup is then this call's.
+    const opened = this.opening.then(() => Promise.all([this.kept.waitForEvent('popup'), this.kept.evaluate("void window.open('about:blank', '_blank')")]));
+    this.opening = opened.catch(() => undefined);
+    const [page] = await opened;
     if (options.viewport) await page.setViewportSize(options.viewport);
     return page;
   }
 
-  /** A context of its own, for pages that need other browser settings (permissions, device pixels). */
+  /** A context of its own, for pages that need other browser settings (clipboard permissions). */
   newContext(options: BrowserContextOptions): Promise<BrowserContext> {
     return this.browser.newContext(options);
   }
