@@ -2,6 +2,7 @@ import { createRoot } from 'react-dom/client';
 import { EVENT_NAMES, type LineDto, type RevtelApi } from '../native/api/index.js';
 import { App } from './components/App.js';
 import { ServicesContext } from './components/context.js';
+import { recallTab, rememberTab, resumedTab } from './state/activeTab.js';
 import { createRevtelStore, settingsOf, tabsOf } from './state/store.js';
 import { TerminalRegistry } from './terminal/TerminalRegistry.js';
 import { connectWebSocketApi } from './transport/webSocketApi.js';
@@ -99,6 +100,13 @@ async function start(): Promise<void> {
     }, SAVE_DELAY_MS);
   });
   for (const session of sessions) store.getState().applyEvent('sessionAdded', session);
+  // The tab this window showed before a reload is shown again (sessionStorage is this window's own).
+  const storage = pageStorage();
+  const resumed = resumedTab(tabsOf(store.getState()), recallTab(storage));
+  if (resumed) store.getState().activate(resumed);
+  store.subscribe((state, previous) => {
+    if (state.active !== previous.active || state.order !== previous.order) rememberTab(state, storage);
+  });
   // This page follows exactly the sessions it has tabs for; the back end keeps the others.
   const follow = (): void => {
     const tabs = tabsOf(store.getState());
@@ -116,6 +124,15 @@ async function start(): Promise<void> {
       <App />
     </ServicesContext.Provider>,
   );
+}
+
+/** The window's sessionStorage, if the browser lets the page have it. */
+function pageStorage(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
 }
 
 void start();

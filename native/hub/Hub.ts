@@ -252,8 +252,8 @@ export class Hub implements RevtelHandlers {
   }
 
   async replayScreen(request: MethodRequest<'replayScreen'>): Promise<Uint8Array> {
-    const session = this.session(request.sessionId);
-    if (!(session instanceof ReplayHubSession)) throw new ApiError(`${session.dto.title} is not a replay: only a replay can be stepped through`);
+    const { session, dto } = this.record(request.sessionId);
+    if (!(session instanceof ReplayHubSession)) throw new ApiError(`${dto.title} is not a replay: only a replay can be stepped through`);
     return session.screenAfter(request.step);
   }
 
@@ -429,9 +429,18 @@ export class Hub implements RevtelHandlers {
   private async add(factory: SessionFactory, extra: Partial<SessionDto> = {}): Promise<SessionDto> {
     const record = new SessionRecord(randomUUID(), factory, this.emit, this.options.scrollback ?? DEFAULT_SCROLLBACK, extra);
     await userErrorAsync(() => record.open());
+    record.number = this.freeNumber(record.destination);
     this.sessions.set(record.sessionId, record);
     this.emit('sessionAdded', record.dto);
     return record.dto;
+  }
+
+  /** The lowest number no session to `destination` has: a closed session's number is given again. */
+  private freeNumber(destination: string): number {
+    const taken = new Set([...this.sessions.values()].filter((record) => record.destination === destination).map((record) => record.number));
+    let number = 1;
+    while (taken.has(number)) number++;
+    return number;
   }
 
   private record(sessionId: string): SessionRecord {

@@ -15,8 +15,9 @@ import type { Emit, HubSession } from './HubSession.js';
 import { Scrollback, type ScrollbackLimits } from './Scrollback.js';
 
 /**
- * Keys typed into a tab while its session connects are held, up to this many bytes, and
- * sent once it is open, as PuTTY and SecureCRT do; past it, typing is refused with a sentence.
+ * Keys typed into a tab while the connection the user asked for opens (the first, or a
+ * Reconnect) are held, up to this many bytes, and sent once it is open, as PuTTY and
+ * SecureCRT do; past it, typing is refused with a sentence.
  */
 export const TYPE_AHEAD_LIMIT = 4096;
 
@@ -44,12 +45,24 @@ export class SessionRecord {
    */
   private acknowledged = 0;
   private log: { readonly file: SessionLog; readonly stripper: EscapeStripper | undefined } | undefined;
-  /** Typed before the session (re)opened, in order; sent when it opens, dropped (and said) if it closes. */
+  /**
+   * The connection the user asked for (open, Reconnect) is on its way: keys are held for it.
+   * Not while a device is unplugged or a session reconnects by itself: keys typed into a dead
+   * line and sent minutes later could reach another device on the same port ("reload").
+   */
+  private opening = false;
+  /** Typed while the session opened, in order; sent when it opens, dropped (and said) if it does not. */
   private typedAhead: Uint8Array[] = [];
   private typedAheadBytes = 0;
-  /** Said with the closed state once a failed connection dropped what was typed ahead. */
+  /** Said with its state (closed, or waiting on its own) once a connection that did not open dropped what was typed ahead. */
   private notSent: string | undefined;
   detached = false;
+  /**
+   * Which of the sessions with its title this is: the second one to a destination is
+   * "router:23 (2)", as SecureCRT and Tabby tell tabs apart. Given by the hub when it is
+   * added (Hub.add), and kept for the session's life, reconnects included.
+   */
+  number = 1;
   /** The tab's choices, as a page last set them. */
   prefs: TabPrefsDto | undefined;
   /** The terminal size last asked for, by whichever window asked last. */
@@ -74,10 +87,15 @@ export class SessionRecord {
     return this.decorate(this.current!.dto);
   }
 
+  /** The title its session gives it (the destination), before any number. */
+  get destination(): string {
+    return this.current!.dto.title;
+  }
+
   private decorate(dto: SessionDto): SessionDto {
-    const message = dto.state === 'closed' && this.notSent ? `${dto.message ?? 'It closed.'} ${this.notSent}` : dto.message;
+    const message = dto.state !== 'open' && this.notSent ? `${dto.message ?? (dto.state === 'closed' ? 'It closed.' : '')} ${this.notSent}`.trim() : dto.message;
     return {
-      ...dto, ...(message !== undefined ? { message } : {}), ...this.extra, ...(this.detached ? { detached: true } : {}), ...(this.log ? { logFile: this.log.file.file } : {}),
+      ...dto, ...(this.number > 1 ? { title: `${dto.title} (${this.number})` } : {}), ...(message !== undefined ? { message } : {}), ...this.extra, ...(this.detached ? { detached: true } : {}), ...(this.log ? { logFile: this.log.file.file } : {}),
       ...(this.size ? { size: this.size } : {}),
     };
   }
@@ -90,6 +108,7 @@ export class SessionRecord {
     // The new session's output channel starts with nothing outstanding.
     this.acknowledged = this.scrollback.end;
     this.notSent = undefined;
+    this.opening = true;
     this.mode = undefined;
     this.modem = undefined;
     this.current = this.factory(this.sessionId, (event, payload) => {
@@ -110,17 +129,21 @@ export class SessionRecord {
   }
 
   /**
-   * What the user typed: to the open session; held while it is on its way to opening by
-   * itself (connecting, reconnecting, a serial device unplugged) and until what was held is
-   * sent; refused with a sentence once it is closed, where nothing would ever take it.
+   * What the user typed: to the open session; held while the connection the user asked for
+   * opens, and until what was held is sent; refused with a sentence while nothing is there
+   * to take it — closed, a device unplugged, a lost connection being tried again.
    */
   write(data: Uint8Array): void {
-    const { state, title, kind } = this.current!.dto;
+    const { state, title, kind } = this.dto;
     if ((state === 'open' && this.typedAheadBytes === 0) || kind === 'replay') {
       this.current!.write(data);
       return;
     }
     if (state === 'closed') throw new ApiError(`${title} is closed: what you type is not sent; Reconnect opens it again`);
+    if (!this.opening && state !== 'open') {
+      const waiting = state === 'unplugged' ? 'is unplugged' : 'lost its connection and is trying again';
+      throw new ApiError(`${title} ${waiting}: what you typed was not sent; type it again once it is back`);
+    }
     if (this.typedAheadBytes + data.length > TYPE_AHEAD_LIMIT) {
       throw new ApiError(`${title} is ${state === 'connecting' ? 'still connecting' : state}: ${this.typedAheadBytes} bytes typed so far will be sent once it opens, and no more than ${TYPE_AHEAD_LIMIT} are held`);
     }
@@ -210,10 +233,14 @@ export class SessionRecord {
       }
       case 'sessionState': {
         const dto = payload as SessionDto;
+        // The connection asked for opened or failed: from now on only the user's next one is waited for.
+        if (dto.state !== 'connecting') this.opening = false;
+        if (dto.state === 'open') this.notSent = undefined;
         if (this.typedAheadBytes === 0) return this.decorate(dto) as ApiEvents[E];
         // After the session's own reaction to opening (a telnet client's first negotiation).
         if (dto.state === 'open') queueMicrotask(() => this.sendTypedAhead());
-        if (dto.state !== 'closed') return this.decorate(dto) as ApiEvents[E];
+        if (dto.state === 'open' || dto.state === 'connecting') return this.decorate(dto) as ApiEvents[E];
+        // It did not open (closed, or waiting on its own): what was held is not kept for later.
         const dropped = this.typedAheadBytes;
         this.typedAhead = [];
         this.typedAheadBytes = 0;

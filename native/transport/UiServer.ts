@@ -27,6 +27,13 @@ export interface UiServerOptions {
   readonly token?: string;
   /** How long a connection may take to present the token (default HELLO_TIMEOUT_MS). */
   readonly helloTimeoutMs?: number;
+  /** How often a page is pinged, and how many pings in a row it may leave unanswered (default KEEP_ALIVE). */
+  readonly keepAlive?: KeepAlive;
+}
+
+export interface KeepAlive {
+  readonly intervalMs: number;
+  readonly missed: number;
 }
 
 const MAX_MESSAGE = 2 * 1024 * 1024;
@@ -38,6 +45,15 @@ const MAX_MESSAGE = 2 * 1024 * 1024;
 const MAX_UNREAD = 8 * 1024 * 1024;
 /** A connection that has not presented the token by then is closed. */
 export const HELLO_TIMEOUT_MS = 10_000;
+/**
+ * A page that vanished without closing its WebSocket (a laptop asleep, a cable pulled) is
+ * found as OpenSSH's ClientAliveInterval and ClientAliveCountMax find a dead client: pinged
+ * every interval, dropped after this many in a row with no pong, no message and none of its
+ * output taken. Until then it holds its sessions: as their only or furthest reader it could
+ * keep a flooding device paused for good. A page busy parsing still answers: the browser's
+ * network code, not the page's script, answers pings.
+ */
+export const KEEP_ALIVE: KeepAlive = { intervalMs: 5000, missed: 3 };
 
 export class UiServer {
   readonly token: string;
@@ -111,6 +127,8 @@ export class UiServer {
     let unsubscribe: (() => void) | undefined;
     /** The sessions this page shows: only their output, trace and modes are sent to it. */
     const shown = new Set<string>();
+    /** What was given to the socket, so that what the page has taken of it can be told (see the pinger). */
+    let sentBytes = 0;
     const send = (message: unknown): void => {
       if (ws.readyState !== ws.OPEN) return;
       if (ws.bufferedAmount > MAX_UNREAD) {
@@ -118,7 +136,9 @@ export class UiServer {
         ws.close(4002, `This page fell more than ${MAX_UNREAD / 1048576} MiB behind the server: reload it`);
         return;
       }
-      ws.send(encodeFrame(message));
+      const frame = encodeFrame(message);
+      sentBytes += frame.length;
+      ws.send(frame);
     };
     const refuse = (message: string): void => {
       this.options.log(`ui: ${peer} refused: ${message}`);
@@ -127,7 +147,29 @@ export class UiServer {
     };
     const helloTimeoutMs = this.options.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
     const helloTimer = setTimeout(() => refuse(`no token within ${helloTimeoutMs / 1000} s`), helloTimeoutMs);
+    const keepAlive = this.options.keepAlive ?? KEEP_ALIVE;
+    let unanswered = 0;
+    let taken = 0;
+    const pinger = setInterval(() => {
+      // A page far behind (a second window mid-flood) finds a ping only after the output queued
+      // before it: taking that output is a sign of life too.
+      const takenNow = sentBytes - ws.bufferedAmount;
+      if (takenNow > taken) unanswered = 0;
+      taken = takenNow;
+      if (unanswered >= keepAlive.missed) {
+        this.options.log(`ui: ${peer} answered none of ${keepAlive.missed} pings: dropped as gone`);
+        // No closing handshake to wait for from a page that is not there: 'close' follows at once.
+        ws.terminate();
+        return;
+      }
+      unanswered++;
+      ws.ping();
+    }, keepAlive.intervalMs);
+    ws.on('pong', () => {
+      unanswered = 0;
+    });
     ws.on('message', (data, isBinary) => {
+      unanswered = 0;
       let message: { type?: unknown; token?: unknown; id?: unknown; method?: unknown; request?: unknown };
       try {
         if (!isBinary) throw new ApiError('Messages must be binary frames');
@@ -180,6 +222,7 @@ export class UiServer {
     });
     ws.on('close', () => {
       clearTimeout(helloTimer);
+      clearInterval(pinger);
       unsubscribe?.();
       // A page that went away reads nothing more: the hub takes its sessions' output again.
       for (const sessionId of shown) void this.options.hub.unsubscribeSession({ sessionId });

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { tabShortcut } from '../state/keyboard.js';
-import { tabsOf, type RendererChoice } from '../state/store.js';
+import { tabsOf, toastsOnScreen, type RendererChoice } from '../state/store.js';
 import { Dialogs } from './Dialogs.js';
 import { Menu } from './Menu.js';
 import { SessionView } from './SessionView.js';
@@ -119,7 +119,7 @@ function NoSession() {
 function Errors() {
   const all = useRevtel((state) => state.errors);
   const active = useRevtel((state) => state.active);
-  const errors = all.filter((error) => error.sessionId === undefined || error.sessionId === active);
+  const errors = toastsOnScreen(all, active);
   const { store } = useServices();
   return (
     <div className="errors" aria-live="assertive">

@@ -1,4 +1,4 @@
-import { createStore } from 'zustand/vanilla';
+import { createStore, type StoreApi } from 'zustand/vanilla';
 import { sentence } from './sentences.js';
 import { SESSION_TRACE_LIMIT, type ApiEvents, type EventName, type LineDto, type ModemLinesDto, type OptionStateDto, type PortDto, type SessionDto, type SessionSnapshotDto, type SshServerDto, type TabPrefsDto, type TerminalModeDto, type TraceEntryDto, type UiSettingsDto } from '../../native/api/index.js';
 
@@ -175,7 +175,7 @@ function bounded<T>(list: readonly T[], more: readonly T[], limit: number): read
   return all;
 }
 
-/** How long a toast stays. */
+/** How long a toast stays on screen. */
 const TOAST_MS = 8000;
 
 export interface StoreOptions {
@@ -218,7 +218,7 @@ function newView(dto: SessionDto): SessionView {
 
 export function createRevtelStore(options: StoreOptions = {}) {
   let nextError = 1;
-  return createStore<RevtelState>()((set, get) => {
+  const store = createStore<RevtelState>()((set, get) => {
     const updateSession = (sessionId: string, change: (view: SessionView) => Partial<SessionView>): void => {
       const view = get().sessions[sessionId];
       if (!view) return;
@@ -409,7 +409,6 @@ export function createRevtelStore(options: StoreOptions = {}) {
         if (get().errors.some((error) => error.message === text && error.sessionId === sessionId)) return;
         const id = nextError++;
         set({ errors: [...get().errors, { id, message: text, ...(sessionId ? { sessionId } : {}) }] });
-        setTimeout(() => get().dismissError(id), options.toastMs ?? TOAST_MS);
       },
 
       dismissError(id) {
@@ -462,6 +461,33 @@ export function createRevtelStore(options: StoreOptions = {}) {
         set({ connectionLost: message });
       },
     };
+  });
+  fadeToastsOnScreen(store, options.toastMs ?? TOAST_MS);
+  return store;
+}
+
+/** The toasts shown: those about no tab in particular, and those about the tab shown. */
+export function toastsOnScreen(errors: RevtelState['errors'], active: string | undefined): RevtelState['errors'] {
+  return errors.filter((error) => error.sessionId === undefined || error.sessionId === active);
+}
+
+/**
+ * A toast fades once it has been on screen for `toastMs`: one about a tab the user is not
+ * looking at waits for that tab, and starts its time again each time the tab comes back.
+ */
+function fadeToastsOnScreen(store: StoreApi<RevtelState>, toastMs: number): void {
+  const fading = new Map<number, ReturnType<typeof setTimeout>>();
+  const follow = (state: RevtelState): void => {
+    const onScreen = new Set(toastsOnScreen(state.errors, state.active).map((error) => error.id));
+    for (const [id, timer] of fading) {
+      if (onScreen.has(id)) continue;
+      clearTimeout(timer);
+      fading.delete(id);
+    }
+    for (const id of onScreen) if (!fading.has(id)) fading.set(id, setTimeout(() => store.getState().dismissError(id), toastMs));
+  };
+  store.subscribe((state, previous) => {
+    if (state.errors !== previous.errors || state.active !== previous.active) follow(state);
   });
 }
 

@@ -91,6 +91,26 @@ describe('the UI store', () => {
     assert.equal(store.getState().errors.length, 0);
   });
 
+  it('lets a toast about another tab fade only after its own tab has shown it for its time', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const store = createRevtelStore({ toastMs: 20 });
+    for (const id of ['a', 'b']) store.getState().opened(session(id));
+    store.getState().showError('host-a:23 refused the BREAK', 'a');
+    // Tab b is shown: the toast about a waits, however long.
+    t.mock.timers.tick(1000);
+    assert.equal(store.getState().errors.length, 1);
+    store.getState().activate('a');
+    t.mock.timers.tick(15);
+    // Shown for 15 of its 20 ms, then hidden again: it waits once more, and gets its whole time back.
+    store.getState().activate('b');
+    t.mock.timers.tick(1000);
+    store.getState().activate('a');
+    t.mock.timers.tick(19);
+    assert.equal(store.getState().errors.length, 1);
+    t.mock.timers.tick(1);
+    assert.deepEqual(store.getState().errors, []);
+  });
+
   it('collects errors as sentences to show and dismiss, and bounds the font size', () => {
     const store = createRevtelStore();
     store.getState().showError('COM7 is in use by another program — close it or pick another port');

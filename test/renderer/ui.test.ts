@@ -176,14 +176,20 @@ describe('the browser UI', () => {
     await pty.stop();
     await page.locator('.status-bar [data-state="unplugged"]').waitFor({ timeout: 5000 });
     assert.match(await page.getByRole('alert', { name: /^State of / }).innerText(), /device unplugged, waiting for it/);
+    // Typed into the dead line: refused with a sentence, not kept to reach whatever is plugged in later.
+    await page.locator('.terminal-area .xterm').click();
+    await page.keyboard.type('reload');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'is unplugged: what you typed was not sent; type it again once it is back' }).first().waitFor();
     await screenshot(page, '06-unplugged');
     pty = await startPtyPair(dir);
+    const device = collect(pty.remote);
     await page.locator('.status-bar [data-state="open"]').waitFor({ timeout: 5000 });
     assert.match(await page.locator('.status-bar .message').innerText(), /device back, reopened with 9600,8N1/);
-    const device = collect(pty.remote);
     await page.locator('.terminal-area .xterm').click();
     await page.keyboard.type('after replug');
     await waitFor(() => device.text().includes('after replug'), 'typing to reach the replugged device');
+    assert.equal(device.text(), 'after replug', 'nothing typed while it was unplugged');
     device.stop();
   });
 

@@ -16,8 +16,9 @@ export const screenshotDir = repoPath('test-output', 'screenshots');
  * process, which has the UI's script compiled after the first load: a page costs about half
  * the CPU of one that `newPage()` starts in a process of its own. Each is still a window of
  * its own (its own document, script and WebSocket), as a second browser window is. The UI
- * keeps nothing in the browser (no storage, no cookies), so what a page shows comes from
- * its server alone, as with a context of its own.
+ * keeps nothing in the browser that pages share (no cookies, no localStorage; only the tab
+ * it shows, in its own sessionStorage), so what a page shows comes from its server alone,
+ * as with a context of its own.
  */
 export class UiBrowser {
   private opening: Promise<unknown> = Promise.resolve();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ApiEvents, EventName, SessionDto } from '../../../native/api/index.js';
@@ -12,9 +13,10 @@ import { startFloodDevice } from '../../support/floodDevice.js';
 import { freePort, scratchDir, waitFor } from '../../support/peers.js';
 import { scriptedServer } from '../../support/scriptedServer.js';
 
-// Keys typed into a tab while its session is still connecting: held by the hub and sent
-// once the connection opens, as PuTTY and SecureCRT do; dropped with a sentence if it
-// fails; refused with a sentence past a bound. Real peers: a serial device that appears
+// Keys typed into a tab while the connection the user asked for is still being made: held
+// by the hub and sent once it opens, as PuTTY and SecureCRT do; dropped with a sentence if it
+// fails; refused with a sentence past a bound, and while a device is unplugged (keys typed
+// into a dead console must not reach whatever is plugged in later). Real peers: a serial device that appears
 // after the tab was opened, a telnet server played by our engine, a port nobody listens on.
 
 describe('keys typed while a session connects', () => {
@@ -87,7 +89,7 @@ describe('keys typed while a session connects', () => {
     }
   });
 
-  it('holds what was typed into a serial tab while its device is unplugged, and sends it when it is back', async () => {
+  it('refuses what is typed into a serial tab while its device is unplugged, and sends none of it when the device is back', async () => {
     const link = join(scratchDir(), 'replugged-device');
     let device = await startFloodDevice(link, 0);
     const { sessionId } = await hub.openSerial({ path: link, settings: '9600,8N1' });
@@ -95,14 +97,42 @@ describe('keys typed while a session connects', () => {
       await waitFor(() => states.get(sessionId)?.state === 'open', 'the device open');
       device.stop();
       await waitFor(() => states.get(sessionId)?.state === 'unplugged', 'the unplug');
-      // Dropped without a word before: the device layer discards writes while it has no port.
-      await hub.write({ sessionId, data: Buffer.from('show clock\r') });
+      // Held and sent on replug before: "reload" typed into a dead line reached whatever came back on the port.
+      await assert.rejects(hub.write({ sessionId, data: Buffer.from('reload\r') }), {
+        message: `${link} is unplugged: what you typed was not sent; type it again once it is back`,
+      });
       rmSync(link); // The killed device's link, left behind.
       device = await startFloodDevice(link, 0);
-      await waitFor(() => device.received() === 'show clock\r', 'the keys at the device once it is back');
+      await waitFor(() => states.get(sessionId)?.state === 'open', 'the device back');
+      await hub.write({ sessionId, data: Buffer.from('x') });
+      await waitFor(() => device.received().includes('x'), 'a key typed once it is back');
+      assert.equal(device.received(), 'x', 'nothing typed while it was unplugged');
     } finally {
       device.stop();
       await hub.closeSession({ sessionId });
+    }
+  });
+
+  it('holds keys again while a Reconnect the user clicked is being made', async () => {
+    // A server that hangs up on the first connection and takes the second.
+    let connections = 0;
+    const received: Buffer[] = [];
+    const peer = createServer((socket) => {
+      socket.on('error', () => {});
+      if (++connections === 1) socket.destroy();
+      else socket.on('data', (chunk: Buffer) => received.push(chunk));
+    });
+    await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
+    const { sessionId } = await hub.openTelnet({ host: '127.0.0.1', port: (peer.address() as AddressInfo).port, negotiation: 'raw' });
+    try {
+      await waitFor(() => states.get(sessionId)?.state === 'closed', 'the hang-up');
+      const { state: reconnecting } = await hub.reconnectSession({ sessionId });
+      assert.equal(reconnecting, 'connecting');
+      await hub.write({ sessionId, data: Buffer.from('show clock\r') });
+      await waitFor(() => Buffer.concat(received).toString() === 'show clock\r', 'the keys at the server once it opens');
+    } finally {
+      await hub.closeSession({ sessionId });
+      peer.close();
     }
   });
 

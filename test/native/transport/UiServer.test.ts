@@ -22,9 +22,10 @@ interface Reply { type: string; id?: number | null; message?: string; result?: u
 
 interface Client { ws: WebSocket; next: () => Promise<Reply>; closed: Promise<number>; closeReason: Promise<string>; tcp: () => Socket }
 
-function open(url: string, origin?: string): Promise<Client> {
+function open(url: string, origin?: string, options: WebSocket.ClientOptions = {}): Promise<Client> {
   let tcp: Socket | undefined;
   const ws = new WebSocket(url, {
+    ...options,
     ...(origin ? { origin } : {}),
     // Kept, so that a test can stop reading at the TCP level as a frozen page does.
     createConnection: ((options: NetConnectOpts) => (tcp = netConnect(options))) as typeof netConnect,
@@ -62,8 +63,8 @@ async function call(client: Client, id: number, method: string, request: unknown
   }
 }
 
-async function hello(api: string, token: string): Promise<Client> {
-  const client = await open(api);
+async function hello(api: string, token: string, options: WebSocket.ClientOptions = {}): Promise<Client> {
+  const client = await open(api, undefined, options);
   client.ws.send(encodeFrame({ type: 'hello', token }));
   assert.equal((await client.next()).type, 'welcome');
   return client;
@@ -184,16 +185,18 @@ describe('the UI WebSocket', () => {
 });
 
 describe('the UI WebSocket in process', () => {
-  // In process: the hello timeout injected (the product's 10 s are not waited out), the hub at hand.
+  // In process: the hello timeout and the keep-alive injected (the product's 10 s and 5 s × 3
+  // are not waited out), the hub at hand.
   let uiServer: UiServer;
   let hub: Hub;
   let server: TerminalServer;
   let api: string;
+  const logged: string[] = [];
   before(async () => {
     const device = { open: openDevice, listPorts: async () => [] };
     server = new TerminalServer({ device, log: () => {}, version: 'test' });
     hub = new Hub({ server, device, listPorts: device.listPorts });
-    uiServer = new UiServer({ hub, staticDir: repoPath('dist', 'renderer'), port: 0, bind: '127.0.0.1', log: () => {}, helloTimeoutMs: 300 });
+    uiServer = new UiServer({ hub, staticDir: repoPath('dist', 'renderer'), port: 0, bind: '127.0.0.1', log: (line) => logged.push(line), helloTimeoutMs: 300, keepAlive: { intervalMs: 200, missed: 3 } });
     api = `ws://${new URL(await uiServer.start()).host}/api`;
   });
   after(async () => {
@@ -249,6 +252,122 @@ describe('the UI WebSocket in process', () => {
     } finally {
       hub.unsubscribeSession = unsubscribe;
       await hub.closeSession({ sessionId });
+    }
+  });
+
+  /**
+   * A page with a serial tab on a device that floods, which takes the device's output without
+   * acknowledging any, so that, as its only reader, it holds the device paused.
+   */
+  const holdingFlood = async (flood: number) => {
+    const link = join(scratchDir(), 'flood-device');
+    const device = await startFloodDevice(link, flood);
+    const page = await hello(api, token());
+    const states = new Map<string, string>();
+    page.ws.on('message', (data: Buffer) => {
+      const { event, payload } = decodeFrame(new Uint8Array(data)) as SessionData & { payload: { state?: string } };
+      if (event === 'sessionState') states.set(payload.sessionId, payload.state!);
+    });
+    /** How far the hub has taken the device's output. */
+    let end = 0;
+    const watch = hub.onEvent(({ event, payload }) => {
+      if (event === 'sessionData') end = Math.max(end, (payload as SessionData['payload']).offset + (payload as SessionData['payload']).data.length);
+    });
+    const { sessionId } = (await call(page, 1, 'openSerial', { path: link, settings: '115200,8N1' })).result as { sessionId: string };
+    await call(page, 2, 'subscribeSession', { sessionId });
+    await waitFor(() => states.get(sessionId) === 'open', 'the serial tab to be open');
+    device.go();
+    await waitFor(() => end > OUTPUT_HIGH_WATER, 'the page to hold the device back');
+    return {
+      page, sessionId, end: () => end,
+      stop: async () => {
+        watch.dispose();
+        page.ws.terminate();
+        device.stop();
+        await hub.closeSession({ sessionId });
+      },
+    };
+  };
+
+  it('drops a page that vanished without closing (no pong, nothing read), and the device it held back goes on', async () => {
+    const FLOOD = 1024 * 1024;
+    const held = await holdingFlood(FLOOD);
+    try {
+      // The laptop sleeps: the page reads nothing more and answers no ping.
+      held.page.tcp().pause();
+      await waitFor(() => logged.some((line) => /^ui: 127\.0\.0\.1:\d+ answered none of 3 pings: dropped as gone$/.test(line)), 'the page to be dropped');
+      // Nobody reads the tab now: the scrollback takes the rest of the flood.
+      await waitFor(() => held.end() === FLOOD, 'the device to send the rest');
+    } finally {
+      await held.stop();
+    }
+  });
+
+  it('keeps a page that is slow to read but answers pings', async () => {
+    const FLOOD = 1024 * 1024;
+    const held = await holdingFlood(FLOOD);
+    let pings = 0;
+    held.page.ws.on('ping', () => pings++);
+    let upTo = 0;
+    try {
+      // Busy past the point where a silent page is dropped (the 3 pings it may miss, and one more).
+      await waitFor(() => pings >= 5, 'five pings');
+      assert.equal(held.page.ws.readyState, WebSocket.OPEN);
+      assert.ok(held.end() < FLOOD, 'the device still waits for the page');
+      // It catches up, acknowledging as its terminal parses: the flood goes on through it.
+      held.page.ws.on('message', (data: Buffer) => {
+        const { event, payload } = decodeFrame(new Uint8Array(data)) as SessionData;
+        if (event !== 'sessionData') return;
+        upTo = Math.max(upTo, payload.offset + payload.data.length);
+        held.page.ws.send(encodeFrame({ type: 'call', id: 9, method: 'acknowledgeOutput', request: { sessionId: held.sessionId, upTo } }));
+      });
+      held.page.ws.send(encodeFrame({ type: 'call', id: 9, method: 'acknowledgeOutput', request: { sessionId: held.sessionId, upTo: held.end() } }));
+      await waitFor(() => upTo === FLOOD, 'the page to get the whole flood');
+      assert.equal(held.page.ws.readyState, WebSocket.OPEN);
+    } finally {
+      await held.stop();
+    }
+  });
+
+  it('keeps a page far behind, whose pongs wait behind its output, as long as it takes that output', async () => {
+    const link = join(scratchDir(), 'flood-device');
+    const device = await startFloodDevice(link, 256 * 1024 * 1024);
+    // One window sets the pace, acknowledging as its terminal parses; the other reads what it
+    // is sent but answers no ping (its pongs modelled as stuck behind a backlog for good).
+    const pacer = await hello(api, token());
+    const behind = await hello(api, token(), { autoPong: false });
+    let pings = 0;
+    let read = 0;
+    behind.ws.on('ping', () => pings++);
+    let sessionId = '';
+    try {
+      const states = new Map<string, string>();
+      let upTo = 0;
+      pacer.ws.on('message', (data: Buffer) => {
+        const { event, payload } = decodeFrame(new Uint8Array(data)) as SessionData & { payload: { state?: string } };
+        if (event === 'sessionState') states.set(payload.sessionId, payload.state!);
+        if (event !== 'sessionData') return;
+        upTo = Math.max(upTo, payload.offset + payload.data.length);
+        pacer.ws.send(encodeFrame({ type: 'call', id: 9, method: 'acknowledgeOutput', request: { sessionId, upTo } }));
+      });
+      behind.ws.on('message', (data: Buffer) => {
+        const { event, payload } = decodeFrame(new Uint8Array(data)) as SessionData;
+        if (event === 'sessionData') read += payload.data.length;
+      });
+      sessionId = ((await call(pacer, 1, 'openSerial', { path: link, settings: '115200,8N1' })).result as { sessionId: string }).sessionId;
+      await call(pacer, 2, 'subscribeSession', { sessionId });
+      await call(behind, 1, 'subscribeSession', { sessionId });
+      await waitFor(() => states.get(sessionId) === 'open', 'the serial tab to be open');
+      device.go();
+      // Past the 3 pings a silent page may miss, and one more: it would have been dropped by now.
+      await waitFor(() => pings >= 5, 'five pings to the page behind', 20_000);
+      assert.equal(behind.ws.readyState, WebSocket.OPEN);
+      assert.ok(read > 0);
+    } finally {
+      pacer.ws.terminate();
+      behind.ws.terminate();
+      device.stop();
+      if (sessionId) await hub.closeSession({ sessionId });
     }
   });
 
