@@ -37,7 +37,7 @@ describe('the tab a window shows', () => {
     assert.equal(await shown(page), titles[1]);
     // The terminal shown is that tab's, not only its title lit.
     await waitForTerminal(page, `[revtel] port ${ui.linePort}`);
-    await screenshot(page, '40-active-tab-after-reload');
+    await screenshot(page, '13-active-tab-after-reload');
 
     // A window of its own: nothing remembered, the first tab, as a browser window opens on its first.
     const second = await ui.page({ width: 1400, height: 860 });
@@ -73,7 +73,7 @@ describe('the tab a window shows', () => {
     assert.deepEqual(await tabTitles(page), ['demo router', 'demo router (2)']);
     // The sentences about a tab name it as its tab does.
     await page.getByRole('button', { name: 'Close demo router (2)' }).waitFor();
-    await screenshot(page, '41-numbered-tabs');
+    await screenshot(page, '14-numbered-tabs');
 
     await page.reload();
     await page.getByRole('tab').nth(1).waitFor();
