@@ -197,8 +197,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     await trace.getByText(/^Host key ED25519 \S+: known/).first().waitFor();
     assert.equal(await page.getByRole('alertdialog').count(), 0, 'a recorded key is not asked about again');
 
-    // The shell answers before its connection is killed: a shell killed while its dotfiles
-    // still run can leave their locks behind (pyenv's rehash lock stalls every later shell).
+    // The shell answers before its connection is killed: the reconnection is then told apart by a new prompt.
     await shellPrompt(page);
     await page.locator('.terminal-area .xterm').click();
     await page.keyboard.type('echo first-$((6*7))');
