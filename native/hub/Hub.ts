@@ -431,6 +431,7 @@ export class Hub implements RevtelHandlers {
     await userErrorAsync(() => record.open());
     record.number = this.freeNumber(record.destination);
     this.sessions.set(record.sessionId, record);
+    record.announced = true;
     this.emit('sessionAdded', record.dto);
     return record.dto;
   }

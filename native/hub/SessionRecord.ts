@@ -63,6 +63,12 @@ export class SessionRecord {
    * added (Hub.add), and kept for the session's life, reconnects included.
    */
   number = 1;
+  /**
+   * Pages have been told of the session (sessionAdded, with its number). What it says before
+   * that (its first 'connecting', while the hub has not numbered it yet) is kept but not
+   * passed on: it would reach pages ahead of the tab, under a title without its number.
+   */
+  announced = false;
   /** The tab's choices, as a page last set them. */
   prefs: TabPrefsDto | undefined;
   /** The terminal size last asked for, by whichever window asked last. */
@@ -112,7 +118,9 @@ export class SessionRecord {
     this.mode = undefined;
     this.modem = undefined;
     this.current = this.factory(this.sessionId, (event, payload) => {
-      if (generation === this.generation) this.emit(event, this.observe(event, payload));
+      if (generation !== this.generation) return;
+      const observed = this.observe(event, payload);
+      if (this.announced) this.emit(event, observed);
     });
     // A reconnected session starts at the size the windows last asked for.
     if (this.size) this.current.resize(this.size.cols, this.size.rows);
