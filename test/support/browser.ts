@@ -1,11 +1,16 @@
 // Debian's Chromium driven by playwright-core (Playwright cannot download its browsers here).
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type ViewportSize } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page, ViewportSize } from 'playwright-core';
 import { repoPath } from './repo.js';
 import { startServe, type Served } from './revtel.js';
 import { waitFor, WAIT_MS } from './peers.js';
+
+// Required, not imported: an ESM import of a CommonJS package first scans its source for
+// named exports (a quarter of a CPU-second for playwright-core, in every browser test file).
+const { chromium } = createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core');
 
 export const screenshotDir = repoPath('test-output', 'screenshots');
 
