@@ -429,11 +429,10 @@ export class Hub implements RevtelHandlers {
   private async add(factory: SessionFactory, extra: Partial<SessionDto> = {}): Promise<SessionDto> {
     const record = new SessionRecord(randomUUID(), factory, this.emit, this.options.scrollback ?? DEFAULT_SCROLLBACK, extra);
     await userErrorAsync(() => record.open());
-    record.number = this.freeNumber(record.destination);
+    const dto = record.announce(this.freeNumber(record.destination));
     this.sessions.set(record.sessionId, record);
-    record.announced = true;
-    this.emit('sessionAdded', record.dto);
-    return record.dto;
+    this.emit('sessionAdded', dto);
+    return dto;
   }
 
   /** The lowest number no session to `destination` has: a closed session's number is given again. */

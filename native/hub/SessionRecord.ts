@@ -60,15 +60,15 @@ export class SessionRecord {
   /**
    * Which of the sessions with its title this is: the second one to a destination is
    * "router:23 (2)", as SecureCRT and Tabby tell tabs apart. Given by the hub when it is
-   * added (Hub.add), and kept for the session's life, reconnects included.
+   * added (announce), and kept for the session's life, reconnects included.
    */
-  number = 1;
+  private _number = 1;
   /**
    * Pages have been told of the session (sessionAdded, with its number). What it says before
    * that (its first 'connecting', while the hub has not numbered it yet) is kept but not
    * passed on: it would reach pages ahead of the tab, under a title without its number.
    */
-  announced = false;
+  private announced = false;
   /** The tab's choices, as a page last set them. */
   prefs: TabPrefsDto | undefined;
   /** The terminal size last asked for, by whichever window asked last. */
@@ -93,6 +93,17 @@ export class SessionRecord {
     return this.decorate(this.current!.dto);
   }
 
+  get number(): number {
+    return this._number;
+  }
+
+  /** Added by the hub as the `number`th session to its destination: from now on pages hear of it. */
+  announce(number: number): SessionDto {
+    this._number = number;
+    this.announced = true;
+    return this.dto;
+  }
+
   /** The title its session gives it (the destination), before any number. */
   get destination(): string {
     return this.current!.dto.title;
@@ -101,7 +112,7 @@ export class SessionRecord {
   private decorate(dto: SessionDto): SessionDto {
     const message = dto.state !== 'open' && this.notSent ? `${dto.message ?? (dto.state === 'closed' ? 'It closed.' : '')} ${this.notSent}`.trim() : dto.message;
     return {
-      ...dto, ...(this.number > 1 ? { title: `${dto.title} (${this.number})` } : {}), ...(message !== undefined ? { message } : {}), ...this.extra, ...(this.detached ? { detached: true } : {}), ...(this.log ? { logFile: this.log.file.file } : {}),
+      ...dto, ...(this._number > 1 ? { title: `${dto.title} (${this._number})` } : {}), ...(message !== undefined ? { message } : {}), ...this.extra, ...(this.detached ? { detached: true } : {}), ...(this.log ? { logFile: this.log.file.file } : {}),
       ...(this.size ? { size: this.size } : {}),
     };
   }
