@@ -121,11 +121,12 @@ export class SessionRecord {
   async open(): Promise<void> {
     const previous = this.current;
     const generation = ++this.generation;
+    // Keys typed from the click on, while the closed connection is let go, are for the new one.
+    this.opening = true;
     await previous?.close();
     // The new session's output channel starts with nothing outstanding.
     this.acknowledged = this.scrollback.end;
     this.notSent = undefined;
-    this.opening = true;
     this.mode = undefined;
     this.modem = undefined;
     this.current = this.factory(this.sessionId, (event, payload) => {
@@ -158,13 +159,13 @@ export class SessionRecord {
       this.current!.write(data);
       return;
     }
-    if (state === 'closed') throw new ApiError(`${title} is closed: what you type is not sent; Reconnect opens it again`);
+    if (state === 'closed' && !this.opening) throw new ApiError(`${title} is closed: what you type is not sent; Reconnect opens it again`);
     if (!this.opening && state !== 'open') {
       const waiting = state === 'unplugged' ? 'is unplugged' : 'lost its connection and is trying again';
       throw new ApiError(`${title} ${waiting}: what you typed was not sent; type it again once it is back`);
     }
     if (this.typedAheadBytes + data.length > TYPE_AHEAD_LIMIT) {
-      throw new ApiError(`${title} is ${state === 'connecting' ? 'still connecting' : state}: ${this.typedAheadBytes} bytes typed so far will be sent once it opens, and no more than ${TYPE_AHEAD_LIMIT} are held`);
+      throw new ApiError(`${title} is ${this.opening ? 'still connecting' : state}: ${this.typedAheadBytes} bytes typed so far will be sent once it opens, and no more than ${TYPE_AHEAD_LIMIT} are held`);
     }
     this.typedAhead.push(data);
     this.typedAheadBytes += data.length;

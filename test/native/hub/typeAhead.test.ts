@@ -126,9 +126,11 @@ describe('keys typed while a session connects', () => {
     const { sessionId } = await hub.openTelnet({ host: '127.0.0.1', port: (peer.address() as AddressInfo).port, negotiation: 'raw' });
     try {
       await waitFor(() => states.get(sessionId)?.state === 'closed', 'the hang-up');
-      const { state: reconnecting } = await hub.reconnectSession({ sessionId });
-      assert.equal(reconnecting, 'connecting');
-      await hub.write({ sessionId, data: Buffer.from('show clock\r') });
+      // Typed at once after the click, while the closed connection is still being let go.
+      const reconnected = hub.reconnectSession({ sessionId });
+      await hub.write({ sessionId, data: Buffer.from('show ') });
+      assert.equal((await reconnected).state, 'connecting');
+      await hub.write({ sessionId, data: Buffer.from('clock\r') });
       await waitFor(() => Buffer.concat(received).toString() === 'show clock\r', 'the keys at the server once it opens');
     } finally {
       await hub.closeSession({ sessionId });
