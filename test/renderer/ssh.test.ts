@@ -7,10 +7,10 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, type UiBrowser, openUiPage, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
 import { hashPassword } from '../../native/server/passwords.js';
 import { freePort, makeSshKey, scratchDir, startSshAgent, startSshd, waitFor, type Peer, type Sshd } from '../support/peers.js';
-import { makeServeHostKeys, startServe, type Served } from '../support/revtel.js';
+import { makeServeHostKeys, type Served } from '../support/revtel.js';
 
 // SSH tabs in the browser UI against Debian's sshd on loopback ports and Revtel's own SSH
-// server (`revtel serve --ssh`): the new-session dialog, the host key asked about once in
+// server (`revtel serve --ssh`, the UI's back end itself): the new-session dialog, the host key asked about once in
 // the tab, typing and resizing a real shell, a changed host key refused with OpenSSH's
 // warning, passwords (asked again in the tab when refused), an ssh-agent of the test's own,
 // an encrypted key, BREAK over SSH, and a server that stops answering keepalives.
@@ -43,8 +43,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
    * its own per test would cost Chromium half a CPU-second each to load the UI.
    */
   let page: Page;
-  /** Revtel's SSH server with the demo router on a line that has a password. */
-  let revtelSsh: Served;
+  /** The demo router's line, with a password, which the back end also serves over SSH (on revtelSshPort). */
   let linePort: number;
   let revtelSshPort: number;
   const knownHostsPath = (): string => join(configHome, 'revtel', 'known_hosts');
@@ -76,11 +75,14 @@ describe('SSH tabs against OpenSSH sshd', () => {
     [linePort, revtelSshPort] = [await freePort(), await freePort()];
     writeFileSync(join(dir, 'passwords'), `${await hashPassword('line-secret')}\n`);
     makeServeHostKeys(join(dir, 'data'));
-    // A slow boot: the BREAK test clicks through the Line menu while the router reboots, and a
-    // loaded machine must not let the boot end first (the BREAK cuts it short anyway).
-    revtelSsh = await startServe(['--line', `${linePort}:demo`, '--multi', 'shared', '--ssh', String(revtelSshPort), '--password-file', join(dir, 'passwords'), '--data-dir', join(dir, 'data')], { listening: 2, env: { REVTEL_DEMO_BOOT_STEP_MS: '500' } });
-    // The back end's agent is the test's own; keepalives every second so a dead server shows within seconds (and a loaded machine's sshd still answers in time).
-    ({ served, url } = await startUi([], 0, configHome, { SSH_AUTH_SOCK: agent.socket, REVTEL_SSH_KEEPALIVE_MS: '1000' }));
+    // The back end is Revtel's SSH server too, as a headless console server with its UI is
+    // (one process less to start): its tabs reach its own line over SSH, as another server's.
+    const lineOverSsh = ['--line', `${linePort}:demo`, '--multi', 'shared', '--ssh', String(revtelSshPort), '--password-file', join(dir, 'passwords'), '--data-dir', join(dir, 'data')];
+    // Its agent is the test's own; keepalives every second so a dead server shows within
+    // seconds (and a loaded machine's sshd still answers in time); a slow boot: the BREAK test
+    // clicks through the Line menu while the router reboots, and a loaded machine must not let
+    // the boot end first (the BREAK cuts it short anyway).
+    ({ served, url } = await startUi(lineOverSsh, 2, configHome, { SSH_AUTH_SOCK: agent.socket, REVTEL_SSH_KEEPALIVE_MS: '1000', REVTEL_DEMO_BOOT_STEP_MS: '500' }));
     page = await openUiPage(browser, url);
   });
   // A failed test may leave a dialog or a question open: the next test starts in a fresh window.
@@ -93,7 +95,6 @@ describe('SSH tabs against OpenSSH sshd', () => {
   after(async () => {
     await page?.close();
     await served?.stop();
-    await revtelSsh?.stop();
     await agent?.stop();
     await sshd?.stop();
   });

@@ -233,10 +233,18 @@ export async function startSer2net(dir: string, device: string, settings = '9600
   return { ...peer, port };
 }
 
-/** An SSH key pair made by Debian's ssh-keygen: `path` is the private key (encrypted with `passphrase` if given), `path.pub` the public one. */
+/** The size of the tests' RSA keys, made by ssh-keygen (see makeSshKey). */
+export const TEST_RSA_BITS = 1024;
+
+/**
+ * An SSH key pair made by Debian's ssh-keygen: `path` is the private key (encrypted with
+ * `passphrase` if given), `path.pub` the public one. An RSA key has 1024 bits, the fewest
+ * ssh-keygen makes: no test is about an RSA key's strength, and the search for the primes of
+ * the default 3072 takes from a tenth of a CPU-second to seconds.
+ */
 export function makeSshKey(path: string, type: 'ed25519' | 'rsa' = 'ed25519', passphrase = ''): { readonly path: string; readonly publicLine: string; readonly fingerprint: string } {
   // One bcrypt round (-a 1): ssh2 derives the key in JavaScript, and OpenSSH's 16 rounds take seconds there.
-  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', passphrase, ...(passphrase ? ['-a', '1'] : []), '-C', 'revtel-test', '-f', path]);
+  execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', String(TEST_RSA_BITS)] : []), '-N', passphrase, ...(passphrase ? ['-a', '1'] : []), '-C', 'revtel-test', '-f', path]);
   const publicLine = readFileSync(`${path}.pub`, 'utf8').trim();
   // "256 SHA256:… comment (ED25519)": OpenSSH's own fingerprint, to compare ours with.
   const fingerprint = execFileSync('ssh-keygen', ['-l', '-f', `${path}.pub`], { encoding: 'utf8' }).split(' ')[1]!;

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StateChange } from '../../native/client/ConnectionLifecycle.js';
 import { TelnetClientSession, type TelnetClientOptions } from '../../native/client/TelnetClientSession.js';
-import { freePort, scratchDir, startProcess, startPtyPair, waitFor, WAIT_MS, type Peer, type ProcessOptions, type PtyPair } from './peers.js';
+import { freePort, scratchDir, startProcess, startPtyPair, TEST_RSA_BITS, waitFor, WAIT_MS, type Peer, type ProcessOptions, type PtyPair } from './peers.js';
 import { repoPath } from './repo.js';
 
 /** The `revtel` that package.json's bin installs: the CLI bundled by build/bundle.mjs. */
@@ -81,12 +81,13 @@ export async function startServe(args: readonly string[], waits: number | ServeW
 /**
  * SSH host keys for `revtel serve --data-dir DIR` made by ssh-keygen beforehand, as an
  * administrator may: a first start would make them itself, an RSA key of 3072 bits taking
- * seconds on a loaded machine before anything listens.
+ * seconds on a loaded machine before anything listens. The clients of the tests take the
+ * Ed25519 key; the RSA one only has to be there, and is as small as ssh-keygen makes.
  */
 export function makeServeHostKeys(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dataDir, 'ssh_host_ed25519_key')]);
-  execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(dataDir, 'ssh_host_rsa_key')]);
+  execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', String(TEST_RSA_BITS), '-N', '', '-f', join(dataDir, 'ssh_host_rsa_key')]);
 }
 
 /** `revtel demo-device PATH` on the far end of a pty pair: the router behind the line, once it listens. */

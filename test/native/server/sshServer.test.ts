@@ -16,7 +16,7 @@ import { SshGateway, type SshListener } from '../../../native/server/SshGateway.
 import { routeLogin } from '../../../native/server/sshRoute.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
 import { collect, freePort, makeSshKey, openPtyEnd, scratchDir, startProcess, startPtyPair, startSshAgent, waitFor, type PtyPair } from '../../support/peers.js';
-import { TEST_BOOT_STEP_MS } from '../../support/revtel.js';
+import { makeServeHostKeys, TEST_BOOT_STEP_MS } from '../../support/revtel.js';
 import { runSsh, sshOptions, type SshRun } from '../../support/ssh.js';
 
 // The demo routers of this process's servers boot at the tests' pace, as `revtel serve`'s
@@ -52,6 +52,8 @@ describe('SSH server', () => {
   before(async () => {
     dir = scratchDir();
     mkdirSync(join(dir, 'keys'));
+    // Made beforehand: making them is sshHostKeys.test's business, and an RSA key of the first start's size takes seconds.
+    makeServeHostKeys(join(dir, 'data'));
     for (const who of ['alice', 'bob', 'stranger'] as const) keys[who] = makeSshKey(join(dir, `id_${who}`));
     writeFileSync(join(dir, 'keys', 'alice'), `# alice's key\n${keys.alice.publicLine}\n`);
     writeFileSync(join(dir, 'keys', 'bob'), `no-port-forwarding ${keys.bob.publicLine}\n`);
@@ -372,9 +374,14 @@ describe('SSH server', () => {
       socket.on('error', () => {});
       let said = '';
       socket.on('data', (chunk: Buffer) => (said += chunk.toString('latin1')));
-      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-      // Taken in (the server's version line) or turned away (closed).
-      await Promise.race([waitFor(() => said.includes('SSH-2.0-'), 'the version line'), closed]);
+      let gone = false;
+      const closed = new Promise<void>((resolve) => socket.once('close', () => {
+        gone = true;
+        resolve();
+      }));
+      // Taken in (the server's version line) or turned away (closed); either ends the wait, so
+      // that no look for a version line goes on after the socket closed.
+      await waitFor(() => said.includes('SSH-2.0-') || gone, 'the version line or the close');
       return { socket, said: () => said, closed };
     };
     // Logged in first: a session holds no pending slot (else 127.0.0.3 would be turned away below).
