@@ -1,5 +1,7 @@
-// The SSH server's host keys: made once, kept private, the same across restarts as an
-// OpenSSH client sees them, and never made again behind the user's back.
+// The SSH server's host keys: made once, on the first start of `revtel serve --ssh`, kept
+// private, the same across restarts as an OpenSSH client sees them, and never made again
+// behind the user's back. One first start serves the whole file: making the 3072-bit RSA key
+// takes from a tenth of a CPU-second to seconds.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,28 +12,50 @@ import { freePort, makeSshKey, scratchDir } from '../../support/peers.js';
 import { startServe, type Served } from '../../support/revtel.js';
 import { runSsh, sshOptions } from '../../support/ssh.js';
 
-describe('SSH host keys', () => {
+describe('revtel serve --ssh: host keys and listener', () => {
   let dir: string;
+  /** The data folder of the first start. */
   let made: string;
+  let served: Served | undefined;
+  let args: string[];
+  let login: (strict: 'accept-new' | 'yes') => Promise<string>;
+  /** What the first start printed of the keys it made, "ED25519 SHA256:…". */
+  let printed: string[];
 
-  before(() => {
+  before(async () => {
     dir = scratchDir();
-    made = join(dir, 'made');
-    loadHostKeys(made);
+    made = join(dir, 'data');
+    const key = makeSshKey(join(dir, 'id'));
+    writeFileSync(join(dir, 'authorized_keys'), `${key.publicLine}\n`);
+    const [sshPort, linePort] = [await freePort(), await freePort()];
+    args = ['--line', `${linePort}:demo`, '--ssh', String(sshPort), '--authorized-keys', join(dir, 'authorized_keys'), '--data-dir', made];
+    login = async (strict) => {
+      const run = runSsh('ssh', [...sshOptions(join(dir, 'known_hosts')), '-o', `StrictHostKeyChecking=${strict}`, '-o', 'BatchMode=yes', '-i', key.path, '-p', String(sshPort), '-tt', `me:${linePort}@127.0.0.1`]);
+      await run.expect(`[revtel] port ${linePort}: demo`);
+      await run.stop();
+      return run.output();
+    };
+    served = await startServe(args);
+    // Making a 3072-bit RSA key takes seconds on a busy machine.
+    await served.waitForLog(/SSH listening on 127\.0\.0\.1:\d+ for this machine only/, 'the SSH listener', 60_000);
+    printed = [...served.log().matchAll(/SSH host key (ED25519|RSA) (SHA256:\S+) made now in /g)].map((match) => `${match[1]} ${match[2]}`);
   });
+  after(() => served?.stop());
 
-  it('are made on first start, Ed25519 and RSA, private to the user, with fingerprints as ssh-keygen prints them', () => {
+  it('makes the host keys on first start, Ed25519 and RSA, private to the user, with fingerprints as ssh-keygen prints them', () => {
+    assert.equal(printed.length, 2, 'the first start says it made both');
     const { keys, made: madeAgain } = loadHostKeys(made);
-    assert.equal(madeAgain, false, 'the second load reads what the first made');
+    assert.equal(madeAgain, false, 'a later load reads what the first start made');
     assert.deepEqual(keys.map((key) => key.publicKey.type), ['ssh-ed25519', 'ssh-rsa']);
+    assert.deepEqual(keys.map((key) => key.description), printed);
     for (const key of keys) {
       assert.equal(statSync(key.path).mode & 0o777, 0o600);
-      const printed = execFileSync('ssh-keygen', ['-l', '-f', key.path], { encoding: 'utf8' }).split(' ')[1];
-      assert.equal(key.description.split(' ')[1], printed);
+      const fingerprint = execFileSync('ssh-keygen', ['-l', '-f', key.path], { encoding: 'utf8' }).split(' ')[1];
+      assert.equal(key.description.split(' ')[1], fingerprint);
     }
   });
 
-  it('refuse to start, with a sentence, when a key is missing, readable by others or damaged', () => {
+  it('refuses to start, with a sentence, when a key is missing, readable by others or damaged', () => {
     const copy = (name: string): string => {
       const to = join(dir, name);
       cpSync(made, to, { recursive: true });
@@ -51,48 +75,21 @@ describe('SSH host keys', () => {
     assert.throws(() => loadHostKeys(damaged), /ssh_host_rsa_key is not a private key Revtel can read: restore it from a backup/);
     assert.equal(readFileSync(join(damaged, 'ssh_host_rsa_key'), 'utf8'), 'not a key\n', 'nothing was made over it');
   });
-});
 
-describe('revtel serve --ssh across restarts', () => {
-  let dir: string;
-  let served: Served | undefined;
-  after(() => served?.stop());
-
-  before(() => {
-    dir = scratchDir();
-  });
-
-  it('prints the fingerprints, and a client that recorded the key finds the same one after a restart', async () => {
-    const key = makeSshKey(join(dir, 'id'));
-    writeFileSync(join(dir, 'authorized_keys'), `${key.publicLine}\n`);
-    const [sshPort, linePort] = [await freePort(), await freePort()];
-    const args = ['--line', `${linePort}:demo`, '--ssh', String(sshPort), '--authorized-keys', join(dir, 'authorized_keys'), '--data-dir', join(dir, 'data')];
-    const login = async (strict: 'accept-new' | 'yes'): Promise<string> => {
-      const run = runSsh('ssh', [...sshOptions(join(dir, 'known_hosts')), '-o', `StrictHostKeyChecking=${strict}`, '-o', 'BatchMode=yes', '-i', key.path, '-p', String(sshPort), '-tt', `me:${linePort}@127.0.0.1`]);
-      await run.expect(`[revtel] port ${linePort}: demo`);
-      await run.stop();
-      return run.output();
-    };
-
-    served = await startServe(args);
-    // Making a 3072-bit RSA key takes seconds on a busy machine.
-    await served.waitForLog(/SSH listening on 127\.0\.0\.1:\d+ for this machine only/, 'the SSH listener', 60_000);
-    const first = [...served.log().matchAll(/SSH host key (ED25519|RSA) (SHA256:\S+) made now in /g)].map((match) => `${match[1]} ${match[2]}`);
-    assert.equal(first.length, 2);
+  it('keeps them across a restart: a client that recorded the key finds the same one', async () => {
     await login('accept-new');
-    await served.stop();
-
+    await served!.stop();
     served = await startServe(args);
     await served.waitForLog(/SSH listening/);
     const second = [...served.log().matchAll(/SSH host key (ED25519|RSA) (SHA256:\S+) \(/g)].map((match) => `${match[1]} ${match[2]}`);
-    assert.deepEqual(second, first);
+    assert.deepEqual(second, printed);
     // StrictHostKeyChecking=yes: OpenSSH refuses any key that is not the recorded one.
     await login('yes');
   });
 
   it('calls a listener on any 127.x.y.z address this machine only, not the network', async () => {
     const [sshPort, linePort] = [await freePort(), await freePort()];
-    const loopback = await startServe(['--line', `${linePort}:demo`, '--bind', '127.0.0.2', '--ssh', String(sshPort), '--data-dir', join(dir, 'data')]);
+    const loopback = await startServe(['--line', `${linePort}:demo`, '--bind', '127.0.0.2', '--ssh', String(sshPort), '--data-dir', made]);
     try {
       await loopback.waitForLog(/SSH listening on 127\.0\.0\.2:\d+ for this machine only/, 'the SSH listener', 60_000);
       assert.match(loopback.log(), /listening on 127\.0\.0\.2:\d+ \(telnet, exclusive\) for this machine only/);
