@@ -10,10 +10,11 @@ import { freePort, makeSshKey, scratchDir, startSshAgent, startSshd, waitFor, ty
 import { makeServeHostKeys, type Served } from '../support/revtel.js';
 
 // SSH tabs in the browser UI against Debian's sshd on loopback ports and Revtel's own SSH
-// server (`revtel serve --ssh`, the UI's back end itself): the new-session dialog, the host key asked about once in
-// the tab, typing and resizing a real shell, a changed host key refused with OpenSSH's
-// warning, passwords (asked again in the tab when refused), an ssh-agent of the test's own,
-// an encrypted key, BREAK over SSH, and a server that stops answering keepalives.
+// server (`revtel serve --ssh`, the UI's back end itself): the new-session dialog, the host
+// key asked about once in the tab, typing and resizing a real shell, a changed host key
+// refused with OpenSSH's warning, passwords (asked again in the tab when refused), an
+// ssh-agent of the test's own, an encrypted key, BREAK over SSH, and a server that stops
+// answering keepalives. The tests of the first group share one window and run in order.
 
 const user = userInfo().username;
 
@@ -258,7 +259,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
       const [type, blob] = hostKey.publicLine.split(' ');
       mkdirSync(join(configHome, 'revtel'), { recursive: true });
       appendFileSync(knownHostsPath(), `[127.0.0.1]:${impostor.port} ${type} ${blob}\n`);
-        await openSshDialog(page, impostor.port);
+      await openSshDialog(page, impostor.port);
       const notice = page.getByRole('alert', { name: new RegExp(`State of ${user}@127\\.0\\.0\\.1:${impostor.port}`) });
       await notice.getByText('WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!').waitFor({ timeout: 10_000 });
       await notice.getByText(otherKey.fingerprint).waitFor();
