@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, type UiBrowser, openUiPage, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
 import { hashPassword } from '../../native/server/passwords.js';
 import { freePort, makeSshKey, scratchDir, startSshAgent, startSshd, waitFor, type Peer, type Sshd } from '../support/peers.js';
@@ -121,6 +121,15 @@ describe('SSH tabs against OpenSSH sshd', () => {
     return dialog;
   }
 
+  /**
+   * Connect, and until the dialog has closed: the new session's tab is then the one shown, so
+   * that what the test waits for next is looked for in it, not in the earlier tests' tabs.
+   */
+  const connect = async (dialog: Locator): Promise<void> => {
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  };
+
   /** Until the tab's shell is open: what is typed before that goes nowhere, as in any terminal. */
   const shellOpen = (page: Page): Promise<void> => page.locator('.status-bar [data-state="open"]').waitFor({ timeout: 10_000 });
 
@@ -168,7 +177,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     await dialog.getByLabel('User').fill(user);
     await dialog.getByLabel('Log in with').selectOption('key');
     await dialog.getByRole('textbox', { name: 'Key file' }).fill(clientKey.path);
-    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await connect(dialog);
   }
 
   const sttySize = async (page: Page, marker: string): Promise<string> => {
@@ -229,7 +238,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     const dialog = page.getByRole('dialog', { name: 'New SSH session' });
     assert.equal(await dialog.getByLabel('User').inputValue(), user);
     assert.equal(await dialog.getByRole('textbox', { name: 'Key file' }).inputValue(), clientKey.path);
-    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await connect(dialog);
     const trace = page.getByRole('list', { name: 'Trace lines' }).last();
     await trace.getByText(`Authenticated as ${user} with publickey`).first().waitFor({ timeout: 10_000 });
     await trace.getByText(/^Host key ED25519 \S+: known/).first().waitFor();
@@ -273,7 +282,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
 
   it('asks for a refused password again in the tab, and logs in with the one typed there', async () => {
     const dialog = await fillSshDialog(page, revtelSshPort, { user: `alice:${linePort}`, password: 'not-the-secret' });
-    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await connect(dialog);
     // The first connection to Revtel's server: its host key is asked about before the password.
     await page.getByRole('alertdialog', { name: 'Host key of 127.0.0.1' }).getByRole('button', { name: 'Accept and connect' }).click();
     const question = page.getByRole('alertdialog', { name: `Password for alice:${linePort}@127.0.0.1` });
@@ -288,7 +297,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
 
   it('logs in to Revtel\'s own SSH server with the line password, and BREAK from the Line menu drops the demo router into ROMMON', async () => {
     const dialog = await fillSshDialog(page, revtelSshPort, { user: `alice:${linePort}`, password: 'line-secret' });
-    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await connect(dialog);
     const trace = page.getByRole('list', { name: 'Trace lines' });
     await trace.getByText(`Authenticated as alice:${linePort} with password`).first().waitFor({ timeout: 10_000 });
     await shellOpen(page);
@@ -315,7 +324,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
 
   it('says in a sentence that a password was refused when the user gives up, and Reconnect asks again', async () => {
     const dialog = await fillSshDialog(page, sshd.port, { password: 'not-the-password' });
-    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await connect(dialog);
     const question = page.getByRole('alertdialog', { name: `Password for ${user}@127.0.0.1` });
     await question.getByRole('button', { name: 'Cancel' }).click();
     const notice = page.getByRole('alert', { name: new RegExp(`State of ${user}@127\\.0\\.0\\.1:${sshd.port}`) });
@@ -332,7 +341,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     const dialog = await fillSshDialog(page, sshd.port, { agent: true });
     await dialog.getByLabel(/Save in the sidebar/).setChecked(true);
     await screenshot(page, '15-ssh-dialog-agent');
-    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await connect(dialog);
     const trace = page.getByRole('list', { name: 'Trace lines' });
     await trace.getByText('Trying publickey with the keys of the SSH agent').first().waitFor({ timeout: 10_000 });
     await trace.getByText(`Authenticated as ${user} with agent`).first().waitFor({ timeout: 10_000 });
@@ -361,7 +370,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
     await screenshot(page, '15-ssh-wrong-passphrase');
     assert.equal(await page.getByRole('tab').count(), tabs, 'no tab for a key that cannot be opened');
     await dialog.getByLabel(/Key passphrase/).fill('open sesame');
-    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await connect(dialog);
     await page.getByRole('list', { name: 'Trace lines' }).getByText(`Trying publickey with ED25519 ${lockedKey.fingerprint}`).first().waitFor({ timeout: 10_000 });
     await shellOpen(page);
     await shellPrompt(page);
@@ -372,7 +381,7 @@ describe('SSH tabs against OpenSSH sshd', () => {
   it('says in the tab when the server stops answering keepalives', async () => {
     const earlier = new Set(sshd.sessionPids());
     const dialog = await fillSshDialog(page, sshd.port, { keyFile: clientKey.path });
-    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await connect(dialog);
     await shellOpen(page);
     await shellPrompt(page);
     await enterLine(page, 'echo alive-$((6*7))');
