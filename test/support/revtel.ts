@@ -28,8 +28,18 @@ export interface RevtelRun {
 export async function revtelInProcess(args: readonly string[]): Promise<RevtelRun> {
   let stdout = '';
   let stderr = '';
-  const status = await runCommandLine(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
-  return { status: status ?? 0, stdout, stderr };
+  const ran = runCommandLine(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  // A command that runs instead (a server that started) would never end: the test fails, saying so.
+  let timer: NodeJS.Timeout | undefined;
+  const ranOn = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`revtel ${args.join(' ')} ran on instead of answering; it printed:\n${stdout}${stderr}`)), WAIT_MS).unref();
+  });
+  try {
+    const status = await Promise.race([ran, ranOn]);
+    return { status: status ?? 0, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The demo router's boot in tests: fast, but still a window in which a BREAK can land. */
