@@ -283,23 +283,29 @@ describe('the UI WebSocket in process', () => {
   it('keeps a page far behind, whose pongs wait behind its output, as long as it takes that output', async () => {
     const link = join(scratchDir(), 'flood-device');
     const device = await startFloodDevice(link, 256 * 1024 * 1024);
-    // One window sets the pace, acknowledging as its terminal parses; the other reads what it
-    // is sent but answers no ping (its pongs modelled as stuck behind a backlog for good).
+    // One window sets the pace, acknowledging what its terminal parsed every 50 ms (a busy
+    // one: the flood goes on through the pings at a few MiB a second, not as fast as this
+    // machine can carry it); the other reads what it is sent but answers no ping (its pongs
+    // modelled as stuck behind a backlog for good).
     const pacer = await hello(api, token());
     const behind = await hello(api, token(), { autoPong: false });
     let pings = 0;
     let read = 0;
     behind.ws.on('ping', () => pings++);
     let sessionId = '';
+    let upTo = 0;
+    let acknowledged = 0;
+    const pace = setInterval(() => {
+      if (upTo === acknowledged) return;
+      acknowledged = upTo;
+      pacer.ws.send(encodeFrame({ type: 'call', id: 9, method: 'acknowledgeOutput', request: { sessionId, upTo } }));
+    }, 50);
     try {
       const states = new Map<string, string>();
-      let upTo = 0;
       pacer.ws.on('message', (data: Buffer) => {
         const { event, payload } = decodeFrame(new Uint8Array(data)) as SessionData & { payload: { state?: string } };
         if (event === 'sessionState') states.set(payload.sessionId, payload.state!);
-        if (event !== 'sessionData') return;
-        upTo = Math.max(upTo, payload.offset + payload.data.length);
-        pacer.ws.send(encodeFrame({ type: 'call', id: 9, method: 'acknowledgeOutput', request: { sessionId, upTo } }));
+        if (event === 'sessionData') upTo = Math.max(upTo, payload.offset + payload.data.length);
       });
       behind.ws.on('message', (data: Buffer) => {
         const { event, payload } = decodeFrame(new Uint8Array(data)) as SessionData;
@@ -315,6 +321,7 @@ describe('the UI WebSocket in process', () => {
       assert.equal(behind.ws.readyState, WebSocket.OPEN);
       assert.ok(read > 0);
     } finally {
+      clearInterval(pace);
       pacer.ws.terminate();
       behind.ws.terminate();
       device.stop();
