@@ -30,11 +30,11 @@ const commandLineAll = (runs: string[][]): Promise<Run[]> => Promise.all(runs.ma
 const commands = Object.keys(COMMAND_USAGE);
 
 describe('the installed command', () => {
-  it('answers as the command line does: help, a command\'s usage, the version, and mistakes with exit status 2', async () => {
-    const runs = [['--help'], ['serve', '-h'], ['-v'], ['telnet', '--frobnicate'], ['srve'], ['hash-password', 'x']];
+  it('answers as the command line does: help, a command\'s usage, the version, and a mistake with exit status 2', async () => {
+    const runs = [['--help'], ['serve', '-h'], ['-v'], ['telnet', '--frobnicate']];
     const processes = await Promise.all(runs.map((args) => revtel(args)));
     for (const [at, args] of runs.entries()) assert.deepEqual(processes[at], await revtelInProcess(args), args.join(' '));
-    assert.deepEqual(processes.map(({ status }) => status), [0, 0, 0, 2, 2, 2]);
+    assert.deepEqual(processes.map(({ status }) => status), [0, 0, 0, 2]);
   });
 });
 
