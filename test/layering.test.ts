@@ -62,6 +62,9 @@ function compile(name: ProbeName): Verdict {
   });
   assert.ok(config && config.errors.length === 0, `the layer's tsconfig reads: ${JSON.stringify(config?.errors)}`);
   const host = ts.createCompilerHost(config.options);
+  // As tsc does: JSDoc parsed only where it can be a type error (in JavaScript files), not in
+  // the comments of every declaration file (lib.dom.d.ts is mostly such comments).
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
   const fileExists = host.fileExists.bind(host);
   const readFile = host.readFile.bind(host);
   const getSourceFile = host.getSourceFile.bind(host);

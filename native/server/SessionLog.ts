@@ -2,10 +2,11 @@ import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSy
 import { dirname, join, resolve } from 'node:path';
 
 // A line's session log: every byte read from the device, each line of it stamped with the
-// time it started. Written with writeSync as the bytes arrive, so whatever the device sent
-// before a crash or an unplug is already in the file; rotated by size. A log that cannot be
-// written (a full disk) is reported and tried again with the next bytes: the line itself
-// never stops for its log.
+// time it started. Written with writeSync as the bytes arrive (one write for each read from
+// the device, its lines and stamps together), so whatever the device sent before a crash or
+// an unplug is already in the file; rotated by size. A log that cannot be written (a full
+// disk) is reported and tried again with the next bytes: the line itself never stops for
+// its log.
 
 export interface SessionLogOptions {
   readonly dir: string;
@@ -68,6 +69,8 @@ export class SessionLog {
   private failing = false;
   /** Device bytes given to the log while it was failing. */
   private unlogged = 0;
+  /** The last line stamp made, and the time it says. */
+  private stamped = { time: NaN, bytes: Buffer.alloc(0) };
 
   constructor(options: SessionLogOptions) {
     this.path = join(options.dir, `${options.name}.log`);
@@ -126,20 +129,46 @@ export class SessionLog {
   }
 
   private writeStamped(bytes: Uint8Array): void {
+    // The stamped lines are gathered and written at once: a write per line and per stamp
+    // was most of the CPU that a device sending many short lines cost.
+    const gathered: Uint8Array[] = [];
+    let gatheredBytes = 0;
+    const gather = (piece: Uint8Array): void => {
+      gathered.push(piece);
+      gatheredBytes += piece.length;
+    };
+    const writeGathered = (): void => {
+      const data = gathered.length === 1 ? gathered[0]! : Buffer.concat(gathered, gatheredBytes);
+      gathered.length = 0;
+      gatheredBytes = 0;
+      this.writeRaw(data);
+    };
     let start = 0;
     while (start < bytes.length) {
       if (this.atLineStart) {
-        this.writeRaw(Buffer.from(`[${stamp(this.now())}] `));
+        gather(this.lineStamp());
         this.atLineStart = false;
       }
       const newline = bytes.indexOf(NEWLINE, start);
       const end = newline === -1 ? bytes.length : newline + 1;
-      this.writeRaw(bytes.subarray(start, end));
+      gather(bytes.subarray(start, end));
       if (newline !== -1) this.atLineStart = true;
       // Rotate between lines, unless the device never ends one.
-      if (this.size >= this.rotateAt && (this.atLineStart || this.size >= this.rotateAt + 65536)) this.rotate();
+      const size = this.size + gatheredBytes;
+      if (size >= this.rotateAt && (this.atLineStart || size >= this.rotateAt + 65536)) {
+        writeGathered();
+        this.rotate();
+      }
       start = end;
     }
+    if (gatheredBytes > 0) writeGathered();
+  }
+
+  /** The stamp of a line starting now; lines that start in the same millisecond share it (a flood has many). */
+  private lineStamp(): Buffer {
+    const time = this.now().getTime();
+    if (time !== this.stamped.time) this.stamped = { time, bytes: Buffer.from(`[${stamp(new Date(time))}] `) };
+    return this.stamped.bytes;
   }
 
   private writeRaw(bytes: Uint8Array): void {

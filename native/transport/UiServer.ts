@@ -29,6 +29,8 @@ export interface UiServerOptions {
   readonly helloTimeoutMs?: number;
   /** How often a page is pinged, and how many pings in a row it may leave unanswered (default KEEP_ALIVE). */
   readonly keepAlive?: KeepAlive;
+  /** What one page may leave unread before it is disconnected, in bytes (default 8 MiB). */
+  readonly maxUnread?: number;
 }
 
 export interface KeepAlive {
@@ -129,11 +131,12 @@ export class UiServer {
     const shown = new Set<string>();
     /** What was given to the socket, so that what the page has taken of it can be told (see the pinger). */
     let sentBytes = 0;
+    const maxUnread = this.options.maxUnread ?? MAX_UNREAD;
     const send = (message: unknown): void => {
       if (ws.readyState !== ws.OPEN) return;
-      if (ws.bufferedAmount > MAX_UNREAD) {
-        this.options.log(`ui: ${peer} left more than ${MAX_UNREAD / 1048576} MiB unread: disconnected`);
-        ws.close(4002, `This page fell more than ${MAX_UNREAD / 1048576} MiB behind the server: reload it`);
+      if (ws.bufferedAmount > maxUnread) {
+        this.options.log(`ui: ${peer} left more than ${maxUnread / 1048576} MiB unread: disconnected`);
+        ws.close(4002, `This page fell more than ${maxUnread / 1048576} MiB behind the server: reload it`);
         return;
       }
       const frame = encodeFrame(message);

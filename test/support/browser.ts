@@ -10,7 +10,9 @@ import { waitFor, WAIT_MS } from './peers.js';
 
 // Required, not imported: an ESM import of a CommonJS package first scans its source for
 // named exports (a quarter of a CPU-second for playwright-core, in every browser test file).
-const { chromium } = createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core');
+// Required when a browser is launched: a file that only starts the UI (startUi) never pays
+// for loading playwright-core (half a CPU-second).
+const loadChromium = (): typeof import('playwright-core').chromium => (createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core')).chromium;
 
 export const screenshotDir = repoPath('test-output', 'screenshots');
 
@@ -31,7 +33,7 @@ export class UiBrowser {
   private constructor(readonly browser: Browser, private readonly kept: Page) {}
 
   static async launch(): Promise<UiBrowser> {
-    const browser = await chromium.launch({
+    const browser = await loadChromium().launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });

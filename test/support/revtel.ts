@@ -4,6 +4,7 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCommandLine } from '../../native/cli/commandLine.js';
 import type { StateChange } from '../../native/client/ConnectionLifecycle.js';
 import { TelnetClientSession, type TelnetClientOptions } from '../../native/client/TelnetClientSession.js';
 import { freePort, scratchDir, startProcess, startPtyPair, TEST_RSA_BITS, waitFor, WAIT_MS, type Peer, type ProcessOptions, type PtyPair } from './peers.js';
@@ -11,6 +12,35 @@ import { repoPath } from './repo.js';
 
 /** The `revtel` that package.json's bin installs: the CLI bundled by build/bundle.mjs. */
 export const revtelBin = repoPath('dist', 'native', 'cli', 'revtel.cjs');
+
+/** What a `revtel` run printed, and its exit status. */
+export interface RevtelRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * `revtel ARGS`'s command line run in this process (what the bin runs, without a Node
+ * start-up of its own): what it printed, and the exit status it asked for (0: the command
+ * ran). For answers that end the command line: help, the version, mistakes.
+ */
+export async function revtelInProcess(args: readonly string[]): Promise<RevtelRun> {
+  let stdout = '';
+  let stderr = '';
+  const ran = runCommandLine(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  // A command that runs instead (a server that started) would never end: the test fails, saying so.
+  let timer: NodeJS.Timeout | undefined;
+  const ranOn = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`revtel ${args.join(' ')} ran on instead of answering; it printed:\n${stdout}${stderr}`)), WAIT_MS).unref();
+  });
+  try {
+    const status = await Promise.race([ran, ranOn]);
+    return { status: status ?? 0, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The demo router's boot in tests: fast, but still a window in which a BREAK can land. */
 export const TEST_BOOT_STEP_MS = 80;

@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { repoPath } from '../../support/repo.js';
-import { revtelBin as bin } from '../../support/revtel.js';
+import { revtelBin as bin, revtelInProcess } from '../../support/revtel.js';
 
-// The `revtel` command as a user runs it: the built bin, a real process, real files.
+// The `revtel` command as a user runs it: real files, and standard input in a real process;
+// the rest on the command line run in this process (main.test.ts shows the bin answers alike).
 const ser2netHex = repoPath('test', 'fixtures', 'telnet', 'reference', 'ser2net-on-connect.hex');
 
 function revtel(args: string[], input?: Uint8Array) {
@@ -14,8 +15,8 @@ function revtel(args: string[], input?: Uint8Array) {
 }
 
 describe('revtel decode', () => {
-  it('prints what ser2net sends on connect as the BSD client would', () => {
-    const { status, stdout, stderr } = revtel(['decode', '--hex', ser2netHex]);
+  it('prints what ser2net sends on connect as the BSD client would', async () => {
+    const { status, stdout, stderr } = await revtelInProcess(['decode', '--hex', ser2netHex]);
     assert.equal(stderr, '');
     assert.equal(status, 0);
     assert.equal(stdout, [
@@ -39,7 +40,7 @@ describe('revtel decode', () => {
     assert.match(stdout, /RCVD DO COM-PORT\n\(7 data bytes\)\n$/);
   });
 
-  it('says in one line what is wrong, with exit status 2 and no stack trace', () => {
+  it('says in one line what is wrong, with exit status 2 and no stack trace', async () => {
     const cases: [string[], RegExp][] = [
       [['decode', '/no/such/capture'], /^revtel: \/no\/such\/capture: no such file\n$/],
       [['decode', '--hex', repoPath('README.md')], /^revtel: The capture is not hex text: expected pairs of hex digits/],
@@ -48,7 +49,7 @@ describe('revtel decode', () => {
       [['sreve'], /^revtel: Unknown command "sreve": run "revtel help" for the list\n$/],
     ];
     for (const [args, message] of cases) {
-      const { status, stdout, stderr } = revtel(args);
+      const { status, stdout, stderr } = await revtelInProcess(args);
       assert.equal(status, 2, args.join(' '));
       assert.equal(stdout, '');
       assert.match(stderr, message);
@@ -56,9 +57,9 @@ describe('revtel decode', () => {
     }
   });
 
-  it('prints help and the version', () => {
-    assert.match(revtel(['help']).stdout, /revtel decode/);
+  it('prints help and the version', async () => {
+    assert.match((await revtelInProcess(['help'])).stdout, /revtel decode/);
     const manifest = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string };
-    assert.equal(revtel(['--version']).stdout, `revtel ${manifest.version}\n`);
+    assert.equal((await revtelInProcess(['--version'])).stdout, `revtel ${manifest.version}\n`);
   });
 });

@@ -6,14 +6,14 @@ import { COMMAND_USAGE } from '../../../native/cli/usage.js';
 import { verifyPassword } from '../../../native/server/passwords.js';
 import { freePort, startProcess, waitFor } from '../../support/peers.js';
 import { repoPath } from '../../support/repo.js';
-import { revtelBin } from '../../support/revtel.js';
+import { revtelBin, revtelInProcess, type RevtelRun as Run } from '../../support/revtel.js';
 
 // The conventions every `revtel` command follows: --help and -h, --version and -v, and a
-// mistake answered with one sentence and the command's usage line.
+// mistake answered with one sentence and the command's usage line. Every answer is checked
+// on the command line run in this process (a `revtel` process costs a Node start-up each),
+// and the installed command, a real process, is shown to give the same answers.
 
-interface Run { status: number | null; stdout: string; stderr: string }
-
-/** `revtel ARGS`, its standard input `input` (or none), to its exit. */
+/** `revtel ARGS` as a process, its standard input `input` (or none), to its exit. */
 function revtel(args: string[], input?: string): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [revtelBin, ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
@@ -26,14 +26,22 @@ function revtel(args: string[], input?: string): Promise<Run> {
   });
 }
 
-/** Many runs at once: each is a Node start-up, and most of its time is waiting. */
-const revtelAll = (runs: string[][]): Promise<Run[]> => Promise.all(runs.map((args) => revtel(args)));
+const commandLineAll = (runs: string[][]): Promise<Run[]> => Promise.all(runs.map((args) => revtelInProcess(args)));
 const commands = Object.keys(COMMAND_USAGE);
+
+describe('the installed command', () => {
+  it('answers as the command line does: help, a command\'s usage, the version, and a mistake with exit status 2', async () => {
+    const runs = [['--help'], ['serve', '-h'], ['-v'], ['telnet', '--frobnicate']];
+    const processes = await Promise.all(runs.map((args) => revtel(args)));
+    for (const [at, args] of runs.entries()) assert.deepEqual(processes[at], await revtelInProcess(args), args.join(' '));
+    assert.deepEqual(processes.map(({ status }) => status), [0, 0, 0, 2]);
+  });
+});
 
 describe('revtel help and version', () => {
   it('--help, -h, help and no arguments list every command', async () => {
     const runs = [['--help'], ['-h'], ['help'], []];
-    for (const [at, { status, stdout, stderr }] of (await revtelAll(runs)).entries()) {
+    for (const [at, { status, stdout, stderr }] of (await commandLineAll(runs)).entries()) {
       const args = runs[at]!;
       assert.equal(status, 0, args.join(' '));
       assert.equal(stderr, '');
@@ -43,7 +51,7 @@ describe('revtel help and version', () => {
 
   it('COMMAND --help, COMMAND -h and help COMMAND print that command\'s usage and run nothing', async () => {
     const runs = commands.flatMap((command) => [[command, '--help'], [command, '-h'], ['help', command], [command, 'x', '--help']]);
-    for (const [at, { status, stdout, stderr }] of (await revtelAll(runs)).entries()) {
+    for (const [at, { status, stdout, stderr }] of (await commandLineAll(runs)).entries()) {
       const args = runs[at]!;
       assert.equal(status, 0, args.join(' '));
       assert.equal(stderr, '', `${args.join(' ')} ran nothing`);
@@ -53,13 +61,13 @@ describe('revtel help and version', () => {
 
   it('--version and -v print the package version', async () => {
     const { version } = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string };
-    for (const run of await revtelAll([['--version'], ['-v']])) assert.deepEqual(run, { status: 0, stdout: `revtel ${version}\n`, stderr: '' });
+    for (const run of await commandLineAll([['--version'], ['-v']])) assert.deepEqual(run, { status: 0, stdout: `revtel ${version}\n`, stderr: '' });
   });
 });
 
 describe('mistakes on the command line', () => {
   it('an unknown option: one sentence, the usage line, exit 2, none of Node\'s hints', async () => {
-    const runs = await revtelAll(commands.map((command) => [command, '--frobnicate']));
+    const runs = await commandLineAll(commands.map((command) => [command, '--frobnicate']));
     for (const [at, { status, stdout, stderr }] of runs.entries()) {
       const command = commands[at]!;
       assert.equal(status, 2, command);
@@ -72,7 +80,7 @@ describe('mistakes on the command line', () => {
   });
 
   it('a missing value and an unexpected argument', async () => {
-    const [line, demo, ports, uiBind] = await revtelAll([['serve', '--line'], ['serve', '--demo=yes'], ['ports', 'all'], ['serve', '--demo', '--ui-bind', '0.0.0.0']]);
+    const [line, demo, ports, uiBind] = await commandLineAll([['serve', '--line'], ['serve', '--demo=yes'], ['ports', 'all'], ['serve', '--demo', '--ui-bind', '0.0.0.0']]);
     assert.equal(line!.status, 2);
     assert.match(line!.stderr, /^revtel: --line needs a value\nUsage: revtel serve --line TCPPORT/);
     assert.match(demo!.stderr, /^revtel: --demo takes no value\nUsage: revtel serve/);
@@ -81,7 +89,7 @@ describe('mistakes on the command line', () => {
   });
 
   it('an unknown command or option before the command', async () => {
-    const [command, option] = await revtelAll([['srve'], ['--port', '2001']]);
+    const [command, option] = await commandLineAll([['srve'], ['--port', '2001']]);
     assert.deepEqual(command, { status: 2, stdout: '', stderr: 'revtel: Unknown command "srve": run "revtel help" for the list\n' });
     assert.deepEqual(option, { status: 2, stdout: '', stderr: 'revtel: Unknown option "--port": run "revtel help" for the commands and their options\n' });
   });

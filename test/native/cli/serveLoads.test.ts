@@ -41,6 +41,19 @@ async function partsLoaded(args: readonly string[], ready: RegExp): Promise<Set<
   return new Set((Object.keys(PARTS) as Part[]).filter((part) => urls.some((url) => PARTS[part].test(url))));
 }
 
+/**
+ * A --data-dir with SSH host keys, made once for the tests that serve SSH: making an RSA key
+ * takes a quarter of a CPU-second, seconds on a loaded machine, and the keys are only read.
+ */
+let dataDir: string | undefined;
+function hostKeys(): string {
+  if (dataDir === undefined) {
+    dataDir = join(scratchDir(), 'data');
+    makeServeHostKeys(dataDir);
+  }
+  return dataDir;
+}
+
 describe('revtel serve loads only what its command line asks for', () => {
   it('a serial line without a password: the serial port library, and no SSH, UI, YAML or crypto', async () => {
     const pty = await startPtyPair(scratchDir());
@@ -55,19 +68,14 @@ describe('revtel serve loads only what its command line asks for', () => {
   });
 
   it('--ssh: the SSH server, its library and crypto', async () => {
-    const dir = scratchDir();
-    // Host keys made beforehand: making an RSA key takes seconds on a loaded machine.
-    makeServeHostKeys(join(dir, 'data'));
-    const loaded = await partsLoaded(['--line', `${await freePort()}:demo`, '--ssh', String(await freePort()), '--data-dir', join(dir, 'data')], /SSH listening on/);
+    const loaded = await partsLoaded(['--line', `${await freePort()}:demo`, '--ssh', String(await freePort()), '--data-dir', hostKeys()], /SSH listening on/);
     assert.deepEqual([...loaded].sort(), ['crypto', 'ssh']);
   });
 
   it("--config and --ui: the YAML parser, the UI's WebSocket library, and for a line's own `ssh:` port the SSH server's library", async () => {
-    const dir = scratchDir();
-    makeServeHostKeys(join(dir, 'data'));
-    const config = join(dir, 'revtel.yaml');
+    const config = join(scratchDir(), 'revtel.yaml');
     writeFileSync(config, `lines:\n  - port: ${await freePort()}\n    device: demo\n    ssh: ${await freePort()}\n`);
-    const loaded = await partsLoaded(['--config', config, '--ui', '0', '--data-dir', join(dir, 'data')], /UI ready/);
+    const loaded = await partsLoaded(['--config', config, '--ui', '0', '--data-dir', hostKeys()], /UI ready/);
     // The UI lists the machine's ports, through serialport where udevadm is installed.
     assert.deepEqual([...loaded].filter((part) => part !== 'serialport').sort(), ['crypto', 'ssh', 'ui', 'yaml']);
   });

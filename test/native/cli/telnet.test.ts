@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { freePort, startTelnetd, waitFor } from '../../support/peers.js';
-import { revtelBin as bin } from '../../support/revtel.js';
+import { revtelBin as bin, revtelInProcess } from '../../support/revtel.js';
 
 // `revtel telnet` as a user runs it: a real process on pipes, and on a real terminal (tmux).
 
@@ -114,6 +114,7 @@ describe('revtel telnet on pipes', () => {
   });
 
   it('exits 2 with the reason for a wrong command line', async () => {
+    // Run in this process: main.test.ts shows the installed command answers alike.
     const cases: [string[], RegExp][] = [
       [['telnet'], /^revtel: telnet needs a host\nUsage: revtel telnet HOST \[PORT\]/],
       [['telnet', 'router', '99999'], /^revtel: "99999" is not a TCP port \(1–65535\)\nUsage: revtel telnet HOST/],
@@ -125,7 +126,7 @@ describe('revtel telnet on pipes', () => {
       [['telnet', 'router', '-e', 'ab'], /^revtel: -e ab: give one character, such as \^\] or ~, or off\n/],
     ];
     for (const [args, message] of cases) {
-      const run = await revtel(args);
+      const run = await revtelInProcess(args);
       assert.equal(run.status, 2, args.join(' '));
       assert.match(run.stderr, message);
     }

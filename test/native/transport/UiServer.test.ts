@@ -13,7 +13,7 @@ import { Hub } from '../../../native/hub/Hub.js';
 import { OUTPUT_HIGH_WATER } from '../../../native/hub/OutputChannel.js';
 import { openDevice } from '../../../native/hub/openDevice.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
-import { UiServer } from '../../../native/transport/UiServer.js';
+import { UiServer, type UiServerOptions } from '../../../native/transport/UiServer.js';
 
 // The WebSocket of `revtel serve --ui` from a hostile client's side: without the token
 // nothing is acted on; with it, every call is checked against the contract first.
@@ -123,87 +123,38 @@ describe('the UI WebSocket', () => {
     assert.deepEqual(await client.next(), { type: 'error', id: null, message: 'A message was cut short' });
     client.ws.close();
   });
-
-  it('drops a page that stops reading while another page reads the whole flood', async () => {
-    const FLOOD = 32 * 1024 * 1024;
-    const link = join(scratchDir(), 'flood-device');
-    const device = await startFloodDevice(link, FLOOD);
-    const stalled = await hello(api, token);
-    const reading = await hello(api, token);
-    try {
-      // The order is made deterministic: the page that will stall opens the tab and takes
-      // more than the pause mark without acknowledging any, so the device is paused for it.
-      const states = new Map<string, string>();
-      const unread = new Map<string, number>();
-      stalled.ws.on('message', (data: Buffer) => {
-        const { event, payload } = decodeFrame(new Uint8Array(data)) as SessionData & { payload: { state?: string } };
-        if (event === 'sessionState') states.set(payload.sessionId, payload.state!);
-        if (event === 'sessionData') unread.set(payload.sessionId, (unread.get(payload.sessionId) ?? 0) + payload.data.length);
-      });
-      const { sessionId } = (await call(stalled, 1, 'openSerial', { path: link, settings: '115200,8N1' })).result as { sessionId: string };
-      await call(stalled, 2, 'subscribeSession', { sessionId });
-      // Opening a serial port discards what the device sent before: the flood starts after.
-      await waitFor(() => states.get(sessionId) === 'open', 'the serial tab to be open');
-      device.go();
-      await waitFor(() => (unread.get(sessionId) ?? 0) > OUTPUT_HIGH_WATER, 'the first page to hold the device back');
-      stalled.tcp().pause();
-
-      // The second page opens the tab: its snapshot, then live output lined up after it,
-      // each batch acknowledged as a terminal does once it has parsed it.
-      let upTo: number | undefined;
-      let gap: string | undefined;
-      const early: SessionData['payload'][] = [];
-      const take = ({ offset, data }: SessionData['payload']): void => {
-        if (offset > upTo!) gap ??= `output from ${offset} arrived when the page had it up to ${upTo}`;
-        upTo = Math.max(upTo!, offset + data.length);
-        reading.ws.send(encodeFrame({ type: 'call', id: 4, method: 'acknowledgeOutput', request: { sessionId, upTo } }));
-      };
-      reading.ws.on('message', (data: Buffer) => {
-        const message = decodeFrame(new Uint8Array(data)) as SessionData;
-        if (message.event !== 'sessionData' || message.payload.sessionId !== sessionId) return;
-        if (upTo === undefined) early.push(message.payload);
-        else take(message.payload);
-      });
-      upTo = ((await call(reading, 3, 'subscribeSession', { sessionId })).result as { end: number }).end;
-      early.splice(0).forEach(take);
-
-      await served.waitForLog(/ui: 127\.0\.0\.1:\d+ left more than 8 MiB unread: disconnected/, 'the stalled page to be dropped', 60_000);
-      // The tab wakes up: behind what it had not read, it finds why it was closed.
-      stalled.tcp().resume();
-      assert.equal(await stalled.closed, 4002);
-      assert.equal(await stalled.closeReason, 'This page fell more than 8 MiB behind the server: reload it');
-      await waitFor(() => upTo === FLOOD || gap !== undefined, 'the reading page to get the whole flood', 60_000);
-      assert.equal(gap, undefined);
-      assert.equal(upTo, FLOOD);
-    } finally {
-      reading.ws.close();
-      stalled.ws.terminate();
-      device.stop();
-    }
-  });
-
 });
+
+/** The UI WebSocket in this process, on a hub of its own, with the limits a test injects; what it logs is kept. */
+async function startUiInProcess(limits: Pick<UiServerOptions, 'helloTimeoutMs' | 'keepAlive' | 'maxUnread'>) {
+  const device = { open: openDevice, listPorts: async () => [] };
+  const server = new TerminalServer({ device, log: () => {}, version: 'test' });
+  const hub = new Hub({ server, device, listPorts: device.listPorts });
+  const logged: string[] = [];
+  const uiServer = new UiServer({ hub, staticDir: repoPath('dist', 'renderer'), port: 0, bind: '127.0.0.1', log: (line) => logged.push(line), ...limits });
+  const api = `ws://${new URL(await uiServer.start()).host}/api`;
+  return {
+    uiServer, hub, api, logged,
+    stop: async () => {
+      await uiServer.stop();
+      await hub.dispose();
+      await server.stop();
+    },
+  };
+}
 
 describe('the UI WebSocket in process', () => {
   // In process: the hello timeout and the keep-alive injected (the product's 10 s and 5 s × 3
   // are not waited out), the hub at hand.
   let uiServer: UiServer;
   let hub: Hub;
-  let server: TerminalServer;
   let api: string;
-  const logged: string[] = [];
+  let logged: string[];
+  let stop: () => Promise<void>;
   before(async () => {
-    const device = { open: openDevice, listPorts: async () => [] };
-    server = new TerminalServer({ device, log: () => {}, version: 'test' });
-    hub = new Hub({ server, device, listPorts: device.listPorts });
-    uiServer = new UiServer({ hub, staticDir: repoPath('dist', 'renderer'), port: 0, bind: '127.0.0.1', log: (line) => logged.push(line), helloTimeoutMs: 300, keepAlive: { intervalMs: 200, missed: 3 } });
-    api = `ws://${new URL(await uiServer.start()).host}/api`;
+    ({ uiServer, hub, api, logged, stop } = await startUiInProcess({ helloTimeoutMs: 300, keepAlive: { intervalMs: 200, missed: 3 } }));
   });
-  after(async () => {
-    await uiServer.stop();
-    await hub.dispose();
-    await server.stop();
-  });
+  after(() => stop());
 
   it('closes a connection that has not presented the token in time', async () => {
     const silent = await open(api);
@@ -332,23 +283,29 @@ describe('the UI WebSocket in process', () => {
   it('keeps a page far behind, whose pongs wait behind its output, as long as it takes that output', async () => {
     const link = join(scratchDir(), 'flood-device');
     const device = await startFloodDevice(link, 256 * 1024 * 1024);
-    // One window sets the pace, acknowledging as its terminal parses; the other reads what it
-    // is sent but answers no ping (its pongs modelled as stuck behind a backlog for good).
+    // One window sets the pace, acknowledging what its terminal parsed every 50 ms (a busy
+    // one: the flood goes on through the pings at a few MiB a second, not as fast as this
+    // machine can carry it); the other reads what it is sent but answers no ping (its pongs
+    // modelled as stuck behind a backlog for good).
     const pacer = await hello(api, token());
     const behind = await hello(api, token(), { autoPong: false });
     let pings = 0;
     let read = 0;
     behind.ws.on('ping', () => pings++);
     let sessionId = '';
+    let upTo = 0;
+    let acknowledged = 0;
+    const pace = setInterval(() => {
+      if (upTo === acknowledged) return;
+      acknowledged = upTo;
+      pacer.ws.send(encodeFrame({ type: 'call', id: 9, method: 'acknowledgeOutput', request: { sessionId, upTo } }));
+    }, 50);
     try {
       const states = new Map<string, string>();
-      let upTo = 0;
       pacer.ws.on('message', (data: Buffer) => {
         const { event, payload } = decodeFrame(new Uint8Array(data)) as SessionData & { payload: { state?: string } };
         if (event === 'sessionState') states.set(payload.sessionId, payload.state!);
-        if (event !== 'sessionData') return;
-        upTo = Math.max(upTo, payload.offset + payload.data.length);
-        pacer.ws.send(encodeFrame({ type: 'call', id: 9, method: 'acknowledgeOutput', request: { sessionId, upTo } }));
+        if (event === 'sessionData') upTo = Math.max(upTo, payload.offset + payload.data.length);
       });
       behind.ws.on('message', (data: Buffer) => {
         const { event, payload } = decodeFrame(new Uint8Array(data)) as SessionData;
@@ -364,6 +321,7 @@ describe('the UI WebSocket in process', () => {
       assert.equal(behind.ws.readyState, WebSocket.OPEN);
       assert.ok(read > 0);
     } finally {
+      clearInterval(pace);
       pacer.ws.terminate();
       behind.ws.terminate();
       device.stop();
@@ -372,6 +330,80 @@ describe('the UI WebSocket in process', () => {
   });
 
   const token = (): string => uiServer.token;
+});
+
+describe('a page that stops reading, in process', () => {
+  // The limit on what a page may leave unread injected: 1 MiB, not the product's 8 MiB, so
+  // that the flood that passes it is a fraction of the size.
+  let api: string;
+  let logged: string[];
+  let token: string;
+  let stop: () => Promise<void>;
+  before(async () => {
+    let uiServer: UiServer;
+    ({ uiServer, api, logged, stop } = await startUiInProcess({ maxUnread: 1024 * 1024 }));
+    token = uiServer.token;
+  });
+  after(() => stop());
+
+  it('drops a page that stops reading while another page reads the whole flood', async () => {
+    // Past the limit with what the kernel's socket buffers hold (the drop comes at 4–5 MiB here), three times over.
+    const FLOOD = 16 * 1024 * 1024;
+    const link = join(scratchDir(), 'flood-device');
+    const device = await startFloodDevice(link, FLOOD);
+    const stalled = await hello(api, token);
+    const reading = await hello(api, token);
+    try {
+      // The order is made deterministic: the page that will stall opens the tab and takes
+      // more than the pause mark without acknowledging any, so the device is paused for it.
+      const states = new Map<string, string>();
+      const unread = new Map<string, number>();
+      stalled.ws.on('message', (data: Buffer) => {
+        const { event, payload } = decodeFrame(new Uint8Array(data)) as SessionData & { payload: { state?: string } };
+        if (event === 'sessionState') states.set(payload.sessionId, payload.state!);
+        if (event === 'sessionData') unread.set(payload.sessionId, (unread.get(payload.sessionId) ?? 0) + payload.data.length);
+      });
+      const { sessionId } = (await call(stalled, 1, 'openSerial', { path: link, settings: '115200,8N1' })).result as { sessionId: string };
+      await call(stalled, 2, 'subscribeSession', { sessionId });
+      // Opening a serial port discards what the device sent before: the flood starts after.
+      await waitFor(() => states.get(sessionId) === 'open', 'the serial tab to be open');
+      device.go();
+      await waitFor(() => (unread.get(sessionId) ?? 0) > OUTPUT_HIGH_WATER, 'the first page to hold the device back');
+      stalled.tcp().pause();
+
+      // The second page opens the tab: its snapshot, then live output lined up after it,
+      // each batch acknowledged as a terminal does once it has parsed it.
+      let upTo: number | undefined;
+      let gap: string | undefined;
+      const early: SessionData['payload'][] = [];
+      const take = ({ offset, data }: SessionData['payload']): void => {
+        if (offset > upTo!) gap ??= `output from ${offset} arrived when the page had it up to ${upTo}`;
+        upTo = Math.max(upTo!, offset + data.length);
+        reading.ws.send(encodeFrame({ type: 'call', id: 4, method: 'acknowledgeOutput', request: { sessionId, upTo } }));
+      };
+      reading.ws.on('message', (data: Buffer) => {
+        const message = decodeFrame(new Uint8Array(data)) as SessionData;
+        if (message.event !== 'sessionData' || message.payload.sessionId !== sessionId) return;
+        if (upTo === undefined) early.push(message.payload);
+        else take(message.payload);
+      });
+      upTo = ((await call(reading, 3, 'subscribeSession', { sessionId })).result as { end: number }).end;
+      early.splice(0).forEach(take);
+
+      await waitFor(() => logged.some((line) => /^ui: 127\.0\.0\.1:\d+ left more than 1 MiB unread: disconnected$/.test(line)), 'the stalled page to be dropped', 60_000);
+      // The tab wakes up: behind what it had not read, it finds why it was closed.
+      stalled.tcp().resume();
+      assert.equal(await stalled.closed, 4002);
+      assert.equal(await stalled.closeReason, 'This page fell more than 1 MiB behind the server: reload it');
+      await waitFor(() => upTo === FLOOD || gap !== undefined, 'the reading page to get the whole flood', 60_000);
+      assert.equal(gap, undefined);
+      assert.equal(upTo, FLOOD);
+    } finally {
+      reading.ws.close();
+      stalled.ws.terminate();
+      device.stop();
+    }
+  });
 });
 
 /** One binary WebSocket frame as a client sends it (masked, with a zero key), for writing several in one TCP write. */
