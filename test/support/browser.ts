@@ -1,5 +1,5 @@
 // Debian's Chromium driven by playwright-core (Playwright cannot download its browsers here).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,57 @@ import { waitFor, WAIT_MS } from './peers.js';
 // Required when a browser is launched: a file that only starts the UI (startUi) never pays
 // for loading playwright-core (half a CPU-second).
 const loadChromium = (): typeof import('playwright-core').chromium => (createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core')).chromium;
+
+/**
+ * Chromium features the tests turn off. Chromium 156's first browser window loads the
+ * omnibox's WebUI popups (chrome://omnibox-popup.top-chrome/) in a renderer of their own:
+ * about a CPU-second of a test file's start, for an address bar no test sees. Chromium keeps
+ * only the last --disable-features on its command line, so the list repeats the one
+ * playwright-core passes before ours (checkDisabledFeatures tells when that one changes).
+ */
+const disabledFeatures = [
+  'WebUIOmniboxPopup',
+  'WebUIOmniboxAimPopup',
+  // playwright-core 1.65's own list (chromiumSwitches.ts).
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'msForceBrowserSignIn',
+  'msEdgeUpdateLaunchServicesPreferredVersion',
+];
+
+/**
+ * Fails the launch if an earlier --disable-features (playwright-core's) names a feature that
+ * ours, the one Chromium keeps, lacks. The command line is read from /proc: Chromium gives
+ * it over DevTools only with --enable-automation, which Playwright leaves out.
+ */
+async function checkDisabledFeatures(browser: Browser): Promise<void> {
+  const ours = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).flatMap((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid ? [readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')] : [];
+    } catch {
+      return []; // a process that ended meanwhile
+    }
+  }).filter((args) => args.includes('--remote-debugging-pipe'));
+  const listed = ours.flat().filter((arg) => arg.startsWith('--disable-features=')).flatMap((arg) => arg.slice('--disable-features='.length).split(','));
+  const dropped = listed.filter((feature) => feature !== '' && !disabledFeatures.includes(feature));
+  if (ours.length === 0 || dropped.length > 0) {
+    await browser.close();
+    throw new Error(ours.length === 0 ? 'Chromium\'s command line was not found in /proc' : `playwright-core now disables ${dropped.join(', ')} too: add them to disabledFeatures in test/support/browser.ts`);
+  }
+}
 
 export const screenshotDir = repoPath('test-output', 'screenshots');
 
@@ -35,8 +86,9 @@ export class UiBrowser {
   static async launch(): Promise<UiBrowser> {
     const browser = await loadChromium().launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--disable-features=${disabledFeatures.join(',')}`],
     });
+    await checkDisabledFeatures(browser);
     const pages = await browser.newContext();
     const blank = createServer((_request, response) => response.end('<!doctype html><title>kept</title>'));
     await new Promise<void>((resolve) => blank.listen(0, '127.0.0.1', resolve));
