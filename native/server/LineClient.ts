@@ -117,6 +117,8 @@ export class LineClient implements RemoteClient {
   /** pending until admitted; the Line sets reader or writer on admission. */
   role: Role = 'pending';
   private closed = false;
+  /** Gone: closed by either side, and left the line. */
+  private finished = false;
   /** The opening negotiation has not settled: nothing but negotiation is sent yet; the rest waits here. */
   private opening = false;
   private heldOpening: Uint8Array[] = [];
@@ -161,9 +163,10 @@ export class LineClient implements RemoteClient {
       else this.fromUser(chunk);
       this.checkSettled();
     });
-    socket.on('error', () => {
-      // 'close' follows; a reset client is simply gone.
-    });
+    // Gone as soon as it closed or reset, not only once the socket is: 'close' comes a turn
+    // of the event loop later, and until then the client would still hold an exclusive line.
+    socket.on('end', () => this.finish());
+    socket.on('error', () => this.finish());
     socket.on('close', () => this.finish());
     if (!this.closed) this.idle.touch();
   }
@@ -476,6 +479,8 @@ export class LineClient implements RemoteClient {
 
 
   private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
     this.idle.stop();
     clearTimeout(this.settleTimer);
     this.leavePassword();

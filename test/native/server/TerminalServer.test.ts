@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { connect, createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { openDevice } from '../../../native/hub/openDevice.js';
 import { makeLineConfig } from '../../../native/server/LineConfig.js';
@@ -118,4 +118,43 @@ describe('a raw line', () => {
       await server.stop();
     }
   });
+});
+
+describe('an exclusive line', () => {
+  /** A raw TCP connection and the text it has received. */
+  const open = (port: number): { socket: Socket; text: () => string } => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    socket.on('error', () => {});
+    return { socket, text: () => text };
+  };
+
+  for (const [how, leave] of [['closes', (socket: Socket) => socket.destroy()], ['resets', (socket: Socket) => socket.resetAndDestroy()]] as const) {
+    it(`admits a client that connects as the holder ${how}, both in the same turn of the server's event loop`, async () => {
+      const log: string[] = [];
+      const server = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test' });
+      const port = await freePort();
+      try {
+        await server.apply([makeLineConfig(port, 'demo', {}, 'test')]);
+        const holder = open(port);
+        await waitFor(() => log.some((line) => /on the line as writer/.test(line)), 'the holder to be on the line');
+        leave(holder.socket);
+        const next = open(port);
+        // The server is this process: held busy until the holder's FIN (or RST) and the new
+        // connection (made by the kernel, on loopback) are both waiting, as on a loaded machine.
+        process.nextTick(() => {
+          const until = Date.now() + 100;
+          while (Date.now() < until);
+        });
+        const verdict = (): string | undefined => log.find((line) => line.includes(`:${next.socket.localPort} `) && /on the line|refused/.test(line));
+        await waitFor(() => verdict() !== undefined, 'the new client to be admitted or refused');
+        assert.match(verdict()!, /on the line as writer/);
+        assert.doesNotMatch(next.text(), /in use by/);
+        next.socket.destroy();
+      } finally {
+        await server.stop();
+      }
+    });
+  }
 });
