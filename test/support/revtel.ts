@@ -66,6 +66,12 @@ export interface Served {
   /** Everything `revtel serve` has logged on stderr so far. */
   log(): string;
   waitForLog(pattern: RegExp, what?: string, timeoutMs?: number): Promise<void>;
+  /**
+   * Until every client the log says connected has disconnected. A client's close and the
+   * next test's connection can reach the server in one turn of its event loop, the close
+   * read only after the new client was judged: on an exclusive line, refused.
+   */
+  clientsGone(): Promise<void>;
   stop(): Promise<void>;
   exited: Promise<number | null>;
 }
@@ -88,14 +94,15 @@ export interface ServeWaits {
 export async function startServe(args: readonly string[], waits: number | ServeWaits = 1): Promise<Served> {
   const { listening = 1, open = 0, configHome = scratchDir(), env = {} } = typeof waits === 'number' ? { listening: waits } : waits;
   const peer = startRevtel(['serve', ...args], { env: { ...process.env, ...env, XDG_CONFIG_HOME: configHome } });
+  const count = (pattern: RegExp): number => (peer.stderr().match(pattern) ?? []).length;
   const served: Served = {
     process: peer.process,
     log: peer.stderr,
     waitForLog: (pattern, what = String(pattern), timeoutMs = WAIT_MS) => waitFor(() => pattern.test(peer.stderr()), what, timeoutMs),
+    clientsGone: () => waitFor(() => count(/client \S+ connected\b/g) === count(/client \S+ disconnected\b/g), 'every client to have left'),
     stop: peer.stop,
     exited: peer.exited,
   };
-  const count = (pattern: RegExp): number => (peer.stderr().match(pattern) ?? []).length;
   const exitedEarly = (): boolean => peer.process.exitCode !== null || peer.process.signalCode !== null;
   try {
     await waitFor(() => (count(/listening on/g) >= listening && count(/device \S+ open\b/g) >= open) || exitedEarly(), '`revtel serve` to listen and open its devices');

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { freePort, scratchDir, startProcess, startPtyPair, waitFor, waitForPort, type PtyPair } from '../../support/peers.js';
 import { Cmd, Opt } from '../../../native/telnet/index.js';
 import { startServe, TestClient, type Served } from '../../support/revtel.js';
@@ -25,6 +25,7 @@ describe("pyserial's rfc2217 client on the in-process demo line", () => {
     served = await startServe(['--line', `${port}:demo`]);
     await served.waitForLog(/device demo open/);
   });
+  beforeEach(() => served.clientsGone());
   after(() => served.stop());
 
   it('every setter is answered with the state in force, and the getters agree', async () => {
@@ -117,6 +118,7 @@ describe("pyserial's rfc2217 client on a socat pty", () => {
     served = await startServe(['--line', `${port}:${pty.device}:9600,8N1`]);
     await served.waitForLog(/device .* open/);
   });
+  beforeEach(() => served.clientsGone());
   after(async () => {
     await served.stop();
     await pty.stop();

@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { hashPassword } from '../../../native/server/passwords.js';
 import { freePort, scratchDir, startPtyPair, waitFor, type PtyPair } from '../../support/peers.js';
 import { revtelBin, revtelInProcess, startDemoDevice, startPtyLine, startServe, TestClient, type PtyLine, type Served } from '../../support/revtel.js';
@@ -81,6 +81,7 @@ describe('BREAK and RFC 2217 control on the in-process demo line', () => {
     port = await freePort();
     served = await startServe(['--line', `${port}:demo`], { open: 1 });
   });
+  beforeEach(() => served.clientsGone());
   after(() => served.stop());
 
   it('IAC BRK during boot drops the router into ROM monitor', async () => {
