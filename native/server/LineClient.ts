@@ -163,8 +163,8 @@ export class LineClient implements RemoteClient {
       else this.fromUser(chunk);
       this.checkSettled();
     });
-    // Gone as soon as it closed or reset, not only once the socket is: 'close' comes a turn
-    // of the event loop later, and until then the client would still hold an exclusive line.
+    // Gone as soon as it closed or reset, not only once the socket is: 'close' comes later
+    // (after our side has drained), and until then the client would still hold an exclusive line.
     socket.on('end', () => this.finish());
     socket.on('error', () => this.finish());
     socket.on('close', () => this.finish());
@@ -484,6 +484,8 @@ export class LineClient implements RemoteClient {
     this.idle.stop();
     clearTimeout(this.settleTimer);
     this.leavePassword();
+    // Our side too, within endConnection's deadline: off the line, nobody else would end it.
+    if (!this.closed) endConnection(this.socket);
     this.closed = true;
     this.warnings.flush();
     this.line.closed(this);
