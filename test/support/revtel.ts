@@ -99,7 +99,7 @@ export async function startServe(args: readonly string[], waits: number | ServeW
     process: peer.process,
     log: peer.stderr,
     waitForLog: (pattern, what = String(pattern), timeoutMs = WAIT_MS) => waitFor(() => pattern.test(peer.stderr()), what, timeoutMs),
-    clientsGone: () => waitFor(() => count(/client \S+ connected\b/g) === count(/client \S+ disconnected\b/g), 'every client to have left'),
+    clientsGone: () => waitFor(() => count(/client \S+ connected\b/g) === count(/client \S+ disconnected$/gm), 'every client to have left'),
     stop: peer.stop,
     exited: peer.exited,
   };
