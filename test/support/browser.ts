@@ -15,16 +15,18 @@ import { waitFor, WAIT_MS } from './peers.js';
 const loadChromium = (): typeof import('playwright-core').chromium => (createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core')).chromium;
 
 /**
- * Chromium features the tests turn off. Chromium 156's first browser window loads the
- * omnibox's WebUI popups (chrome://omnibox-popup.top-chrome/) in a renderer of their own:
- * about a CPU-second of a test file's start, for an address bar no test sees. Chromium keeps
- * only the last --disable-features on its command line, so the list repeats the one
- * playwright-core passes before ours (checkDisabledFeatures tells when that one changes).
+ * Chromium 156's first browser window loads the omnibox's WebUI popups
+ * (chrome://omnibox-popup.top-chrome/) in a renderer of their own: about a CPU-second of a
+ * test file's start, for an address bar no test sees.
  */
-const disabledFeatures = [
-  'WebUIOmniboxPopup',
-  'WebUIOmniboxAimPopup',
-  // playwright-core 1.65's own list (chromiumSwitches.ts).
+const omniboxPopups = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup'];
+
+/**
+ * playwright-core 1.65's own --disable-features (chromiumSwitches.ts). Chromium keeps only
+ * the last --disable-features on its command line, so ours repeats these; checkDisabledFeatures
+ * tells when playwright-core's list changes.
+ */
+const playwrightDisabled = [
   'AvoidUnnecessaryBeforeUnloadCheckSync',
   'DestroyProfileOnBrowserClose',
   'HttpsUpgrades',
@@ -43,25 +45,39 @@ const disabledFeatures = [
   'msEdgeUpdateLaunchServicesPreferredVersion',
 ];
 
+const disabledFeatures = [...omniboxPopups, ...playwrightDisabled];
+
 /**
- * Fails the launch if an earlier --disable-features (playwright-core's) names a feature that
- * ours, the one Chromium keeps, lacks. The command line is read from /proc: Chromium gives
- * it over DevTools only with --enable-automation, which Playwright leaves out.
+ * Fails the launch (closing the browser) unless, on Chromium's command line, ours is the
+ * last --disable-features and playwright-core's, before it, is the list ours repeats. The
+ * command line is read from /proc: Chromium gives it over DevTools only with
+ * --enable-automation, which Playwright leaves out.
  */
 async function checkDisabledFeatures(browser: Browser): Promise<void> {
-  const ours = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).flatMap((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid ? [readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')] : [];
-    } catch {
-      return []; // a process that ended meanwhile
+  try {
+    const launched = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).flatMap((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid ? [readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')] : [];
+      } catch {
+        return []; // a process that ended meanwhile
+      }
+    }).filter((args) => args.includes('--remote-debugging-pipe'));
+    if (launched.length === 0) throw new Error("Chromium's command line was not found in /proc");
+    for (const args of launched) {
+      const lists = args.filter((arg) => arg.startsWith('--disable-features=')).map((arg) => arg.slice('--disable-features='.length).split(','));
+      if (lists.at(-1)?.join(',') !== disabledFeatures.join(',')) throw new Error(`Chromium was launched with another --disable-features last: ${args.join(' ')}`);
+      for (const theirs of lists.slice(0, -1)) {
+        const added = theirs.filter((feature) => !playwrightDisabled.includes(feature));
+        const removed = playwrightDisabled.filter((feature) => !theirs.includes(feature));
+        if (added.length + removed.length > 0) {
+          throw new Error(`playwright-core's --disable-features changed (added: ${added.join(', ') || 'none'}; removed: ${removed.join(', ') || 'none'}): update playwrightDisabled in test/support/browser.ts`);
+        }
+      }
     }
-  }).filter((args) => args.includes('--remote-debugging-pipe'));
-  const listed = ours.flat().filter((arg) => arg.startsWith('--disable-features=')).flatMap((arg) => arg.slice('--disable-features='.length).split(','));
-  const dropped = listed.filter((feature) => feature !== '' && !disabledFeatures.includes(feature));
-  if (ours.length === 0 || dropped.length > 0) {
+  } catch (error) {
     await browser.close();
-    throw new Error(ours.length === 0 ? 'Chromium\'s command line was not found in /proc' : `playwright-core now disables ${dropped.join(', ')} too: add them to disabledFeatures in test/support/browser.ts`);
+    throw error;
   }
 }
 
