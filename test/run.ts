@@ -1,17 +1,15 @@
 // The test phase (`npm run test:only`): every dist/test/**/*.test.js, or the files given,
-// CONCURRENCY processes at a time (each a file, or a few files that drive Chromium), the
-// longest first so that none is left to run alone at the end.
+// CONCURRENCY at a time, the longest first so that none is left to run alone at the end.
 // "Longest" is what the last run in this checkout measured (dist/test-durations.json); a
 // file not measured yet (a fresh clone, a new file) goes first, the files that drive
 // Chromium before the others, each group by size (more tests, longer). Node's own
 // `node --test FILES` sorts the files by name, which put the browser files last.
 // At the end it prints how long the phase took, the slowest files, and how long the end of
 // the run had fewer files running than it could (a long file alone at the end shows there).
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
-import { pathToFileURL } from 'node:url';
 import { repoPath, repoRoot } from './support/repo.js';
 
 /** Test files at once: two cores, and most files wait on peers and sockets part of the time. */
@@ -31,44 +29,10 @@ const drivesChromium = (file: string): boolean => /\b(launchBrowser|demoUi)\(/.t
 const durationsFile = repoPath('dist', 'test-durations.json');
 const lastDurations: Record<string, number> = existsSync(durationsFile) ? (JSON.parse(readFileSync(durationsFile, 'utf8')) as Record<string, number>) : {};
 
-/**
- * Files that drive Chromium, this many to a process, one after another, as Playwright Test's
- * workers run them: Node, playwright-core (half a CPU-second to load) and Chromium's first
- * window are paid once for the group, about a CPU-second saved per file on a phase that
- * two cores' CPU bounds.
- */
-const BROWSER_FILES_PER_PROCESS = 3;
-
-/** A process of the phase: a test file, or a group of browser files; its size is its files'. */
-interface Runnable { readonly file: string; readonly browser: boolean; readonly size: number }
-
-/**
- * The phase's processes: each group of browser files a module that imports them, in
- * dist/test-groups/ (outside the tree searched for tests), named after them. Groups are
- * dealt by size, so that they stay the same from run to run and keep their measured times.
- */
-function runnables(all: readonly string[]): Runnable[] {
-  const sized = all.map((file) => ({ file, browser: drivesChromium(file), size: statSync(file).size }));
-  const browser = sized.filter((entry) => entry.browser).sort((a, b) => b.size - a.size);
-  const count = Math.ceil(browser.length / BROWSER_FILES_PER_PROCESS);
-  const groups = Array.from({ length: count }, (_, n) => browser.filter((_entry, index) => index % count === n));
-  const groupDir = repoPath('dist', 'test-groups');
-  mkdirSync(groupDir, { recursive: true });
-  return [
-    ...groups.map((members) => {
-      if (members.length === 1) return members[0]!;
-      const file = join(groupDir, `${members.map((entry) => basename(entry.file, '.test.js')).join('+')}.test.js`);
-      writeFileSync(file, members.map((entry) => `import ${JSON.stringify(pathToFileURL(entry.file).href)};\n`).join(''));
-      return { file, browser: true, size: members.reduce((sum, entry) => sum + entry.size, 0) };
-    }),
-    ...sized.filter((entry) => !entry.browser),
-  ];
-}
-
 const given = process.argv.slice(2);
 // Absolute paths: the runner names each file's test after the path it was given.
-const files = runnables(given.length > 0 ? given.map((file) => resolve(file)) : testFiles(repoPath('dist', 'test')))
-  .map((entry) => ({ ...entry, last: lastDurations[relative(repoRoot, entry.file)] ?? Infinity }))
+const files = (given.length > 0 ? given.map((file) => resolve(file)) : testFiles(repoPath('dist', 'test')))
+  .map((file) => ({ file, last: lastDurations[relative(repoRoot, file)] ?? Infinity, browser: drivesChromium(file), size: statSync(file).size }))
   .sort((a, b) => b.last - a.last || Number(b.browser) - Number(a.browser) || b.size - a.size)
   .map(({ file }) => file);
 
