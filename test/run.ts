@@ -1,15 +1,17 @@
 // The test phase (`npm run test:only`): every dist/test/**/*.test.js, or the files given,
-// CONCURRENCY at a time, the longest first so that none is left to run alone at the end.
+// CONCURRENCY processes at a time (each a file, or a few files that drive Chromium), the
+// longest first so that none is left to run alone at the end.
 // "Longest" is what the last run in this checkout measured (dist/test-durations.json); a
 // file not measured yet (a fresh clone, a new file) goes first, the files that drive
 // Chromium before the others, each group by size (more tests, longer). Node's own
 // `node --test FILES` sorts the files by name, which put the browser files last.
-// At the end it prints how long the phase took, the slowest files, and how long the end of
-// the run had fewer files running than it could (a long file alone at the end shows there).
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+// At the end it prints how long the phase took, the slowest processes, and how long the end
+// of the run had fewer running than it could (a long file alone at the end shows there).
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
+import { pathToFileURL } from 'node:url';
 import { repoPath, repoRoot } from './support/repo.js';
 
 /** Test files at once: two cores, and most files wait on peers and sockets part of the time. */
@@ -29,10 +31,50 @@ const drivesChromium = (file: string): boolean => /\b(launchBrowser|demoUi)\(/.t
 const durationsFile = repoPath('dist', 'test-durations.json');
 const lastDurations: Record<string, number> = existsSync(durationsFile) ? (JSON.parse(readFileSync(durationsFile, 'utf8')) as Record<string, number>) : {};
 
+/**
+ * Files that drive Chromium, up to this many to a process, one after another, as Playwright
+ * Test's workers run them: Node and playwright-core (half a CPU-second to load) are paid once
+ * for the group, about a CPU-second saved per file on a phase that two cores' CPU bounds.
+ * Hooks at a file's root would span its group: such files keep them inside a describe.
+ */
+const BROWSER_FILES_PER_PROCESS = 3;
+
+/** A process of the phase: a test file, or a group of browser files; its size is its files'. */
+interface Runnable { readonly file: string; readonly browser: boolean; readonly size: number }
+
+/** Where the groups' modules are written: outside the tree searched for tests. */
+const groupDir = repoPath('dist', 'test-groups');
+
+/**
+ * The phase's processes: each group of browser files a module that imports them, named
+ * after them. Groups are dealt by size, so that they stay the same from run to run (while
+ * the files keep their order of size) and keep their measured times.
+ */
+function runnables(all: readonly string[]): Runnable[] {
+  const sized = all.map((file) => ({ file, browser: drivesChromium(file), size: statSync(file).size }));
+  const browser = sized.filter((entry) => entry.browser).sort((a, b) => b.size - a.size);
+  const count = Math.ceil(browser.length / BROWSER_FILES_PER_PROCESS);
+  const groups = Array.from({ length: count }, (_, n) => browser.filter((_entry, index) => index % count === n));
+  mkdirSync(groupDir, { recursive: true });
+  return [
+    ...groups.map((members) => {
+      if (members.length === 1) return members[0]!;
+      // Named by their paths under dist/test, so no two groups share a name.
+      const names = members.map((entry) => relative(repoPath('dist', 'test'), entry.file).replace(/\.test\.js$/, '').replaceAll(sep, '.'));
+      const file = join(groupDir, `${names.join('+')}.test.js`);
+      writeFileSync(file, members.map((entry) => `import ${JSON.stringify(pathToFileURL(entry.file).href)};\n`).join(''));
+      return { file, browser: true, size: members.reduce((sum, entry) => sum + entry.size, 0) };
+    }),
+    ...sized.filter((entry) => !entry.browser),
+  ];
+}
+
 const given = process.argv.slice(2);
+// The whole suite deals the groups afresh: the modules of groups dealt before go.
+if (given.length === 0) rmSync(groupDir, { recursive: true, force: true });
 // Absolute paths: the runner names each file's test after the path it was given.
-const files = (given.length > 0 ? given.map((file) => resolve(file)) : testFiles(repoPath('dist', 'test')))
-  .map((file) => ({ file, last: lastDurations[relative(repoRoot, file)] ?? Infinity, browser: drivesChromium(file), size: statSync(file).size }))
+const files = runnables(given.length > 0 ? given.map((file) => resolve(file)) : testFiles(repoPath('dist', 'test')))
+  .map((entry) => ({ ...entry, last: lastDurations[relative(repoRoot, entry.file)] ?? Infinity }))
   .sort((a, b) => b.last - a.last || Number(b.browser) - Number(a.browser) || b.size - a.size)
   .map(({ file }) => file);
 
@@ -61,12 +103,13 @@ const report = stream.compose(new spec());
 report.pipe(process.stdout, { end: false });
 report.on('end', () => {
   process.stdout.write(timing());
-  const measured = { ...lastDurations };
+  // The whole suite measures every process it has now; a subset keeps the others' times.
+  const measured: Record<string, number> = given.length === 0 ? {} : { ...lastDurations };
   for (const [file, { start, end }] of spans) if (end !== undefined) measured[relative(repoRoot, file)] = end - start;
   writeFileSync(durationsFile, `${JSON.stringify(measured, null, 1)}\n`);
 });
 
-/** The phase's length, its slowest files, and the tail in which fewer than CONCURRENCY files ran. */
+/** The phase's length, its slowest processes, and the tail in which fewer than CONCURRENCY ran. */
 function timing(): string {
   const total = Date.now() - started;
   const ended = [...spans].flatMap(([file, { start, end }]) => (end === undefined ? [] : [{ file: relative(repoRoot, file), start, end }]));
@@ -86,9 +129,9 @@ function timing(): string {
   return [
     ...cut.map((file) => `warning: ${file}: the end of its report was lost (tests started and never reported; nodejs/node#64833): the counts above miss them`),
     '',
-    `test phase: ${seconds(total)} s for ${ended.length} files, ${CONCURRENCY} at a time; fewer than ${slots} ran in the last ${seconds(total - fullUntil)} s` +
+    `test phase: ${seconds(total)} s for ${ended.length} processes, ${CONCURRENCY} at a time; fewer than ${slots} ran in the last ${seconds(total - fullUntil)} s` +
       (last ? ` (the last to end: ${last.file}, started at ${seconds(last.start)} s)` : ''),
-    'slowest files (s, start–end):',
+    'slowest processes (s, start–end):',
     ...slowest.map(({ file, start, end }) => `  ${seconds(end - start).padStart(6)}  ${seconds(start)}–${seconds(end)}  ${file}`),
     '',
   ].join('\n');
