@@ -84,7 +84,13 @@ const spans = new Map<string, { start: number; end?: number }>();
 // A file is the top-level test named after its path; its own tests carry it as `file` too.
 const isFile = (data: { name: string; file?: string; nesting: number }): boolean => data.nesting === 0 && data.name === data.file;
 
-const stream = run({ files, concurrency: CONCURRENCY, forceExit: true });
+/**
+ * A process still running after this has hung (a promise a browser never settles): it fails,
+ * named, instead of holding the run until CI's own limit. The longest takes about a minute.
+ */
+const PROCESS_TIMEOUT_MS = 5 * 60 * 1000;
+
+const stream = run({ files, concurrency: CONCURRENCY, forceExit: true, timeout: PROCESS_TIMEOUT_MS });
 stream.on('test:fail', () => (process.exitCode = 1));
 // Tests started and not reported done, by file. forceExit can cut off the end of a file's
 // report (nodejs/node#64833): its tests' verdicts are lost, though a failure still fails the
