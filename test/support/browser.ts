@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, BrowserContextOptions, CDPSession, Page, ViewportSize } from 'playwright-core';
 import { repoPath } from './repo.js';
 import { startServe, type Served } from './revtel.js';
-import { waitFor, WAIT_MS } from './peers.js';
+import { settlesWithin, waitFor, WAIT_MS } from './peers.js';
 
 // Required, not imported: an ESM import of a CommonJS package first scans its source for
 // named exports (a quarter of a CPU-second for playwright-core, in every browser test file).
@@ -162,17 +162,6 @@ export class UiBrowser {
 /** How long a page's close may take before Chromium is asked again, and how many times. */
 const CLOSE_WAIT_MS = 2000;
 const CLOSE_ATTEMPTS = 3;
-
-/** Whether `promise` settles within `ms` (its timer cleared once it does). */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true, () => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export function launchBrowser(): Promise<UiBrowser> {
   return UiBrowser.launch();

@@ -130,6 +130,17 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
   }
 }
 
+/** Whether `promise` settles within `ms` (its timer cleared once it does). */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Waits until something listens on the port, without connecting (a connection has effects). */
 export async function waitForPort(port: number): Promise<void> {
   const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { runCommandLine } from '../../native/cli/commandLine.js';
 import type { StateChange } from '../../native/client/ConnectionLifecycle.js';
 import { TelnetClientSession, type TelnetClientOptions } from '../../native/client/TelnetClientSession.js';
-import { freePort, scratchDir, startProcess, startPtyPair, TEST_RSA_BITS, waitFor, WAIT_MS, type Peer, type ProcessOptions, type PtyPair } from './peers.js';
+import { freePort, scratchDir, settlesWithin, startProcess, startPtyPair, TEST_RSA_BITS, waitFor, WAIT_MS, type Peer, type ProcessOptions, type PtyPair } from './peers.js';
 import { repoPath } from './repo.js';
 
 /** The `revtel` that package.json's bin installs: the CLI bundled by build/bundle.mjs. */
@@ -30,16 +30,8 @@ export async function revtelInProcess(args: readonly string[]): Promise<RevtelRu
   let stderr = '';
   const ran = runCommandLine(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
   // A command that runs instead (a server that started) would never end: the test fails, saying so.
-  let timer: NodeJS.Timeout | undefined;
-  const ranOn = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`revtel ${args.join(' ')} ran on instead of answering; it printed:\n${stdout}${stderr}`)), WAIT_MS).unref();
-  });
-  try {
-    const status = await Promise.race([ran, ranOn]);
-    return { status: status ?? 0, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
-  }
+  if (!(await settlesWithin(ran, WAIT_MS))) throw new Error(`revtel ${args.join(' ')} ran on instead of answering; it printed:\n${stdout}${stderr}`);
+  return { status: (await ran) ?? 0, stdout, stderr };
 }
 
 /** The demo router's boot in tests: fast, but still a window in which a BREAK can land. */
