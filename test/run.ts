@@ -33,8 +33,8 @@ const lastDurations: Record<string, number> = existsSync(durationsFile) ? (JSON.
 
 /**
  * Files that drive Chromium, up to this many to a process, one after another, as Playwright
- * Test's workers run them: Node and playwright-core (half a CPU-second to load) are paid once
- * for the group, about a CPU-second saved per file on a phase that two cores' CPU bounds.
+ * Test's workers run them: Node, playwright-core (half a CPU-second to load) and Chromium's
+ * launch (a CPU-second) are paid once for the group, on a phase that two cores' CPU bounds.
  * Hooks at a file's root would span its group: such files keep them inside a describe.
  */
 const BROWSER_FILES_PER_PROCESS = 3;
@@ -62,7 +62,9 @@ function runnables(all: readonly string[]): Runnable[] {
       // Named by their paths under dist/test, so no two groups share a name.
       const names = members.map((entry) => relative(repoPath('dist', 'test'), entry.file).replace(/\.test\.js$/, '').replaceAll(sep, '.'));
       const file = join(groupDir, `${names.join('+')}.test.js`);
-      writeFileSync(file, members.map((entry) => `import ${JSON.stringify(pathToFileURL(entry.file).href)};\n`).join(''));
+      // Its files share one Chromium, closed after the last of them.
+      const imports = members.map((entry) => `import ${JSON.stringify(pathToFileURL(entry.file).href)};\n`).join('');
+      writeFileSync(file, `import { keepBrowserForGroup } from ${JSON.stringify(pathToFileURL(repoPath('dist', 'test', 'support', 'browser.js')).href)};\n${imports}keepBrowserForGroup();\n`);
       return { file, browser: true, size: members.reduce((sum, entry) => sum + entry.size, 0) };
     }),
     ...sized.filter((entry) => !entry.browser),

@@ -1,6 +1,7 @@
 // Debian's Chromium driven by playwright-core (Playwright cannot download its browsers here).
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { after } from 'node:test';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, BrowserContextOptions, CDPSession, Page, ViewportSize } from 'playwright-core';
@@ -84,6 +85,45 @@ async function checkDisabledFeatures(browser: Browser): Promise<void> {
 export const screenshotDir = repoPath('test-output', 'screenshots');
 
 /**
+ * This process's Chromium, launched by the first UiBrowser and shared by those after it:
+ * the browser test files of a group (test/run.ts) pay for one launch (a CPU-second) between
+ * them, as Playwright Test's workers do. Each UiBrowser still has browser contexts of its own.
+ */
+let chromium: Promise<Browser> | undefined;
+/** UiBrowsers not closed yet: the last one to close closes Chromium, unless a group keeps it. */
+let users = 0;
+let keptForGroup = false;
+
+function sharedChromium(): Promise<Browser> {
+  chromium ??= (async () => {
+    const browser = await loadChromium().launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--disable-features=${disabledFeatures.join(',')}`],
+    });
+    await checkDisabledFeatures(browser);
+    return browser;
+  })();
+  // A launch that failed is tried afresh by the next file.
+  chromium.catch(() => (chromium = undefined));
+  return chromium;
+}
+
+async function closeChromium(): Promise<void> {
+  const closing = chromium;
+  chromium = undefined;
+  await (await closing?.catch(() => undefined))?.close();
+}
+
+/**
+ * For a module that runs several browser test files in one process: Chromium stays open from
+ * one file to the next and closes after the last (a hook of the process's root test).
+ */
+export function keepBrowserForGroup(): void {
+  keptForGroup = true;
+  after(closeChromium);
+}
+
+/**
  * Debian's Chromium for one test file, its pages in one browser context, opened by a page
  * kept open on 127.0.0.1 (not the UI: no server sees it). A page opened that way belongs to
  * the kept page's browsing instance, so Chromium runs it in the kept page's renderer
@@ -92,31 +132,40 @@ export const screenshotDir = repoPath('test-output', 'screenshots');
  * its own (its own document, script and WebSocket), as a second browser window is. The UI
  * keeps nothing in the browser that pages share (no cookies, no localStorage; only the tab
  * it shows, in its own sessionStorage), so what a page shows comes from its server alone,
- * as with a context of its own.
+ * as with a context of its own. Closing it closes its contexts, and Chromium once no other
+ * file uses it.
  */
 export class UiBrowser {
   private opening: Promise<unknown> = Promise.resolve();
+  private readonly contexts: BrowserContext[];
 
-  private constructor(readonly browser: Browser, private readonly kept: Page, private readonly devtools: CDPSession) {}
-
-  static async launch(): Promise<UiBrowser> {
-    const browser = await loadChromium().launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--disable-features=${disabledFeatures.join(',')}`],
-    });
-    await checkDisabledFeatures(browser);
-    const pages = await browser.newContext();
-    const blank = createServer((_request, response) => response.end('<!doctype html><title>kept</title>'));
-    await new Promise<void>((resolve) => blank.listen(0, '127.0.0.1', resolve));
-    const kept = await pages.newPage();
-    try {
-      await kept.goto(`http://127.0.0.1:${(blank.address() as AddressInfo).port}/`);
-    } finally {
-      blank.close();
-    }
-    return new UiBrowser(browser, kept, await browser.newBrowserCDPSession());
+  private constructor(private readonly browser: Browser, pages: BrowserContext, private readonly kept: Page, private readonly devtools: CDPSession) {
+    this.contexts = [pages];
   }
 
+  static async launch(): Promise<UiBrowser> {
+    users++;
+    try {
+      const browser = await sharedChromium();
+      const pages = await browser.newContext();
+      const blank = createServer((_request, response) => response.end('<!doctype html><title>kept</title>'));
+      await new Promise<void>((resolve) => blank.listen(0, '127.0.0.1', resolve));
+      const kept = await pages.newPage();
+      try {
+        await kept.goto(`http://127.0.0.1:${(blank.address() as AddressInfo).port}/`);
+      } finally {
+        blank.close();
+      }
+      return new UiBrowser(browser, pages, kept, await browser.newBrowserCDPSession());
+    } catch (error) {
+      await UiBrowser.release();
+      throw error;
+    }
+  }
+
+  private static async release(): Promise<void> {
+    if (--users === 0 && !keptForGroup) await closeChromium();
+  }
   /** A page of the shared context (1280×720 unless told otherwise). */
   async newPage(options: { readonly viewport?: ViewportSize } = {}): Promise<Page> {
     // One window opened at a time: the kept page's next popup is then this call's.
@@ -150,12 +199,19 @@ export class UiBrowser {
   }
 
   /** A context of its own, for pages that need other browser settings (clipboard permissions). */
-  newContext(options: BrowserContextOptions): Promise<BrowserContext> {
-    return this.browser.newContext(options);
+  async newContext(options: BrowserContextOptions): Promise<BrowserContext> {
+    const context = await this.browser.newContext(options);
+    this.contexts.push(context);
+    return context;
   }
 
-  close(): Promise<void> {
-    return this.browser.close();
+  async close(): Promise<void> {
+    try {
+      await this.devtools.detach().catch(() => undefined);
+      for (const context of this.contexts) await context.close();
+    } finally {
+      await UiBrowser.release();
+    }
   }
 }
 
