@@ -166,10 +166,14 @@ export class UiBrowser {
   private static async release(): Promise<void> {
     if (--users === 0 && !keptForGroup) await closeChromium();
   }
+
   /** A page of the shared context (1280×720 unless told otherwise). */
   async newPage(options: { readonly viewport?: ViewportSize } = {}): Promise<Page> {
-    // One window opened at a time: the kept page's next popup is then this call's.
-    const opened = this.opening.then(() => Promise.all([this.kept.waitForEvent('popup'), this.kept.evaluate("void window.open('about:blank', '_blank')")]));
+    // One window opened at a time: the kept page's next popup is then this call's. A window
+    // of its own ('popup'), not a tab: a tab behind another is hidden, and Chromium runs no
+    // animation frames in it, so Playwright's checks before a click (the element stable over
+    // two frames) waited about two seconds for each click in a window not in front.
+    const opened = this.opening.then(() => Promise.all([this.kept.waitForEvent('popup'), this.kept.evaluate("void window.open('about:blank', '_blank', 'popup')")]));
     this.opening = opened.catch(() => undefined);
     const [page] = await opened;
     if (options.viewport) await page.setViewportSize(options.viewport);
