@@ -25,7 +25,15 @@ function testFiles(dir: string): string[] {
 }
 
 /** A file that starts Chromium, itself or through the demo UI fixture. */
-const drivesChromium = (file: string): boolean => /\b(launchBrowser|demoUi)\(/.test(readFileSync(file, 'utf8'));
+const drivesChromium = (source: string): boolean => /\b(launchBrowser|demoUi)\(/.test(source);
+
+/**
+ * A file whose tests run inside its process alone: it starts no process (no peer, no
+ * `revtel`, no pty), hooks no module loading, and changes no process-wide setting (the
+ * environment, the working folder, process events).
+ */
+const runsInProcess = (source: string): boolean =>
+  !/child_process|\b(startProcess|startPtyPair|startServe|startUi|startTelnetd|startBusyboxTelnetd|startSer2net|startSshd|startSshAgent|makeSshKey)\b|support\/tmux|register\(|moduleLog|process\.env\[[^\]]*\] *=|process\.chdir|process\.on\(/.test(source);
 
 /** Each file's wall time in the last run that ran it (ms), by its path in the checkout. */
 const durationsFile = repoPath('dist', 'test-durations.json');
@@ -35,39 +43,56 @@ const lastDurations: Record<string, number> = existsSync(durationsFile) ? (JSON.
  * Files that drive Chromium, up to this many to a process, one after another, as Playwright
  * Test's workers run them: Node, playwright-core (half a CPU-second to load) and Chromium's
  * launch (a CPU-second) are paid once for the group, on a phase that two cores' CPU bounds.
+ * Files that run in their process alone, up to IN_PROCESS_FILES_PER_PROCESS to a process:
+ * most take less time than Node takes to start and load the test runner.
  * Hooks at a file's root would span its group: such files keep them inside a describe.
  */
 const BROWSER_FILES_PER_PROCESS = 3;
+const IN_PROCESS_FILES_PER_PROCESS = 20;
 
-/** A process of the phase: a test file, or a group of browser files; its size is its files'. */
+/** A process of the phase: a test file, or a group of them; its size is its files'. */
 interface Runnable { readonly file: string; readonly browser: boolean; readonly size: number }
 
 /** Where the groups' modules are written: outside the tree searched for tests. */
 const groupDir = repoPath('dist', 'test-groups');
 
-/**
- * The phase's processes: each group of browser files a module that imports them, named
- * after them. Groups are dealt by size, so that they stay the same from run to run (while
- * the files keep their order of size) and keep their measured times.
- */
+/** `members` dealt into groups of at most `perGroup`, by size, so that they stay the same from run to run (while the files keep their order of size) and keep their measured times. */
+function dealt(members: readonly Runnable[], perGroup: number): Runnable[][] {
+  const bySize = [...members].sort((a, b) => b.size - a.size);
+  const count = Math.ceil(bySize.length / perGroup);
+  return Array.from({ length: count }, (_, n) => bySize.filter((_entry, index) => index % count === n));
+}
+
+/** A module that runs `members` in one process, one after another; `prelude` and `coda` around their imports. */
+function groupModule(name: string, members: readonly Runnable[], prelude = '', coda = ''): Runnable {
+  if (members.length === 1) return members[0]!;
+  const file = join(groupDir, `${name}.test.js`);
+  const imports = members.map((entry) => `import ${JSON.stringify(pathToFileURL(entry.file).href)};\n`).join('');
+  writeFileSync(file, `${prelude}${imports}${coda}`);
+  return { file, browser: members[0]!.browser, size: members.reduce((sum, entry) => sum + entry.size, 0) };
+}
+
+/** The phase's processes: browser files and in-process files in groups, every other file alone. */
 function runnables(all: readonly string[]): Runnable[] {
-  const sized = all.map((file) => ({ file, browser: drivesChromium(file), size: statSync(file).size }));
-  const browser = sized.filter((entry) => entry.browser).sort((a, b) => b.size - a.size);
-  const count = Math.ceil(browser.length / BROWSER_FILES_PER_PROCESS);
-  const groups = Array.from({ length: count }, (_, n) => browser.filter((_entry, index) => index % count === n));
+  const sized = all.map((file) => {
+    const source = readFileSync(file, 'utf8');
+    return { file, browser: drivesChromium(source), inProcess: runsInProcess(source), size: statSync(file).size };
+  });
   mkdirSync(groupDir, { recursive: true });
+  const browserSupport = JSON.stringify(pathToFileURL(repoPath('dist', 'test', 'support', 'browser.js')).href);
   return [
-    ...groups.map((members) => {
-      if (members.length === 1) return members[0]!;
-      // Named by their paths under dist/test, so no two groups share a name.
-      const names = members.map((entry) => relative(repoPath('dist', 'test'), entry.file).replace(/\.test\.js$/, '').replaceAll(sep, '.'));
-      const file = join(groupDir, `${names.join('+')}.test.js`);
-      // Its files share one Chromium, closed after the last of them.
-      const imports = members.map((entry) => `import ${JSON.stringify(pathToFileURL(entry.file).href)};\n`).join('');
-      writeFileSync(file, `import { keepBrowserForGroup } from ${JSON.stringify(pathToFileURL(repoPath('dist', 'test', 'support', 'browser.js')).href)};\n${imports}keepBrowserForGroup();\n`);
-      return { file, browser: true, size: members.reduce((sum, entry) => sum + entry.size, 0) };
-    }),
-    ...sized.filter((entry) => !entry.browser),
+    // Named by their files' paths under dist/test, so no two share a name; they share one Chromium, closed after the last.
+    ...dealt(sized.filter((entry) => entry.browser), BROWSER_FILES_PER_PROCESS).map((members) =>
+      groupModule(
+        members.map((entry) => relative(repoPath('dist', 'test'), entry.file).replace(/\.test\.js$/, '').replaceAll(sep, '.')).join('+'),
+        members,
+        `import { keepBrowserForGroup } from ${browserSupport};\n`,
+        'keepBrowserForGroup();\n',
+      )),
+    // Too many files for a name made of theirs: numbered (the module lists them).
+    ...dealt(sized.filter((entry) => !entry.browser && entry.inProcess), IN_PROCESS_FILES_PER_PROCESS).map((members, n, groups) =>
+      groupModule(`in-process-${n + 1}-of-${groups.length}`, members)),
+    ...sized.filter((entry) => !entry.browser && !entry.inProcess),
   ];
 }
 
