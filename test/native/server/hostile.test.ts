@@ -18,9 +18,17 @@ import { startServe, TestClient, type Served } from '../../support/revtel.js';
 // stage (SO_LINGER 0, as Node's resetAndDestroy sends), guess passwords one per connection,
 // sit at the password prompt, and send control characters and floods.
 
-/** A raw TCP peer: what it received, and a reset whenever the test says. */
+/**
+ * A raw TCP peer: what it received, and a reset whenever the test says. It answers the
+ * server's opening negotiation as a client that wants no option (DO answered WONT, WILL
+ * answered DONT), but for options it offered itself, so that the server's first output
+ * waits for no timer: the server holds it back until its offers are answered. (The UI's
+ * HTTP answers, being text, never hold a telnet command.)
+ */
 interface Peer {
   readonly socket: Socket;
+  /** Writes to the server, noting the options this peer offers (IAC WILL). */
+  send(data: string | Buffer): void;
   text(): string;
   readonly closed: Promise<void>;
   waitFor(pattern: string | RegExp, what?: string): Promise<void>;
@@ -29,7 +37,12 @@ interface Peer {
 async function peer(port: number, localAddress = '127.0.0.1'): Promise<Peer> {
   const socket = connect({ port, host: '127.0.0.1', localAddress });
   let text = '';
-  socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+  const offered = new Set<number>();
+  const refuse = refuser((answer) => socket.write(answer), offered);
+  socket.on('data', (chunk: Buffer) => {
+    text += chunk.toString('latin1');
+    refuse(chunk);
+  });
   socket.on('error', () => {});
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   await new Promise<void>((resolve, reject) => {
@@ -38,10 +51,46 @@ async function peer(port: number, localAddress = '127.0.0.1'): Promise<Peer> {
   });
   return {
     socket,
+    send: (data) => {
+      const sent = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+      for (let at = sent.indexOf(Cmd.IAC); at !== -1 && at + 2 < sent.length; at = sent.indexOf(Cmd.IAC, at + 1)) {
+        if (sent[at + 1] === Cmd.WILL) offered.add(sent[at + 2]!);
+      }
+      socket.write(sent);
+    },
     text: () => text,
     closed,
     waitFor: (pattern, what = String(pattern)) =>
       waitFor(() => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)), `${what}; got ${JSON.stringify(text.slice(-300))}`),
+  };
+}
+
+/** Reads the server's bytes as they come and answers each DO and WILL that asks about an option not in `offered`. */
+function refuser(answer: (bytes: Buffer) => void, offered: ReadonlySet<number>): (chunk: Buffer) => void {
+  let state: 'data' | 'command' | 'option' | 'subnegotiation' | 'subnegotiation-command' = 'data';
+  let verb = 0;
+  return (chunk) => {
+    for (const byte of chunk) {
+      switch (state) {
+        case 'data':
+          if (byte === Cmd.IAC) state = 'command';
+          break;
+        case 'command':
+          verb = byte;
+          state = byte === Cmd.SB ? 'subnegotiation' : byte >= Cmd.WILL && byte <= Cmd.DONT ? 'option' : 'data';
+          break;
+        case 'option':
+          if ((verb === Cmd.DO || verb === Cmd.WILL) && !offered.has(byte)) answer(bytes(Cmd.IAC, verb === Cmd.DO ? Cmd.WONT : Cmd.DONT, byte));
+          state = 'data';
+          break;
+        case 'subnegotiation':
+          if (byte === Cmd.IAC) state = 'subnegotiation-command';
+          break;
+        case 'subnegotiation-command':
+          state = byte === Cmd.SE ? 'data' : 'subnegotiation';
+          break;
+      }
+    }
   };
 }
 
@@ -124,15 +173,15 @@ describe('resets at every refusal point and every stage', () => {
       prompt.socket.resetAndDestroy();
       const checking = await peer(passwordPort);
       await checking.waitFor('Password: ');
-      checking.socket.write(`guess${round}\r\n`);
+      checking.send(`guess${round}\r\n`);
       checking.socket.resetAndDestroy();
       // In the middle of negotiation: half a subnegotiation, then a reset.
       const negotiating = await peer(openPort);
-      negotiating.socket.write(bytes(Cmd.IAC, Cmd.WILL, Opt.TTYPE, Cmd.IAC, Cmd.SB, Opt.TTYPE, 0, 0x78, 0x74));
+      negotiating.send(bytes(Cmd.IAC, Cmd.WILL, Opt.TTYPE, Cmd.IAC, Cmd.SB, Opt.TTYPE, 0, 0x78, 0x74));
       negotiating.socket.resetAndDestroy();
       // During RFC 2217: a SET-BAUDRATE and a SIGNATURE request, then a reset before the answers.
       const comPort = await peer(openPort);
-      comPort.socket.write(Buffer.concat([
+      comPort.send(Buffer.concat([
         bytes(Cmd.IAC, Cmd.WILL, Opt.COM_PORT),
         bytes(Cmd.IAC, Cmd.SB, Opt.COM_PORT, 1, 0, 0, 0x96, 0, Cmd.IAC, Cmd.SE),
         bytes(Cmd.IAC, Cmd.SB, Opt.COM_PORT, 0, Cmd.IAC, Cmd.SE),
@@ -144,16 +193,16 @@ describe('resets at every refusal point and every stage', () => {
       for (const headers of [`GET /nope HTTP/1.1\r\nHost: ${ui.host}`, `GET /api HTTP/1.1\r\nHost: ${ui.host}\r\nOrigin: http://evil.example`, 'GET /api HTTP/1.1\r\nHost: evil.example']) {
         const request = `${headers}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
         const early = await peer(Number(ui.port));
-        early.socket.write(request);
+        early.send(request);
         early.socket.resetAndDestroy();
         const refused = await peer(Number(ui.port));
-        refused.socket.write(request);
+        refused.send(request);
         await refused.waitFor('403 Forbidden');
         refused.socket.resetAndDestroy();
       }
       // An accepted upgrade, reset before the hello.
       const upgraded = await peer(Number(ui.port));
-      upgraded.socket.write(`GET /api HTTP/1.1\r\nHost: ${ui.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      upgraded.send(`GET /api HTTP/1.1\r\nHost: ${ui.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
       await upgraded.waitFor('101 Switching Protocols');
       upgraded.socket.resetAndDestroy();
     }
@@ -174,18 +223,18 @@ describe('resets at every refusal point and every stage', () => {
   it('the UI server refuses a Host that is not its own before the upgrade, and serves its own', async () => {
     for (const host of ['evil.example', `evil.example:${ui.port}`, `127.0.0.1:${Number(ui.port) + 1}`, `127.0.0.2:${ui.port}`]) {
       const client = await peer(Number(ui.port));
-      client.socket.write(`GET /api HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      client.send(`GET /api HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
       await client.closed;
       assert.match(client.text(), /^HTTP\/1\.1 403 Forbidden/, host);
     }
     // The page itself is not served under a foreign name either.
     const page = await peer(Number(ui.port));
-    page.socket.write(`GET / HTTP/1.1\r\nHost: evil.example:${ui.port}\r\nConnection: close\r\n\r\n`);
+    page.send(`GET / HTTP/1.1\r\nHost: evil.example:${ui.port}\r\nConnection: close\r\n\r\n`);
     await page.closed;
     assert.match(page.text(), /^HTTP\/1\.1 421 /);
     for (const host of [ui.host, `localhost:${ui.port}`, `[::1]:${ui.port}`]) {
       const client = await peer(Number(ui.port));
-      client.socket.write(`GET /api HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      client.send(`GET /api HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
       await client.waitFor('101 Switching Protocols', host);
       client.socket.destroy();
     }
@@ -194,9 +243,9 @@ describe('resets at every refusal point and every stage', () => {
   it("shows control characters from the network escaped in the log and in the UI's clients table; the UI opens only terminals", async () => {
     const client = await peer(openPort);
     const forged = '\x1b]0;pwned\x07\x1b[2J\nFORGED 2026-01-01T00:00:00.000Z line 9: client 10.9.9.9 connected';
-    client.socket.write(bytes(Cmd.IAC, Cmd.WILL, Opt.TTYPE));
+    client.send(bytes(Cmd.IAC, Cmd.WILL, Opt.TTYPE));
     await client.waitFor(String.fromCharCode(Cmd.IAC, Cmd.SB, Opt.TTYPE, 1, Cmd.IAC, Cmd.SE), 'SB TTYPE SEND');
-    client.socket.write(Buffer.concat([bytes(Cmd.IAC, Cmd.SB, Opt.TTYPE, 0), Buffer.from(forged, 'latin1'), bytes(Cmd.IAC, Cmd.SE)]));
+    client.send(Buffer.concat([bytes(Cmd.IAC, Cmd.SB, Opt.TTYPE, 0), Buffer.from(forged, 'latin1'), bytes(Cmd.IAC, Cmd.SE)]));
     await served.waitForLog(/negotiated .*TTYPE \\x1b\]0;pwned/, 'the negotiation line');
     // The UI's clients table shows what the hub sends it: escaped too.
     const api = await uiApi(ui);
@@ -266,13 +315,13 @@ describe('password guessing and pending logins', () => {
     try {
       const guessers = await Promise.all(Array.from({ length: 8 }, () => peer(one)));
       await Promise.all(guessers.map((guesser) => guesser.waitFor('Password: ')));
-      guessers.forEach((guesser, index) => guesser.socket.write(`guess${index}\r`));
+      guessers.forEach((guesser, index) => guesser.send(`guess${index}\r`));
       const turnedAway = (guesser: Peer): boolean => guesser.text().includes('Too many wrong passwords from your address');
       await waitFor(() => count(log, /wrong password/) === 1 && guessers.filter(turnedAway).length === 7, 'one guess checked and seven turned away');
       // The other line shares the limit, and the right password waits its turn too.
       const other = await peer(two);
       await other.waitFor('Password: ');
-      other.socket.write('right\r\r');
+      other.send('right\r\r');
       await other.waitFor('Too many wrong passwords from your address: wait');
       assert.doesNotMatch(other.text(), /Router>/);
       assert.equal(count(log, /wrong password/), 1, log.join('\n'));
@@ -289,10 +338,10 @@ describe('password guessing and pending logins', () => {
       const guesser = await peer(port);
       for (const [index, guess] of ['a', 'b'].entries()) {
         await waitFor(() => (guesser.text().match(/Password: /g) ?? []).length === index + 1, 'the prompt');
-        guesser.socket.write(`${guess}\r`);
+        guesser.send(`${guess}\r`);
       }
       await waitFor(() => (guesser.text().match(/Password: /g) ?? []).length === 3, 'the third prompt');
-      guesser.socket.write('c\r');
+      guesser.send('c\r');
       await guesser.waitFor('% Access denied');
       await guesser.closed;
       // The seconds are the machine's: the back-off waits come first, and a loaded machine is slower.
@@ -307,7 +356,7 @@ describe('password guessing and pending logins', () => {
       // Another address is not locked out.
       const owner = await peer(port, '127.0.0.2');
       await owner.waitFor('Password: ');
-      owner.socket.write('right\r\r');
+      owner.send('right\r\r');
       await owner.waitFor('Router>');
       owner.socket.destroy();
     } finally {
@@ -322,7 +371,7 @@ describe('password guessing and pending logins', () => {
       // An attacker's address fills its share of the prompt and is refused past it.
       const squatters = [await peer(port, '127.0.0.2'), await peer(port, '127.0.0.2')];
       await Promise.all(squatters.map((squatter) => squatter.waitFor('Password: ')));
-      squatters.forEach((squatter) => squatter.socket.write(bytes(Cmd.IAC, Cmd.NOP)));
+      squatters.forEach((squatter) => squatter.send(bytes(Cmd.IAC, Cmd.NOP)));
       const third = await peer(port, '127.0.0.2');
       await third.closed;
       assert.match(third.text(), /too many connections logging in from your address/);
@@ -337,7 +386,7 @@ describe('password guessing and pending logins', () => {
       await waitFor(() => count(log, /127\.0\.0\.3:\d+ disconnected/) === 1, 'the squatter to be gone');
       const owner = await peer(port, '127.0.0.1');
       await owner.waitFor('Password: ');
-      owner.socket.write('right\r\r');
+      owner.send('right\r\r');
       await owner.waitFor('Router>');
       assert.doesNotMatch(owner.text(), /already has/);
       for (const squatter of squatters) squatter.socket.destroy();
@@ -354,7 +403,7 @@ describe('password guessing and pending logins', () => {
       const idle = await peer(port);
       await idle.waitFor('Password: ');
       // IAC NOP keeps a connection busy, not logged in.
-      const keepAlive = setInterval(() => idle.socket.write(bytes(Cmd.IAC, Cmd.NOP)), 20);
+      const keepAlive = setInterval(() => idle.send(bytes(Cmd.IAC, Cmd.NOP)), 20);
       await idle.closed;
       clearInterval(keepAlive);
       assert.match(idle.text(), /% Login timed out/);
@@ -374,7 +423,7 @@ describe('what a client can make a line log', () => {
       const client = await peer(port);
       await client.waitFor('[revtel]');
       const breaks = Buffer.concat(Array.from({ length: 50 }, () => bytes(Cmd.IAC, Cmd.BRK)));
-      client.socket.write(Buffer.concat([breaks, bytes(Cmd.IAC, Cmd.AYT)]));
+      client.send(Buffer.concat([breaks, bytes(Cmd.IAC, Cmd.AYT)]));
       // AYT is answered after every BREAK before it has been handled.
       await client.waitFor('[Yes]');
       client.socket.destroy();
