@@ -112,16 +112,20 @@ const spans = new Map<string, { start: number; end?: number }>();
 const isFile = (data: { name: string; file?: string; nesting: number }): boolean => data.nesting === 0 && data.name === data.file;
 
 /**
- * A process still running after this has hung (a promise a browser never settles): it fails,
- * named, instead of holding the run until CI's own limit. The longest takes about a minute.
+ * A process still running after this has hung (a promise a browser never settles, or a handle
+ * a test left open): it fails, named, instead of holding the run until CI's own limit. The
+ * longest takes about a minute.
  */
 const PROCESS_TIMEOUT_MS = 5 * 60 * 1000;
 
-const stream = run({ files, concurrency: CONCURRENCY, forceExit: true, timeout: PROCESS_TIMEOUT_MS });
+// Without node:test's forceExit: each process ends once nothing is left to do. Forced to exit
+// as its last test ended, a process could cut short the report it was still writing (through
+// streams), and Node 20's runner then lost the report's end, or, a message cut in two, spun
+// for ever in FileTest's #drainRawBuffer (it hung a whole run here).
+const stream = run({ files, concurrency: CONCURRENCY, timeout: PROCESS_TIMEOUT_MS });
 stream.on('test:fail', () => (process.exitCode = 1));
-// Tests started and not reported done, by file. forceExit can cut off the end of a file's
-// report (nodejs/node#64833): its tests' verdicts are lost, though a failure still fails the
-// file through its exit code. Without forceExit, a handle left open would hang the run.
+// Tests started and not reported done, by file: a process that ended in the middle of its
+// report (killed as hung, or crashed); a failure still fails it by its exit code.
 const unreported = new Map<string, number>();
 stream.on('test:dequeue', (data) => {
   if (isFile(data)) spans.set(data.name, { start: Date.now() - started });
@@ -160,7 +164,7 @@ function timing(): string {
   const last = [...ended].sort((a, b) => b.end - a.end)[0];
   const cut = [...unreported].filter(([, count]) => count > 0).map(([file]) => relative(repoRoot, file));
   return [
-    ...cut.map((file) => `warning: ${file}: the end of its report was lost (tests started and never reported; nodejs/node#64833): the counts above miss them`),
+    ...cut.map((file) => `warning: ${file}: the end of its report was lost (tests started and never reported: the process ended mid-report): the counts above miss them`),
     '',
     `test phase: ${seconds(total)} s for ${ended.length} processes, ${CONCURRENCY} at a time; fewer than ${slots} ran in the last ${seconds(total - fullUntil)} s` +
       (last ? ` (the last to end: ${last.file}, started at ${seconds(last.start)} s)` : ''),

@@ -69,7 +69,9 @@ describe('the UI store', () => {
     assert.deepEqual(store.getState().destinations, [{ host: 'ts1.lab', port: 2002 }]);
   });
 
-  it('puts contract field names and errno text in words', () => {
+  // A toast's fade is a timer: mock timers keep it from holding the process 8 s after the tests.
+  it('puts contract field names and errno text in words', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const store = createRevtelStore();
     store.getState().showError('openTelnet.port must be a whole number from 1 to 65535');
     store.getState().showError('/dev/ttyS9 could not be opened: Inappropriate ioctl for device');
@@ -111,7 +113,8 @@ describe('the UI store', () => {
     assert.deepEqual(store.getState().errors, []);
   });
 
-  it('collects errors as sentences to show and dismiss, and bounds the font size', () => {
+  it('collects errors as sentences to show and dismiss, and bounds the font size', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const store = createRevtelStore();
     store.getState().showError('COM7 is in use by another program — close it or pick another port');
     const [error] = store.getState().errors;
