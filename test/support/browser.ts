@@ -1,9 +1,9 @@
 // Debian's Chromium driven by playwright-core (Playwright cannot download its browsers here).
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { after } from 'node:test';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { after } from 'node:test';
 import type { Browser, BrowserContext, BrowserContextOptions, CDPSession, Page, ViewportSize } from 'playwright-core';
 import { repoPath } from './repo.js';
 import { startServe, type Served } from './revtel.js';
