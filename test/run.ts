@@ -1,10 +1,12 @@
 // The test phase (`npm run test:only`): every dist/test/**/*.test.js, or the files given,
-// CONCURRENCY processes at a time (each a file, or a few files that drive Chromium), the
-// longest first so that none is left to run alone at the end.
+// CONCURRENCY processes at a time (each a file, or a group of files), the longest first so
+// that none is left to run alone at the end.
 // "Longest" is what the last run in this checkout measured (dist/test-durations.json); a
-// file not measured yet (a fresh clone, a new file) goes first, the files that drive
-// Chromium before the others, each group by size (more tests, longer). Node's own
-// `node --test FILES` sorts the files by name, which put the browser files last.
+// process not measured yet (a fresh clone, a new file) goes first: the files that drive
+// Chromium, then the files that run alone (they wait on peers and sockets), then the groups
+// of in-process files (they only compute, and fill the end best), each kind by size (more
+// tests, longer). Node's own `node --test FILES` sorts the files by name, which put the
+// browser files last.
 // At the end it prints how long the phase took, the slowest processes, and how long the end
 // of the run had fewer running than it could (a long file alone at the end shows there).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -50,8 +52,13 @@ const lastDurations: Record<string, number> = existsSync(durationsFile) ? (JSON.
 const BROWSER_FILES_PER_PROCESS = 3;
 const IN_PROCESS_FILES_PER_PROCESS = 20;
 
+/** What a process runs: files that drive Chromium, a file alone, or files that run in their process alone. */
+type Kind = 'browser' | 'alone' | 'in-process';
+/** Which kind starts first when none has been measured. */
+const KIND_ORDER: readonly Kind[] = ['browser', 'alone', 'in-process'];
+
 /** A process of the phase: a test file, or a group of them; its size is its files'. */
-interface Runnable { readonly file: string; readonly browser: boolean; readonly size: number }
+interface Runnable { readonly file: string; readonly kind: Kind; readonly size: number }
 
 /** Where the groups' modules are written: outside the tree searched for tests. */
 const groupDir = repoPath('dist', 'test-groups');
@@ -69,20 +76,20 @@ function groupModule(name: string, members: readonly Runnable[], prelude = '', c
   const file = join(groupDir, `${name}.test.js`);
   const imports = members.map((entry) => `import ${JSON.stringify(pathToFileURL(entry.file).href)};\n`).join('');
   writeFileSync(file, `${prelude}${imports}${coda}`);
-  return { file, browser: members[0]!.browser, size: members.reduce((sum, entry) => sum + entry.size, 0) };
+  return { file, kind: members[0]!.kind, size: members.reduce((sum, entry) => sum + entry.size, 0) };
 }
 
 /** The phase's processes: browser files and in-process files in groups, every other file alone. */
 function runnables(all: readonly string[]): Runnable[] {
-  const sized = all.map((file) => {
+  const sized = all.map((file): Runnable => {
     const source = readFileSync(file, 'utf8');
-    return { file, browser: drivesChromium(source), inProcess: runsInProcess(source), size: statSync(file).size };
+    return { file, kind: drivesChromium(source) ? 'browser' : runsInProcess(source) ? 'in-process' : 'alone', size: statSync(file).size };
   });
   mkdirSync(groupDir, { recursive: true });
   const browserSupport = JSON.stringify(pathToFileURL(repoPath('dist', 'test', 'support', 'browser.js')).href);
   return [
     // Named by their files' paths under dist/test, so no two share a name; they share one Chromium, closed after the last.
-    ...dealt(sized.filter((entry) => entry.browser), BROWSER_FILES_PER_PROCESS).map((members) =>
+    ...dealt(sized.filter((entry) => entry.kind === 'browser'), BROWSER_FILES_PER_PROCESS).map((members) =>
       groupModule(
         members.map((entry) => relative(repoPath('dist', 'test'), entry.file).replace(/\.test\.js$/, '').replaceAll(sep, '.')).join('+'),
         members,
@@ -90,9 +97,9 @@ function runnables(all: readonly string[]): Runnable[] {
         'keepBrowserForGroup();\n',
       )),
     // Too many files for a name made of theirs: numbered (the module lists them).
-    ...dealt(sized.filter((entry) => !entry.browser && entry.inProcess), IN_PROCESS_FILES_PER_PROCESS).map((members, n, groups) =>
+    ...dealt(sized.filter((entry) => entry.kind === 'in-process'), IN_PROCESS_FILES_PER_PROCESS).map((members, n, groups) =>
       groupModule(`in-process-${n + 1}-of-${groups.length}`, members)),
-    ...sized.filter((entry) => !entry.browser && !entry.inProcess),
+    ...sized.filter((entry) => entry.kind === 'alone'),
   ];
 }
 
@@ -102,7 +109,7 @@ if (given.length === 0) rmSync(groupDir, { recursive: true, force: true });
 // Absolute paths: the runner names each file's test after the path it was given.
 const files = runnables(given.length > 0 ? given.map((file) => resolve(file)) : testFiles(repoPath('dist', 'test')))
   .map((entry) => ({ ...entry, last: lastDurations[relative(repoRoot, entry.file)] ?? Infinity }))
-  .sort((a, b) => b.last - a.last || Number(b.browser) - Number(a.browser) || b.size - a.size)
+  .sort((a, b) => b.last - a.last || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || b.size - a.size)
   .map(({ file }) => file);
 
 /** When each file started and ended, in ms since the phase began. */
