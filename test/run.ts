@@ -30,12 +30,24 @@ function testFiles(dir: string): string[] {
 const drivesChromium = (source: string): boolean => /\b(launchBrowser|demoUi)\(/.test(source);
 
 /**
- * A file whose tests run inside its process alone: it starts no process (no peer, no
- * `revtel`, no pty), hooks no module loading, and changes no process-wide setting (the
- * environment, the working folder, process events).
+ * The helpers of test/support that start a process (a peer, `revtel`, a pty, a flood
+ * device, ssh-keygen, tmux) or run `revtel`'s command line in this one: a helper that starts
+ * one belongs here.
+ */
+const PROCESS_STARTERS = [
+  'startProcess', 'startPtyPair', 'startPtyLine', 'startFloodDevice', 'startTelnetd', 'startBusyboxTelnetd', 'startSer2net',
+  'startSshd', 'startSshAgent', 'makeSshKey', 'makeServeHostKeys', 'runSsh', 'startRevtel', 'startServe', 'startDemoDevice',
+  'revtelInProcess', 'startUi', 'launchBrowser', 'demoUi',
+];
+const startsProcesses = new RegExp(`\\b(${PROCESS_STARTERS.join('|')})\\b|support/tmux\\.js|child_process`);
+
+/**
+ * A file whose tests run inside its process alone: it starts no process, hooks no module
+ * loading, and changes no process-wide setting (the environment, the working folder,
+ * process events).
  */
 const runsInProcess = (source: string): boolean =>
-  !/child_process|\b(startProcess|startPtyPair|startServe|startUi|startTelnetd|startBusyboxTelnetd|startSer2net|startSshd|startSshAgent|makeSshKey)\b|support\/tmux|register\(|moduleLog|process\.env\[[^\]]*\] *=|process\.chdir|process\.on\(/.test(source);
+  !startsProcesses.test(source) && !/register\(|moduleLog|process\.env\[[^\]]*\] *=|process\.chdir|process\.on\(/.test(source);
 
 /** Each file's wall time in the last run that ran it (ms), by its path in the checkout. */
 const durationsFile = repoPath('dist', 'test-durations.json');
@@ -46,11 +58,12 @@ const lastDurations: Record<string, number> = existsSync(durationsFile) ? (JSON.
  * Test's workers run them: Node, playwright-core (half a CPU-second to load) and Chromium's
  * launch (a CPU-second) are paid once for the group, on a phase that two cores' CPU bounds.
  * Files that run in their process alone, up to IN_PROCESS_FILES_PER_PROCESS to a process:
- * most take less time than Node takes to start and load the test runner.
+ * most take less time than Node takes to start and load the test runner, and a group stays
+ * short enough (a few seconds) to end the run without a tail.
  * Hooks at a file's root would span its group: such files keep them inside a describe.
  */
 const BROWSER_FILES_PER_PROCESS = 3;
-const IN_PROCESS_FILES_PER_PROCESS = 20;
+const IN_PROCESS_FILES_PER_PROCESS = 8;
 
 /** What a process runs: files that drive Chromium, a file alone, or files that run in their process alone. */
 type Kind = 'browser' | 'alone' | 'in-process';

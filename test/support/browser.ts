@@ -95,17 +95,25 @@ let users = 0;
 let keptForGroup = false;
 
 function sharedChromium(): Promise<Browser> {
-  chromium ??= (async () => {
+  if (chromium) return chromium;
+  const launching = (async () => {
     const browser = await loadChromium().launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--disable-features=${disabledFeatures.join(',')}`],
     });
     await checkDisabledFeatures(browser);
+    // A Chromium that crashed is launched afresh for the next file, not handed to it dead.
+    browser.on('disconnected', () => forget(launching));
     return browser;
   })();
-  // A launch that failed is tried afresh by the next file.
-  chromium.catch(() => (chromium = undefined));
-  return chromium;
+  // So is one whose launch failed.
+  launching.catch(() => forget(launching));
+  chromium = launching;
+  return launching;
+}
+
+function forget(launch: Promise<Browser>): void {
+  if (chromium === launch) chromium = undefined;
 }
 
 async function closeChromium(): Promise<void> {
@@ -124,7 +132,7 @@ export function keepBrowserForGroup(): void {
 }
 
 /**
- * Debian's Chromium for one test file, its pages in one browser context, opened by a page
+ * Debian's Chromium as one test file sees it, its pages in one browser context, opened by a page
  * kept open on 127.0.0.1 (not the UI: no server sees it). A page opened that way belongs to
  * the kept page's browsing instance, so Chromium runs it in the kept page's renderer
  * process, which has the UI's script compiled after the first load: a page costs about half
@@ -132,12 +140,13 @@ export function keepBrowserForGroup(): void {
  * its own (its own document, script and WebSocket), as a second browser window is. The UI
  * keeps nothing in the browser that pages share (no cookies, no localStorage; only the tab
  * it shows, in its own sessionStorage), so what a page shows comes from its server alone,
- * as with a context of its own. Closing it closes its contexts, and Chromium once no other
- * file uses it.
+ * as with a context of its own. Closing it closes its contexts, and Chromium too when no
+ * other UiBrowser uses it (in a group, Chromium waits for the group's end instead).
  */
 export class UiBrowser {
   private opening: Promise<unknown> = Promise.resolve();
   private readonly contexts: BrowserContext[];
+  private closed = false;
 
   private constructor(private readonly browser: Browser, pages: BrowserContext, private readonly kept: Page, private readonly devtools: CDPSession) {
     this.contexts = [pages];
@@ -145,9 +154,10 @@ export class UiBrowser {
 
   static async launch(): Promise<UiBrowser> {
     users++;
+    let pages: BrowserContext | undefined;
     try {
       const browser = await sharedChromium();
-      const pages = await browser.newContext();
+      pages = await browser.newContext();
       const blank = createServer((_request, response) => response.end('<!doctype html><title>kept</title>'));
       await new Promise<void>((resolve) => blank.listen(0, '127.0.0.1', resolve));
       const kept = await pages.newPage();
@@ -158,6 +168,7 @@ export class UiBrowser {
       }
       return new UiBrowser(browser, pages, kept, await browser.newBrowserCDPSession());
     } catch (error) {
+      await pages?.close().catch(() => undefined);
       await UiBrowser.release();
       throw error;
     }
@@ -210,6 +221,8 @@ export class UiBrowser {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     try {
       await this.devtools.detach().catch(() => undefined);
       for (const context of this.contexts) await context.close();

@@ -21,9 +21,9 @@ import { startServe, TestClient, type Served } from '../../support/revtel.js';
 /**
  * A raw TCP peer: what it received, and a reset whenever the test says. It answers the
  * server's opening negotiation as a client that wants no option (DO answered WONT, WILL
- * answered DONT), but for options it offered itself, so that the server's first output
- * waits for no timer: the server holds it back until its offers are answered. (The UI's
- * HTTP answers, being text, never hold a telnet command.)
+ * answered DONT; a DO that agrees to what the peer offered itself is not answered), so that
+ * the server's first output waits for no timer: the server holds it back until its offers
+ * are answered. (The UI's HTTP answers are text, and no test reads past a WebSocket's 101.)
  */
 interface Peer {
   readonly socket: Socket;
@@ -53,7 +53,8 @@ async function peer(port: number, localAddress = '127.0.0.1'): Promise<Peer> {
     socket,
     send: (data) => {
       const sent = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
-      for (let at = sent.indexOf(Cmd.IAC); at !== -1 && at + 2 < sent.length; at = sent.indexOf(Cmd.IAC, at + 1)) {
+      for (let at = sent.indexOf(Cmd.IAC); at !== -1 && at + 2 < sent.length; at = sent.indexOf(Cmd.IAC, at + 2)) {
+        // IAC IAC is a data byte 255, stepped over whole.
         if (sent[at + 1] === Cmd.WILL) offered.add(sent[at + 2]!);
       }
       socket.write(sent);
@@ -65,7 +66,7 @@ async function peer(port: number, localAddress = '127.0.0.1'): Promise<Peer> {
   };
 }
 
-/** Reads the server's bytes as they come and answers each DO and WILL that asks about an option not in `offered`. */
+/** Reads the server's bytes as they come and refuses each DO and WILL, but a DO of an option in `offered`. */
 function refuser(answer: (bytes: Buffer) => void, offered: ReadonlySet<number>): (chunk: Buffer) => void {
   let state: 'data' | 'command' | 'option' | 'subnegotiation' | 'subnegotiation-command' = 'data';
   let verb = 0;
@@ -80,7 +81,8 @@ function refuser(answer: (bytes: Buffer) => void, offered: ReadonlySet<number>):
           state = byte === Cmd.SB ? 'subnegotiation' : byte >= Cmd.WILL && byte <= Cmd.DONT ? 'option' : 'data';
           break;
         case 'option':
-          if ((verb === Cmd.DO || verb === Cmd.WILL) && !offered.has(byte)) answer(bytes(Cmd.IAC, verb === Cmd.DO ? Cmd.WONT : Cmd.DONT, byte));
+          if (verb === Cmd.WILL) answer(bytes(Cmd.IAC, Cmd.DONT, byte));
+          else if (verb === Cmd.DO && !offered.has(byte)) answer(bytes(Cmd.IAC, Cmd.WONT, byte));
           state = 'data';
           break;
         case 'subnegotiation':
