@@ -2,10 +2,9 @@
 // CONCURRENCY processes at a time (each a file, or a group of files), the longest first so
 // that none is left to run alone at the end.
 // "Longest" is what the last run in this checkout measured (dist/test-durations.json); a
-// process not measured yet (a fresh clone, a new file) goes first: the files that drive
-// Chromium, then the files that run alone (they wait on peers and sockets), then the groups
-// of in-process files (they only compute, and fill the end best), each kind by size (more
-// tests, longer). Node's own `node --test FILES` sorts the files by name, which put the
+// process not measured yet (a fresh clone, a new file) goes first: the groups of files that
+// drive Chromium, then the groups of in-process files, then the files that run alone (many
+// and mostly short, they fill the end best), each kind by size (more tests, longer). Node's own `node --test FILES` sorts the files by name, which put the
 // browser files last.
 // At the end it prints how long the phase took, the slowest processes, and how long the end
 // of the run had fewer running than it could (a long file alone at the end shows there).
@@ -58,8 +57,7 @@ const lastDurations: Record<string, number> = existsSync(durationsFile) ? (JSON.
  * Test's workers run them: Node, playwright-core (half a CPU-second to load) and Chromium's
  * launch (a CPU-second) are paid once for the group, on a phase that two cores' CPU bounds.
  * Files that run in their process alone, up to IN_PROCESS_FILES_PER_PROCESS to a process:
- * most take less time than Node takes to start and load the test runner, and a group stays
- * short enough (a few seconds) to end the run without a tail.
+ * most take less time than Node takes to start and load the test runner.
  * Hooks at a file's root would span its group: such files keep them inside a describe.
  */
 const BROWSER_FILES_PER_PROCESS = 3;
@@ -68,7 +66,7 @@ const IN_PROCESS_FILES_PER_PROCESS = 8;
 /** What a process runs: files that drive Chromium, a file alone, or files that run in their process alone. */
 type Kind = 'browser' | 'alone' | 'in-process';
 /** Which kind starts first when none has been measured. */
-const KIND_ORDER: readonly Kind[] = ['browser', 'alone', 'in-process'];
+const KIND_ORDER: readonly Kind[] = ['browser', 'in-process', 'alone'];
 
 /** A process of the phase: a test file, or a group of them; its size is its files'. */
 interface Runnable { readonly file: string; readonly kind: Kind; readonly size: number }
