@@ -3,9 +3,9 @@
 // that none is left to run alone at the end.
 // "Longest" is what the last run in this checkout measured (dist/test-durations.json); a
 // process not measured yet (a fresh clone, a new file) goes first: the groups of files that
-// drive Chromium, then the groups of in-process files, then the files that run alone (many
-// and mostly short, they fill the end best), each kind by size (more tests, longer). Node's own `node --test FILES` sorts the files by name, which put the
-// browser files last.
+// drive Chromium, then the groups of in-process files, then the single files (many and
+// mostly short, they fill the end best), each kind by size (more tests, longer). Node's own
+// `node --test FILES` sorts the files by name, which put the browser files last.
 // At the end it prints how long the phase took, the slowest processes, and how long the end
 // of the run had fewer running than it could (a long file alone at the end shows there).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -41,9 +41,9 @@ const PROCESS_STARTERS = [
 const startsProcesses = new RegExp(`\\b(${PROCESS_STARTERS.join('|')})\\b|support/tmux\\.js|child_process`);
 
 /**
- * A file whose tests run inside its process alone: it starts no process, hooks no module
- * loading, and changes no process-wide setting (the environment, the working folder,
- * process events).
+ * An in-process file: its tests need nothing outside its process (it starts no process),
+ * hook no module loading, and change no process-wide setting (the environment, the working
+ * folder, process events), so it can share a process with others.
  */
 const runsInProcess = (source: string): boolean =>
   !startsProcesses.test(source) && !/register\(|moduleLog|process\.env\[[^\]]*\] *=|process\.chdir|process\.on\(/.test(source);
@@ -56,17 +56,17 @@ const lastDurations: Record<string, number> = existsSync(durationsFile) ? (JSON.
  * Files that drive Chromium, up to this many to a process, one after another, as Playwright
  * Test's workers run them: Node, playwright-core (half a CPU-second to load) and Chromium's
  * launch (a CPU-second) are paid once for the group, on a phase that two cores' CPU bounds.
- * Files that run in their process alone, up to IN_PROCESS_FILES_PER_PROCESS to a process:
+ * In-process files, up to IN_PROCESS_FILES_PER_PROCESS to a process:
  * most take less time than Node takes to start and load the test runner.
  * Hooks at a file's root would span its group: such files keep them inside a describe.
  */
 const BROWSER_FILES_PER_PROCESS = 3;
 const IN_PROCESS_FILES_PER_PROCESS = 8;
 
-/** What a process runs: files that drive Chromium, a file alone, or files that run in their process alone. */
-type Kind = 'browser' | 'alone' | 'in-process';
+/** What a process runs: a group of files that drive Chromium, a group of in-process files, or a single file. */
+type Kind = 'browser' | 'in-process' | 'single';
 /** Which kind starts first when none has been measured. */
-const KIND_ORDER: readonly Kind[] = ['browser', 'in-process', 'alone'];
+const KIND_ORDER: readonly Kind[] = ['browser', 'in-process', 'single'];
 
 /** A process of the phase: a test file, or a group of them; its size is its files'. */
 interface Runnable { readonly file: string; readonly kind: Kind; readonly size: number }
@@ -90,11 +90,11 @@ function groupModule(name: string, members: readonly Runnable[], prelude = '', c
   return { file, kind: members[0]!.kind, size: members.reduce((sum, entry) => sum + entry.size, 0) };
 }
 
-/** The phase's processes: browser files and in-process files in groups, every other file alone. */
+/** The phase's processes: browser files and in-process files in groups, every other file in a process of its own. */
 function runnables(all: readonly string[]): Runnable[] {
   const sized = all.map((file): Runnable => {
     const source = readFileSync(file, 'utf8');
-    return { file, kind: drivesChromium(source) ? 'browser' : runsInProcess(source) ? 'in-process' : 'alone', size: statSync(file).size };
+    return { file, kind: drivesChromium(source) ? 'browser' : runsInProcess(source) ? 'in-process' : 'single', size: statSync(file).size };
   });
   mkdirSync(groupDir, { recursive: true });
   const browserSupport = JSON.stringify(pathToFileURL(repoPath('dist', 'test', 'support', 'browser.js')).href);
@@ -110,7 +110,7 @@ function runnables(all: readonly string[]): Runnable[] {
     // Too many files for a name made of theirs: numbered (the module lists them).
     ...dealt(sized.filter((entry) => entry.kind === 'in-process'), IN_PROCESS_FILES_PER_PROCESS).map((members, n, groups) =>
       groupModule(`in-process-${n + 1}-of-${groups.length}`, members)),
-    ...sized.filter((entry) => entry.kind === 'alone'),
+    ...sized.filter((entry) => entry.kind === 'single'),
   ];
 }
 
