@@ -101,9 +101,14 @@ describe('the telnet negotiation choice', () => {
 
   it('raw is no telnet: the server\'s IAC DO TTYPE is shown as bytes and never answered', async () => {
     const page = await openUiPage(browser, url);
+    // The earlier tests' sessions live on in the back end, as tabs of this page with the same
+    // banner: the raw tab is the one after them, shown, and its connection the server's newest.
+    const earlierTabs = await page.getByRole('tab').count();
+    const earlierConnections = quiet.connections();
     await open(page, quiet.port, 'raw');
+    await page.getByRole('tab').nth(earlierTabs).and(page.getByRole('tab', { selected: true })).waitFor();
+    await waitFor(() => quiet.connections() > earlierConnections && quiet.socket()?.readyState === 'open', 'the raw connection at the server');
     await waitForTerminal(page, 'banner of a quiet server');
-    await waitFor(() => quiet.socket()?.readyState === 'open', 'the connection');
     quiet.socket()!.write(Buffer.concat([Buffer.from([IAC, DO, TTYPE]), Buffer.from('after the IAC\r\n')]));
     await waitForTerminal(page, 'after the IAC');
     assert.equal(quiet.received().length, 0, 'raw answered the server');
