@@ -88,8 +88,11 @@ describe('the telnet negotiation choice', () => {
 
   it('active asks for its options at once, before the server has negotiated anything', async () => {
     const page = await openUiPage(browser, url);
+    // The passive test's session is this page's first tab, its trace holding SENT DO SGA too.
+    const earlierTabs = await page.getByRole('tab').count();
     const before = quiet.connections();
     await open(page, quiet.port, 'active');
+    await page.getByRole('tab').nth(earlierTabs).and(page.getByRole('tab', { selected: true })).waitFor();
     await page.getByRole('list', { name: 'Trace lines' }).getByText('SENT DO SGA').first().waitFor();
     // The client can have sent before the server took its connection: until then, what the
     // server holds is the passive test's connection's.

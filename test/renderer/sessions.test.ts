@@ -82,7 +82,10 @@ describe('sessions that survive the page', () => {
   it('detaches a session (it keeps running, listed apart in every window) and attaches it again', async () => {
     const first = await newPage();
     const second = await newPage();
+    // The earlier test's telnet tab, on the same demo router, is shown until the new one is.
+    const earlierTabs = await first.getByRole('tab').count();
     await first.getByRole('button', { name: 'Open', exact: true }).click();
+    await first.getByRole('tab').nth(earlierTabs).and(first.getByRole('tab', { selected: true })).waitFor();
     await first.locator('.terminal-area .xterm').click();
     await first.keyboard.press('Enter');
     await waitForTerminal(first, 'Router>');

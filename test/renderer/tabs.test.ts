@@ -27,7 +27,8 @@ describe('the tab a window shows', () => {
     await openTelnetDialog(page, '127.0.0.1', ui.linePort);
     await waitForTerminal(page, `[revtel] port ${ui.linePort}`);
     await page.getByRole('button', { name: 'Open', exact: true }).click();
-    await page.getByRole('tab').nth(2).waitFor();
+    // Shown, not only drawn: the answer to Open, which shows it, must not come after the click below.
+    await page.getByRole('tab').nth(2).and(page.getByRole('tab', { selected: true })).waitFor();
     const titles = await tabTitles(page);
     await showTab(page, telnetTab());
     assert.equal(await shown(page), titles[1]);

@@ -200,10 +200,13 @@ describe('the browser UI', () => {
     const link = join(dir, 'flood-device');
     const device = await startFloodDevice(link, FLOOD);
     try {
+      // The earlier serial tab is open too: the status read is the new tab's once it is shown.
+      const earlierTabs = await page.getByRole('tab').count();
       await page.getByRole('button', { name: 'New serial session…' }).click();
       const dialog = page.getByRole('dialog', { name: 'New serial session' });
       await dialog.getByLabel('Or a device path').fill(link);
       await dialog.getByRole('button', { name: 'Open' }).click();
+      await page.getByRole('tab').nth(earlierTabs).and(page.getByRole('tab', { selected: true })).waitFor();
       await page.locator('.status-bar [data-state="open"]').waitFor();
       device.go();
       // Far past the back end's watermarks: the page is behind and the source held back.
