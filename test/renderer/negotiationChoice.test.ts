@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { scratchDir, startTelnetd, waitFor, type Peer } from '../support/peers.js';
-import { launchBrowser, type UiBrowser, openUiPage, screenshot, startUi, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, type UiBrowser, openUiPage, screenshot, startUi, tabShown, waitForTerminal } from '../support/browser.js';
 import type { Served } from '../support/revtel.js';
 
 // The telnet dialog's "Negotiation" (PuTTY's Active/Passive, the BSD rule, answer only, raw):
@@ -92,7 +92,7 @@ describe('the telnet negotiation choice', () => {
     const earlierTabs = await page.getByRole('tab').count();
     const before = quiet.connections();
     await open(page, quiet.port, 'active');
-    await page.getByRole('tab').nth(earlierTabs).and(page.getByRole('tab', { selected: true })).waitFor();
+    await tabShown(page, earlierTabs);
     await page.getByRole('list', { name: 'Trace lines' }).getByText('SENT DO SGA').first().waitFor();
     // The client can have sent before the server took its connection: until then, what the
     // server holds is the passive test's connection's.
@@ -109,7 +109,7 @@ describe('the telnet negotiation choice', () => {
     const earlierTabs = await page.getByRole('tab').count();
     const earlierConnections = quiet.connections();
     await open(page, quiet.port, 'raw');
-    await page.getByRole('tab').nth(earlierTabs).and(page.getByRole('tab', { selected: true })).waitFor();
+    await tabShown(page, earlierTabs);
     await waitFor(() => quiet.connections() > earlierConnections && quiet.socket()?.readyState === 'open', 'the raw connection at the server');
     await waitForTerminal(page, 'banner of a quiet server');
     quiet.socket()!.write(Buffer.concat([Buffer.from([IAC, DO, TTYPE]), Buffer.from('after the IAC\r\n')]));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { openTelnetDialog, screenshot, waitForTerminal } from '../support/browser.js';
+import { openTelnetDialog, screenshot, tabShown, waitForTerminal } from '../support/browser.js';
 import { demoUi, showTab } from '../support/demoUi.js';
 
 // Sessions belong to `revtel serve`, not to a page: a reload or a second window finds the
@@ -85,7 +85,7 @@ describe('sessions that survive the page', () => {
     // The earlier test's telnet tab, on the same demo router, is shown until the new one is.
     const earlierTabs = await first.getByRole('tab').count();
     await first.getByRole('button', { name: 'Open', exact: true }).click();
-    await first.getByRole('tab').nth(earlierTabs).and(first.getByRole('tab', { selected: true })).waitFor();
+    await tabShown(first, earlierTabs);
     await first.locator('.terminal-area .xterm').click();
     await first.keyboard.press('Enter');
     await waitForTerminal(first, 'Router>');

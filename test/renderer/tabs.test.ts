@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { openTelnetDialog, screenshot, waitForTerminal } from '../support/browser.js';
+import { openTelnetDialog, screenshot, tabShown, waitForTerminal } from '../support/browser.js';
 import { demoUi, showTab } from '../support/demoUi.js';
 
 // The tab bar as a window's own: the tab a window showed is shown again after a reload
@@ -28,7 +28,7 @@ describe('the tab a window shows', () => {
     await waitForTerminal(page, `[revtel] port ${ui.linePort}`);
     await page.getByRole('button', { name: 'Open', exact: true }).click();
     // Shown, not only drawn: the answer to Open, which shows it, must not come after the click below.
-    await page.getByRole('tab').nth(2).and(page.getByRole('tab', { selected: true })).waitFor();
+    await tabShown(page, 2);
     const titles = await tabTitles(page);
     await showTab(page, telnetTab());
     assert.equal(await shown(page), titles[1]);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { collect, freePort, openPtyEnd, scratchDir, startPtyPair, waitFor, type PtyPair } from '../support/peers.js';
-import { launchBrowser, type UiBrowser, pasteInto, screenshot, startUi, terminalText, waitForTerminal } from '../support/browser.js';
+import { launchBrowser, type UiBrowser, pasteInto, screenshot, startUi, tabShown, terminalText, waitForTerminal } from '../support/browser.js';
 import { showTab } from '../support/demoUi.js';
 import { startFloodDevice } from '../support/floodDevice.js';
 import type { Served } from '../support/revtel.js';
@@ -206,7 +206,7 @@ describe('the browser UI', () => {
       const dialog = page.getByRole('dialog', { name: 'New serial session' });
       await dialog.getByLabel('Or a device path').fill(link);
       await dialog.getByRole('button', { name: 'Open' }).click();
-      await page.getByRole('tab').nth(earlierTabs).and(page.getByRole('tab', { selected: true })).waitFor();
+      await tabShown(page, earlierTabs);
       await page.locator('.status-bar [data-state="open"]').waitFor();
       device.go();
       // Far past the back end's watermarks: the page is behind and the source held back.

@@ -314,6 +314,16 @@ export async function openUiPage(browser: UiBrowser, url: string, viewport?: Vie
   return page;
 }
 
+/**
+ * Waits until the tab at `index` is the one shown. A session just opened is drawn as a tab a
+ * moment before the answer to Open shows it, and earlier tests' sessions, which live on in
+ * the back end, are tabs of every page (the first shown when it loads): count the tabs
+ * before opening, then wait for the one after them.
+ */
+export async function tabShown(page: Page, index: number): Promise<void> {
+  await page.getByRole('tab').nth(index).and(page.getByRole('tab', { selected: true })).waitFor();
+}
+
 /** Opens a serial tab through the "New serial session…" dialog (the tab may then wait, or the dialog show an error). */
 export async function openSerialDialog(page: Page, path: string): Promise<void> {
   await page.getByRole('button', { name: 'New serial session…' }).click();
