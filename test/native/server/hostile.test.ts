@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { decodeFrame, encodeFrame, type LineDto } from '../../../native/api/index.js';
 import { openDevice } from '../../../native/hub/openDevice.js';
-import { Cmd, Opt } from '../../../native/telnet/index.js';
+import { Cmd, Opt, TelnetEngine } from '../../../native/telnet/index.js';
 import { LOGIN_LIMITS, LoginGuard, type LoginLimits } from '../../../native/server/LoginGuard.js';
 import { hashPassword } from '../../../native/server/passwords.js';
 import { makeLineConfig } from '../../../native/server/LineConfig.js';
@@ -18,30 +18,39 @@ import { startServe, TestClient, type Served } from '../../support/revtel.js';
 // stage (SO_LINGER 0, as Node's resetAndDestroy sends), guess passwords one per connection,
 // sit at the password prompt, and send control characters and floods.
 
-/**
- * A raw TCP peer: what it received, and a reset whenever the test says. It answers the
- * server's opening negotiation as a client that wants no option (DO answered WONT, WILL
- * answered DONT; a DO that agrees to what the peer offered itself is not answered), so that
- * the server's first output waits for no timer: the server holds it back until its offers
- * are answered. (The UI's HTTP answers are text, and no test reads past a WebSocket's 101.)
- */
+/** A raw TCP peer: what it received, and a reset whenever the test says. */
 interface Peer {
   readonly socket: Socket;
-  /** Writes to the server, noting the options this peer offers (IAC WILL). */
-  send(data: string | Buffer): void;
   text(): string;
   readonly closed: Promise<void>;
   waitFor(pattern: string | RegExp, what?: string): Promise<void>;
 }
 
-async function peer(port: number, localAddress = '127.0.0.1'): Promise<Peer> {
-  const socket = connect({ port, host: '127.0.0.1', localAddress });
+/**
+ * How a peer meets the server's opening offers. By default it answers them through Revtel's
+ * own engine as a client that wants no option but those it `offers` (the engine sends their
+ * WILL at once), so that the server's first output waits for no timer: the server holds it
+ * back until its offers are answered. A `silent` peer answers nothing: its bytes are the
+ * test's alone. (The UI's HTTP answers are text, and no test reads past a WebSocket's 101.)
+ */
+interface PeerOptions {
+  readonly from?: string;
+  readonly offers?: readonly number[];
+  readonly silent?: boolean;
+}
+
+async function peer(port: number, { from = '127.0.0.1', offers = [], silent = false }: PeerOptions = {}): Promise<Peer> {
+  const socket = connect({ port, host: '127.0.0.1', localAddress: from });
   let text = '';
-  const offered = new Set<number>();
-  const refuse = refuser((answer) => socket.write(answer), offered);
+  const engine = silent ? undefined : new TelnetEngine({
+    policy: offers.map((option) => ({ option, local: true, remote: false })),
+    onEvent: (event) => {
+      if (event.type === 'send') socket.write(event.data);
+    },
+  });
   socket.on('data', (chunk: Buffer) => {
     text += chunk.toString('latin1');
-    refuse(chunk);
+    engine?.receive(chunk);
   });
   socket.on('error', () => {});
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
@@ -49,50 +58,13 @@ async function peer(port: number, localAddress = '127.0.0.1'): Promise<Peer> {
     socket.once('connect', resolve);
     socket.once('error', reject);
   });
+  offers.forEach((option) => engine?.enableLocal(option));
   return {
     socket,
-    send: (data) => {
-      const sent = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
-      for (let at = sent.indexOf(Cmd.IAC); at !== -1 && at + 2 < sent.length; at = sent.indexOf(Cmd.IAC, at + 2)) {
-        // IAC IAC is a data byte 255, stepped over whole.
-        if (sent[at + 1] === Cmd.WILL) offered.add(sent[at + 2]!);
-      }
-      socket.write(sent);
-    },
     text: () => text,
     closed,
     waitFor: (pattern, what = String(pattern)) =>
       waitFor(() => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)), `${what}; got ${JSON.stringify(text.slice(-300))}`),
-  };
-}
-
-/** Reads the server's bytes as they come and refuses each DO and WILL, but a DO of an option in `offered`. */
-function refuser(answer: (bytes: Buffer) => void, offered: ReadonlySet<number>): (chunk: Buffer) => void {
-  let state: 'data' | 'command' | 'option' | 'subnegotiation' | 'subnegotiation-command' = 'data';
-  let verb = 0;
-  return (chunk) => {
-    for (const byte of chunk) {
-      switch (state) {
-        case 'data':
-          if (byte === Cmd.IAC) state = 'command';
-          break;
-        case 'command':
-          verb = byte;
-          state = byte === Cmd.SB ? 'subnegotiation' : byte >= Cmd.WILL && byte <= Cmd.DONT ? 'option' : 'data';
-          break;
-        case 'option':
-          if (verb === Cmd.WILL) answer(bytes(Cmd.IAC, Cmd.DONT, byte));
-          else if (verb === Cmd.DO && !offered.has(byte)) answer(bytes(Cmd.IAC, Cmd.WONT, byte));
-          state = 'data';
-          break;
-        case 'subnegotiation':
-          if (byte === Cmd.IAC) state = 'subnegotiation-command';
-          break;
-        case 'subnegotiation-command':
-          state = byte === Cmd.SE ? 'data' : 'subnegotiation';
-          break;
-      }
-    }
   };
 }
 
@@ -175,16 +147,15 @@ describe('resets at every refusal point and every stage', () => {
       prompt.socket.resetAndDestroy();
       const checking = await peer(passwordPort);
       await checking.waitFor('Password: ');
-      checking.send(`guess${round}\r\n`);
+      checking.socket.write(`guess${round}\r\n`);
       checking.socket.resetAndDestroy();
       // In the middle of negotiation: half a subnegotiation, then a reset.
       const negotiating = await peer(openPort);
-      negotiating.send(bytes(Cmd.IAC, Cmd.WILL, Opt.TTYPE, Cmd.IAC, Cmd.SB, Opt.TTYPE, 0, 0x78, 0x74));
+      negotiating.socket.write(bytes(Cmd.IAC, Cmd.WILL, Opt.TTYPE, Cmd.IAC, Cmd.SB, Opt.TTYPE, 0, 0x78, 0x74));
       negotiating.socket.resetAndDestroy();
       // During RFC 2217: a SET-BAUDRATE and a SIGNATURE request, then a reset before the answers.
-      const comPort = await peer(openPort);
-      comPort.send(Buffer.concat([
-        bytes(Cmd.IAC, Cmd.WILL, Opt.COM_PORT),
+      const comPort = await peer(openPort, { offers: [Opt.COM_PORT] });
+      comPort.socket.write(Buffer.concat([
         bytes(Cmd.IAC, Cmd.SB, Opt.COM_PORT, 1, 0, 0, 0x96, 0, Cmd.IAC, Cmd.SE),
         bytes(Cmd.IAC, Cmd.SB, Opt.COM_PORT, 0, Cmd.IAC, Cmd.SE),
         bytes(Cmd.IAC, Cmd.SB, Opt.COM_PORT, 12, 3, Cmd.IAC, Cmd.SE),
@@ -195,16 +166,16 @@ describe('resets at every refusal point and every stage', () => {
       for (const headers of [`GET /nope HTTP/1.1\r\nHost: ${ui.host}`, `GET /api HTTP/1.1\r\nHost: ${ui.host}\r\nOrigin: http://evil.example`, 'GET /api HTTP/1.1\r\nHost: evil.example']) {
         const request = `${headers}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
         const early = await peer(Number(ui.port));
-        early.send(request);
+        early.socket.write(request);
         early.socket.resetAndDestroy();
         const refused = await peer(Number(ui.port));
-        refused.send(request);
+        refused.socket.write(request);
         await refused.waitFor('403 Forbidden');
         refused.socket.resetAndDestroy();
       }
       // An accepted upgrade, reset before the hello.
       const upgraded = await peer(Number(ui.port));
-      upgraded.send(`GET /api HTTP/1.1\r\nHost: ${ui.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      upgraded.socket.write(`GET /api HTTP/1.1\r\nHost: ${ui.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
       await upgraded.waitFor('101 Switching Protocols');
       upgraded.socket.resetAndDestroy();
     }
@@ -225,29 +196,30 @@ describe('resets at every refusal point and every stage', () => {
   it('the UI server refuses a Host that is not its own before the upgrade, and serves its own', async () => {
     for (const host of ['evil.example', `evil.example:${ui.port}`, `127.0.0.1:${Number(ui.port) + 1}`, `127.0.0.2:${ui.port}`]) {
       const client = await peer(Number(ui.port));
-      client.send(`GET /api HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      client.socket.write(`GET /api HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
       await client.closed;
       assert.match(client.text(), /^HTTP\/1\.1 403 Forbidden/, host);
     }
     // The page itself is not served under a foreign name either.
     const page = await peer(Number(ui.port));
-    page.send(`GET / HTTP/1.1\r\nHost: evil.example:${ui.port}\r\nConnection: close\r\n\r\n`);
+    page.socket.write(`GET / HTTP/1.1\r\nHost: evil.example:${ui.port}\r\nConnection: close\r\n\r\n`);
     await page.closed;
     assert.match(page.text(), /^HTTP\/1\.1 421 /);
     for (const host of [ui.host, `localhost:${ui.port}`, `[::1]:${ui.port}`]) {
       const client = await peer(Number(ui.port));
-      client.send(`GET /api HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      client.socket.write(`GET /api HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
       await client.waitFor('101 Switching Protocols', host);
       client.socket.destroy();
     }
   });
 
   it("shows control characters from the network escaped in the log and in the UI's clients table; the UI opens only terminals", async () => {
-    const client = await peer(openPort);
+    // Its terminal type is the forged one alone: nothing answers for it.
+    const client = await peer(openPort, { silent: true });
     const forged = '\x1b]0;pwned\x07\x1b[2J\nFORGED 2026-01-01T00:00:00.000Z line 9: client 10.9.9.9 connected';
-    client.send(bytes(Cmd.IAC, Cmd.WILL, Opt.TTYPE));
+    client.socket.write(bytes(Cmd.IAC, Cmd.WILL, Opt.TTYPE));
     await client.waitFor(String.fromCharCode(Cmd.IAC, Cmd.SB, Opt.TTYPE, 1, Cmd.IAC, Cmd.SE), 'SB TTYPE SEND');
-    client.send(Buffer.concat([bytes(Cmd.IAC, Cmd.SB, Opt.TTYPE, 0), Buffer.from(forged, 'latin1'), bytes(Cmd.IAC, Cmd.SE)]));
+    client.socket.write(Buffer.concat([bytes(Cmd.IAC, Cmd.SB, Opt.TTYPE, 0), Buffer.from(forged, 'latin1'), bytes(Cmd.IAC, Cmd.SE)]));
     await served.waitForLog(/negotiated .*TTYPE \\x1b\]0;pwned/, 'the negotiation line');
     // The UI's clients table shows what the hub sends it: escaped too.
     const api = await uiApi(ui);
@@ -317,13 +289,13 @@ describe('password guessing and pending logins', () => {
     try {
       const guessers = await Promise.all(Array.from({ length: 8 }, () => peer(one)));
       await Promise.all(guessers.map((guesser) => guesser.waitFor('Password: ')));
-      guessers.forEach((guesser, index) => guesser.send(`guess${index}\r`));
+      guessers.forEach((guesser, index) => guesser.socket.write(`guess${index}\r`));
       const turnedAway = (guesser: Peer): boolean => guesser.text().includes('Too many wrong passwords from your address');
       await waitFor(() => count(log, /wrong password/) === 1 && guessers.filter(turnedAway).length === 7, 'one guess checked and seven turned away');
       // The other line shares the limit, and the right password waits its turn too.
       const other = await peer(two);
       await other.waitFor('Password: ');
-      other.send('right\r\r');
+      other.socket.write('right\r\r');
       await other.waitFor('Too many wrong passwords from your address: wait');
       assert.doesNotMatch(other.text(), /Router>/);
       assert.equal(count(log, /wrong password/), 1, log.join('\n'));
@@ -340,10 +312,10 @@ describe('password guessing and pending logins', () => {
       const guesser = await peer(port);
       for (const [index, guess] of ['a', 'b'].entries()) {
         await waitFor(() => (guesser.text().match(/Password: /g) ?? []).length === index + 1, 'the prompt');
-        guesser.send(`${guess}\r`);
+        guesser.socket.write(`${guess}\r`);
       }
       await waitFor(() => (guesser.text().match(/Password: /g) ?? []).length === 3, 'the third prompt');
-      guesser.send('c\r');
+      guesser.socket.write('c\r');
       await guesser.waitFor('% Access denied');
       await guesser.closed;
       // The seconds are the machine's: the back-off waits come first, and a loaded machine is slower.
@@ -356,9 +328,9 @@ describe('password guessing and pending logins', () => {
       assert.match(again.text(), /too many wrong passwords from your address; try again in 5 min/);
       assert.doesNotMatch(again.text(), /Password:/);
       // Another address is not locked out.
-      const owner = await peer(port, '127.0.0.2');
+      const owner = await peer(port, { from: '127.0.0.2' });
       await owner.waitFor('Password: ');
-      owner.send('right\r\r');
+      owner.socket.write('right\r\r');
       await owner.waitFor('Router>');
       owner.socket.destroy();
     } finally {
@@ -371,24 +343,24 @@ describe('password guessing and pending logins', () => {
     const { server, log } = await lineServer({ maxPendingPerAddress: 2, maxPendingPerLine: 3, loginTimeoutMs: 60_000 }, [{ port, password: 'right', maxClients: 1 }]);
     try {
       // An attacker's address fills its share of the prompt and is refused past it.
-      const squatters = [await peer(port, '127.0.0.2'), await peer(port, '127.0.0.2')];
+      const squatters = [await peer(port, { from: '127.0.0.2' }), await peer(port, { from: '127.0.0.2' })];
       await Promise.all(squatters.map((squatter) => squatter.waitFor('Password: ')));
-      squatters.forEach((squatter) => squatter.send(bytes(Cmd.IAC, Cmd.NOP)));
-      const third = await peer(port, '127.0.0.2');
+      squatters.forEach((squatter) => squatter.socket.write(bytes(Cmd.IAC, Cmd.NOP)));
+      const third = await peer(port, { from: '127.0.0.2' });
       await third.closed;
       assert.match(third.text(), /too many connections logging in from your address/);
       // Another address takes the line's last pending slot; past it the line refuses anyone.
-      const otherSquatter = await peer(port, '127.0.0.3');
+      const otherSquatter = await peer(port, { from: '127.0.0.3' });
       await otherSquatter.waitFor('Password: ');
-      const late = await peer(port, '127.0.0.4');
+      const late = await peer(port, { from: '127.0.0.4' });
       await late.closed;
       assert.match(late.text(), /too many connections logging in; try again later/);
       // The pending ones hold no client slot: once one leaves, the owner logs in to a line of --max-clients 1.
       otherSquatter.socket.destroy();
       await waitFor(() => count(log, /127\.0\.0\.3:\d+ disconnected/) === 1, 'the squatter to be gone');
-      const owner = await peer(port, '127.0.0.1');
+      const owner = await peer(port, { from: '127.0.0.1' });
       await owner.waitFor('Password: ');
-      owner.send('right\r\r');
+      owner.socket.write('right\r\r');
       await owner.waitFor('Router>');
       assert.doesNotMatch(owner.text(), /already has/);
       for (const squatter of squatters) squatter.socket.destroy();
@@ -405,7 +377,7 @@ describe('password guessing and pending logins', () => {
       const idle = await peer(port);
       await idle.waitFor('Password: ');
       // IAC NOP keeps a connection busy, not logged in.
-      const keepAlive = setInterval(() => idle.send(bytes(Cmd.IAC, Cmd.NOP)), 20);
+      const keepAlive = setInterval(() => idle.socket.write(bytes(Cmd.IAC, Cmd.NOP)), 20);
       await idle.closed;
       clearInterval(keepAlive);
       assert.match(idle.text(), /% Login timed out/);
@@ -425,7 +397,7 @@ describe('what a client can make a line log', () => {
       const client = await peer(port);
       await client.waitFor('[revtel]');
       const breaks = Buffer.concat(Array.from({ length: 50 }, () => bytes(Cmd.IAC, Cmd.BRK)));
-      client.send(Buffer.concat([breaks, bytes(Cmd.IAC, Cmd.AYT)]));
+      client.socket.write(Buffer.concat([breaks, bytes(Cmd.IAC, Cmd.AYT)]));
       // AYT is answered after every BREAK before it has been handled.
       await client.waitFor('[Yes]');
       client.socket.destroy();
