@@ -5,6 +5,7 @@ import { describeStatus, Device, type DeviceOptions, type DeviceStatus } from '.
 import type { ControlLines } from '../serial/SerialLine.js';
 import { formatSerialSettings, type SerialSettings } from '../serial/serialSettings.js';
 import { showText } from '../api/showText.js';
+import { acceptedPeer } from '../net/acceptedPeer.js';
 import { endConnection } from '../net/endConnection.js';
 import { isAllowed } from './accessList.js';
 import { ConfigError, isLoopbackBind, type LineConfig } from './LineConfig.js';
@@ -359,14 +360,18 @@ export class Line implements LinePort {
   // ---- Connections and the device -------------------------------------------------------
 
   private accept(socket: Socket): void {
-    const address = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    const refusal = this.refusal(socket.remoteAddress ?? '');
+    const peer = acceptedPeer(socket);
+    if (!peer) {
+      socket.destroy();
+      return;
+    }
+    const refusal = this.refusal(peer.host);
     if (refusal) {
-      this.notices.report(`refused${refusal.why}`, `client ${address} refused${refusal.why}`);
+      this.notices.report(`refused${refusal.why}`, `client ${peer.address} refused${refusal.why}`);
       endConnection(socket, refusal.tell === undefined ? undefined : `\r\n[revtel] ${refusal.tell}\r\n`);
       return;
     }
-    this.join(new LineClient(socket, this, Date.now, this.options.settleMs));
+    this.join(new LineClient(socket, peer, this, Date.now, this.options.settleMs));
   }
 
   /** An authenticated SSH session: on the line as a telnet client would be, unless the line is full. */

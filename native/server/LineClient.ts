@@ -15,6 +15,7 @@ import {
   type TraceEntry,
 } from '../telnet/index.js';
 import { showText } from '../api/showText.js';
+import type { Peer } from '../net/acceptedPeer.js';
 import { endConnection } from '../net/endConnection.js';
 import { ComPortServer } from './ComPortServer.js';
 import type { LineConfig } from './LineConfig.js';
@@ -145,12 +146,13 @@ export class LineClient implements RemoteClient {
 
   constructor(
     private readonly socket: Socket,
+    peer: Peer,
     private readonly line: LinePort,
     now: () => number = Date.now,
     private readonly settleMs = DEFAULT_SETTLE_MS,
   ) {
-    this.host = socket.remoteAddress ?? '?';
-    this.address = `${this.host}:${socket.remotePort ?? '?'}`;
+    this.host = peer.host;
+    this.address = peer.address;
     this.warnings = new WarningLimiter((message) => this.line.log(`client ${this.address}: ${message}`));
     this.idle = new IdleTimer(line, this);
     socket.setNoDelay(true);

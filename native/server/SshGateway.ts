@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import ssh2 from 'ssh2';
 import type { AuthContext, AuthenticationType, ClientInfo, Connection, PublicKeyAuthContext, ServerChannel } from 'ssh2';
+import { acceptedPeer } from '../net/acceptedPeer.js';
 import { endConnection } from '../net/endConnection.js';
 import { describeKey, publicKeyFromBlob } from '../ssh/publicKeys.js';
 import { isAllowed } from './accessList.js';
@@ -82,8 +83,12 @@ export class SshGateway {
     // A flood of refused connections writes a few lines, then a count.
     const refusals = new WarningLimiter(this.options.log);
     const server = createServer((socket) => {
-      const host = socket.remoteAddress ?? '?';
-      const address = `${host}:${socket.remotePort}`;
+      const peer = acceptedPeer(socket);
+      if (!peer) {
+        socket.destroy();
+        return;
+      }
+      const { host, address } = peer;
       // Refused before the SSH handshake, as the telnet port refuses before its banner; the
       // caps on connections not logged in yet are those of a line's telnet port (LoginGuard).
       const refusal = this.acceptRefusal(host, [...sockets.values()].filter((entry) => entry.pending).length);

@@ -142,6 +142,20 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
 }
 
 /** Waits until something listens on the port, without connecting (a connection has effects). */
+/**
+ * `count` connections to `port` on 127.0.0.1, each reset (SO_LINGER 0) before a listener in
+ * this process accepts it: python makes and resets them while execFileSync holds this
+ * process's event loop, so the kernel has completed the handshakes and the resets before
+ * Node looks, and Node accepts them all in one turn.
+ */
+export function resetBeforeAccept(port: number, count = 1): void {
+  execFileSync('python3', ['-c', `import socket, struct
+for _ in range(${count}):
+    s = socket.create_connection(('127.0.0.1', ${port}))
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+    s.close()`]);
+}
+
 export async function waitForPort(port: number): Promise<void> {
   const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
   const listening = (): boolean => {

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { openDevice } from '../../../native/hub/openDevice.js';
 import { makeLineConfig } from '../../../native/server/LineConfig.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
-import { freePort, waitFor } from '../../support/peers.js';
+import { freePort, resetBeforeAccept, waitFor } from '../../support/peers.js';
 import { TestClient } from '../../support/revtel.js';
 
 // Reloads on real sockets and in-process demo lines.
@@ -149,6 +149,33 @@ describe('an exclusive line', () => {
         assert.match(verdict()!, /on the line as writer/);
         assert.doesNotMatch(next.text(), /in use by/);
         next.socket.destroy();
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+});
+
+describe('a connection reset before the server accepts it', () => {
+  for (const [what, options] of [['an open line', {}], ['a line with an access list', { allow: ['127.0.0.1/32'] }], ['a full line', { maxClients: 1 }]] as const) {
+    it(`on ${what}, is neither logged nor refused nor counted, and the next client is served`, async () => {
+      const log: string[] = [];
+      const server = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test' });
+      const port = await freePort();
+      try {
+        await server.apply([makeLineConfig(port, 'demo', { multi: 'shared', ...options }, 'test')]);
+        const holder = what === 'a full line' ? await TestClient.connect(port) : undefined;
+        if (holder) await waitFor(() => log.some((line) => /on the line as writer/.test(line)), 'the first client to be on the line');
+        const before = log.length;
+        // The accepted sockets have no peer address left to read.
+        resetBeforeAccept(port, 2);
+        holder?.close();
+        if (holder) await waitFor(() => log.some((line) => /disconnected/.test(line)), 'the first client to leave');
+        const next = await TestClient.connect(port);
+        await next.expect('[revtel]');
+        await waitFor(() => log.slice(before).some((line) => /on the line as writer/.test(line)), 'the next client to be on the line');
+        next.close();
+        assert.deepEqual(log.slice(before).filter((line) => /\?/.test(line) || /refused/.test(line)), []);
       } finally {
         await server.stop();
       }
