@@ -442,12 +442,14 @@ export class LineClient implements RemoteClient {
       return;
     }
     this.checkingPassword = true;
+    this.idle.hold();
     const right = await verifyPassword(attempt, this.line.config.passwordHash!).catch(() => false);
     if (right) guard.succeeded(this.host);
     const { delayMs, lockedOut } = right ? { delayMs: 0, lockedOut: false } : guard.failed(this.host, this.line.config.tcpPort);
     if (this.closed || this.role !== 'pending') return;
     if (right) {
       this.checkingPassword = false;
+      this.idle.release();
       this.leavePassword();
       this.write(Buffer.from('\r\n'));
       // What followed the password's own line end (its LF or NUL) belongs to the device.
@@ -464,8 +466,12 @@ export class LineClient implements RemoteClient {
     // The wait doubles with each wrong password from this address, on any connection.
     this.retryTimer = setTimeout(() => {
       this.checkingPassword = false;
-      if (this.passwordFailures >= PASSWORD_ATTEMPTS) this.disconnect('% Access denied');
-      else this.write(Buffer.from('\r\n% Wrong password\r\nPassword: '));
+      if (this.passwordFailures >= PASSWORD_ATTEMPTS) {
+        this.disconnect('% Access denied');
+        return;
+      }
+      this.write(Buffer.from('\r\n% Wrong password\r\nPassword: '));
+      this.idle.release();
     }, delayMs);
   }
 

@@ -3,6 +3,8 @@ import { connect, createServer, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { openDevice } from '../../../native/hub/openDevice.js';
 import { makeLineConfig } from '../../../native/server/LineConfig.js';
+import { LOGIN_LIMITS, LoginGuard } from '../../../native/server/LoginGuard.js';
+import { hashPassword } from '../../../native/server/passwords.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
 import { freePort, resetBeforeAccept, waitFor } from '../../support/peers.js';
 import { TestClient } from '../../support/revtel.js';
@@ -181,4 +183,27 @@ describe('a connection reset before the server accepts it', () => {
       }
     });
   }
+});
+
+describe('an idle timeout on a line with a password', () => {
+  it('does not count the wait after a wrong password: the client is idle only once asked again', async () => {
+    const log: string[] = [];
+    // The wait after a wrong password is twice the idle timeout.
+    const loginGuard = new LoginGuard({ ...LOGIN_LIMITS, firstDelayMs: 600 });
+    const server = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test', loginGuard });
+    const port = await freePort();
+    try {
+      await server.apply([makeLineConfig(port, 'demo', { idleTimeout: 0.3 }, 'test', await hashPassword('right'))]);
+      const client = await TestClient.connect(port);
+      await client.expect('Password: ');
+      client.type('wrong\r');
+      // Counted from the typing, the idle timeout would have ended the session before this prompt.
+      await client.expect('% Wrong password\r\nPassword: ');
+      assert.doesNotMatch(client.output, /idle for/);
+      await client.expect('idle for 0.3 seconds; disconnected');
+      assert.ok(log.some((line) => /wrong password \(1 of/.test(line)));
+    } finally {
+      await server.stop();
+    }
+  });
 });
