@@ -34,6 +34,12 @@ export interface LineOptions {
   readonly loginGuard?: LoginGuard;
 }
 
+/** Why a connection is refused: the log's words, and what the client is told (nothing for the access list). */
+interface Refusal {
+  readonly why: string;
+  readonly tell?: string;
+}
+
 /** What the operator's view shows: the device's output and the line's notices. */
 export interface OperatorView {
   deliver(data: Uint8Array): void;
@@ -68,6 +74,8 @@ export class Line implements LinePort {
   private readonly discardNoticeSent = new WeakSet<RemoteClient>();
   private readonly comPortClients = new Set<LineClient>();
   private modemWatch: Disposable | undefined;
+  /** Set by stop(): what a connection still waiting to be admitted is told. */
+  private stopping: string | undefined;
   /** The operator holding the keyboard, and the writers it made watchers. */
   private keyboard: { holder: OperatorAttachment; demoted: Set<RemoteClient> } | undefined;
   readonly loginGuard: LoginGuard;
@@ -183,6 +191,7 @@ export class Line implements LinePort {
   }
 
   async stop(message = `[revtel] ${this.config.name} is shutting down`): Promise<void> {
+    this.stopping = message;
     this.modemWatch?.dispose();
     for (const client of [...this.clients]) client.disconnect(message);
     for (const operator of [...this.operators]) {
@@ -365,13 +374,37 @@ export class Line implements LinePort {
       socket.destroy();
       return;
     }
-    const refusal = this.refusal(peer.host);
-    if (refusal) {
+    const refuse = (refusal: Refusal): void => {
       this.notices.report(`refused${refusal.why}`, `client ${peer.address} refused${refusal.why}`);
       endConnection(socket, refusal.tell === undefined ? undefined : `\r\n[revtel] ${refusal.tell}\r\n`);
+    };
+    const barred = this.addressRefusal(peer.host);
+    if (barred) {
+      refuse(barred);
       return;
     }
-    this.join(new LineClient(socket, peer, this, Date.now, this.options.settleMs));
+    const join = (): void => this.join(new LineClient(socket, peer, this, Date.now, this.options.settleMs));
+    if (!this.roomRefusal(peer.host)) {
+      join();
+      return;
+    }
+    // No room: asked again once the rest of this turn's I/O is read. A client whose FIN or
+    // reset came in the same instant, read after this accept, has left by then (a reconnect
+    // is not refused for its own old connection). A reset of this one meanwhile destroys it.
+    const meanwhile = (): void => {};
+    socket.on('error', meanwhile);
+    setImmediate(() => {
+      socket.off('error', meanwhile);
+      if (socket.destroyed) return;
+      // The line stopped meanwhile: its listener waits for this connection to end.
+      if (this.stopping !== undefined) {
+        endConnection(socket, `\r\n${this.stopping}\r\n`);
+        return;
+      }
+      const full = this.roomRefusal(peer.host);
+      if (full) refuse(full);
+      else join();
+    });
   }
 
   /** An authenticated SSH session: on the line as a telnet client would be, unless the line is full. */
@@ -392,16 +425,20 @@ export class Line implements LinePort {
     if (!this.device.present) client.say(`[revtel] ${this.config.name}: the device is not there yet; waiting for it`);
   }
 
-  /**
-   * Why a new connection is refused, checked before a byte is sent (the access list says
-   * nothing at all). A connection that will be asked for a password takes a pending slot;
-   * one admitted at once needs a client slot.
-   */
-  private refusal(host: string): { why: string; tell?: string } | undefined {
-    const { name, maxClients, passwordHash, allow } = this.config;
-    if (!isAllowed(host, allow)) return { why: ' by the access list' };
+  /** Why a connection from `host` is refused whatever the line holds (the access list says nothing at all). */
+  private addressRefusal(host: string): Refusal | undefined {
+    if (!isAllowed(host, this.config.allow)) return { why: ' by the access list' };
     const lockedMs = this.loginGuard.lockedOut(host);
-    if (lockedMs > 0) return { why: ': too many wrong passwords', tell: `${name}: too many wrong passwords from your address; try again in ${describeDuration(lockedMs)}` };
+    if (lockedMs > 0) return { why: ': too many wrong passwords', tell: `${this.config.name}: too many wrong passwords from your address; try again in ${describeDuration(lockedMs)}` };
+    return undefined;
+  }
+
+  /**
+   * Why a new connection finds no room, checked before a byte is sent. A connection that will
+   * be asked for a password takes a pending slot; one admitted at once needs a client slot.
+   */
+  private roomRefusal(host: string): Refusal | undefined {
+    const { name, maxClients, passwordHash } = this.config;
     if (!passwordHash) {
       if (this.clients.filter((client) => client.active).length >= maxClients) return { why: `: ${this.describeMaxClients()} already`, tell: `${name} already has ${this.describeMaxClients()}; try again later` };
       return undefined;

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openDevice } from '../../../native/hub/openDevice.js';
 import { makeLineConfig } from '../../../native/server/LineConfig.js';
 import { LOGIN_LIMITS, LoginGuard } from '../../../native/server/LoginGuard.js';
 import { hashPassword } from '../../../native/server/passwords.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
-import { freePort, resetBeforeAccept, waitFor } from '../../support/peers.js';
+import { freePort, resetBeforeAccept, scratchDir, settlesWithin, startProcess, WAIT_MS, waitFor } from '../../support/peers.js';
 import { TestClient } from '../../support/revtel.js';
 
 // Reloads on real sockets and in-process demo lines.
@@ -156,6 +159,69 @@ describe('an exclusive line', () => {
       }
     });
   }
+});
+
+describe('a line at its client limit', () => {
+  /**
+   * A line of one client, held by a python client that reads all it is sent (so that it
+   * leaves with a FIN, as a client that quits does); then, while execFileSync holds this
+   * process's event loop, a new connection is made (the kernel completes it at once, so the
+   * listener is ready first) and the holder is killed (its FIN follows). A forked python
+   * keeps the new connection open and writes what it receives to `received`.
+   */
+  const swapInOneTurn = async (onLog: (line: string) => void = () => {}) => {
+    const log: string[] = [];
+    const server = new TerminalServer({ device: { open: openDevice }, log: (line) => {
+      log.push(line);
+      onLog(line);
+    }, version: 'test' });
+    const port = await freePort();
+    const received = join(scratchDir(), 'received');
+    const verdict = (clientPort: string): string | undefined => log.find((line) => line.includes(`127.0.0.1:${clientPort} `) && /on the line|refused/.test(line));
+    await server.apply([makeLineConfig(port, 'demo', { multi: 'shared', maxClients: 1 }, 'test')]);
+    const holder = startProcess('python3', ['-c', `import socket
+s = socket.create_connection(('127.0.0.1', ${port}))
+print(s.getsockname()[1], flush=True)
+while s.recv(65536): pass`], { stdout: 'pipe' });
+    await waitFor(() => /\d+\n/.test(holder.stdout()), 'the holder to connect');
+    await waitFor(() => /on the line as writer/.test(verdict(holder.stdout().trim()) ?? ''), 'the holder to be on the line');
+    const next = execFileSync('python3', ['-c', `import os, socket, time
+s = socket.create_connection(('127.0.0.1', ${port}))
+print(s.getsockname()[1], flush=True)
+os.kill(${holder.process.pid}, 15)
+while open('/proc/${holder.process.pid}/stat').read().split(') ')[1][0] != 'Z': time.sleep(0.001)
+if os.fork() == 0:
+    for fd in (0, 1, 2): os.close(fd)
+    with open(${JSON.stringify(received)}, 'wb', buffering=0) as out:
+        while True:
+            data = s.recv(65536)
+            if not data: break
+            out.write(data)
+    os._exit(0)`]).toString().trim();
+    return { server, verdict: () => verdict(next), received: () => (existsSync(received) ? readFileSync(received, 'latin1') : '') };
+  };
+
+  it("admits a client that connects just before the holder leaves, both seen in one turn of the server's event loop", async () => {
+    const { server, verdict } = await swapInOneTurn();
+    try {
+      await waitFor(() => verdict() !== undefined, 'the new client to be admitted or refused');
+      assert.match(verdict()!, /on the line as writer/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('tells a client still waiting for room that the line is shutting down, and stops', async () => {
+    // The line is stopped as the holder's leaving is read: after the new connection's accept, before its admission.
+    let stopped: Promise<void> | undefined;
+    const { server, verdict, received } = await swapInOneTurn((line) => {
+      if (/disconnected/.test(line)) stopped ??= server.stop();
+    });
+    await waitFor(() => stopped !== undefined, 'the holder to leave');
+    assert.ok(await settlesWithin(stopped!, WAIT_MS), 'the line stopped');
+    await waitFor(() => received().includes('is shutting down'), 'the new client to be told');
+    assert.equal(verdict(), undefined);
+  });
 });
 
 describe('a connection reset before the server accepts it', () => {

@@ -134,8 +134,10 @@ describe('resets at every refusal point and every stage', () => {
   it('survives every kind of reset, and its other lines and its UI go on', async () => {
     const rounds = 4;
     for (let round = 0; round < rounds; round++) {
-      // Refused by the access list: reset at once, and after its close.
+      // Refused by the access list: reset at once (before or after the server accepts it: one
+      // reset before has no address left, and is not logged), and one the server closes.
       (await peer(allowPort)).socket.resetAndDestroy();
+      await (await peer(allowPort)).closed;
       // Refused for --max-clients: reset before the refusal is written, and after reading it.
       (await peer(fullPort)).socket.resetAndDestroy();
       const late = await peer(fullPort);
@@ -149,8 +151,10 @@ describe('resets at every refusal point and every stage', () => {
       await checking.waitFor('Password: ');
       checking.socket.write(`guess${round}\r\n`);
       checking.socket.resetAndDestroy();
-      // In the middle of negotiation: half a subnegotiation, then a reset.
+      // In the middle of negotiation (once the server has made its offers): half a
+      // subnegotiation, then a reset.
       const negotiating = await peer(openPort);
+      await negotiating.waitFor('\xff', "the server's offers");
       negotiating.socket.write(bytes(Cmd.IAC, Cmd.WILL, Opt.TTYPE, Cmd.IAC, Cmd.SB, Opt.TTYPE, 0, 0x78, 0x74));
       negotiating.socket.resetAndDestroy();
       // During RFC 2217: a SET-BAUDRATE and a SIGNATURE request, then a reset before the answers.
