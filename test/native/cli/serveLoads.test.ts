@@ -63,7 +63,7 @@ describe('revtel serve loads only what its command line asks for', () => {
   });
 
   it('the demo line: no serial port library, and no crypto', async () => {
-    const loaded = await partsLoaded(['--demo', '--line', `${await freePort()}:demo`], /device demo open/);
+    const loaded = await partsLoaded(['--line', `${await freePort()}:demo`], /device demo open/);
     assert.deepEqual([...loaded].sort(), []);
   });
 
