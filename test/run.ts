@@ -36,7 +36,7 @@ const drivesChromium = (source: string): boolean => /\b(launchBrowser|demoUi)\(/
 const PROCESS_STARTERS = [
   'startProcess', 'startPtyPair', 'startPtyLine', 'startFloodDevice', 'startTelnetd', 'startBusyboxTelnetd', 'startSer2net',
   'startSshd', 'startSshAgent', 'makeSshKey', 'makeServeHostKeys', 'runSsh', 'startRevtel', 'startServe', 'startDemoDevice',
-  'revtelInProcess', 'startUi', 'launchBrowser', 'demoUi',
+  'revtelInProcess', 'startUi', 'launchBrowser', 'demoUi', 'resetBeforeAccept',
 ];
 const startsProcesses = new RegExp(`\\b(${PROCESS_STARTERS.join('|')})\\b|support/tmux\\.js|child_process`);
 

@@ -141,7 +141,6 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
   }
 }
 
-/** Waits until something listens on the port, without connecting (a connection has effects). */
 /**
  * `count` connections to `port` on 127.0.0.1, each reset (SO_LINGER 0) before a listener in
  * this process accepts it: python makes and resets them while execFileSync holds this
@@ -156,6 +155,7 @@ for _ in range(${count}):
     s.close()`]);
 }
 
+/** Waits until something listens on the port, without connecting (a connection has effects). */
 export async function waitForPort(port: number): Promise<void> {
   const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
   const listening = (): boolean => {
