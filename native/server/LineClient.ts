@@ -20,7 +20,7 @@ import { endConnection } from '../net/endConnection.js';
 import { ComPortServer } from './ComPortServer.js';
 import type { LineConfig } from './LineConfig.js';
 import { describeDuration, type LoginGuard } from './LoginGuard.js';
-import { verifyPassword } from './passwords.js';
+import { MAX_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
 import { may, type Role } from './roles.js';
 import { IdleTimer } from './IdleTimer.js';
 import { WarningLimiter } from './WarningLimiter.js';
@@ -423,7 +423,8 @@ export class LineClient implements RemoteClient {
         void this.checkPassword(attempt);
       } else if (byte === 0x08 || byte === 0x7f) {
         this.passwordBuffer = this.passwordBuffer.slice(0, -1);
-      } else if (byte >= 0x20) {
+      } else if (byte >= 0x20 && this.passwordBuffer.length <= MAX_PASSWORD_LENGTH) {
+        // One past the longest: a password that long is checked, and is wrong.
         this.passwordBuffer += String.fromCharCode(byte);
       }
     }

@@ -11,6 +11,13 @@ async function scrypt(password: string, salt: Buffer, length: number, options: S
   return new Promise((resolve, reject) => scryptCallback(password, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))));
 }
 const COST = { N: 16384, r: 8, p: 1 };
+
+/**
+ * The longest line password. A telnet client at the prompt is not yet anyone: what it types
+ * is held only up to this, so that it cannot grow the server's memory; a longer password
+ * can never be right, and `revtel hash-password` refuses one.
+ */
+export const MAX_PASSWORD_LENGTH = 256;
 const KEY_LENGTH = 32;
 
 export class PasswordFileError extends Error {
@@ -24,6 +31,7 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  if (password.length > MAX_PASSWORD_LENGTH) return false;
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');

@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { COMMAND_USAGE } from '../../../native/cli/usage.js';
-import { verifyPassword } from '../../../native/server/passwords.js';
+import { hashPassword, verifyPassword } from '../../../native/server/passwords.js';
 import { freePort, startProcess, waitFor } from '../../support/peers.js';
 import { repoPath } from '../../support/repo.js';
 import { revtelBin, revtelInProcess, type RevtelRun as Run } from '../../support/revtel.js';
@@ -122,6 +122,14 @@ describe('revtel hash-password', () => {
     const { status, stderr } = await revtel(['hash-password'], '');
     assert.equal(status, 2);
     assert.match(stderr, /^revtel: No password given/);
+  });
+
+  it('refuses a password longer than a line prompt takes', async () => {
+    const { status, stdout, stderr } = await revtel(['hash-password'], `${'x'.repeat(257)}\n`);
+    assert.equal(status, 2);
+    assert.equal(stdout, '');
+    assert.equal(stderr, 'revtel: A line password is at most 256 characters; this one has 257\n');
+    assert.equal(await verifyPassword('x'.repeat(257), await hashPassword('x'.repeat(257))), false, 'nor is one that long ever right');
   });
 
   it('on a terminal, asks twice without echo', async () => {

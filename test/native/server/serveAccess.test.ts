@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -136,5 +136,20 @@ describe('access, passwords and idle sessions', () => {
     assert.doesNotMatch(client.output, /idle for/);
     await client.expect('idle for 3 seconds; disconnected');
     await waitFor(() => client.closed, 'the idle client to be closed');
+  });
+
+  it('holds no more of what a client types at the password prompt than a password can be', async () => {
+    const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${served.process.pid}/status`, 'utf8'))![1]) * 1024;
+    const client = await TestClient.connect(passwordPort);
+    await client.expect('Password: ');
+    const before = rss();
+    // 16 MiB with no line end, then one: a single guess, as far as the prompt knows.
+    const junk = Buffer.alloc(1024 * 1024, 'x');
+    for (let mib = 0; mib < 16; mib++) client.type(junk.toString('latin1'));
+    client.type('\r');
+    await client.expect('% Wrong password');
+    // Held whole, it took the server ~30 bytes of memory per byte typed.
+    assert.ok(rss() - before < 64 * 1024 * 1024, `the server grew by ${((rss() - before) / 1048576).toFixed(0)} MiB`);
+    client.close();
   });
 });
