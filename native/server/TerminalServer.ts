@@ -8,7 +8,9 @@ import { LoginGuard } from './LoginGuard.js';
  * SIGHUP asks: a line whose configuration is unchanged keeps its device and its sessions,
  * a changed one restarts, a removed one stops. New lines start before anything old stops;
  * if any step fails, every line that ran before runs again, and the error names the line.
- * Lines exposed from the UI are kept across a reload of the file's lines.
+ * Lines exposed from the UI are kept across a reload of the file's lines. Changes run one
+ * at a time, each from where the one before left the lines (two SIGHUPs in a row, a line
+ * exposed from the UI during a reload), and stop() waits for the one under way.
  */
 export class TerminalServer {
   private readonly _onLinesChanged = new Emitter<void>();
@@ -19,6 +21,10 @@ export class TerminalServer {
   private readonly fromUi = new Set<number>();
   /** One for every line, so that password guesses spread over lines are counted together. */
   private readonly loginGuard: LoginGuard;
+  /** The change under way and those asked for since: never rejects. */
+  private changes: Promise<unknown> = Promise.resolve();
+  /** stop() was called: no line starts after it. */
+  private stopping = false;
 
   constructor(private readonly options: LineOptions) {
     this.loginGuard = options.loginGuard ?? new LoginGuard(undefined, options.log);
@@ -29,28 +35,55 @@ export class TerminalServer {
   }
 
   /** A reload of the file's lines: the UI's lines stay (a file line on the same port wins). */
-  async reload(fileConfigs: readonly LineConfig[]): Promise<void> {
-    const filePorts = new Set(fileConfigs.map((config) => config.tcpPort));
-    const kept = this.lines.filter((line) => this.fromUi.has(line.config.tcpPort) && !filePorts.has(line.config.tcpPort));
-    for (const line of this.lines) {
-      if (this.fromUi.has(line.config.tcpPort) && filePorts.has(line.config.tcpPort)) this.options.log(`${line.config.name}: exposed from the UI, now replaced by the config file's line on TCP port ${line.config.tcpPort}`);
-    }
-    await this.apply([...fileConfigs, ...kept.map((line) => line.config)]);
-    for (const port of [...this.fromUi]) if (filePorts.has(port)) this.fromUi.delete(port);
+  reload(fileConfigs: readonly LineConfig[]): Promise<void> {
+    return this.inTurn(async () => {
+      const filePorts = new Set(fileConfigs.map((config) => config.tcpPort));
+      const kept = this.lines.filter((line) => this.fromUi.has(line.config.tcpPort) && !filePorts.has(line.config.tcpPort));
+      for (const line of this.lines) {
+        if (this.fromUi.has(line.config.tcpPort) && filePorts.has(line.config.tcpPort)) this.options.log(`${line.config.name}: exposed from the UI, now replaced by the config file's line on TCP port ${line.config.tcpPort}`);
+      }
+      await this.change([...fileConfigs, ...kept.map((line) => line.config)]);
+      for (const port of [...this.fromUi]) if (filePorts.has(port)) this.fromUi.delete(port);
+    });
   }
 
   /** A line exposed from the UI (kept across reloads). */
-  async expose(config: LineConfig): Promise<void> {
-    await this.apply([...this.lines.map((line) => line.config), config]);
-    this.fromUi.add(config.tcpPort);
+  expose(config: LineConfig): Promise<void> {
+    return this.inTurn(async () => {
+      await this.change([...this.lines.map((line) => line.config), config]);
+      this.fromUi.add(config.tcpPort);
+    });
   }
 
-  async unexpose(tcpPort: number): Promise<void> {
-    await this.apply(this.lines.map((line) => line.config).filter((config) => config.tcpPort !== tcpPort));
-    this.fromUi.delete(tcpPort);
+  unexpose(tcpPort: number): Promise<void> {
+    return this.inTurn(async () => {
+      await this.change(this.lines.map((line) => line.config).filter((config) => config.tcpPort !== tcpPort));
+      this.fromUi.delete(tcpPort);
+    });
   }
 
-  async apply(configs: readonly LineConfig[]): Promise<void> {
+  apply(configs: readonly LineConfig[]): Promise<void> {
+    return this.inTurn(() => this.change(configs));
+  }
+
+  stop(): Promise<void> {
+    this.stopping = true;
+    return this.inTurn(async () => {
+      const lines = this.lines;
+      this.running.clear();
+      await Promise.all(lines.map((line) => line.stop()));
+    });
+  }
+
+  /** Runs `change` once every change asked for before it has ended (well or not). */
+  private inTurn<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.changes.then(change);
+    this.changes = run.catch(() => undefined);
+    return run;
+  }
+
+  private async change(configs: readonly LineConfig[]): Promise<void> {
+    if (this.stopping) throw new Error('Revtel is shutting down: no line changes now');
     checkLinesTogether(configs);
     const wanted = new Map(configs.map((config) => [config.tcpPort, config]));
     const replaced = this.lines.filter((line) => !sameLine(wanted.get(line.config.tcpPort) ?? line.config, line.config));
@@ -87,12 +120,6 @@ export class TerminalServer {
     }
     for (const line of started) this.running.set(line.config.tcpPort, line);
     if (started.length + removed.length > 0) this._onLinesChanged.fire();
-  }
-
-  async stop(): Promise<void> {
-    const lines = this.lines;
-    this.running.clear();
-    await Promise.all(lines.map((line) => line.stop()));
   }
 
   private async startLine(config: LineConfig): Promise<Line> {

@@ -67,6 +67,38 @@ describe('a reload that fails', () => {
   });
 });
 
+describe('changes asked for while one is under way', () => {
+  it('run one after the other: two reloads at once end on the second file', async () => {
+    const server = new TerminalServer({ device: { open: openDevice }, log: () => {}, version: 'test' });
+    const [port, other] = [await freePort(), await freePort()];
+    try {
+      await server.apply([makeLineConfig(port, 'demo', { banner: 'first' }, 'test')]);
+      // Two SIGHUPs in a row: the second file is read while the first reload still runs.
+      await Promise.all([
+        server.reload([makeLineConfig(port, 'demo', { banner: 'second' }, 'test')]),
+        server.reload([makeLineConfig(port, 'demo', { banner: 'third', maxClients: 1 }, 'test'), makeLineConfig(other, 'demo', {}, 'test')]),
+      ]);
+      assert.deepEqual(server.lines.map((line) => [line.config.tcpPort, line.config.banner ?? '']).sort(), [[port, 'third'], [other, '']].sort());
+      const client = await TestClient.connect(port);
+      await client.expect('third');
+      client.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('a reload asked for as the server stops starts nothing', async () => {
+    const server = new TerminalServer({ device: { open: openDevice }, log: () => {}, version: 'test' });
+    const port = await freePort();
+    await server.apply([makeLineConfig(port, 'demo', {}, 'test')]);
+    const stopped = server.stop();
+    await assert.rejects(server.reload([makeLineConfig(port, 'demo', { banner: 'after the stop' }, 'test')]), /shutting down/);
+    await stopped;
+    assert.deepEqual(server.lines, []);
+    await assert.rejects(new Promise((resolve, reject) => connect(port, '127.0.0.1').once('connect', resolve).once('error', reject)), /ECONNREFUSED/);
+  });
+});
+
 describe('lines exposed from the UI', () => {
   it('are kept across a reload of the config file', async () => {
     const server = new TerminalServer({ device: { open: openDevice }, log: () => {}, version: 'test' });
