@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { hashPassword, MAX_PASSWORD_LENGTH } from '../server/passwords.js';
+import { hashPassword, passwordProblem } from '../server/passwords.js';
 import { UsageError } from './UsageError.js';
 
 /**
@@ -15,7 +15,8 @@ export async function runHashPassword(): Promise<void> {
     password = await firstLine();
   }
   if (!password) throw new UsageError('No password given: type one, or pipe it in, e.g. printf "%s\\n" "secret" | revtel hash-password');
-  if (password.length > MAX_PASSWORD_LENGTH) throw new UsageError(`A line password is at most ${MAX_PASSWORD_LENGTH} characters; this one has ${password.length}`);
+  const problem = passwordProblem(password);
+  if (problem) throw new UsageError(problem);
   process.stdout.write(`${await hashPassword(password)}\n`);
 }
 

@@ -5,7 +5,7 @@ import type { DeviceOptions } from '../serial/Device.js';
 import { ConfigError, DEFAULT_BIND, isLoopbackBind } from '../server/LineConfig.js';
 import { LoginGuard, loginLimitsFromEnvironment } from '../server/LoginGuard.js';
 import { loadLineConfigs, type ServeFlags } from '../server/serveConfig.js';
-import { TerminalServer } from '../server/TerminalServer.js';
+import { StoppingError, TerminalServer } from '../server/TerminalServer.js';
 import type { SshGateway, SshListener } from '../server/SshGateway.js';
 import type { HubOptions } from '../hub/Hub.js';
 import { routeLogin } from '../server/sshRoute.js';
@@ -151,9 +151,11 @@ export async function runServe(args: readonly string[], version: string): Promis
   }
   process.on('SIGHUP', () => {
     log('SIGHUP: rereading the configuration');
-    loadLineConfigs(flags)
-      .then((next) => server.reload(next))
-      .then(() => log('configuration reloaded'), (error: Error) => log(`reload failed, every line that ran before runs as it was: ${error.message}`));
+    // The file is read in the reload's turn: two SIGHUPs in a row end on the second's file.
+    server.reload(() => loadLineConfigs(flags)).then(
+      () => log('configuration reloaded'),
+      (error: Error) => log(error instanceof StoppingError ? 'SIGHUP: not reloaded, revtel is stopping' : `reload failed, every line that ran before runs as it was: ${error.message}`),
+    );
   });
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {

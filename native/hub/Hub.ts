@@ -23,7 +23,7 @@ import type { PortInfo } from '../serial/portList.js';
 import type { DeviceOptions } from '../serial/Device.js';
 import type { Line } from '../server/Line.js';
 import { ConfigError, DEMO_DEVICE, isLoopbackBind, makeLineConfig } from '../server/LineConfig.js';
-import { hashPassword } from '../server/passwords.js';
+import { hashPassword, passwordProblem } from '../server/passwords.js';
 import type { TerminalServer } from '../server/TerminalServer.js';
 import type { SshGateway } from '../server/SshGateway.js';
 import { fingerprint, keyTypeName } from '../ssh/publicKeys.js';
@@ -266,6 +266,8 @@ export class Hub implements RevtelHandlers {
       throw new ApiError(`${request.device} is already exposed`);
     }
     if (request.device !== DEMO_DEVICE && this.serialSession(request.device)) throw new ApiError(`${request.device} is open in a tab: close that tab first, then expose the line`);
+    const problem = request.password ? passwordProblem(request.password) : undefined;
+    if (problem) throw new ApiError(problem);
     const passwordHash = request.password ? await hashPassword(request.password) : undefined;
     const config = userError(() => makeLineConfig(request.tcpPort, request.device, {
       settings: request.settings,

@@ -384,7 +384,7 @@ export class Line implements LinePort {
       return;
     }
     const join = (): void => this.join(new LineClient(socket, peer, this, Date.now, this.options.settleMs));
-    if (!this.roomRefusal(peer.host)) {
+    if (!this.reserveRoom(peer.host)) {
       join();
       return;
     }
@@ -401,7 +401,7 @@ export class Line implements LinePort {
         endConnection(socket, `\r\n${this.stopping}\r\n`);
         return;
       }
-      const full = this.roomRefusal(peer.host);
+      const full = this.reserveRoom(peer.host);
       if (full) refuse(full);
       else join();
     });
@@ -434,10 +434,11 @@ export class Line implements LinePort {
   }
 
   /**
-   * Why a new connection finds no room, checked before a byte is sent. A connection that will
-   * be asked for a password takes a pending slot; one admitted at once needs a client slot.
+   * Takes room on the line for a new connection, before a byte is sent, or says why there is
+   * none: a connection that will be asked for a password takes a pending slot (given back
+   * when it leaves the prompt); one admitted at once needs a client slot.
    */
-  private roomRefusal(host: string): Refusal | undefined {
+  private reserveRoom(host: string): Refusal | undefined {
     const { name, maxClients, passwordHash } = this.config;
     if (!passwordHash) {
       if (this.clients.filter((client) => client.active).length >= maxClients) return { why: `: ${this.describeMaxClients()} already`, tell: `${name} already has ${this.describeMaxClients()}; try again later` };

@@ -20,7 +20,7 @@ import { endConnection } from '../net/endConnection.js';
 import { ComPortServer } from './ComPortServer.js';
 import type { LineConfig } from './LineConfig.js';
 import { describeDuration, type LoginGuard } from './LoginGuard.js';
-import { MAX_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
+import { MAX_PASSWORD_BYTES, verifyPassword } from './passwords.js';
 import { may, type Role } from './roles.js';
 import { IdleTimer } from './IdleTimer.js';
 import { WarningLimiter } from './WarningLimiter.js';
@@ -126,7 +126,8 @@ export class LineClient implements RemoteClient {
   private heldOpeningBytes = 0;
   private readonly engine: TelnetEngine | undefined;
   private comPort: ComPortServer | undefined;
-  private passwordBuffer = '';
+  /** What is typed at the password prompt, as bytes (UTF-8 from today's terminals). */
+  private passwordBytes: number[] = [];
   private typedAhead: number[] = [];
   private passwordFailures = 0;
   private checkingPassword = false;
@@ -416,16 +417,19 @@ export class LineClient implements RemoteClient {
         continue;
       }
       if (byte === 0x0d || byte === 0x0a || byte === 0x00) {
-        if (this.passwordBuffer === '' && byte !== 0x0d) continue;
-        const attempt = this.passwordBuffer;
-        this.passwordBuffer = '';
+        if (this.passwordBytes.length === 0 && byte !== 0x0d) continue;
+        // As UTF-8, which `revtel hash-password` hashed (a byte that is not becomes U+FFFD).
+        const attempt = Buffer.from(this.passwordBytes).toString('utf8');
+        this.passwordBytes = [];
         this.typedAhead = [];
         void this.checkPassword(attempt);
       } else if (byte === 0x08 || byte === 0x7f) {
-        this.passwordBuffer = this.passwordBuffer.slice(0, -1);
-      } else if (byte >= 0x20 && this.passwordBuffer.length <= MAX_PASSWORD_LENGTH) {
+        // One character back: its UTF-8 continuation bytes, then the byte that began it.
+        while (((this.passwordBytes.at(-1) ?? 0) & 0xc0) === 0x80) this.passwordBytes.pop();
+        this.passwordBytes.pop();
+      } else if (byte >= 0x20 && this.passwordBytes.length <= MAX_PASSWORD_BYTES) {
         // One past the longest: a password that long is checked, and is wrong.
-        this.passwordBuffer += String.fromCharCode(byte);
+        this.passwordBytes.push(byte);
       }
     }
   }

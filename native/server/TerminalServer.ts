@@ -4,14 +4,24 @@ import { checkLinesTogether, sameLine, type LineConfig } from './LineConfig.js';
 import { LoginGuard } from './LoginGuard.js';
 
 /**
- * The lines of `revtel serve`. `apply` moves from one configuration to the next as
- * SIGHUP asks: a line whose configuration is unchanged keeps its device and its sessions,
- * a changed one restarts, a removed one stops. New lines start before anything old stops;
- * if any step fails, every line that ran before runs again, and the error names the line.
- * Lines exposed from the UI are kept across a reload of the file's lines. Changes run one
- * at a time, each from where the one before left the lines (two SIGHUPs in a row, a line
- * exposed from the UI during a reload), and stop() waits for the one under way.
+ * The lines of `revtel serve`. Every change (`apply`, a SIGHUP's `reload`, a line exposed
+ * from the UI) moves from one configuration to the next: a line whose configuration is
+ * unchanged keeps its device and its sessions, a changed one restarts, a removed one stops.
+ * New lines start before anything old stops; if any step fails, every line that ran before
+ * runs again, and the error names the line. Lines exposed from the UI are kept across a
+ * reload of the file's lines. Changes run one at a time, each from where the one before
+ * left the lines (two SIGHUPs in a row, a line exposed from the UI during a reload); once
+ * stop() is called, a change under way starts no more lines and later ones are refused.
  */
+/** A change refused, or cut short, because revtel is stopping. */
+export class StoppingError extends Error {
+  override readonly name = 'StoppingError';
+
+  constructor() {
+    super('Revtel is stopping: the lines are left as they are');
+  }
+}
+
 export class TerminalServer {
   private readonly _onLinesChanged = new Emitter<void>();
   /** Lines started or stopped (a reload, the UI): the UI's list follows. */
@@ -34,9 +44,13 @@ export class TerminalServer {
     return [...this.running.values()];
   }
 
-  /** A reload of the file's lines: the UI's lines stay (a file line on the same port wins). */
-  reload(fileConfigs: readonly LineConfig[]): Promise<void> {
+  /**
+   * A reload of the file's lines, read by `read` in turn (a SIGHUP's file is read after the
+   * reloads before it): the UI's lines stay (a file line on the same port wins).
+   */
+  reload(read: () => Promise<readonly LineConfig[]>): Promise<void> {
     return this.inTurn(async () => {
+      const fileConfigs = await read();
       const filePorts = new Set(fileConfigs.map((config) => config.tcpPort));
       const kept = this.lines.filter((line) => this.fromUi.has(line.config.tcpPort) && !filePorts.has(line.config.tcpPort));
       for (const line of this.lines) {
@@ -83,7 +97,7 @@ export class TerminalServer {
   }
 
   private async change(configs: readonly LineConfig[]): Promise<void> {
-    if (this.stopping) throw new Error('Revtel is shutting down: no line changes now');
+    if (this.stopping) throw new StoppingError();
     checkLinesTogether(configs);
     const wanted = new Map(configs.map((config) => [config.tcpPort, config]));
     const replaced = this.lines.filter((line) => !sameLine(wanted.get(line.config.tcpPort) ?? line.config, line.config));
@@ -101,9 +115,14 @@ export class TerminalServer {
         started.push(await this.startLine(wanted.get(line.config.tcpPort)!));
       }
     } catch (error) {
-      // Everything that ran before runs again, unchanged.
+      // Everything that ran before runs again, unchanged; unless revtel is stopping, and
+      // the lines this change stopped stay stopped (stop() ends the rest).
       for (const line of started) await line.stop();
       for (const line of stopped) {
+        if (this.stopping) {
+          this.running.delete(line.config.tcpPort);
+          continue;
+        }
         await this.startLine(line.config).then(
           (again) => this.running.set(again.config.tcpPort, again),
           (restartError: Error) => this.options.log(`${line.config.name}: could not be started again: ${restartError.message}`),
@@ -123,6 +142,7 @@ export class TerminalServer {
   }
 
   private async startLine(config: LineConfig): Promise<Line> {
+    if (this.stopping) throw new StoppingError();
     const line = new Line(config, { ...this.options, loginGuard: this.loginGuard });
     await line.start();
     return line;

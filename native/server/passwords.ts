@@ -11,14 +11,21 @@ async function scrypt(password: string, salt: Buffer, length: number, options: S
   return new Promise((resolve, reject) => scryptCallback(password, salt, length, options, (error, key) => (error ? reject(error) : resolve(key))));
 }
 const COST = { N: 16384, r: 8, p: 1 };
+const KEY_LENGTH = 32;
 
 /**
- * The longest line password. A telnet client at the prompt is not yet anyone: what it types
- * is held only up to this, so that it cannot grow the server's memory; a longer password
- * can never be right, and `revtel hash-password` refuses one.
+ * The longest line password, in bytes of UTF-8 (what a telnet client sends at the prompt). A
+ * client at the prompt is not yet anyone: what it types is held only up to this, so that it
+ * cannot grow the server's memory; a longer password can never be right, and none is made.
  */
-export const MAX_PASSWORD_LENGTH = 256;
-const KEY_LENGTH = 32;
+export const MAX_PASSWORD_BYTES = 256;
+
+/** Why `password` cannot be a line password, if it cannot. */
+export function passwordProblem(password: string): string | undefined {
+  const bytes = Buffer.byteLength(password, 'utf8');
+  if (bytes <= MAX_PASSWORD_BYTES) return undefined;
+  return `A line password is at most ${MAX_PASSWORD_BYTES} bytes of UTF-8 (${MAX_PASSWORD_BYTES} plain ASCII characters); this one has ${bytes}`;
+}
 
 export class PasswordFileError extends Error {
   override readonly name = 'PasswordFileError';
@@ -31,7 +38,7 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  if (password.length > MAX_PASSWORD_LENGTH) return false;
+  if (passwordProblem(password)) return false;
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');

@@ -124,11 +124,12 @@ describe('revtel hash-password', () => {
     assert.match(stderr, /^revtel: No password given/);
   });
 
-  it('refuses a password longer than a line prompt takes', async () => {
-    const { status, stdout, stderr } = await revtel(['hash-password'], `${'x'.repeat(257)}\n`);
+  it('refuses a password longer than a line prompt takes, counted in bytes of UTF-8', async () => {
+    // 129 characters, 258 bytes.
+    const { status, stdout, stderr } = await revtel(['hash-password'], `${'é'.repeat(129)}\n`);
     assert.equal(status, 2);
     assert.equal(stdout, '');
-    assert.equal(stderr, 'revtel: A line password is at most 256 characters; this one has 257\n');
+    assert.equal(stderr, 'revtel: A line password is at most 256 bytes of UTF-8 (256 plain ASCII characters); this one has 258\n');
     assert.equal(await verifyPassword('x'.repeat(257), await hashPassword('x'.repeat(257))), false, 'nor is one that long ever right');
   });
 

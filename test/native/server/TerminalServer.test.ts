@@ -8,7 +8,7 @@ import { openDevice } from '../../../native/hub/openDevice.js';
 import { makeLineConfig } from '../../../native/server/LineConfig.js';
 import { LOGIN_LIMITS, LoginGuard } from '../../../native/server/LoginGuard.js';
 import { hashPassword } from '../../../native/server/passwords.js';
-import { TerminalServer } from '../../../native/server/TerminalServer.js';
+import { StoppingError, TerminalServer } from '../../../native/server/TerminalServer.js';
 import { freePort, resetBeforeAccept, scratchDir, settlesWithin, startProcess, WAIT_MS, waitFor } from '../../support/peers.js';
 import { TestClient } from '../../support/revtel.js';
 
@@ -31,7 +31,7 @@ describe('a reload that fails', () => {
       const session = await TestClient.connect(kept);
       session.type('\r');
       await session.expect('Router>');
-      await assert.rejects(server.reload([
+      await assert.rejects(server.reload(async () => [
         makeLineConfig(kept, 'demo', { multi: 'shared' }, 'test'),
         makeLineConfig(changed, 'demo', { banner: 'new banner', multi: 'shared' }, 'test'),
         makeLineConfig(taken, 'demo', { name: 'the new line' }, 'test'),
@@ -57,7 +57,7 @@ describe('a reload that fails', () => {
     try {
       await server.apply([makeLineConfig(port, 'demo', { banner: 'old banner' }, 'test')]);
       // The new form asks for an address this machine does not have.
-      await assert.rejects(server.reload([makeLineConfig(port, 'demo', { banner: 'new banner', bind: '192.0.2.1' }, 'test')]), /not an address of this machine/);
+      await assert.rejects(server.reload(async () => [makeLineConfig(port, 'demo', { banner: 'new banner', bind: '192.0.2.1' }, 'test')]), /not an address of this machine/);
       const client = await TestClient.connect(port);
       await client.expect('old banner');
       client.close();
@@ -68,34 +68,52 @@ describe('a reload that fails', () => {
 });
 
 describe('changes asked for while one is under way', () => {
-  it('run one after the other: two reloads at once end on the second file', async () => {
+  const refused = (port: number): Promise<unknown> => assert.rejects(new Promise((resolve, reject) => connect(port, '127.0.0.1').once('connect', resolve).once('error', reject)), /ECONNREFUSED/);
+
+  it('run one after the other: two SIGHUPs in a row end on the file the second one read', async () => {
     const server = new TerminalServer({ device: { open: openDevice }, log: () => {}, version: 'test' });
     const [port, other] = [await freePort(), await freePort()];
     try {
       await server.apply([makeLineConfig(port, 'demo', { banner: 'first' }, 'test')]);
-      // Two SIGHUPs in a row: the second file is read while the first reload still runs.
-      await Promise.all([
-        server.reload([makeLineConfig(port, 'demo', { banner: 'second' }, 'test')]),
-        server.reload([makeLineConfig(port, 'demo', { banner: 'third', maxClients: 1 }, 'test'), makeLineConfig(other, 'demo', {}, 'test')]),
+      // The first SIGHUP's file is slow to read (a big file, a slow disk): it is read whole
+      // only after the second SIGHUP came.
+      let releaseFirstRead!: () => void;
+      const firstRead = new Promise<void>((resolve) => (releaseFirstRead = resolve));
+      const reloads = Promise.all([
+        server.reload(async () => {
+          await firstRead;
+          return [makeLineConfig(port, 'demo', { banner: 'second' }, 'test'), makeLineConfig(other, 'demo', {}, 'test')];
+        }),
+        server.reload(async () => [makeLineConfig(port, 'demo', { banner: 'third', maxClients: 1 }, 'test')]),
       ]);
-      assert.deepEqual(server.lines.map((line) => [line.config.tcpPort, line.config.banner ?? '']).sort(), [[port, 'third'], [other, '']].sort());
+      releaseFirstRead();
+      await reloads;
+      assert.deepEqual(server.lines.map((line) => [line.config.tcpPort, line.config.banner]), [[port, 'third']]);
       const client = await TestClient.connect(port);
       await client.expect('third');
       client.close();
+      await refused(other);
     } finally {
       await server.stop();
     }
   });
 
-  it('a reload asked for as the server stops starts nothing', async () => {
-    const server = new TerminalServer({ device: { open: openDevice }, log: () => {}, version: 'test' });
-    const port = await freePort();
+  it('once the server stops: a reload under way starts no more lines, and a later one none', async () => {
+    const [port, first, second] = [await freePort(), await freePort(), await freePort()];
+    const log: string[] = [];
+    let stopped: Promise<void> | undefined;
+    const server = new TerminalServer({ device: { open: openDevice }, log: (line) => {
+      log.push(line);
+      // The server is stopped as the reload's first new line starts listening.
+      if (line.startsWith(`port ${first}: listening`)) stopped = server.stop();
+    }, version: 'test' });
     await server.apply([makeLineConfig(port, 'demo', {}, 'test')]);
-    const stopped = server.stop();
-    await assert.rejects(server.reload([makeLineConfig(port, 'demo', { banner: 'after the stop' }, 'test')]), /shutting down/);
+    await assert.rejects(server.reload(async () => [port, first, second].map((tcpPort) => makeLineConfig(tcpPort, 'demo', {}, 'test'))), StoppingError);
+    await assert.rejects(server.reload(async () => [makeLineConfig(port, 'demo', { banner: 'after the stop' }, 'test')]), StoppingError);
     await stopped;
     assert.deepEqual(server.lines, []);
-    await assert.rejects(new Promise((resolve, reject) => connect(port, '127.0.0.1').once('connect', resolve).once('error', reject)), /ECONNREFUSED/);
+    assert.ok(!log.some((line) => line.startsWith(`port ${second}: listening`)), 'the second new line never started');
+    for (const tcpPort of [port, first, second]) await refused(tcpPort);
   });
 });
 
@@ -108,7 +126,7 @@ describe('lines exposed from the UI', () => {
     try {
       await server.apply([makeLineConfig(fromFile, 'demo', {}, 'test')]);
       await server.expose(makeLineConfig(fromUi, 'demo', {}, 'test'));
-      await server.reload([makeLineConfig(fromFile, 'demo', { banner: 'reloaded' }, 'test')]);
+      await server.reload(async () => [makeLineConfig(fromFile, 'demo', { banner: 'reloaded' }, 'test')]);
       assert.deepEqual(server.lines.map((line) => line.config.tcpPort).sort(), [fromFile, fromUi].sort());
       assert.ok(changes >= 2, 'the UI was told each time the lines changed');
       const client = await TestClient.connect(fromUi);
@@ -198,8 +216,9 @@ describe('a line at its client limit', () => {
    * A line of one client, held by a python client that reads all it is sent (so that it
    * leaves with a FIN, as a client that quits does); then, while execFileSync holds this
    * process's event loop, a new connection is made (the kernel completes it at once, so the
-   * listener is ready first) and the holder is killed (its FIN follows). A forked python
-   * keeps the new connection open and writes what it receives to `received`.
+   * listener is ready first, and Linux's epoll reports it first) and the holder is killed
+   * (its FIN follows). A forked python keeps the new connection open and writes what it
+   * receives to `received`.
    */
   const swapInOneTurn = async (onLog: (line: string) => void = () => {}) => {
     const log: string[] = [];
@@ -249,10 +268,15 @@ if os.fork() == 0:
     const { server, verdict, received } = await swapInOneTurn((line) => {
       if (/disconnected/.test(line)) stopped ??= server.stop();
     });
-    await waitFor(() => stopped !== undefined, 'the holder to leave');
-    assert.ok(await settlesWithin(stopped!, WAIT_MS), 'the line stopped');
-    await waitFor(() => received().includes('is shutting down'), 'the new client to be told');
-    assert.equal(verdict(), undefined);
+    try {
+      await waitFor(() => stopped !== undefined, 'the holder to leave');
+      assert.ok(await settlesWithin(stopped!, WAIT_MS), 'the line stopped');
+      await waitFor(() => received().includes('is shutting down'), 'the new client to be told');
+      assert.equal(verdict(), undefined);
+    } finally {
+      // Its forked client ends with the connection.
+      await (stopped ?? server.stop());
+    }
   });
 });
 
@@ -281,6 +305,26 @@ describe('a connection reset before the server accepts it', () => {
       }
     });
   }
+});
+
+describe('a line password', () => {
+  it('is typed as UTF-8, as terminals send it, and a backspace takes back a whole character', async () => {
+    const log: string[] = [];
+    const server = new TerminalServer({ device: { open: openDevice }, log: (line) => log.push(line), version: 'test' });
+    const port = await freePort();
+    try {
+      await server.apply([makeLineConfig(port, 'demo', {}, 'test', await hashPassword('pässwörd'))]);
+      const client = await TestClient.connect(port);
+      await client.expect('Password: ');
+      // "pä", a mistyped "ö" taken back with DEL, then the rest.
+      client.session.write(Buffer.from('päö\x7fsswörd\r', 'utf8'));
+      await waitFor(() => log.some((line) => /on the line as writer/.test(line)), 'the client to be admitted');
+      assert.doesNotMatch(client.output, /Wrong password/);
+      client.close();
+    } finally {
+      await server.stop();
+    }
+  });
 });
 
 describe('an idle timeout on a line with a password', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { freePort, scratchDir, startPtyPair, waitFor, type PtyPair } from '../../support/peers.js';
@@ -321,6 +322,35 @@ describe('SIGHUP reloads the configuration', () => {
       await waitFor(() => gone.closed, 'the removed line to refuse');
       kept.close();
       fresh.close();
+    } finally {
+      await served.stop();
+    }
+  });
+
+  it('two in a row end on the file the second one read, however long the first takes to read', async () => {
+    const dir = scratchDir();
+    const [line, added] = [await freePort(), await freePort()];
+    const config = join(dir, 'revtel.yaml');
+    // The first reload's password file is a FIFO: reading it waits until the test writes it.
+    const fifo = join(dir, 'passwords-fifo');
+    execFileSync('mkfifo', [fifo]);
+    const write = (lines: string[], passwordFile?: string): void => writeFileSync(config, ['lines:', ...lines, ...(passwordFile ? [`password-file: ${passwordFile}`] : []), ''].join('\n'));
+    write([`  - { port: ${line}, device: demo, banner: "first" }`]);
+    const served = await startServe(['--config', config], { listening: 1, open: 1 });
+    try {
+      write([`  - { port: ${line}, device: demo, banner: "second" }`, `  - { port: ${added}, device: demo }`], fifo);
+      served.process.kill('SIGHUP');
+      await served.waitForLog(/SIGHUP: rereading/);
+      write([`  - { port: ${line}, device: demo, banner: "third" }`]);
+      served.process.kill('SIGHUP');
+      await waitFor(() => (served.log().match(/SIGHUP: rereading/g) ?? []).length === 2, 'the second SIGHUP');
+      await writeFile(fifo, '# no passwords\n');
+      await waitFor(() => (served.log().match(/configuration reloaded/g) ?? []).length === 2, 'both reloads');
+      const client = await TestClient.connect(line);
+      await client.expect('third');
+      client.close();
+      const gone = await TestClient.connect(added);
+      await waitFor(() => gone.closed, `port ${added} of the first file to be gone`);
     } finally {
       await served.stop();
     }
