@@ -107,13 +107,17 @@ describe('changes asked for while one is under way', () => {
       // The server is stopped as the reload's first new line starts listening.
       if (line.startsWith(`port ${first}: listening`)) stopped = server.stop();
     }, version: 'test' });
-    await server.apply([makeLineConfig(port, 'demo', {}, 'test')]);
-    await assert.rejects(server.reload(async () => [port, first, second].map((tcpPort) => makeLineConfig(tcpPort, 'demo', {}, 'test'))), StoppingError);
-    await assert.rejects(server.reload(async () => [makeLineConfig(port, 'demo', { banner: 'after the stop' }, 'test')]), StoppingError);
-    await stopped;
-    assert.deepEqual(server.lines, []);
-    assert.ok(!log.some((line) => line.startsWith(`port ${second}: listening`)), 'the second new line never started');
-    for (const tcpPort of [port, first, second]) await refused(tcpPort);
+    try {
+      await server.apply([makeLineConfig(port, 'demo', {}, 'test')]);
+      await assert.rejects(server.reload(async () => [port, first, second].map((tcpPort) => makeLineConfig(tcpPort, 'demo', {}, 'test'))), StoppingError);
+      await assert.rejects(server.reload(async () => [makeLineConfig(port, 'demo', { banner: 'after the stop' }, 'test')]), StoppingError);
+      await stopped;
+      assert.deepEqual(server.lines, []);
+      assert.ok(!log.some((line) => line.startsWith(`port ${second}: listening`)), 'the second new line never started');
+      for (const tcpPort of [port, first, second]) await refused(tcpPort);
+    } finally {
+      await (stopped ?? server.stop());
+    }
   });
 });
 
