@@ -42,6 +42,7 @@ export class LineViewHubSession implements HubSession {
   }
 
   write(data: Uint8Array): void {
+    this.output.typed();
     if (this.attachment.write(data)) {
       this.droppedNoticeSent = false;
       return;

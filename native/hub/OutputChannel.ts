@@ -4,6 +4,25 @@
 // output goes at once (at the end of the I/O turn that read it) while the terminal has
 // nothing left to parse — a keystroke's echo waits for no timer — and is gathered into
 // larger messages while earlier ones are still on their way.
+//
+// How much may be on its way depends on whether someone is typing, as OpenSSH's IPQoS
+// marks a session's traffic for throughput or for low delay: a flood nobody types into
+// gets a window deep enough that the terminal always has the next batch while its
+// acknowledgements travel back; a keystroke shrinks it for a while, so that its echo,
+// which the device sends behind everything already on its way, waits behind little.
+
+/** How much output may be unacknowledged before the source is paused (high), and how little before it goes on (low). */
+export interface OutputWindow {
+  readonly high: number;
+  readonly low: number;
+}
+
+/** For output nobody is typing into: measured by `npm run bench:ui` (the flood rate). */
+export const BULK_WINDOW: OutputWindow = { high: 1024 * 1024, low: 512 * 1024 };
+/** While someone types: measured by `npm run bench:ui` (keystroke to screen during a flood). */
+export const INTERACTIVE_WINDOW: OutputWindow = { high: 32 * 1024, low: 8 * 1024 };
+/** How long after a keystroke the session keeps the interactive window: the pauses of a person typing a command. */
+export const INTERACTIVE_MS = 2000;
 
 export interface OutputChannelOptions {
   /** Delivers one batch. */
@@ -14,12 +33,10 @@ export interface OutputChannelOptions {
   /** How long output waits to be gathered while earlier output is unacknowledged. */
   readonly batchMs?: number;
   readonly maxBatch?: number;
-  readonly highWater?: number;
-  readonly lowWater?: number;
+  readonly bulk?: OutputWindow;
+  readonly interactive?: OutputWindow;
+  readonly interactiveMs?: number;
 }
-
-/** Unacknowledged output past which the source is paused (by default). */
-export const OUTPUT_HIGH_WATER = 100 * 1024;
 
 export class OutputChannel {
   private chunks: Uint8Array[] = [];
@@ -29,23 +46,36 @@ export class OutputChannel {
   /** Sent or queued, and not yet acknowledged by the terminal. */
   private unacknowledged = 0;
   private paused = false;
+  /** When the user last typed into the session (Date.now()). */
+  private typedAt = -Infinity;
   private readonly batchMs: number;
   private readonly maxBatch: number;
-  private readonly highWater: number;
-  private readonly lowWater: number;
+  private readonly bulk: OutputWindow;
+  private readonly interactive: OutputWindow;
+  private readonly interactiveMs: number;
 
   constructor(private readonly options: OutputChannelOptions) {
     this.batchMs = options.batchMs ?? 5;
     this.maxBatch = options.maxBatch ?? 256 * 1024;
-    this.highWater = options.highWater ?? OUTPUT_HIGH_WATER;
-    this.lowWater = options.lowWater ?? 10 * 1024;
+    this.bulk = options.bulk ?? BULK_WINDOW;
+    this.interactive = options.interactive ?? INTERACTIVE_WINDOW;
+    this.interactiveMs = options.interactiveMs ?? INTERACTIVE_MS;
+  }
+
+  /** The user typed into the session: its output takes the interactive window for a while. */
+  typed(): void {
+    this.typedAt = Date.now();
+  }
+
+  private get window(): OutputWindow {
+    return Date.now() - this.typedAt < this.interactiveMs ? this.interactive : this.bulk;
   }
 
   push(data: Uint8Array): void {
     this.chunks.push(data);
     this.queued += data.length;
     this.unacknowledged += data.length;
-    if (!this.paused && this.unacknowledged > this.highWater) {
+    if (!this.paused && this.unacknowledged > this.window.high) {
       this.paused = true;
       this.options.pause();
       // Nothing more comes until the terminal catches up: no reason to wait.
@@ -63,7 +93,7 @@ export class OutputChannel {
   /** The terminal has parsed `bytes` more bytes. */
   acknowledge(bytes: number): void {
     this.unacknowledged = Math.max(0, this.unacknowledged - bytes);
-    if (this.paused && this.unacknowledged < this.lowWater) {
+    if (this.paused && this.unacknowledged < this.window.low) {
       this.paused = false;
       this.options.resume();
     }

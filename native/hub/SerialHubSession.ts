@@ -53,6 +53,7 @@ export class SerialHubSession implements HubSession {
   }
 
   write(data: Uint8Array): void {
+    this.output.typed();
     this.device.write(data);
   }
 

@@ -66,6 +66,7 @@ export class SshHubSession implements HubSession {
   }
 
   write(data: Uint8Array): void {
+    this.output.typed();
     this.session.write(data);
   }
 

@@ -45,6 +45,7 @@ export class TelnetHubSession implements HubSession {
   }
 
   write(data: Uint8Array): void {
+    this.output.typed();
     this.session.write(data);
   }
 

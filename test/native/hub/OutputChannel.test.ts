@@ -4,7 +4,7 @@ import { OutputChannel } from '../../../native/hub/OutputChannel.js';
 
 /** A channel on Node's mock clock (a loaded machine cannot split or delay a batch), and what it did. */
 function channel(t: TestContext, options: { maxBatch?: number } = {}): { channel: OutputChannel; sent: number[]; events: string[] } {
-  t.mock.timers.enable({ apis: ['setTimeout', 'setImmediate'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'setImmediate', 'Date'] });
   const sent: number[] = [];
   const events: string[] = [];
   const made = new OutputChannel({
@@ -13,8 +13,9 @@ function channel(t: TestContext, options: { maxBatch?: number } = {}): { channel
     resume: () => events.push('resume'),
     batchMs: 5,
     maxBatch: options.maxBatch ?? 10_000,
-    highWater: 1000,
-    lowWater: 800,
+    bulk: { high: 1000, low: 800 },
+    interactive: { high: 100, low: 20 },
+    interactiveMs: 2000,
   });
   t.after(() => made.dispose());
   return { channel: made, sent, events };
@@ -67,5 +68,31 @@ describe('output batching and watermarks', () => {
     assert.deepEqual(events, ['pause'], '900 still outstanding is above the low watermark');
     output.acknowledge(150);
     assert.deepEqual(events, ['pause', 'resume']);
+  });
+
+  it('while the user types, pauses the source at the interactive window and resumes it only below its low mark', (t) => {
+    const { channel: output, events } = channel(t);
+    output.typed();
+    output.push(new Uint8Array(101));
+    assert.deepEqual(events, ['pause'], 'an echo should wait behind no more than 100 bytes');
+    output.acknowledge(80);
+    assert.deepEqual(events, ['pause'], '21 still outstanding');
+    output.acknowledge(2);
+    assert.deepEqual(events, ['pause', 'resume']);
+  });
+
+  it('goes back to the bulk window once the user has not typed for interactiveMs', (t) => {
+    const { channel: output, events } = channel(t);
+    output.typed();
+    t.mock.timers.tick(1999);
+    output.push(new Uint8Array(101));
+    assert.deepEqual(events, ['pause'], 'still typing');
+    t.mock.timers.tick(1);
+    output.acknowledge(1);
+    assert.deepEqual(events, ['pause', 'resume'], '100 outstanding is below the bulk window\'s low mark');
+    output.push(new Uint8Array(899));
+    assert.deepEqual(events, ['pause', 'resume'], 'a flood nobody types into fills the bulk window');
+    output.push(new Uint8Array(2));
+    assert.deepEqual(events, ['pause', 'resume', 'pause']);
   });
 });

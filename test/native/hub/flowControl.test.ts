@@ -4,7 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { ApiEvents, EventName, SessionDto } from '../../../native/api/index.js';
 import { Hub } from '../../../native/hub/Hub.js';
 import { openDevice } from '../../../native/hub/openDevice.js';
-import { OUTPUT_HIGH_WATER } from '../../../native/hub/OutputChannel.js';
+import { BULK_WINDOW } from '../../../native/hub/OutputChannel.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
 import { startFloodDevice, type FloodDevice } from '../../support/floodDevice.js';
 import { scratchDir, waitFor } from '../../support/peers.js';
@@ -57,7 +57,7 @@ describe('flow control of a session shown in several pages', () => {
   async function stalledPage(): Promise<void> {
     await hub.subscribeSession({ sessionId });
     device.go();
-    await waitFor(() => sentUpTo > OUTPUT_HIGH_WATER, 'more output than the pause mark, unread');
+    await waitFor(() => sentUpTo > BULK_WINDOW.high, 'more output than the pause mark, unread');
   }
 
   it('lets the flood go on into the scrollback once the only page that was behind has left (a reload)', async () => {

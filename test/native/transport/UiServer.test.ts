@@ -10,7 +10,7 @@ import { freePort, scratchDir, waitFor } from '../../support/peers.js';
 import type { Served } from '../../support/revtel.js';
 import { repoPath } from '../../support/repo.js';
 import { Hub } from '../../../native/hub/Hub.js';
-import { OUTPUT_HIGH_WATER } from '../../../native/hub/OutputChannel.js';
+import { BULK_WINDOW } from '../../../native/hub/OutputChannel.js';
 import { openDevice } from '../../../native/hub/openDevice.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
 import { UiServer, type UiServerOptions } from '../../../native/transport/UiServer.js';
@@ -228,7 +228,7 @@ describe('the UI WebSocket in process', () => {
     await call(page, 2, 'subscribeSession', { sessionId });
     await waitFor(() => states.get(sessionId) === 'open', 'the serial tab to be open');
     device.go();
-    await waitFor(() => end > OUTPUT_HIGH_WATER, 'the page to hold the device back');
+    await waitFor(() => end > BULK_WINDOW.high, 'the page to hold the device back');
     return {
       page, sessionId, end: () => end,
       stop: async () => {
@@ -241,7 +241,7 @@ describe('the UI WebSocket in process', () => {
   };
 
   it('drops a page that vanished without closing (no pong, nothing read), and the device it held back goes on', async () => {
-    const FLOOD = 1024 * 1024;
+    const FLOOD = 4 * BULK_WINDOW.high;
     const held = await holdingFlood(FLOOD);
     try {
       // The laptop sleeps: the page reads nothing more and answers no ping.
@@ -255,7 +255,7 @@ describe('the UI WebSocket in process', () => {
   });
 
   it('keeps a page that is slow to read but answers pings', async () => {
-    const FLOOD = 1024 * 1024;
+    const FLOOD = 4 * BULK_WINDOW.high;
     const held = await holdingFlood(FLOOD);
     let pings = 0;
     held.page.ws.on('ping', () => pings++);
@@ -368,7 +368,7 @@ describe('a page that stops reading, in process', () => {
       // Opening a serial port discards what the device sent before: the flood starts after.
       await waitFor(() => states.get(sessionId) === 'open', 'the serial tab to be open');
       device.go();
-      await waitFor(() => (unread.get(sessionId) ?? 0) > OUTPUT_HIGH_WATER, 'the first page to hold the device back');
+      await waitFor(() => (unread.get(sessionId) ?? 0) > BULK_WINDOW.high, 'the first page to hold the device back');
       stalled.tcp().pause();
 
       // The second page opens the tab: its snapshot, then live output lined up after it,
