@@ -2,23 +2,32 @@
 // - flood to screen: bytes per second from a flooding serial line (a pty) to the tab,
 //   beside the floor — a bare page that only writes the same bytes into an xterm.js
 //   terminal of the same size, options and renderer, built from the same @xterm packages;
-// - keystroke to screen (the device echoes ahead of its flood), idle and during the flood,
-//   timed inside the page: from the keydown event to the first frame drawn after the echo
+// - keystroke to screen (the device echoes ahead of its flood), idle, during a flood, and
+//   for the first key into a flood after a spell without typing, timed inside the page: from the keydown event to the first frame drawn after the echo
 //   was parsed (TerminalRegistry.whenShown), so no polling over CDP gets in the way; keys
 //   are pressed at random points of the frame clock, as a person's are;
 // - a reload that replays a 4 MiB scrollback: until its last line is in the terminal;
 // - the page's heap with 1 and with 10 tabs of 4 MiB scrollback open.
 // Not a test: these machines are shared and noisy. Targets are printed beside each figure.
+//
+// Nothing watches the pages while they are measured. Playwright drives the UI between the
+// measurements and lets go of the browser during them: a client of DevTools' network domain
+// (as Playwright always is) is sent every WebSocket message the page receives, in base64,
+// which costs the browser and the page more than the page's own work on a flood — a cost
+// no user's browser pays, and the floor, which has no WebSocket, never would.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium as playwright, type Page } from 'playwright-core';
+import { WebSocket } from 'ws';
+import { INTERACTIVE_MS } from '../native/hub/OutputChannel.js';
 
-/** Each flood: one timed to the screen, then one during which keystrokes are timed. */
+/** Each flood: two timed to the screen, then one during which keystrokes are timed. */
 const FLOOD_BYTES = 48 * 1024 * 1024;
 const SAMPLES = 100;
 /** Headless Chromium draws at 60 Hz. */
@@ -31,7 +40,15 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 // The installed command (the bundle), as bench:serve runs it.
 const revtelBin = join(root, 'dist/native/cli/revtel.cjs');
 const children: ChildProcess[] = [];
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+const scratch = mkdtempSync(join(tmpdir(), 'revtel-bench-ui-'));
+process.on('exit', () => {
+  children.forEach((child) => child.kill('SIGKILL'));
+  try {
+    rmSync(scratch, { recursive: true, force: true });
+  } catch {
+    // Chromium may still be writing its profile as it dies: the system's tmp cleaning takes the rest.
+  }
+});
 const progress = (text: string): void => void (process.env.BENCH_DEBUG && process.stderr.write(`${text}\n`));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,7 +60,114 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
   }
 }
 
-const activeSession = (page: Page): Promise<string> => page.evaluate<string>(`document.querySelector('.terminal-area .terminal-host')?.dataset.sessionId ?? ''`);
+/** One DevTools session over a WebSocket of its own: the domains a measurement needs, and never the network's. */
+class Cdp {
+  private nextId = 1;
+  private readonly calls = new Map<number, { resolve: (result: never) => void; reject: (error: Error) => void }>();
+  private readonly listeners = new Map<string, ((params: never) => void)[]>();
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as { id?: number; result?: never; error?: { message: string }; method?: string; params?: never };
+      if (message.id === undefined) {
+        for (const listener of this.listeners.get(message.method!) ?? []) listener(message.params!);
+        return;
+      }
+      const call = this.calls.get(message.id);
+      this.calls.delete(message.id);
+      if (message.error) call?.reject(new Error(message.error.message));
+      else call?.resolve(message.result!);
+    });
+  }
+
+  static async connect(url: string): Promise<Cdp> {
+    const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 30 });
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    return new Cdp(socket);
+  }
+
+  send<T>(method: string, params: object = {}): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.calls.set(id, { resolve: resolve as (result: never) => void, reject });
+      this.socket.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  on<T>(method: string, listener: (params: T) => void): void {
+    this.listeners.set(method, [...(this.listeners.get(method) ?? []), listener as (params: never) => void]);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+interface Chromium { port: number; browser: Cdp }
+
+async function launchChromium(dir: string): Promise<Chromium> {
+  const profile = join(dir, 'chromium');
+  children.push(spawn('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore' }));
+  const portFile = join(profile, 'DevToolsActivePort');
+  await until(() => existsSync(portFile) && readFileSync(portFile, 'utf8').includes('\n'), 'Chromium', 30_000, 50);
+  const [port, path] = readFileSync(portFile, 'utf8').split('\n');
+  return { port: Number(port), browser: await Cdp.connect(`ws://127.0.0.1:${port}${path}`) };
+}
+
+interface Window { targetId: string; page: Cdp }
+
+/** A page in a window of its own, 1400×860: a second tab in one window would be hidden, and draw nothing. */
+async function openWindow(chromium: Chromium, url: string): Promise<Window> {
+  const { targetId } = await chromium.browser.send<{ targetId: string }>('Target.createTarget', { url, newWindow: true, width: 1400, height: 860 });
+  const page = await Cdp.connect(`ws://127.0.0.1:${chromium.port}/devtools/page/${targetId}`);
+  // As Playwright does: keys reach the page's focused element whichever window the system
+  // would focus, and the page is the size asked for, whatever the window's frame takes.
+  await page.send('Emulation.setFocusEmulationEnabled', { enabled: true });
+  await page.send('Emulation.setDeviceMetricsOverride', { width: 1400, height: 860, deviceScaleFactor: 1, mobile: false });
+  return { targetId, page };
+}
+
+async function closeWindow(chromium: Chromium, window: Window): Promise<void> {
+  window.page.close();
+  await chromium.browser.send('Target.closeTarget', { targetId: window.targetId });
+}
+
+/** Drives the UI of the page at `origin` with Playwright, which then lets go of the browser. */
+async function withPlaywright<T>(chromium: Chromium, origin: string, steps: (page: Page) => Promise<T>): Promise<T> {
+  const browser = await playwright.connectOverCDP(`http://127.0.0.1:${chromium.port}`);
+  try {
+    const page = browser.contexts()[0]!.pages().find((candidate) => candidate.url().startsWith(origin));
+    if (!page) throw new Error(`no page of ${origin}`);
+    return await steps(page);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function evaluate<T>(page: Cdp, expression: string): Promise<T> {
+  const { result, exceptionDetails } = await page.send<{ result: { value: T }; exceptionDetails?: { text: string; exception?: { description?: string } } }>(
+    'Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
+  if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+  return result.value;
+}
+
+/** When the last key was pressed: a timed flood starts once the session has left its interactive window (see OutputChannel). */
+let lastKeyAt = 0;
+
+/** A letter or digit pressed as Playwright's keyboard.press does: down with its text, then up. */
+
+async function press(page: Cdp, key: string): Promise<void> {
+  lastKeyAt = Date.now();
+  const code = /\d/.test(key) ? `Digit${key}` : `Key${key.toUpperCase()}`;
+  const windowsVirtualKeyCode = key.toUpperCase().charCodeAt(0);
+  await page.send('Input.dispatchKeyEvent', { type: 'keyDown', key, code, text: key, unmodifiedText: key, windowsVirtualKeyCode });
+  await page.send('Input.dispatchKeyEvent', { type: 'keyUp', key, code, windowsVirtualKeyCode });
+}
+
+const ACTIVE_SESSION = `document.querySelector('.terminal-area .terminal-host')?.dataset.sessionId ?? ''`;
 const perMb = (seconds: number): string => (seconds * 1000 / (FLOOD_BYTES / 1e6)).toFixed(0);
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 
@@ -51,16 +175,16 @@ const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 const KEYS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789bdfgjkmqvxyz';
 
 /** Keystroke to screen, in ms, sorted: keydown's time stamp to the frame after its echo was parsed. */
-async function latency(page: Page, sessionId: string, samples: number): Promise<number[]> {
+async function latency(page: Cdp, sessionId: string, samples: number): Promise<number[]> {
   const results: number[] = [];
   for (let n = 0; n < samples; n++) {
     const key = KEYS[n % KEYS.length]!;
-    await page.evaluate(`window.benchShown = window.revtelWhenShown(${JSON.stringify(sessionId)}, ${JSON.stringify(key)}); undefined`);
+    await evaluate(page, `window.benchShown = window.revtelWhenShown(${JSON.stringify(sessionId)}, ${JSON.stringify(key)}); undefined`);
     // At a random point of the page's 16.7 ms frame clock, as a person's keys come: pressed
     // straight after the last echo's frame, every key would land at the same point of it.
     await sleep(Math.random() * FRAME_MS);
-    await page.keyboard.press(key);
-    results.push(await page.evaluate<number>(`Promise.race([
+    await press(page, key);
+    results.push(await evaluate<number>(page, `Promise.race([
       window.benchShown.then((shown) => shown - window.benchKeyTimes[${JSON.stringify(key)}]),
       new Promise((_, reject) => setTimeout(() => reject(new Error('no echo of ${key} within 10 s')), 10000)),
     ])`));
@@ -68,7 +192,8 @@ async function latency(page: Page, sessionId: string, samples: number): Promise<
   return results.sort((a, b) => a - b);
 }
 
-const percentile = (sorted: number[], p: number): string => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(1);
+/** The nearest-rank percentile: the smallest sample that p% of the samples do not exceed. */
+const percentile = (sorted: number[], p: number): string => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!.toFixed(1);
 
 /** The bare page: the same @xterm/xterm (and WebGL addon) bundle, nothing else, and xterm.css. */
 async function floorPage(): Promise<string> {
@@ -125,28 +250,30 @@ function cpuSeconds(pid: number): number {
 }
 
 /** Seconds the page's main thread has been busy (CDP's TaskDuration): less at the mercy of a loaded machine than wall time. */
-async function busyMeter(page: Page): Promise<() => Promise<number>> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
+async function busyMeter(page: Cdp): Promise<() => Promise<number>> {
+  await page.send('Performance.enable');
   return async () => {
-    const { metrics } = await cdp.send('Performance.getMetrics');
+    const { metrics } = await page.send<{ metrics: { name: string; value: number }[] }>('Performance.getMetrics');
     if (process.env.BENCH_DEBUG) progress(metrics.filter((m) => /Duration|Count/.test(m.name)).map((m) => `${m.name}=${m.value.toFixed(2)}`).join(' '));
     return metrics.find((metric) => metric.name === 'TaskDuration')!.value;
   };
 }
 
-async function floorRate(browser: Browser, html: string, look: Look): Promise<{ rate: number; busy: number }> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  await page.setContent(html);
-  const busySeconds = await busyMeter(page);
+/** A flood to the screen: bytes per second, and seconds of the page's main thread. */
+interface Run { rate: number; busy: number }
+
+async function floorRate(chromium: Chromium, floorUrl: string, look: Look): Promise<Run> {
+  const window = await openWindow(chromium, floorUrl);
+  await until(async () => evaluate<boolean>(window.page, `typeof window.floor === 'function'`).catch(() => false), 'the floor page');
+  const busySeconds = await busyMeter(window.page);
   const busyBefore = await busySeconds();
-  const tracer = process.env.BENCH_TRACE ? await startTrace(browser, page) : undefined;
+  const profiler = process.env.BENCH_PROFILE ? await startProfile(window.page) : undefined;
   // The options Revtel's TerminalRegistry gives every tab (theme, font size, row height, scrollback).
   const options = { theme: { background: '#101418', foreground: '#d7dde4', cursor: '#f0c674', selectionBackground: '#3a4a5a' }, fontSize: 14, lineHeight: 1.2, scrollback: 10_000 };
-  const ms = await page.evaluate<number>(`window.floor(${JSON.stringify({ cols: look.cols, rows: look.rows, options, webgl: look.renderer === 'webgl', focus: process.env.BENCH_FLOOR_FOCUS !== '0', line: FLOOD_LINE, total: FLOOD_BYTES })})`);
+  const ms = await evaluate<number>(window.page, `window.floor(${JSON.stringify({ cols: look.cols, rows: look.rows, options, webgl: look.renderer === 'webgl', focus: process.env.BENCH_FLOOR_FOCUS !== '0', line: FLOOD_LINE, total: FLOOD_BYTES })})`);
   const busy = (await busySeconds()) - busyBefore;
-  if (tracer) await tracer('the floor');
-  await page.close();
+  if (profiler) await profiler('the floor');
+  await closeWindow(chromium, window);
   return { rate: FLOOD_BYTES / (ms / 1000), busy };
 }
 
@@ -168,6 +295,13 @@ async function scrollbackServer(): Promise<{ port: number; close: () => void }> 
   return { port: (server.address() as AddressInfo).port, close: () => server.close() };
 }
 
+/** The bare page, served over HTTP as Revtel's page is. */
+async function floorServer(html: string): Promise<{ url: string; close: () => void }> {
+  const server = createHttpServer((_request, response) => response.end(html));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
+}
+
 async function openTelnet(page: Page, port: number): Promise<void> {
   await page.getByRole('button', { name: 'New telnet session…' }).click();
   const dialog = page.getByRole('dialog', { name: 'New telnet session' });
@@ -176,22 +310,26 @@ async function openTelnet(page: Page, port: number): Promise<void> {
   await dialog.getByRole('button', { name: 'Connect' }).click();
 }
 
-async function heapMiB(page: Page): Promise<string> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('HeapProfiler.collectGarbage');
-  await cdp.send('Performance.enable');
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  await cdp.detach();
+async function heapMiB(page: Cdp): Promise<string> {
+  await page.send('HeapProfiler.collectGarbage');
+  const { metrics } = await page.send<{ metrics: { name: string; value: number }[] }>('Performance.getMetrics');
   const used = metrics.find((metric) => metric.name === 'JSHeapUsedSize')!.value;
   const dom = metrics.find((metric) => metric.name === 'Nodes')!.value;
   return `${(used / 1048576).toFixed(1)} MiB JS heap, ${dom} DOM nodes`;
 }
 
+/** The active tab's terminal as text ('' while the page loads). */
+async function tabText(page: Cdp): Promise<string> {
+  return evaluate<string>(page, `(() => {
+    const sessionId = ${ACTIVE_SESSION};
+    return sessionId && window.revtelTerminalText ? window.revtelTerminalText(sessionId) : '';
+  })()`).catch(() => '');
+}
+
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'revtel-bench-ui-'));
   // A full-duplex pty device that echoes keys ahead of its flood, as a console does (the
   // tests' floodDevice.py; a socat pair would hold the keys back behind the flood).
-  const device = join(dir, 'device');
+  const device = join(scratch, 'device');
   const simulator = spawn('/usr/bin/python3', [join(root, 'test/support/floodDevice.py'), device, String(FLOOD_BYTES), 'echo'], { stdio: ['pipe', 'pipe', 'inherit'] });
   children.push(simulator);
   let sent = 0;
@@ -201,103 +339,123 @@ async function main(): Promise<void> {
   await until(() => existsSync(device), 'the device');
   const scrollback = await scrollbackServer();
   // Its own settings folder: the bench must not change the user's settings.
-  const serve = spawn(process.execPath, [revtelBin, 'serve', '--ui', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'config') } });
+  const serve = spawn(process.execPath, [revtelBin, 'serve', '--ui', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: join(scratch, 'config') } });
   children.push(serve);
   let log = '';
   serve.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   await until(() => /UI ready: open (\S+)/.test(log), 'the UI');
   const url = /UI ready: open (\S+)/.exec(log)![1]!;
+  const origin = new URL(url).origin;
 
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  const html = await floorPage();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  await page.goto(url);
-  await page.evaluate(`window.benchKeyTimes = {}; window.addEventListener('keydown', (event) => { window.benchKeyTimes[event.key] = event.timeStamp; }, true)`);
-  // BENCH_RENDERER=dom or webgl: Revtel's renderer by choice (Settings), and the floor's with it.
-  if (process.env.BENCH_RENDERER) {
-    await page.getByText('Settings').click();
-    await page.getByLabel('Renderer').selectOption(process.env.BENCH_RENDERER);
-    await page.keyboard.press('Escape');
-  }
-  await page.getByRole('button', { name: 'New serial session…' }).click();
-  await page.getByRole('dialog').getByLabel('Or a device path').fill(device);
-  await page.getByRole('dialog').getByRole('button', { name: 'Open' }).click();
-  await page.locator('.status-bar [data-state="open"]').waitFor();
-  await page.locator('.terminal-area .xterm').click();
-  const serial = await activeSession(page);
-  const look = (await page.evaluate<Look>(`window.revtelTerminalGeometry(${JSON.stringify(serial)})`));
+  const chromium = await launchChromium(scratch);
+  const floor = await floorServer(await floorPage());
+  const revtel = await openWindow(chromium, url);
+  await withPlaywright(chromium, origin, async (page) => {
+    await page.evaluate(`window.benchKeyTimes = {}; window.addEventListener('keydown', (event) => { window.benchKeyTimes[event.key] = event.timeStamp; }, true)`);
+    // BENCH_RENDERER=dom or webgl: Revtel's renderer by choice (Settings), and the floor's with it.
+    if (process.env.BENCH_RENDERER) {
+      await page.getByText('Settings').click();
+      await page.getByLabel('Renderer').selectOption(process.env.BENCH_RENDERER);
+      await page.keyboard.press('Escape');
+    }
+    await page.getByRole('button', { name: 'New serial session…' }).click();
+    await page.getByRole('dialog').getByLabel('Or a device path').fill(device);
+    await page.getByRole('dialog').getByRole('button', { name: 'Open' }).click();
+    await page.locator('.status-bar [data-state="open"]').waitFor();
+    await page.locator('.terminal-area .xterm').click();
+  });
+  const serial = await evaluate<string>(revtel.page, ACTIVE_SESSION);
+  const look = await evaluate<Look>(revtel.page, `window.revtelTerminalGeometry(${JSON.stringify(serial)})`);
 
   progress('the idle latency');
-  const idle = await latency(page, serial, SAMPLES);
-  progress('the floor');
-  const floorBefore = await floorRate(browser, html, look);
+  const idle = await latency(revtel.page, serial, SAMPLES);
+  interface Flood extends Run { server: number }
+  /** One flood, timed to the screen: from the device's first byte to the drawing of a key's echo sent after its last. */
+  const revtelFlood = async (): Promise<Flood> => {
+    await sleep(lastKeyAt + INTERACTIVE_MS - Date.now());
+    const profiler = process.env.BENCH_PROFILE ? await startProfile(revtel.page) : undefined;
+    const busySeconds = await busyMeter(revtel.page);
+    const busyBefore = await busySeconds();
+    const serverBefore = cpuSeconds(serve.pid!);
+    const start = process.hrtime.bigint();
+    sent = 0;
+    simulator.stdin!.write('go\n');
+    // Polled rarely, so the polling costs the page nothing worth counting.
+    await until(() => sent >= FLOOD_BYTES, 'the device to send its flood', 300_000, 100);
+    await latency(revtel.page, serial, 1);
+    const rate = FLOOD_BYTES / (Number(process.hrtime.bigint() - start) / 1e9);
+    const busy = (await busySeconds()) - busyBefore;
+    if (profiler) await profiler('Revtel');
+    return { rate, busy, server: cpuSeconds(serve.pid!) - serverBefore };
+  };
+  // Two of each, taken in turn, and the best of each compared: the machine's own pace
+  // changes from one second to the next, and falls on both alike.
+  const floors: Run[] = [];
+  const floods: Flood[] = [];
+  for (let round = 1; round <= 2; round++) {
+    progress(`the floor, ${round}`);
+    floors.push(await floorRate(chromium, floor.url, look));
+    progress(`the flood, ${round}`);
+    floods.push(await revtelFlood());
+  }
+  floor.close();
+  const fastest = <T extends Run>(runs: T[]): T => runs.reduce((best, run) => (run.rate > best.rate ? run : best));
+  const bestFloor = fastest(floors);
+  const best = fastest(floods);
 
-  progress('the flood');
-  const profiler = process.env.BENCH_PROFILE ? await startProfile(page) : undefined;
-  const tracer = process.env.BENCH_TRACE ? await startTrace(browser, page) : undefined;
-  const busySeconds = await busyMeter(page);
-  const busyBefore = await busySeconds();
-  const serverBefore = cpuSeconds(serve.pid!);
-  const start = process.hrtime.bigint();
-  simulator.stdin!.write('go\n');
-  // Polled rarely, so the polling costs the page nothing worth counting; once the device
-  // has sent it all, a key's echo comes after the last byte of the flood: its drawing ends the flood.
-  await until(() => sent >= FLOOD_BYTES, 'the device to send its flood', 300_000, 100);
-  await latency(page, serial, 1);
-  const rate = FLOOD_BYTES / (Number(process.hrtime.bigint() - start) / 1e9);
-  const busy = (await busySeconds()) - busyBefore;
-  const server = cpuSeconds(serve.pid!) - serverBefore;
-  if (profiler) await profiler();
-  if (tracer) await tracer('Revtel');
   progress('the latency during the flood');
+  // The first key after a spell without typing finds the bulk window's worth of flood ahead
+  // of its echo (see OutputChannel); the keys after it, the interactive window's.
+  await sleep(lastKeyAt + INTERACTIVE_MS - Date.now());
   sent = 0;
   simulator.stdin!.write('go\n');
-  await until(() => sent > 0, 'the second flood', 10_000);
-  const during = await latency(page, serial, Math.floor(SAMPLES / 2));
+  await until(() => sent >= 4 * 1048576, 'the flood', 10_000);
+  const [first] = await latency(revtel.page, serial, 1);
+  const during = await latency(revtel.page, serial, SAMPLES);
   const stillFlooding = sent < FLOOD_BYTES;
-  progress('the floor again');
-  const floorAfter = await floorRate(browser, html, look);
-  const floor = floorBefore.rate > floorAfter.rate ? floorBefore : floorAfter;
+  simulator.stdin!.write('end\n');
 
   progress('the replay');
   // Only a telnet tab whose scrollback is 4 MiB, then a reload that replays it.
-  await page.getByRole('tab').first().getByRole('button', { name: /^Close / }).click();
-  await openTelnet(page, scrollback.port);
-  await until(async () => (await tabText(page)).includes('END-OF-SCROLLBACK'), 'the scrollback in the tab', 60_000, 100);
+  await withPlaywright(chromium, origin, async (page) => {
+    await page.getByRole('tab').first().getByRole('button', { name: /^Close / }).click();
+    await openTelnet(page, scrollback.port);
+  });
+  await until(async () => (await tabText(revtel.page)).includes('END-OF-SCROLLBACK'), 'the scrollback in the tab', 60_000, 100);
   const replayStart = process.hrtime.bigint();
-  await page.reload();
-  await page.getByRole('heading', { name: 'Serial ports' }).waitFor();
+  await revtel.page.send('Page.reload');
+  await until(async () => evaluate<boolean>(revtel.page, `[...document.querySelectorAll('h2')].some((heading) => heading.textContent === 'Serial ports')`).catch(() => false), 'the page', 30_000, 10);
   const pageLoaded = Number(process.hrtime.bigint() - replayStart) / 1e6;
-  await until(async () => (await tabText(page)).includes('END-OF-SCROLLBACK'), 'the replay', 30_000, 10);
+  await until(async () => (await tabText(revtel.page)).includes('END-OF-SCROLLBACK'), 'the replay', 30_000, 10);
   const replayed = Number(process.hrtime.bigint() - replayStart) / 1e6;
+  const { product } = await chromium.browser.send<{ product: string }>('Browser.getVersion');
 
   console.log([
-    `browser UI, headless Chromium ${browser.version()}, xterm.js ${look.renderer === 'webgl' ? 'WebGL' : 'DOM'} renderer (what Revtel chose here, and the floor with it), ${look.cols}×${look.rows} cells`,
-    `flood to screen          Revtel ${mb(rate)}/s, bare xterm.js page ${mb(floor.rate)}/s (best of ${mb(floorBefore.rate)}/s before and ${mb(floorAfter.rate)}/s after): ${(rate / floor.rate).toFixed(2)}× the floor (target ≥ 0.8×)`,
-    `page main thread busy    Revtel ${perMb(busy)} ms per MB, the floor ${perMb(floor.busy)} ms per MB: ${(floor.busy / busy).toFixed(2)}× (the same ratio in CPU, not wall, time); revtel serve's CPU ${perMb(server)} ms per MB`,
-    `keystroke to screen      idle p50 ${percentile(idle, 50)} ms p99 ${percentile(idle, 99)} ms; during the flood p50 ${percentile(during, 50)} ms p99 ${percentile(during, 99)} ms (target p99 ≤ 50 ms)${stillFlooding ? '' : ' — the flood ended before the last sample'}`,
+    `browser UI, ${product}, xterm.js ${look.renderer === 'webgl' ? 'WebGL' : 'DOM'} renderer (what Revtel chose here, and the floor with it), ${look.cols}×${look.rows} cells`,
+    `flood to screen          Revtel ${mb(best.rate)}/s (best of ${floods.map((run) => `${mb(run.rate)}/s`).join(' and ')}), bare xterm.js page ${mb(bestFloor.rate)}/s (best of ${floors.map((run) => `${mb(run.rate)}/s`).join(' and ')}), taken in turn: ${(best.rate / bestFloor.rate).toFixed(2)}× the floor (target ≥ 0.8×)`,
+    `page main thread busy    Revtel ${perMb(best.busy)} ms per MB, the floor ${perMb(bestFloor.busy)} ms per MB: ${(bestFloor.busy / best.busy).toFixed(2)}× (the same ratio in CPU, not wall, time); revtel serve's CPU ${perMb(best.server)} ms per MB`,
+    `keystroke to screen      idle p50 ${percentile(idle, 50)} ms p99 ${percentile(idle, 99)} ms; during the flood p50 ${percentile(during, 50)} ms p99 ${percentile(during, 99)} ms (target p99 ≤ 50 ms)${stillFlooding ? '' : ' — the flood ended before the last sample'}; the first key into the flood ${first!.toFixed(1)} ms`,
     `reload with 4 MiB        ${replayed.toFixed(0)} ms from reload to the scrollback's last line in the terminal, ${pageLoaded.toFixed(0)} ms of it loading the page (target ≤ 1000 ms)`,
   ].join('\n'));
 
   progress('the heap');
-  const one = await heapMiB(page);
+  const one = await heapMiB(revtel.page);
   for (let n = 1; n < TABS; n++) {
-    await openTelnet(page, scrollback.port);
-    await until(async () => (await tabText(page)).includes('END-OF-SCROLLBACK'), `tab ${n + 1}'s scrollback`, 60_000, 100);
+    await withPlaywright(chromium, origin, (page) => openTelnet(page, scrollback.port));
+    await until(async () => (await tabText(revtel.page)).includes('END-OF-SCROLLBACK'), `tab ${n + 1}'s scrollback`, 60_000, 100);
   }
-  const ten = await heapMiB(page);
+  const ten = await heapMiB(revtel.page);
   console.log(`page heap                1 tab: ${one}; ${TABS} tabs: ${ten} (each tab with 4 MiB of scrollback)`);
   scrollback.close();
-  await browser.close();
 }
 
-/** BENCH_PROFILE=1: where the page spends its time during the flood (self time per function, on stderr). */
-async function startProfile(page: Page): Promise<() => Promise<void>> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.start');
-  return async () => {
-    const { profile } = await cdp.send('Profiler.stop');
+/** BENCH_PROFILE=1: where a page spends its time during a flood (self time per function, on stderr). */
+async function startProfile(page: Cdp): Promise<(label: string) => Promise<void>> {
+  await page.send('Profiler.enable');
+  await page.send('Profiler.start');
+  return async (label) => {
+    interface Profile { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[]; samples?: number[]; timeDeltas?: number[] }
+    const { profile } = await page.send<{ profile: Profile }>('Profiler.stop');
     const self = new Map<string, number>();
     const byId = new Map(profile.nodes.map((node) => [node.id, node]));
     const deltas = profile.timeDeltas ?? [];
@@ -307,39 +465,9 @@ async function startProfile(page: Page): Promise<() => Promise<void>> {
       self.set(name, (self.get(name) ?? 0) + (deltas[index] ?? 0) / 1000);
     });
     const total = [...self.values()].reduce((sum, ms) => sum + ms, 0);
-    for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stderr.write(`${(100 * ms / total).toFixed(1).padStart(5)}%  ${name}\n`);
-    await cdp.detach();
+    process.stderr.write(`${label}: ${total.toFixed(0)} ms profiled\n`);
+    for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stderr.write(`${ms.toFixed(0).padStart(6)} ms  ${name}\n`);
   };
-}
-
-interface TraceEvent { name: string; ph: string; dur?: number; args?: { beginData?: { stackTrace?: { functionName: string; url: string; lineNumber: number }[] } } }
-
-/** BENCH_TRACE=1: the page's style recalculations and layouts during the flood, and the JS that forced them (on stderr). */
-async function startTrace(browser: Browser, page: Page): Promise<(label: string) => Promise<void>> {
-  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline.stack'] });
-  return async (label) => {
-    const { traceEvents } = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
-    const count = (name: string): string => {
-      const events = traceEvents.filter((event) => event.name === name && (event.ph === 'X' || event.ph === 'B'));
-      return `${(events.length / (FLOOD_BYTES / 1e6)).toFixed(1)} ${name} per MB (${(events.reduce((sum, event) => sum + (event.dur ?? 0), 0) / 1000 / (FLOOD_BYTES / 1e6)).toFixed(1)} ms per MB)`;
-    };
-    process.stderr.write(`${label}: ${count('Layout')}, ${count('UpdateLayoutTree')}, ${count('Paint')}\n`);
-    // A layout with a JS stack was forced by that script (a layout read after a DOM write).
-    const forced = new Map<string, number>();
-    for (const event of traceEvents) {
-      const stack = event.name === 'Layout' || event.name === 'UpdateLayoutTree' ? event.args?.beginData?.stackTrace : undefined;
-      if (!stack?.length) continue;
-      const where = `${event.name} ${stack.slice(0, 4).map((frame) => `${frame.functionName || '(anonymous)'}@${frame.url.split('/').pop()}:${frame.lineNumber}`).join(' < ')}`;
-      forced.set(where, (forced.get(where) ?? 0) + 1);
-    }
-    for (const [where, times] of [...forced].sort((a, b) => b[1] - a[1]).slice(0, 15)) process.stderr.write(`  ${String(times).padStart(6)} forced: ${where}\n`);
-  };
-}
-
-/** The active tab's terminal as text. */
-async function tabText(page: Page): Promise<string> {
-  const sessionId = await activeSession(page);
-  return sessionId ? page.evaluate<string>(`window.revtelTerminalText(${JSON.stringify(sessionId)})`) : '';
 }
 
 main().then(() => process.exit(0), (error: Error) => {
