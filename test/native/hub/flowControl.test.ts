@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiEvents, EventName, SessionDto } from '../../../native/api/index.js';
 import { Hub } from '../../../native/hub/Hub.js';
 import { openDevice } from '../../../native/hub/openDevice.js';
-import { BULK_WINDOW } from '../../../native/hub/OutputChannel.js';
+import { BULK_WINDOW, INTERACTIVE_WINDOW } from '../../../native/hub/OutputChannel.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
 import { startFloodDevice, type FloodDevice } from '../../support/floodDevice.js';
 import { scratchDir, waitFor } from '../../support/peers.js';
@@ -88,6 +89,34 @@ describe('flow control of a session shown in several pages', () => {
       await waitFor(() => upTo === FLOOD || gap !== undefined, 'the reading page to have the whole flood', 30_000);
       assert.equal(gap, undefined);
       assert.equal(upTo, FLOOD);
+    } finally {
+      await hub.closeSession({ sessionId });
+      device.stop();
+    }
+  });
+
+  it('lets a flood nobody types into run a bulk window ahead of the page, and one the user types into no more than the interactive window', async () => {
+    try {
+      let acked = (await hub.subscribeSession({ sessionId })).end;
+      let ahead: number[] = [];
+      onData = ({ offset, data }) => ahead.push(offset! + data.length - acked);
+      device.go();
+      await waitFor(() => sentUpTo - acked > 4 * INTERACTIVE_WINDOW.high, 'the flood to run ahead of a page that has parsed none of it');
+      // The user types, and the page parses what it has every 20 ms: the echo of a key
+      // would wait behind no more than the interactive window, and the read that crossed it.
+      await hub.write({ sessionId, data: new Uint8Array([0x20]) });
+      acked = sentUpTo;
+      ahead = [];
+      await hub.acknowledgeOutput({ sessionId, upTo: acked });
+      for (let tick = 1; sentUpTo < FLOOD; tick++) {
+        await sleep(20);
+        if (tick % 5 === 0) await hub.write({ sessionId, data: new Uint8Array([0x20]) });
+        acked = sentUpTo;
+        await hub.acknowledgeOutput({ sessionId, upTo: acked });
+      }
+      assert.ok(ahead.length > 0, 'output came while the user typed');
+      const furthest = Math.max(...ahead);
+      assert.ok(furthest <= INTERACTIVE_WINDOW.high + 64 * 1024, `the flood ran ${furthest} bytes ahead of the page while the user typed`);
     } finally {
       await hub.closeSession({ sessionId });
       device.stop();
