@@ -42,8 +42,8 @@ export class LineViewHubSession implements HubSession {
   }
 
   write(data: Uint8Array): void {
-    this.output.typed();
     if (this.attachment.write(data)) {
+      this.output.typed();
       this.droppedNoticeSent = false;
       return;
     }

@@ -5,10 +5,11 @@
 // nothing left to parse — a keystroke's echo waits for no timer — and is gathered into
 // larger messages while earlier ones are still on their way.
 //
-// How much may be on its way depends on whether someone is typing, as OpenSSH's IPQoS
-// marks a session's traffic for throughput or for low delay: a flood nobody types into
+// How much may be on its way depends on whether someone is at the keyboard — the line
+// OpenSSH's IPQoS draws between interactive and bulk traffic: a flood nobody types into
 // gets a window deep enough that the terminal always has the next batch while its
-// acknowledgements travel back; a keystroke shrinks it for a while, so that its echo,
+// acknowledgements travel back; input from the terminal (keys, a paste, mouse reports,
+// its answers to the device's queries) shrinks it for a while, so that what answers it,
 // which the device sends behind everything already on its way, waits behind little.
 
 /** How much output may be unacknowledged before the source is paused (high), and how little before it goes on (low). */
@@ -36,6 +37,8 @@ export interface OutputChannelOptions {
   readonly bulk?: OutputWindow;
   readonly interactive?: OutputWindow;
   readonly interactiveMs?: number;
+  /** A monotonic clock in ms (performance.now()): a wall clock set back would keep the small window for as long. */
+  readonly now?: () => number;
 }
 
 export class OutputChannel {
@@ -46,13 +49,14 @@ export class OutputChannel {
   /** Sent or queued, and not yet acknowledged by the terminal. */
   private unacknowledged = 0;
   private paused = false;
-  /** When the user last typed into the session (Date.now()). */
+  /** When the user last typed into the session (by `now`). */
   private typedAt = -Infinity;
   private readonly batchMs: number;
   private readonly maxBatch: number;
   private readonly bulk: OutputWindow;
   private readonly interactive: OutputWindow;
   private readonly interactiveMs: number;
+  private readonly now: () => number;
 
   constructor(private readonly options: OutputChannelOptions) {
     this.batchMs = options.batchMs ?? 5;
@@ -60,15 +64,16 @@ export class OutputChannel {
     this.bulk = options.bulk ?? BULK_WINDOW;
     this.interactive = options.interactive ?? INTERACTIVE_WINDOW;
     this.interactiveMs = options.interactiveMs ?? INTERACTIVE_MS;
+    this.now = options.now ?? (() => performance.now());
   }
 
-  /** The user typed into the session: its output takes the interactive window for a while. */
+  /** The terminal sent the session input: its output takes the interactive window for a while. */
   typed(): void {
-    this.typedAt = Date.now();
+    this.typedAt = this.now();
   }
 
   private get window(): OutputWindow {
-    return Date.now() - this.typedAt < this.interactiveMs ? this.interactive : this.bulk;
+    return this.now() - this.typedAt < this.interactiveMs ? this.interactive : this.bulk;
   }
 
   push(data: Uint8Array): void {

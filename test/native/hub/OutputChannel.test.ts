@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { OutputChannel } from '../../../native/hub/OutputChannel.js';
 
-/** A channel on Node's mock clock (a loaded machine cannot split or delay a batch), and what it did. */
+/** A channel on Node's mock clock (a loaded machine cannot split or delay a batch), and what it did; its clock is the mocked Date's. */
 function channel(t: TestContext, options: { maxBatch?: number } = {}): { channel: OutputChannel; sent: number[]; events: string[] } {
   t.mock.timers.enable({ apis: ['setTimeout', 'setImmediate', 'Date'] });
   const sent: number[] = [];
@@ -16,6 +16,7 @@ function channel(t: TestContext, options: { maxBatch?: number } = {}): { channel
     bulk: { high: 1000, low: 800 },
     interactive: { high: 100, low: 20 },
     interactiveMs: 2000,
+    now: () => Date.now(),
   });
   t.after(() => made.dispose());
   return { channel: made, sent, events };

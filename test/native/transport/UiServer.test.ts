@@ -333,22 +333,23 @@ describe('the UI WebSocket in process', () => {
 });
 
 describe('a page that stops reading, in process', () => {
-  // The limit on what a page may leave unread injected: 1 MiB, not the product's 8 MiB, so
-  // that the flood that passes it is a fraction of the size.
+  // The limit on what a page may leave unread injected: 4 MiB, not the product's 8 MiB, so
+  // that the flood that passes it is smaller; still 4 bulk windows, so that the page that
+  // reads, with a bulk window of output in flight, is never the one past it.
   let api: string;
   let logged: string[];
   let token: string;
   let stop: () => Promise<void>;
   before(async () => {
     let uiServer: UiServer;
-    ({ uiServer, api, logged, stop } = await startUiInProcess({ maxUnread: 1024 * 1024 }));
+    ({ uiServer, api, logged, stop } = await startUiInProcess({ maxUnread: 4 * BULK_WINDOW.high }));
     token = uiServer.token;
   });
   after(() => stop());
 
   it('drops a page that stops reading while another page reads the whole flood', async () => {
-    // Past the limit with what the kernel's socket buffers hold (the drop comes at 4–5 MiB here), three times over.
-    const FLOOD = 16 * 1024 * 1024;
+    // Past the limit with what the kernel's socket buffers hold (3–4 MiB here), twice over.
+    const FLOOD = 24 * 1024 * 1024;
     const link = join(scratchDir(), 'flood-device');
     const device = await startFloodDevice(link, FLOOD);
     const stalled = await hello(api, token);
@@ -390,11 +391,11 @@ describe('a page that stops reading, in process', () => {
       upTo = ((await call(reading, 3, 'subscribeSession', { sessionId })).result as { end: number }).end;
       early.splice(0).forEach(take);
 
-      await waitFor(() => logged.some((line) => /^ui: 127\.0\.0\.1:\d+ left more than 1 MiB unread: disconnected$/.test(line)), 'the stalled page to be dropped', 60_000);
+      await waitFor(() => logged.some((line) => /^ui: 127\.0\.0\.1:\d+ left more than 4 MiB unread: disconnected$/.test(line)), 'the stalled page to be dropped', 60_000);
       // The tab wakes up: behind what it had not read, it finds why it was closed.
       stalled.tcp().resume();
       assert.equal(await stalled.closed, 4002);
-      assert.equal(await stalled.closeReason, 'This page fell more than 1 MiB behind the server: reload it');
+      assert.equal(await stalled.closeReason, 'This page fell more than 4 MiB behind the server: reload it');
       await waitFor(() => upTo === FLOOD || gap !== undefined, 'the reading page to get the whole flood', 60_000);
       assert.equal(gap, undefined);
       assert.equal(upTo, FLOOD);
