@@ -12,16 +12,21 @@
 // its answers to the device's queries) shrinks it for a while, so that what answers it,
 // which the device sends behind everything already on its way, waits behind little.
 
-/** How much output may be unacknowledged before the source is paused (high), and how little before it goes on (low). */
+/**
+ * How much output may be unacknowledged before the source is paused (high), how little
+ * before it goes on (low), and how long output is gathered while earlier output is
+ * unacknowledged (batchMs): fewer, larger messages cost the page less per byte.
+ */
 export interface OutputWindow {
   readonly high: number;
   readonly low: number;
+  readonly batchMs: number;
 }
 
 /** For output nobody is typing into: measured by `npm run bench:ui` (the flood rate). */
-export const BULK_WINDOW: OutputWindow = { high: 1024 * 1024, low: 512 * 1024 };
+export const BULK_WINDOW: OutputWindow = { high: 1024 * 1024, low: 512 * 1024, batchMs: 20 };
 /** While someone types: measured by `npm run bench:ui` (keystroke to screen during a flood). */
-export const INTERACTIVE_WINDOW: OutputWindow = { high: 32 * 1024, low: 8 * 1024 };
+export const INTERACTIVE_WINDOW: OutputWindow = { high: 32 * 1024, low: 8 * 1024, batchMs: 5 };
 /** How long after a keystroke the session keeps the interactive window: the pauses of a person typing a command. */
 export const INTERACTIVE_MS = 2000;
 
@@ -31,8 +36,6 @@ export interface OutputChannelOptions {
   /** Stop / go on reading the source (the socket or the serial port). */
   readonly pause: () => void;
   readonly resume: () => void;
-  /** How long output waits to be gathered while earlier output is unacknowledged. */
-  readonly batchMs?: number;
   readonly maxBatch?: number;
   readonly bulk?: OutputWindow;
   readonly interactive?: OutputWindow;
@@ -51,7 +54,6 @@ export class OutputChannel {
   private paused = false;
   /** When the user last typed into the session (by `now`). */
   private typedAt = -Infinity;
-  private readonly batchMs: number;
   private readonly maxBatch: number;
   private readonly bulk: OutputWindow;
   private readonly interactive: OutputWindow;
@@ -59,7 +61,6 @@ export class OutputChannel {
   private readonly now: () => number;
 
   constructor(private readonly options: OutputChannelOptions) {
-    this.batchMs = options.batchMs ?? 5;
     this.maxBatch = options.maxBatch ?? 256 * 1024;
     this.bulk = options.bulk ?? BULK_WINDOW;
     this.interactive = options.interactive ?? INTERACTIVE_WINDOW;
@@ -91,7 +92,7 @@ export class OutputChannel {
       // The terminal has parsed all it was sent: this goes once the I/O turn has been read.
       this.immediate ??= setImmediate(() => this.flush());
     } else {
-      this.timer ??= setTimeout(() => this.flush(), this.batchMs);
+      this.timer ??= setTimeout(() => this.flush(), this.window.batchMs);
     }
   }
 

@@ -11,10 +11,9 @@ function channel(t: TestContext, options: { maxBatch?: number } = {}): { channel
     send: (data) => sent.push(data.length),
     pause: () => events.push('pause'),
     resume: () => events.push('resume'),
-    batchMs: 5,
     maxBatch: options.maxBatch ?? 10_000,
-    bulk: { high: 1000, low: 800 },
-    interactive: { high: 100, low: 20 },
+    bulk: { high: 1000, low: 800, batchMs: 20 },
+    interactive: { high: 100, low: 20, batchMs: 5 },
     interactiveMs: 2000,
     now: () => Date.now(),
   });
@@ -38,15 +37,27 @@ describe('output batching and watermarks', () => {
     t.mock.timers.tick(0);
     output.push(new Uint8Array(50));
     output.push(new Uint8Array(50));
-    t.mock.timers.tick(4);
+    t.mock.timers.tick(19);
     assert.deepEqual(sent, [100], 'gathered while the first message is unparsed');
     t.mock.timers.tick(1);
-    assert.deepEqual(sent, [100, 100], 'the batch timer sends it');
+    assert.deepEqual(sent, [100, 100], 'the bulk window\'s batch timer sends it');
     output.push(new Uint8Array(30));
     output.acknowledge(100);
     assert.deepEqual(sent, [100, 100], 'the second message is still unparsed');
     output.acknowledge(100);
     assert.deepEqual(sent, [100, 100, 30], 'everything sent is parsed: what was gathered goes at once');
+  });
+
+  it('gathers for the interactive window\'s shorter time while the user types', (t) => {
+    const { channel: output, sent } = channel(t);
+    output.typed();
+    output.push(new Uint8Array(10));
+    t.mock.timers.tick(0);
+    output.push(new Uint8Array(20));
+    t.mock.timers.tick(4);
+    assert.deepEqual(sent, [10]);
+    t.mock.timers.tick(1);
+    assert.deepEqual(sent, [10, 20], 'an echo behind output in flight waits 5 ms, not 20');
   });
 
   it('sends a full batch at once', (t) => {
