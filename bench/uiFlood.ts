@@ -1,11 +1,13 @@
 // npm run bench:ui — the browser UI under load, in one headless Debian Chromium:
-// - flood to screen: bytes per second from a flooding serial line (a pty) to the tab,
-//   beside the floor — a bare page that only writes the same bytes into an xterm.js
-//   terminal of the same size, options and renderer, built from the same @xterm packages;
+// - flood to screen: bytes per second from a flooding serial line (a pty; BENCH_SOURCE=telnet:
+//   the same device over telnet) to the tab, beside the floor — a bare page that only
+//   writes the same bytes into an xterm.js terminal of the same size, options and
+//   renderer, built from the same @xterm packages;
 // - keystroke to screen (the device echoes ahead of its flood), idle, during a flood, and
-//   for the first key into a flood after a spell without typing, timed inside the page: from the keydown event to the first frame drawn after the echo
-//   was parsed (TerminalRegistry.whenShown), so no polling over CDP gets in the way; keys
-//   are pressed at random points of the frame clock, as a person's are;
+//   for the first key into a flood after a spell without typing, timed inside the page:
+//   from the keydown event to the first frame drawn after the echo was parsed
+//   (TerminalRegistry.whenShown), so no polling over CDP gets in the way; keys are pressed
+//   at random points of the frame clock, as a person's are;
 // - a reload that replays a 4 MiB scrollback: until its last line is in the terminal;
 // - the page's heap with 1 and with 10 tabs of 4 MiB scrollback open.
 // Not a test: these machines are shared and noisy. Targets are printed beside each figure.
@@ -320,11 +322,12 @@ async function floorServer(html: string): Promise<{ url: string; close: () => vo
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
 }
 
-async function openTelnet(page: Page, port: number): Promise<void> {
+async function openTelnet(page: Page, port: number, negotiation?: string): Promise<void> {
   await page.getByRole('button', { name: 'New telnet session…' }).click();
   const dialog = page.getByRole('dialog', { name: 'New telnet session' });
   await dialog.getByLabel('Host').fill('127.0.0.1');
   await dialog.getByLabel('Port', { exact: true }).fill(String(port));
+  if (negotiation) await dialog.getByLabel('Negotiation').selectOption(negotiation);
   await dialog.getByRole('button', { name: 'Connect' }).click();
 }
 
@@ -348,11 +351,14 @@ async function main(): Promise<void> {
   // A full-duplex pty device that echoes keys ahead of its flood, as a console does (the
   // tests' floodDevice.py; a socat pair would hold the keys back behind the flood).
   const device = join(scratch, 'device');
-  const simulator = spawn('/usr/bin/python3', [join(root, 'test/support/floodDevice.py'), device, String(FLOOD_BYTES), 'echo'], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+  const telnet = process.env.BENCH_SOURCE === 'telnet';
+  const simulator = spawn('/usr/bin/python3', [join(root, 'test/support/floodDevice.py'), telnet ? 'tcp' : device, String(FLOOD_BYTES), 'echo'], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
   children.push(simulator);
   let sent = 0;
+  let devicePort = 0;
   simulator.stdout!.on('data', (chunk: Buffer) => {
     for (const report of chunk.toString().matchAll(/^sent (\d+)$/gm)) sent = Number(report[1]);
+    devicePort ||= Number(/^port (\d+)$/m.exec(chunk.toString())?.[1] ?? 0);
   });
   /** Resolves as the device reports the last byte of its flood written. */
   const allSent = (): Promise<void> => new Promise((resolve) => {
@@ -363,7 +369,7 @@ async function main(): Promise<void> {
     };
     simulator.stdout!.on('data', check);
   });
-  await until(() => existsSync(device), 'the device');
+  await until(() => (telnet ? devicePort > 0 : existsSync(device)), 'the device');
   const scrollback = await scrollbackServer();
   // Its own settings folder: the bench must not change the user's settings.
   const serve = spawn(process.execPath, [revtelBin, 'serve', '--ui', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: join(scratch, 'config') }, detached: true });
@@ -385,9 +391,15 @@ async function main(): Promise<void> {
       await page.getByLabel('Renderer').selectOption(process.env.BENCH_RENDERER);
       await page.keyboard.press('Escape');
     }
-    await page.getByRole('button', { name: 'New serial session…' }).click();
-    await page.getByRole('dialog').getByLabel('Or a device path').fill(device);
-    await page.getByRole('dialog').getByRole('button', { name: 'Open' }).click();
+    // BENCH_SOURCE=telnet: the same device behind a TCP port, as a router's console over
+    // telnet (passive: it negotiates nothing); the pty's own cost is then out of the flood.
+    if (telnet) {
+      await openTelnet(page, devicePort, 'passive');
+    } else {
+      await page.getByRole('button', { name: 'New serial session…' }).click();
+      await page.getByRole('dialog').getByLabel('Or a device path').fill(device);
+      await page.getByRole('dialog').getByRole('button', { name: 'Open' }).click();
+    }
     await page.locator('.status-bar [data-state="open"]').waitFor();
     await page.locator('.terminal-area .xterm').click();
   });
@@ -457,7 +469,7 @@ async function main(): Promise<void> {
   const { product } = await chromium.browser.send<{ product: string }>('Browser.getVersion');
 
   console.log([
-    `browser UI, ${product}, xterm.js ${look.renderer === 'webgl' ? 'WebGL' : 'DOM'} renderer (what Revtel chose here, and the floor with it), ${look.cols}×${look.rows} cells`,
+    `browser UI, ${product}, xterm.js ${look.renderer === 'webgl' ? 'WebGL' : 'DOM'} renderer (what Revtel chose here, and the floor with it), ${look.cols}×${look.rows} cells, the flood from ${telnet ? 'a telnet session' : 'a serial line (a pty)'}`,
     `flood to screen          Revtel ${mb(best.rate)}/s (best of ${floods.map((run) => `${mb(run.rate)}/s`).join(' and ')}), bare xterm.js page ${mb(bestFloor.rate)}/s (best of ${floors.map((run) => `${mb(run.rate)}/s`).join(' and ')}), taken in turn: ${(best.rate / bestFloor.rate).toFixed(2)}× the floor (target ≥ 0.8×)`,
     `page main thread CPU     Revtel ${perMb(best.busy)} ms per MB, the floor ${perMb(bestFloor.busy)} ms per MB: ${(bestFloor.busy / best.busy).toFixed(2)}×; revtel serve's CPU ${perMb(best.server)} ms per MB`,
     `keystroke to screen      idle p50 ${percentile(idle, 50)} ms p99 ${percentile(idle, 99)} ms; during the flood p50 ${percentile(during, 50)} ms p99 ${percentile(during, 99)} ms (target p99 ≤ 50 ms)${stillFlooding ? '' : ' — the flood ended before the last sample'}; the first key into the flood ${first!.toFixed(1)} ms`,

@@ -6,19 +6,29 @@ transmit and receive, and so has this device: it writes its flood and reads keys
 independently (non-blocking, with select).
 
     python3 floodDevice.py LINK BYTES [echo]
+    python3 floodDevice.py tcp BYTES [echo]
 stdin "go\\n" starts the flood (another once it is done) and "end\\n" ends it early ("ended N"
 on stdout: N bytes written in all); stdout reports "sent N" and "recv HEX" lines. With "echo",
-what it receives is sent back ahead of the flood, as a console echoes typing.
+what it receives is sent back ahead of the flood, as a console echoes typing. Given "tcp"
+for LINK, the same device serves one TCP connection on 127.0.0.1 (stdout "port N" first), as
+a router's console over telnet; it exits when that connection closes.
 """
-import os, select, sys, tty
+import os, select, socket, sys, tty
 
 link, total = sys.argv[1], int(sys.argv[2])
 echo = len(sys.argv) > 3 and sys.argv[3] == "echo"
 pending_echo = b""
-master, slave = os.openpty()
-tty.setraw(slave)
-os.symlink(os.ttyname(slave), link)
-os.set_blocking(master, False)
+if link == "tcp":
+    listener = socket.create_server(("127.0.0.1", 0))
+    print(f"port {listener.getsockname()[1]}", flush=True)
+    connection, _ = listener.accept()
+    connection.setblocking(False)
+    master = connection.fileno()
+else:
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    os.symlink(os.ttyname(slave), link)
+    os.set_blocking(master, False)
 print("ready", flush=True)
 
 line = b"show tech-support output line\r\n"
@@ -39,6 +49,8 @@ while True:
     if master in readable:
         try:
             data = os.read(master, 65536)
+            if not data and link == "tcp":
+                break  # the TCP connection closed
             print("recv " + data.hex(), flush=True)
             if echo:
                 pending_echo += data
