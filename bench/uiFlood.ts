@@ -270,7 +270,7 @@ function cpuSeconds(pid: number): number {
 }
 
 /** CPU seconds of the page's main thread (CDP's ThreadTime): less at the mercy of a loaded machine than wall time. */
-async function busyMeter(page: Cdp): Promise<() => Promise<number>> {
+async function mainThreadCpu(page: Cdp): Promise<() => Promise<number>> {
   await page.send('Performance.enable');
   return async () => {
     const { metrics } = await page.send<{ metrics: { name: string; value: number }[] }>('Performance.getMetrics');
@@ -280,21 +280,21 @@ async function busyMeter(page: Cdp): Promise<() => Promise<number>> {
 }
 
 /** A flood to the screen: bytes per second, and CPU seconds of the page's main thread. */
-interface Run { rate: number; busy: number }
+interface Run { rate: number; cpu: number }
 
 async function floorRate(chromium: Chromium, floorUrl: string, look: Look): Promise<Run> {
   const window = await openWindow(chromium, floorUrl);
   await until(async () => evaluate<boolean>(window.page, `typeof window.floor === 'function'`).catch(() => false), 'the floor page');
-  const busySeconds = await busyMeter(window.page);
-  const busyBefore = await busySeconds();
+  const cpuNow = await mainThreadCpu(window.page);
+  const cpuBefore = await cpuNow();
   const profiler = process.env.BENCH_PROFILE ? await startProfile(window.page) : undefined;
   // The options Revtel's TerminalRegistry gives every tab (theme, font size, row height, scrollback).
   const options = { theme: { background: '#101418', foreground: '#d7dde4', cursor: '#f0c674', selectionBackground: '#3a4a5a' }, fontSize: 14, lineHeight: 1.2, scrollback: 10_000 };
   const ms = await evaluate<number>(window.page, `window.floor(${JSON.stringify({ cols: look.cols, rows: look.rows, options, webgl: look.renderer === 'webgl', focus: process.env.BENCH_FLOOR_FOCUS !== '0', line: FLOOD_LINE, total: FLOOD_BYTES })})`);
-  const busy = (await busySeconds()) - busyBefore;
+  const cpu = (await cpuNow()) - cpuBefore;
   if (profiler) await profiler('the floor');
   await closeWindow(chromium, window);
-  return { rate: FLOOD_BYTES / (ms / 1000), busy };
+  return { rate: FLOOD_BYTES / (ms / 1000), cpu };
 }
 
 /** A TCP server that gives every connection the same 4 MiB of long, coloured lines, then END-OF-SCROLLBACK. */
@@ -413,8 +413,8 @@ async function main(): Promise<void> {
   const revtelFlood = async (): Promise<Flood> => {
     await quietSinceTyping();
     const profiler = process.env.BENCH_PROFILE ? await startProfile(revtel.page) : undefined;
-    const busySeconds = await busyMeter(revtel.page);
-    const busyBefore = await busySeconds();
+    const cpuNow = await mainThreadCpu(revtel.page);
+    const cpuBefore = await cpuNow();
     const serverBefore = cpuSeconds(serve.pid!);
     const start = process.hrtime.bigint();
     sent = 0;
@@ -422,9 +422,9 @@ async function main(): Promise<void> {
     await allSent();
     await latency(revtel.page, serial, 1);
     const rate = FLOOD_BYTES / (Number(process.hrtime.bigint() - start) / 1e9);
-    const busy = (await busySeconds()) - busyBefore;
+    const cpu = (await cpuNow()) - cpuBefore;
     if (profiler) await profiler('Revtel');
-    return { rate, busy, server: cpuSeconds(serve.pid!) - serverBefore };
+    return { rate, cpu, server: cpuSeconds(serve.pid!) - serverBefore };
   };
   // Two of each, taken in turn, and the best of each compared: the machine's own pace
   // changes from one second to the next, and falls on both alike.
@@ -471,7 +471,7 @@ async function main(): Promise<void> {
   console.log([
     `browser UI, ${product}, xterm.js ${look.renderer === 'webgl' ? 'WebGL' : 'DOM'} renderer (what Revtel chose here, and the floor with it), ${look.cols}×${look.rows} cells, the flood from ${telnet ? 'a telnet session' : 'a serial line (a pty)'}`,
     `flood to screen          Revtel ${mb(best.rate)}/s (best of ${floods.map((run) => `${mb(run.rate)}/s`).join(' and ')}), bare xterm.js page ${mb(bestFloor.rate)}/s (best of ${floors.map((run) => `${mb(run.rate)}/s`).join(' and ')}), taken in turn: ${(best.rate / bestFloor.rate).toFixed(2)}× the floor (target ≥ 0.8×)`,
-    `page main thread CPU     Revtel ${perMb(best.busy)} ms per MB, the floor ${perMb(bestFloor.busy)} ms per MB: ${(bestFloor.busy / best.busy).toFixed(2)}×; revtel serve's CPU ${perMb(best.server)} ms per MB`,
+    `page main thread CPU     Revtel ${perMb(best.cpu)} ms per MB, the floor ${perMb(bestFloor.cpu)} ms per MB: ${(bestFloor.cpu / best.cpu).toFixed(2)}×; revtel serve's CPU ${perMb(best.server)} ms per MB`,
     `keystroke to screen      idle p50 ${percentile(idle, 50)} ms p99 ${percentile(idle, 99)} ms; during the flood p50 ${percentile(during, 50)} ms p99 ${percentile(during, 99)} ms (target p99 ≤ 50 ms)${stillFlooding ? '' : ' — the flood ended before the last sample'}; the first key into the flood ${first!.toFixed(1)} ms`,
     `reload with 4 MiB        ${replayed.toFixed(0)} ms from reload to the scrollback's last line in the terminal, ${pageLoaded.toFixed(0)} ms of it loading the page (target ≤ 1000 ms)`,
   ].join('\n'));
