@@ -143,16 +143,21 @@ const PROCESS_TIMEOUT_MS = 5 * 60 * 1000;
 const stream = run({ files, concurrency: CONCURRENCY, timeout: PROCESS_TIMEOUT_MS });
 stream.on('test:fail', () => (process.exitCode = 1));
 // Tests started and not reported done, by file: a process that ended in the middle of its
-// report (killed as hung, or crashed); a failure still fails it by its exit code.
-const unreported = new Map<string, number>();
+// report (killed as hung, or crashed) names the tests it was running; a failure still fails
+// it by its exit code.
+const unreported = new Map<string, string[]>();
 stream.on('test:dequeue', (data) => {
   if (isFile(data)) spans.set(data.name, { start: Date.now() - started });
-  else if (data.file) unreported.set(data.file, (unreported.get(data.file) ?? 0) + 1);
+  else if (data.file) unreported.set(data.file, [...(unreported.get(data.file) ?? []), data.name]);
 });
 stream.on('test:complete', (data) => {
   const span = spans.get(data.name);
   if (isFile(data) && span) span.end = Date.now() - started;
-  else if (data.file) unreported.set(data.file, (unreported.get(data.file) ?? 0) - 1);
+  else if (data.file) {
+    const running = unreported.get(data.file) ?? [];
+    const at = running.lastIndexOf(data.name);
+    if (at >= 0) running.splice(at, 1);
+  }
 });
 const report = stream.compose(new spec());
 report.pipe(process.stdout, { end: false });
@@ -180,9 +185,10 @@ function timing(): string {
     runningNow += change;
   }
   const last = [...ended].sort((a, b) => b.end - a.end)[0];
-  const cut = [...unreported].filter(([, count]) => count > 0).map(([file]) => relative(repoRoot, file));
+  const cut = [...unreported].filter(([, running]) => running.length > 0);
   return [
-    ...cut.map((file) => `warning: ${file}: the end of its report was lost (tests started and never reported: the process ended mid-report): the counts above miss them`),
+    ...cut.map(([file, running]) =>
+      `warning: ${relative(repoRoot, file)}: the end of its report was lost (the process ended mid-report, in ${running.map((name) => `"${name}"`).join(' > ')}): the counts above miss them`),
     '',
     `test phase: ${seconds(total)} s for ${ended.length} processes, ${CONCURRENCY} at a time; fewer than ${slots} ran in the last ${seconds(total - fullUntil)} s` +
       (last ? ` (the last to end: ${last.file}, started at ${seconds(last.start)} s)` : ''),

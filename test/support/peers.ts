@@ -96,9 +96,14 @@ export function startProcess(command: string, args: readonly string[], options: 
     stderr: () => stderr,
     stdout: () => stdout,
     exited,
+    // A process that outlives SIGTERM fails the test that stops it, named, instead of
+    // holding its test file until the runner's own limit.
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) child.kill('SIGTERM');
+      if (await settlesWithin(exited, WAIT_MS)) return;
+      child.kill('SIGKILL');
       await exited;
+      throw new Error(`${record.label} was still running ${WAIT_MS / 1000} s after SIGTERM (killed); it had written on stderr:\n${stderr.slice(-2000)}`);
     },
   };
 }
