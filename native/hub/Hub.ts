@@ -36,6 +36,7 @@ import { SshHubSession } from './SshHubSession.js';
 import { defaultKnownHostsPath, KnownHosts } from '../client/KnownHosts.js';
 import { SshOptionsError } from '../client/SshClientSession.js';
 import { DEFAULT_SCROLLBACK, type ScrollbackLimits } from './Scrollback.js';
+import { BULK_WINDOW } from './OutputChannel.js';
 import { SessionLogError } from '../server/SessionLog.js';
 import { DEFAULT_LOG_TEMPLATE, logName } from './logName.js';
 import { SettingsFile } from './SettingsFile.js';
@@ -418,6 +419,16 @@ export class Hub implements RevtelHandlers {
       throw new ApiError(`The settings could not be saved: ${(error as Error).message}`);
     }
     this.emit('settings', { settings: request.settings });
+  }
+
+  /**
+   * The most a page can be owed, in bytes, for one session it shows: the session's snapshot
+   * (its scrollback), asked for when the page subscribed, and the output window that its
+   * acknowledgements hold output to. A transport that bounds what a page leaves unread
+   * allows this much more for each session the page shows.
+   */
+  get owedPerShownSession(): number {
+    return (this.options.scrollback ?? DEFAULT_SCROLLBACK).maxBytes + BULK_WINDOW.high;
   }
 
   async dispose(): Promise<void> {

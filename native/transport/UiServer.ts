@@ -29,7 +29,7 @@ export interface UiServerOptions {
   readonly helloTimeoutMs?: number;
   /** How often a page is pinged, and how many pings in a row it may leave unanswered (default KEEP_ALIVE). */
   readonly keepAlive?: KeepAlive;
-  /** What one page may leave unread before it is disconnected, in bytes (default 8 MiB). */
+  /** What one page may leave unread before it is disconnected, in bytes, beyond what the sessions it shows owe it (default 8 MiB). */
   readonly maxUnread?: number;
 }
 
@@ -40,9 +40,11 @@ export interface KeepAlive {
 
 const MAX_MESSAGE = 2 * 1024 * 1024;
 /**
- * What one page may leave unread before it is disconnected. Output is held back by the
- * terminal's acknowledgements, but those come from whichever page reads: a second page
- * that stops reading (a frozen tab, a stalled link) would otherwise grow this process.
+ * What one page may leave unread before it is disconnected, beyond what each session it
+ * shows may owe it (Hub.owedPerShownSession: a snapshot, asked for at once by a page that
+ * reloads with many tabs, and an output window). Output is held back by the terminal's
+ * acknowledgements, but those come from whichever page reads: a second page that stops
+ * reading (a frozen tab, a stalled link) would otherwise grow this process.
  */
 const MAX_UNREAD = 8 * 1024 * 1024;
 /** A connection that has not presented the token by then is closed. */
@@ -134,9 +136,10 @@ export class UiServer {
     const maxUnread = this.options.maxUnread ?? MAX_UNREAD;
     const send = (message: unknown): void => {
       if (ws.readyState !== ws.OPEN) return;
-      if (ws.bufferedAmount > maxUnread) {
-        this.options.log(`ui: ${peer} left more than ${maxUnread / 1048576} MiB unread: disconnected`);
-        ws.close(4002, `This page fell more than ${maxUnread / 1048576} MiB behind the server: reload it`);
+      const limit = maxUnread + shown.size * this.options.hub.owedPerShownSession;
+      if (ws.bufferedAmount > limit) {
+        this.options.log(`ui: ${peer} left more than ${mebibytes(limit)} unread: disconnected`);
+        ws.close(4002, `This page fell more than ${mebibytes(limit)} behind the server: reload it`);
         return;
       }
       const frame = encodeFrame(message);
@@ -270,6 +273,11 @@ function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** "8 MiB", "9.5 MiB" */
+function mebibytes(bytes: number): string {
+  return `${Number((bytes / 1048576).toFixed(1))} MiB`;
 }
 
 function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:net';
+import { connect as netConnect, createServer, type AddressInfo, type NetConnectOpts, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
@@ -11,6 +11,7 @@ import type { Served } from '../../support/revtel.js';
 import { repoPath } from '../../support/repo.js';
 import { Hub } from '../../../native/hub/Hub.js';
 import { BULK_WINDOW } from '../../../native/hub/OutputChannel.js';
+import { DEFAULT_SCROLLBACK } from '../../../native/hub/Scrollback.js';
 import { openDevice } from '../../../native/hub/openDevice.js';
 import { TerminalServer } from '../../../native/server/TerminalServer.js';
 import { UiServer, type UiServerOptions } from '../../../native/transport/UiServer.js';
@@ -42,7 +43,12 @@ function open(url: string, origin?: string, options: WebSocket.ClientOptions = {
   return new Promise((resolve, reject) => {
     ws.on('open', () => resolve({
       ws,
-      next: () => new Promise((take) => (inbox.length > 0 ? take(inbox.shift()!) : waiting.push(take))),
+      // Waiting on a connection that has closed fails at once, not when the runner gives up.
+      next: () => new Promise((take, fail) => {
+        if (inbox.length > 0) return take(inbox.shift()!);
+        waiting.push(take);
+        void closing.then(([code, reason]) => fail(new Error(`the connection closed (${code} ${reason}) before the next message`)));
+      }),
       closed: closing.then(([code]) => code),
       closeReason: closing.then(([, reason]) => reason),
       tcp: () => tcp!,
@@ -335,21 +341,80 @@ describe('the UI WebSocket in process', () => {
 describe('a page that stops reading, in process', () => {
   // The limit on what a page may leave unread injected: 4 MiB, not the product's 8 MiB, so
   // that the flood that passes it is smaller; still 4 bulk windows, so that the page that
-  // reads, with a bulk window of output in flight, is never the one past it.
+  // reads, with a bulk window of output in flight, is never the one past it. Each session a
+  // page shows adds what it may owe the page: its snapshot and an output window.
+  const MAX_UNREAD = 4 * BULK_WINDOW.high;
   let api: string;
+  let hub: Hub;
   let logged: string[];
   let token: string;
   let stop: () => Promise<void>;
   before(async () => {
     let uiServer: UiServer;
-    ({ uiServer, api, logged, stop } = await startUiInProcess({ maxUnread: 4 * BULK_WINDOW.high }));
+    ({ uiServer, hub, api, logged, stop } = await startUiInProcess({ maxUnread: MAX_UNREAD }));
     token = uiServer.token;
   });
   after(() => stop());
 
+  it('keeps a page that reloads into many full scrollbacks and is slow to take them', async () => {
+    // Five tabs whose devices sent a full scrollback (10 000 lines of 400 bytes) and hung up:
+    // 20 MB of snapshots, more than the limit and what the kernel's socket buffers hold
+    // (3–4 MiB here) together.
+    const TABS = 5;
+    const full = Buffer.from(`${'x'.repeat(398)}\r\n`.repeat(DEFAULT_SCROLLBACK.maxLines));
+    const devices = createServer((socket) => socket.end(full));
+    await new Promise<void>((resolve) => devices.listen(0, '127.0.0.1', resolve));
+    const opener = await hello(api, token);
+    const page = await hello(api, token);
+    const sessionIds: string[] = [];
+    try {
+      const states = new Map<string, string>();
+      opener.ws.on('message', (data: Buffer) => {
+        const { event, payload } = decodeFrame(new Uint8Array(data)) as SessionData & { payload: { state?: string } };
+        if (event === 'sessionState') states.set(payload.sessionId, payload.state!);
+      });
+      for (let tab = 0; tab < TABS; tab++) {
+        const opened = await call(opener, tab + 1, 'openTelnet', { host: '127.0.0.1', port: (devices.address() as AddressInfo).port, negotiation: 'raw' });
+        sessionIds.push((opened.result as { sessionId: string }).sessionId);
+      }
+      await waitFor(() => sessionIds.every((sessionId) => states.get(sessionId) === 'closed'), 'every device to have sent its lines and hung up');
+
+      // The page after a reload asks for every tab at once, and takes the answers slowly (a
+      // page busy drawing, a slow link): it reads nothing until all of them were given to
+      // its socket (the hub's answers, spied on for the order, and the turn that sends them).
+      let answered = 0;
+      const allAnswered = new Promise<void>((resolve) => {
+        const subscribe = hub.subscribeSession.bind(hub);
+        hub.subscribeSession = async (request) => {
+          const snapshot = await subscribe(request);
+          if (++answered === TABS) setImmediate(resolve);
+          return snapshot;
+        };
+      });
+      page.tcp().pause();
+      sessionIds.forEach((sessionId, n) => page.ws.send(encodeFrame({ type: 'call', id: 10 + n, method: 'subscribeSession', request: { sessionId } })));
+      await allAnswered;
+      page.tcp().resume();
+      for (const [n] of sessionIds.entries()) {
+        let reply = await page.next();
+        while (reply.type === 'event') reply = await page.next();
+        assert.equal(reply.id, 10 + n);
+        assert.equal((reply.result as { output: Uint8Array }).output.length, full.length, `tab ${n + 1}'s whole scrollback`);
+      }
+      assert.equal((await call(page, 20, 'listLines', {})).type, 'result', 'the page is still connected');
+      assert.ok(!logged.some((line) => /unread: disconnected/.test(line)), logged.join('\n'));
+    } finally {
+      opener.ws.close();
+      page.ws.close();
+      devices.close();
+      for (const sessionId of sessionIds) await hub.closeSession({ sessionId });
+    }
+  });
+
   it('drops a page that stops reading while another page reads the whole flood', async () => {
-    // Past the limit with what the kernel's socket buffers hold (3–4 MiB here), twice over.
-    const FLOOD = 24 * 1024 * 1024;
+    // Past the limit (9 MiB for a page that shows one session) with what the kernel's socket
+    // buffers hold (3–4 MiB here), twice over.
+    const FLOOD = 28 * 1024 * 1024;
     const link = join(scratchDir(), 'flood-device');
     const device = await startFloodDevice(link, FLOOD);
     const stalled = await hello(api, token);
@@ -391,11 +456,13 @@ describe('a page that stops reading, in process', () => {
       upTo = ((await call(reading, 3, 'subscribeSession', { sessionId })).result as { end: number }).end;
       early.splice(0).forEach(take);
 
-      await waitFor(() => logged.some((line) => /^ui: 127\.0\.0\.1:\d+ left more than 4 MiB unread: disconnected$/.test(line)), 'the stalled page to be dropped', 60_000);
+      // The limit for a page that shows one session.
+      const limit = `${(MAX_UNREAD + DEFAULT_SCROLLBACK.maxBytes + BULK_WINDOW.high) / 1048576} MiB`;
+      await waitFor(() => logged.some((line) => line.startsWith('ui: 127.0.0.1:') && line.endsWith(` left more than ${limit} unread: disconnected`)), 'the stalled page to be dropped', 60_000);
       // The tab wakes up: behind what it had not read, it finds why it was closed.
       stalled.tcp().resume();
       assert.equal(await stalled.closed, 4002);
-      assert.equal(await stalled.closeReason, 'This page fell more than 4 MiB behind the server: reload it');
+      assert.equal(await stalled.closeReason, `This page fell more than ${limit} behind the server: reload it`);
       await waitFor(() => upTo === FLOOD || gap !== undefined, 'the reading page to get the whole flood', 60_000);
       assert.equal(gap, undefined);
       assert.equal(upTo, FLOOD);
