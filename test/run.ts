@@ -188,7 +188,7 @@ function timing(): string {
   const cut = [...unreported].filter(([, running]) => running.length > 0);
   return [
     ...cut.map(([file, running]) =>
-      `warning: ${relative(repoRoot, file)}: the end of its report was lost (the process ended mid-report, in ${running.map((name) => `"${name}"`).join(' > ')}): the counts above miss them`),
+      `warning: ${relative(repoRoot, file)}: the end of its report was lost (the process ended mid-report; still running: ${running.map((name) => `"${name}"`).join(', ')}): the counts above miss them`),
     '',
     `test phase: ${seconds(total)} s for ${ended.length} processes, ${CONCURRENCY} at a time; fewer than ${slots} ran in the last ${seconds(total - fullUntil)} s` +
       (last ? ` (the last to end: ${last.file}, started at ${seconds(last.start)} s)` : ''),

@@ -422,10 +422,11 @@ export class Hub implements RevtelHandlers {
   }
 
   /**
-   * The most a page can be owed, in bytes, for one session it shows: the session's snapshot
-   * (its scrollback), asked for when the page subscribed, and the output window that its
+   * What a page may be owed, in bytes, for one session it shows: the session's scrollback,
+   * in the snapshot it asked for when it subscribed, and the output window its
    * acknowledgements hold output to. A transport that bounds what a page leaves unread
-   * allows this much more for each session the page shows.
+   * allows this much more for each session the page shows; the snapshot's trace and
+   * details, bounded too, fit in its own margin.
    */
   get owedPerShownSession(): number {
     return (this.options.scrollback ?? DEFAULT_SCROLLBACK).maxBytes + BULK_WINDOW.high;

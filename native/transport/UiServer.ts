@@ -42,9 +42,10 @@ const MAX_MESSAGE = 2 * 1024 * 1024;
 /**
  * What one page may leave unread before it is disconnected, beyond what each session it
  * shows may owe it (Hub.owedPerShownSession: a snapshot, asked for at once by a page that
- * reloads with many tabs, and an output window). Output is held back by the terminal's
- * acknowledgements, but those come from whichever page reads: a second page that stops
- * reading (a frozen tab, a stalled link) would otherwise grow this process.
+ * reloads with many tabs, and an output window), for as long as it shows the session.
+ * Output is held back by the terminal's acknowledgements, but those come from whichever
+ * page reads: a second page that stops reading (a frozen tab, a stalled link) would
+ * otherwise grow this process.
  */
 const MAX_UNREAD = 8 * 1024 * 1024;
 /** A connection that has not presented the token by then is closed. */
@@ -131,12 +132,14 @@ export class UiServer {
     let unsubscribe: (() => void) | undefined;
     /** The sessions this page shows: only their output, trace and modes are sent to it. */
     const shown = new Set<string>();
+    /** Those of them the hub has given it a snapshot of: each may owe it that and an output window. */
+    const owing = new Set<string>();
     /** What was given to the socket, so that what the page has taken of it can be told (see the pinger). */
     let sentBytes = 0;
     const maxUnread = this.options.maxUnread ?? MAX_UNREAD;
     const send = (message: unknown): void => {
       if (ws.readyState !== ws.OPEN) return;
-      const limit = maxUnread + shown.size * this.options.hub.owedPerShownSession;
+      const limit = maxUnread + owing.size * this.options.hub.owedPerShownSession;
       if (ws.bufferedAmount > limit) {
         this.options.log(`ui: ${peer} left more than ${mebibytes(limit)} unread: disconnected`);
         ws.close(4002, `This page fell more than ${mebibytes(limit)} behind the server: reload it`);
@@ -213,14 +216,24 @@ export class UiServer {
       }
       // The hub counts the pages reading a session: only this page's own subscription is
       // taken back (once), or a page that never showed it would end another page's pace.
-      if (method === 'unsubscribeSession' && typeof sessionId === 'string' && !shown.delete(sessionId)) {
-        send({ type: 'result', id, result: null });
-        return;
+      if (method === 'unsubscribeSession' && typeof sessionId === 'string') {
+        owing.delete(sessionId);
+        if (!shown.delete(sessionId)) {
+          send({ type: 'result', id, result: null });
+          return;
+        }
       }
       dispatch(this.options.hub, method, message.request).then(
-        (result) => send({ type: 'result', id, result: result ?? null }),
+        (result) => {
+          // Counted once the hub has answered: an id it refuses owes the page nothing.
+          if (method === 'subscribeSession' && typeof sessionId === 'string' && shown.has(sessionId)) owing.add(sessionId);
+          send({ type: 'result', id, result: result ?? null });
+        },
         (error: Error) => {
-          if (method === 'subscribeSession' && typeof sessionId === 'string') shown.delete(sessionId);
+          if (method === 'subscribeSession' && typeof sessionId === 'string') {
+            shown.delete(sessionId);
+            owing.delete(sessionId);
+          }
           if (!(error instanceof ApiError)) this.options.log(`ui: ${String(message.method)} failed: ${error.stack ?? error.message}`);
           send({ type: 'error', id, message: error instanceof ApiError ? error.message : `Revtel could not do that (${error.message})` });
         },

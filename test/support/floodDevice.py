@@ -8,7 +8,7 @@ independently (non-blocking, with select).
     python3 floodDevice.py LINK BYTES [echo]
     python3 floodDevice.py tcp BYTES [echo]
 stdin "go\\n" starts a flood of BYTES (afresh each time, after one done or ended) and "end\\n"
-ends it early ("ended N" on stdout: N bytes written in all); stdout reports "sent N" and
+ends it early ("ended N" on stdout: N bytes of it written); stdout reports "sent N" and
 "recv HEX" lines. With "echo", what it receives is sent back ahead of the flood, as a
 console echoes typing. Given "tcp" for LINK, the same device serves one TCP connection on
 127.0.0.1 (stdout "port N" first), as a router's console over telnet; it exits when that

@@ -23,9 +23,21 @@ const running = new Set<ChildProcess>();
 const started: Started[] = [];
 const scratchDirs: string[] = [];
 let lastTestEnd = 0;
+/**
+ * How long a process may take to exit after stop()'s SIGTERM before it is killed and the
+ * test fails (revtel serve takes well under a second).
+ */
+const STOP_MS = 10_000;
+/** Processes that outlived stop()'s SIGTERM: each fails the test that stopped it (afterEach), or else the file (exit). */
+const outlivedSigterm: string[] = [];
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
   for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+  // Stopped in an after() hook, past the last afterEach.
+  if (outlivedSigterm.length > 0) {
+    process.stderr.write(`${outlivedSigterm.join('\n')}\n`);
+    process.exitCode = 1;
+  }
 });
 
 // A failed test gets the stderr of every peer that was running during it.
@@ -42,6 +54,7 @@ afterEach((context) => {
   lastTestEnd = now;
   // Forget what ended before this test: it cannot be of use to the next failure.
   for (let at = started.length - 1; at >= 0; at--) if (started[at]!.endedAt !== undefined) started.splice(at, 1);
+  if (outlivedSigterm.length > 0) throw new Error(outlivedSigterm.splice(0).join('\n'));
 });
 
 export interface Peer {
@@ -96,14 +109,15 @@ export function startProcess(command: string, args: readonly string[], options: 
     stderr: () => stderr,
     stdout: () => stdout,
     exited,
-    // A process that outlives SIGTERM fails the test that stops it, named, instead of
-    // holding its test file until the runner's own limit.
+    // A process that outlives SIGTERM is killed and fails the test that stops it, named,
+    // instead of holding its test file until the runner's own limit. Not thrown here: a
+    // test's own failure, and the rest of its clean-up, come first.
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) child.kill('SIGTERM');
-      if (await settlesWithin(exited, WAIT_MS)) return;
+      if (await settlesWithin(exited, STOP_MS)) return;
       child.kill('SIGKILL');
       await exited;
-      throw new Error(`${record.label} was still running ${WAIT_MS / 1000} s after SIGTERM (killed); it had written on stderr:\n${stderr.slice(-2000)}`);
+      outlivedSigterm.push(`${record.label} was still running ${STOP_MS / 1000} s after SIGTERM (killed); it had written on stderr:\n${stderr.slice(-2000)}`);
     },
   };
 }

@@ -383,18 +383,24 @@ describe('a page that stops reading, in process', () => {
       // page busy drawing, a slow link): it reads nothing until all of them were given to
       // its socket (the hub's answers, spied on for the order, and the turn that sends them).
       let answered = 0;
+      const subscribe = hub.subscribeSession;
       const allAnswered = new Promise<void>((resolve) => {
-        const subscribe = hub.subscribeSession.bind(hub);
         hub.subscribeSession = async (request) => {
-          const snapshot = await subscribe(request);
-          if (++answered === TABS) setImmediate(resolve);
-          return snapshot;
+          try {
+            return await subscribe.call(hub, request);
+          } finally {
+            if (++answered === TABS) setImmediate(resolve);
+          }
         };
       });
       page.tcp().pause();
-      sessionIds.forEach((sessionId, n) => page.ws.send(encodeFrame({ type: 'call', id: 10 + n, method: 'subscribeSession', request: { sessionId } })));
-      await allAnswered;
-      page.tcp().resume();
+      try {
+        sessionIds.forEach((sessionId, n) => page.ws.send(encodeFrame({ type: 'call', id: 10 + n, method: 'subscribeSession', request: { sessionId } })));
+        await allAnswered;
+      } finally {
+        hub.subscribeSession = subscribe;
+        page.tcp().resume();
+      }
       for (const [n] of sessionIds.entries()) {
         let reply = await page.next();
         while (reply.type === 'event') reply = await page.next();
@@ -403,6 +409,20 @@ describe('a page that stops reading, in process', () => {
       }
       assert.equal((await call(page, 20, 'listLines', {})).type, 'result', 'the page is still connected');
       assert.ok(!logged.some((line) => /unread: disconnected/.test(line)), logged.join('\n'));
+
+      // A page cannot raise its own limit: one session asked for again and again is owed one
+      // snapshot, and ids the hub refuses owe it nothing. In one TCP write, so that the
+      // snapshots are sent after every id has arrived, before the hub's refusals.
+      const greedy = await hello(api, token);
+      const burst = [
+        ...Array.from({ length: 20 }, (_, n) => ({ type: 'call', id: 100 + n, method: 'subscribeSession', request: { sessionId: sessionIds[0] } })),
+        ...Array.from({ length: 200 }, (_, n) => ({ type: 'call', id: 200 + n, method: 'subscribeSession', request: { sessionId: `no-such-session-${n}` } })),
+      ];
+      greedy.tcp().pause();
+      greedy.tcp().write(Buffer.concat(burst.map((message) => wsFrame(encodeFrame(message)))));
+      const dropped = `ui: 127.0.0.1:${greedy.tcp().localPort} left more than ${mebibytes(MAX_UNREAD + hub.owedPerShownSession)} unread: disconnected`;
+      await waitFor(() => logged.includes(dropped), 'the page to be dropped at the limit of one session shown');
+      greedy.ws.terminate();
     } finally {
       opener.ws.close();
       page.ws.close();
@@ -457,8 +477,8 @@ describe('a page that stops reading, in process', () => {
       early.splice(0).forEach(take);
 
       // The limit for a page that shows one session.
-      const limit = `${(MAX_UNREAD + DEFAULT_SCROLLBACK.maxBytes + BULK_WINDOW.high) / 1048576} MiB`;
-      await waitFor(() => logged.some((line) => line.startsWith('ui: 127.0.0.1:') && line.endsWith(` left more than ${limit} unread: disconnected`)), 'the stalled page to be dropped', 60_000);
+      const limit = mebibytes(MAX_UNREAD + hub.owedPerShownSession);
+      await waitFor(() => logged.includes(`ui: 127.0.0.1:${stalled.tcp().localPort} left more than ${limit} unread: disconnected`), 'the stalled page to be dropped', 60_000);
       // The tab wakes up: behind what it had not read, it finds why it was closed.
       stalled.tcp().resume();
       assert.equal(await stalled.closed, 4002);
@@ -473,6 +493,9 @@ describe('a page that stops reading, in process', () => {
     }
   });
 });
+
+/** As the server writes a limit: "9 MiB". */
+const mebibytes = (bytes: number): string => `${Number((bytes / 1048576).toFixed(1))} MiB`;
 
 /** One binary WebSocket frame as a client sends it (masked, with a zero key), for writing several in one TCP write. */
 function wsFrame(payload: Uint8Array): Buffer {
